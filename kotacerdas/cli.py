@@ -1,0 +1,108 @@
+"""Command line: ``python build.py [build|check|import-regions|import-reference] …``.
+
+Exit status: 0 success, 1 content errors (listed as path:line: message), 2 usage errors.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from .errors import ContentError, Problems, UsageError
+
+COMMANDS = ("build", "check", "import-regions", "import-reference")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python build.py",
+        description="Build the Kota Cerdas portal from content/ and templates/ into output/.")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    b = sub.add_parser("build", help="build the site (the default command)")
+    b.add_argument("--site", type=Path, default=Path("."), help="site folder (default: .)")
+    b.add_argument("--output", type=Path, help="output folder (default: SITE/output)")
+    b.add_argument("--base-url", help="override base_url, e.g. https://x.github.io/kota-cerdas/")
+    b.add_argument("--drafts", action="store_true",
+                   help="include drafts and announcements dated in the future")
+    c = sub.add_parser("check", help="validate content and templates; write nothing")
+    c.add_argument("--site", type=Path, default=Path("."), help="site folder (default: .)")
+    i = sub.add_parser("import-regions", help="create/extend content/regions/ from a participants CSV")
+    i.add_argument("csv", type=Path, help="CSV with columns name,type,province,cohort_year,"
+                                          "source_url,note[,kode,official_name]")
+    i.add_argument("--site", type=Path, default=Path("."), help="site folder (default: .)")
+    r = sub.add_parser("import-reference", help="convert wilayah.csv and cohorts.csv into "
+                                                "content/reference/")
+    r.add_argument("data_dir", type=Path, help="folder holding wilayah.csv and cohorts.csv")
+    r.add_argument("--site", type=Path, default=Path("."), help="site folder (default: .)")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run one command; return the exit status."""
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    if not args_list or args_list[0] not in COMMANDS and args_list[0] not in ("-h", "--help"):
+        args_list.insert(0, "build")
+    args = _parser().parse_args(args_list)
+    try:
+        return _run(args)
+    except ContentError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        n = len(exc.problems)
+        print(f"{n} problem{'s' if n != 1 else ''} found; nothing was written.", file=sys.stderr)
+        return 1
+    except UsageError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+
+
+def _site(args: argparse.Namespace) -> Path:
+    site: Path = args.site
+    if not site.is_dir():
+        raise UsageError(f"site folder {site} does not exist")
+    return site
+
+
+def _run(args: argparse.Namespace) -> int:
+    from . import pipeline  # imported here so 'python build.py --help' stays instant
+
+    if args.command == "build":
+        site = _site(args)
+        output = args.output or site / "output"
+        if args.base_url and not args.base_url.startswith(("http://", "https://")):
+            raise UsageError("--base-url must start with https:// (or http://)")
+        result = pipeline.build(site, output, base_url=args.base_url, drafts=args.drafts)
+        print(f"built {result.pages} pages ({result.participants} participants, "
+              f"{result.announcements} announcements) into {output}")
+        return 0
+    if args.command == "check":
+        result = pipeline.check(_site(args))
+        print(f"ok: {result.pages} pages render ({result.participants} participants, "
+              f"{result.announcements} announcements, drafts included)")
+        return 0
+    if args.command == "import-reference":
+        from .importer import import_reference
+        for path in import_reference(args.data_dir, _site(args)):
+            print(f"wrote {path}")
+        return 0
+    if args.command == "import-regions":
+        return _import_regions(args)
+    raise UsageError(f"unknown command {args.command}")
+
+
+def _import_regions(args: argparse.Namespace) -> int:
+    from .importer import import_regions
+    from .load import load_reference
+
+    site = _site(args)
+    if not args.csv.is_file():
+        raise UsageError(f"{args.csv} does not exist")
+    problems = Problems(site)
+    provinces, kabkota, _, has_reference = load_reference(site / "content" / "reference", problems)
+    problems.raise_if_any()
+    if not has_reference:
+        raise UsageError("content/reference/ is missing; run 'python build.py import-reference DIR' first")
+    report = import_regions(args.csv, site, kabkota, {p.code: p.name for p in provinces})
+    print(report.summary())
+    return 1 if report.unmatched else 0

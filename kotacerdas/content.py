@@ -1,0 +1,146 @@
+"""Plain dataclasses for loaded, validated content. No behaviour beyond small derived facts."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a fact comes from: a web address, or a citation when no stable address exists."""
+
+    title: str
+    url: str | None = None
+    publisher: str | None = None
+    date: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class Province:
+    """One of Indonesia's provinces (Kemendagri two-digit code)."""
+
+    code: str
+    name: str
+    slug: str
+    lat: float | None = None
+    lon: float | None = None
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Kabkota:
+    """One kabupaten or kota from the Kemendagri reference list, participant or not."""
+
+    code: str
+    name: str
+    short_name: str
+    type: str
+    province_code: str
+    lat: float | None = None
+    lon: float | None = None
+
+
+@dataclass(frozen=True)
+class Cohort:
+    """A yearly round of the movement and the number of regions announced for it."""
+
+    year: int
+    announced: int | None = None
+    stage: str = ""
+    source: Source | None = None
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Region:
+    """A participating kabupaten/kota, from ``content/regions/<slug>.yaml``."""
+
+    slug: str
+    name: str
+    type: str
+    province: str
+    code: str
+    cohorts: tuple[int, ...]
+    path: str
+    unverified_cohorts: tuple[int, ...] = ()
+    sources: tuple[Source, ...] = ()
+    note: str = ""
+    note_lang: str = "id"
+    aliases: tuple[str, ...] = ()
+    website: str | None = None
+    coordinates: tuple[float, float] | None = None
+    summary: str = ""
+    masterplan_status: str = ""
+    quick_wins: tuple[str, ...] = ()
+    updated: dt.date | None = None
+
+    @property
+    def unverified(self) -> bool:
+        """True when any of its rounds is not directly stated by a source."""
+        return bool(self.unverified_cohorts)
+
+
+@dataclass(frozen=True)
+class NewsItem:
+    """An announcement, from ``content/news/YYYY-MM-DD-<slug>.md``."""
+
+    slug: str
+    title: str
+    date: dt.date
+    summary: str
+    body: str
+    path: str
+    tags: tuple[str, ...] = ()
+    regions: tuple[str, ...] = ()
+    sources: tuple[Source, ...] = ()
+    updated: dt.date | None = None
+    draft: bool = False
+
+    @property
+    def last_updated(self) -> dt.date:
+        """The later of the publication and update dates."""
+        return self.updated or self.date
+
+
+@dataclass(frozen=True)
+class Page:
+    """A static page, from ``content/pages/<slug>.md``."""
+
+    slug: str
+    title: str
+    body: str
+    path: str
+    summary: str = ""
+    updated: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class SiteConfig:
+    """``site_config.yaml`` with defaults filled in."""
+
+    title: str
+    base_url: str
+    description: str = ""
+    language: str = "id"
+    timezone: str = "Asia/Jakarta"
+    news_per_page: int = 10
+    feed_items: int = 20
+    organisation: dict[str, Any] = field(default_factory=dict)
+    contact: dict[str, Any] = field(default_factory=dict)
+    repository: str | None = None
+
+
+@dataclass(frozen=True)
+class Content:
+    """Everything loaded from a site folder, validated and cross-checked."""
+
+    config: SiteConfig
+    provinces: tuple[Province, ...]
+    kabkota: tuple[Kabkota, ...]
+    cohorts: tuple[Cohort, ...]
+    regions: tuple[Region, ...]
+    news: tuple[NewsItem, ...]
+    pages: tuple[Page, ...]
+    has_reference: bool = False

@@ -1,0 +1,404 @@
+"""Load and validate a site folder: configuration, reference data, regions, news, pages.
+
+Every problem in the run is collected and raised together as one ``ContentError``; nothing
+downstream runs on content that did not pass. Reading rules that protect the output folder live
+here too: file names must be slugs, symlinks are refused, files must be UTF-8 text.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from collections import Counter, defaultdict
+from pathlib import Path
+from typing import Any
+
+from . import schemas
+from .content import (Cohort, Content, Kabkota, NewsItem, Page, Province, Region, SiteConfig,
+                      Source)
+from .errors import Problems
+from .slugs import is_slug, slugify
+from .validate import check
+from .yamlsafe import LineDict, line_of
+from .yamlsafe import load as load_yaml
+
+MAX_FILE_BYTES = 1_000_000
+NEWS_NAME = re.compile(r"^(\d{4}-\d{2}-\d{2})-(.+)\.md$")
+REFERENCE_FILES = ("provinces.yaml", "kabupaten-kota.yaml", "cohorts.yaml")
+
+
+def load_site(site: Path) -> Content:
+    """Read everything under ``site``; raise ContentError listing every problem found."""
+    problems = Problems(site)
+    content_dir = site / "content"
+    _refuse_symlinks(content_dir, problems)
+    config = load_config(site / "site_config.yaml", problems)
+    provinces, kabkota, cohorts, has_reference = load_reference(content_dir / "reference", problems)
+    regions = _load_regions(content_dir / "regions", problems)
+    news = _load_news(content_dir / "news", problems, {r.slug for r in regions})
+    pages = _load_pages(content_dir / "pages", problems)
+    if not has_reference:
+        provinces = _provinces_from_regions(regions)
+    _check_regions(regions, provinces, kabkota, has_reference, problems)
+    _check_news_slugs(news, problems)
+    cohorts = _complete_cohorts(cohorts, regions)
+    problems.raise_if_any()
+    assert config is not None
+    return Content(config=config, provinces=provinces, kabkota=kabkota, cohorts=cohorts,
+                   regions=regions, news=news, pages=pages, has_reference=has_reference)
+
+
+# --- reading files ------------------------------------------------------------------------
+
+def read_text(path: Path, problems: Problems) -> str | None:
+    """Read an editor's file as text: UTF-8 (BOM allowed), any line ending, bounded size."""
+    if path.is_symlink():
+        problems.add(path, None, "is a symbolic link; replace it with a real file")
+        return None
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        problems.add(path, None, f"cannot be read: {exc.strerror}")
+        return None
+    if len(raw) > MAX_FILE_BYTES:
+        problems.add(path, None, f"is {len(raw):,} bytes; content files must be under "
+                                 f"{MAX_FILE_BYTES:,} bytes, split it or remove pasted data")
+        return None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        problems.add(path, line, "is not UTF-8 text; save the file with UTF-8 encoding "
+                                 "(in most editors: Save with Encoding → UTF-8)")
+        return None
+    if "\x00" in text:
+        problems.add(path, text[: text.index("\x00")].count("\n") + 1,
+                     "contains a NUL character; this is not a text file")
+        return None
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def read_yaml(path: Path, problems: Problems, text: str | None = None, offset: int = 0) -> Any:
+    """Parse a YAML file (or front matter) and record syntax errors and duplicate keys."""
+    if text is None:
+        text = read_text(path, problems)
+        if text is None:
+            return None
+    data, yaml_problems = load_yaml(text, offset)
+    for p in yaml_problems:
+        problems.add(path, p.line, p.message)
+    return None if yaml_problems and data is None else data
+
+
+def split_front_matter(path: Path, text: str, problems: Problems) -> tuple[Any, str] | None:
+    """Split '---' YAML front matter from the Markdown body and parse it."""
+    lines = text.split("\n")
+    if not lines or lines[0].strip() != "---":
+        problems.add(path, 1, "must start with a line '---', then the fields (title: …), then "
+                              "another line '---', then the text")
+        return None
+    for i, line in enumerate(lines[1:], start=1):
+        if line.rstrip() in ("---", "..."):
+            data = read_yaml(path, problems, "\n".join(lines[1:i]) + "\n", offset=1)
+            return data, "\n".join(lines[i + 1:])
+    problems.add(path, 1, "front matter is not closed; add a line '---' after the last field")
+    return None
+
+
+def _refuse_symlinks(content_dir: Path, problems: Problems) -> None:
+    if not content_dir.exists():
+        return
+    for path in sorted(content_dir.rglob("*")):
+        if path.is_symlink():
+            problems.add(path, None, "is a symbolic link; content must be real files inside content/")
+
+
+def _files(folder: Path, suffix: str, problems: Problems) -> list[Path]:
+    """The content files of one folder, sorted; stray files are reported, dot-files ignored."""
+    if not folder.is_dir():
+        return []
+    out = []
+    for path in sorted(folder.iterdir()):
+        if path.name.startswith(".") or path.is_symlink():
+            continue
+        if path.is_dir():
+            problems.add(path, None, f"unexpected folder; {folder.name}/ holds only *{suffix} files")
+        elif not path.name.endswith(suffix):
+            problems.add(path, None, f"unexpected file; files in {folder.name}/ must end in {suffix}")
+        else:
+            out.append(path)
+    _case_duplicates(out, problems)
+    return out
+
+
+def _case_duplicates(paths: list[Path], problems: Problems) -> None:
+    by_lower: dict[str, list[Path]] = defaultdict(list)
+    for p in paths:
+        by_lower[p.name.lower()].append(p)
+    for group in by_lower.values():
+        for p in group[1:]:
+            problems.add(p, None, f"differs from {group[0].name} only in upper/lower case; GitHub "
+                                  "Pages treats them as two pages, most laptops as one: rename one")
+
+
+def _sources(data: Any) -> tuple[Source, ...]:
+    out = []
+    for item in data or []:
+        if isinstance(item, str):
+            out.append(Source(title=item, url=item))
+        else:
+            out.append(Source(title=item["title"], url=item.get("url"),
+                              publisher=item.get("publisher"), date=item.get("date")))
+    return tuple(out)
+
+
+# --- configuration ------------------------------------------------------------------------
+
+def load_config(path: Path, problems: Problems) -> SiteConfig | None:
+    """Read and validate ``site_config.yaml``."""
+    if not path.is_file():
+        problems.add(path, None, "is missing; every site needs a site_config.yaml with at least "
+                                 "'title' and 'base_url'")
+        return None
+    data = read_yaml(path, problems)
+    if not isinstance(data, dict):
+        if data is not None or not problems:
+            problems.add(path, 1, "must be a set of 'field: value' lines")
+        return None
+    if not check(data, schemas.CONFIG, problems, path):
+        return None
+    base = data["base_url"]
+    return SiteConfig(
+        title=data["title"], base_url=base if base.endswith("/") else base + "/",
+        description=data.get("description", ""), language=data.get("language", "id"),
+        timezone=data.get("timezone", "Asia/Jakarta"), news_per_page=data.get("news_per_page", 10),
+        feed_items=data.get("feed_items", 20), organisation=dict(data.get("organisation", {})),
+        contact=dict(data.get("contact", {})), repository=data.get("repository"))
+
+
+# --- reference data -----------------------------------------------------------------------
+
+def load_reference(folder: Path, problems: Problems
+                    ) -> tuple[tuple[Province, ...], tuple[Kabkota, ...], tuple[Cohort, ...], bool]:
+    """Provinces, kabupaten/kota and rounds from ``content/reference/`` (all optional)."""
+    if not folder.is_dir():
+        return (), (), (), False
+    _files(folder, ".yaml", problems)
+    paths = {name: folder / name for name in REFERENCE_FILES}
+    loaded: dict[str, list[Any]] = {}
+    for name, schema in zip(REFERENCE_FILES, (schemas.PROVINCES, schemas.KABKOTA, schemas.COHORTS)):
+        path = paths[name]
+        if not path.is_file():
+            problems.add(path, None, "is missing; content/reference/ needs provinces.yaml, "
+                                     "kabupaten-kota.yaml and cohorts.yaml")
+            continue
+        data = read_yaml(path, problems)
+        if data is not None and check(data, schema, problems, path):
+            loaded[name] = data
+    provinces = tuple(Province(code=p["code"], name=p["name"], slug=slugify(p["name"]),
+                               lat=p.get("lat"), lon=p.get("lon"), aliases=tuple(p.get("aliases", ())))
+                      for p in loaded.get("provinces.yaml", []))
+    kabkota = tuple(Kabkota(code=k["code"], name=k["name"], short_name=k.get("short_name", k["name"]),
+                            type=k["type"], province_code=k["province_code"], lat=k.get("lat"),
+                            lon=k.get("lon"))
+                    for k in loaded.get("kabupaten-kota.yaml", []))
+    cohorts = tuple(Cohort(year=c["year"], announced=c["announced"], stage=c.get("stage", ""),
+                           source=_sources([c["source"]])[0], note=c.get("note", ""))
+                    for c in loaded.get("cohorts.yaml", []))
+    for items, key, path in ((provinces, "code", paths["provinces.yaml"]),
+                             (kabkota, "code", paths["kabupaten-kota.yaml"]),
+                             (cohorts, "year", paths["cohorts.yaml"])):
+        for value, n in Counter(getattr(i, key) for i in items).items():
+            if n > 1:
+                problems.add(path, None, f"{key} {value} is listed {n} times; keep one")
+    codes = {p.code for p in provinces}
+    for k in kabkota:
+        if provinces and k.province_code not in codes:
+            problems.add(paths["kabupaten-kota.yaml"], None,
+                         f"{k.name} names province code {k.province_code}, which is not in provinces.yaml")
+    return provinces, kabkota, tuple(sorted(cohorts, key=lambda c: c.year)), True
+
+
+def _provinces_from_regions(regions: tuple[Region, ...]) -> tuple[Province, ...]:
+    """Without reference data, the provinces are the ones the regions name."""
+    prefixes: dict[str, Counter[str]] = defaultdict(Counter)
+    for r in regions:
+        prefixes[r.province][r.code[:2]] += 1
+    return tuple(sorted((Province(code=c.most_common(1)[0][0], name=name, slug=slugify(name))
+                         for name, c in prefixes.items()), key=lambda p: p.code))
+
+
+def _complete_cohorts(cohorts: tuple[Cohort, ...], regions: tuple[Region, ...]) -> tuple[Cohort, ...]:
+    """Add a round (with unknown announced size) for every year a region names but the reference lacks."""
+    known = {c.year for c in cohorts}
+    extra = {y for r in regions for y in r.cohorts} - known
+    return tuple(sorted(cohorts + tuple(Cohort(year=y) for y in extra), key=lambda c: c.year))
+
+
+# --- regions ------------------------------------------------------------------------------
+
+def _load_regions(folder: Path, problems: Problems) -> tuple[Region, ...]:
+    regions = []
+    for path in _files(folder, ".yaml", problems):
+        slug = path.name[: -len(".yaml")]
+        if not is_slug(slug):
+            problems.add(path, None, f"file name '{path.name}' may only use a-z, 0-9 and single "
+                                     f"hyphens; rename it, e.g. {slugify(slug) or 'kota-contoh'}.yaml")
+            continue
+        data = read_yaml(path, problems)
+        if data is None and problems:
+            continue
+        if not isinstance(data, dict):
+            problems.add(path, 1, "must be a set of 'field: value' lines (name:, type:, province:, "
+                                  "code:, cohort:)")
+            continue
+        if not check(data, schemas.REGION, problems, path):
+            continue
+        cohort = data["cohort"]
+        cohorts = tuple(sorted(cohort if isinstance(cohort, list) else [cohort]))
+        unverified = tuple(sorted(data.get("unverified_cohorts", [])))
+        for i, year in enumerate(data.get("unverified_cohorts", [])):
+            if year not in cohorts:
+                problems.add(path, line_of(data, ["unverified_cohorts", i]),
+                             f"unverified_cohorts names {year}, which is not in 'cohort'; "
+                             "add the year to cohort or remove it here")
+        coords = data.get("coordinates")
+        if coords is not None and not (-12 <= coords[0] <= 7 and 94 <= coords[1] <= 142):
+            problems.add(path, line_of(data, ["coordinates"]),
+                         "'coordinates' must be [latitude, longitude] inside Indonesia, "
+                         "e.g. [-6.91, 107.61]; check the order")
+        regions.append(Region(
+            slug=slug, name=data["name"], type=data["type"], province=data["province"],
+            code=data["code"], cohorts=cohorts, path=problems.display(path),
+            unverified_cohorts=unverified, sources=_sources(data.get("sources")),
+            note=data.get("note", ""), note_lang=data.get("note_lang", "id"),
+            aliases=tuple(data.get("aliases", ())), website=data.get("website"),
+            coordinates=tuple(coords) if coords else None,  # type: ignore[arg-type]
+            summary=data.get("summary", ""), masterplan_status=data.get("masterplan_status", ""),
+            quick_wins=tuple(data.get("quick_wins", ())), updated=data.get("updated")))
+    return tuple(regions)
+
+
+def _check_regions(regions: tuple[Region, ...], provinces: tuple[Province, ...],
+                   kabkota: tuple[Kabkota, ...], has_reference: bool, problems: Problems) -> None:
+    """Codes unique; with reference data, code, name, type and province must agree with it."""
+    by_code: dict[str, list[Region]] = defaultdict(list)
+    for r in regions:
+        by_code[r.code].append(r)
+    for code, group in by_code.items():
+        for r in group[1:]:
+            problems.add(r.path, None, f"code {code} is also used by {group[0].path}; each region "
+                                       "has its own Kemendagri code and one file")
+    if not has_reference:
+        return
+    province_by_name = {}
+    for p in provinces:
+        for name in (p.name, *p.aliases):
+            province_by_name[name.casefold()] = p
+    reference = {k.code: k for k in kabkota}
+    for r in regions:
+        province = province_by_name.get(r.province.casefold())
+        if province is None:
+            near = difflib.get_close_matches(r.province, [p.name for p in provinces], n=1)
+            tip = f"did you mean '{near[0]}'? " if near else ""
+            problems.add(r.path, None, f"province '{r.province}' is not one of the 38 provinces; "
+                                       f"{tip}see content/reference/provinces.yaml")
+        ref = reference.get(r.code)
+        if ref is None:
+            problems.add(r.path, None, f"code {r.code} is not a Kemendagri kabupaten/kota code; "
+                                       "look it up in content/reference/kabupaten-kota.yaml")
+            continue
+        if province is not None and ref.province_code != province.code:
+            problems.add(r.path, None, f"code {r.code} belongs to province code {ref.province_code}, "
+                                       f"not {r.province} ({province.code}); fix the code or the province")
+        if r.name.casefold() != ref.name.casefold():
+            problems.add(r.path, None, f"name '{r.name}' differs from the Kemendagri name "
+                                       f"'{ref.name}' for code {r.code}; use '{ref.name}' and put "
+                                       "other spellings under 'aliases'")
+        if r.type != ref.type:
+            problems.add(r.path, None, f"type '{r.type}' differs from Kemendagri ('{ref.type}') "
+                                       f"for code {r.code}")
+
+
+# --- news and pages -----------------------------------------------------------------------
+
+def _markdown_files(folder: Path, problems: Problems, schema: dict[str, Any]
+                    ) -> list[tuple[Path, LineDict, str]]:
+    out = []
+    for path in _files(folder, ".md", problems):
+        text = read_text(path, problems)
+        if text is None:
+            continue
+        split = split_front_matter(path, text, problems)
+        if split is None:
+            continue
+        data, body = split
+        if data is None:
+            continue
+        if not isinstance(data, dict):
+            problems.add(path, 2, "front matter must be 'field: value' lines (title:, date:, …)")
+            continue
+        if check(data, schema, problems, path):
+            out.append((path, data, body))
+    return out
+
+
+def _load_news(folder: Path, problems: Problems, region_slugs: set[str]) -> tuple[NewsItem, ...]:
+    items = []
+    for path, data, body in _markdown_files(folder, problems, schemas.NEWS):
+        m = NEWS_NAME.match(path.name)
+        if not m or not is_slug(m.group(2)):
+            problems.add(path, None, "file name must be YYYY-MM-DD-<slug>.md using only a-z, 0-9 "
+                                     "and single hyphens after the date, e.g. "
+                                     "2021-12-31-kominfo-umumkan-48-daerah.md")
+            continue
+        try:
+            file_date = dt.date.fromisoformat(m.group(1))
+        except ValueError:
+            problems.add(path, None, f"file name starts with {m.group(1)}, which is not a real date")
+            continue
+        if file_date != data["date"]:
+            problems.add(path, line_of(data, ["date"]),
+                         f"date {data['date'].isoformat()} differs from the date in the file name "
+                         f"({m.group(1)}); make them the same")
+        if data.get("updated") and data["updated"] < data["date"]:
+            problems.add(path, line_of(data, ["updated"]), "'updated' is before 'date'; an update "
+                                                           "comes after publication")
+        items.append(NewsItem(
+            slug=m.group(2), title=data["title"], date=data["date"], summary=data["summary"],
+            body=body, path=problems.display(path), tags=tuple(data.get("tags", ())),
+            regions=tuple(data.get("regions", ())), sources=_sources(data.get("sources")),
+            updated=data.get("updated"), draft=data.get("draft", False)))
+        for i, slug in enumerate(data.get("regions", ())):
+            if slug not in region_slugs:
+                near = difflib.get_close_matches(slug, sorted(region_slugs), n=1)
+                tip = f"did you mean '{near[0]}'? " if near else ""
+                problems.add(path, line_of(data, ["regions", i]),
+                             f"region '{slug}' does not exist; {tip}use the file name of a "
+                             "region in content/regions/ (without .yaml)")
+    return tuple(items)
+
+
+def _check_news_slugs(news: tuple[NewsItem, ...], problems: Problems) -> None:
+    """Two announcements may not share a slug, whatever their dates."""
+    by_slug: dict[str, list[NewsItem]] = defaultdict(list)
+    for n in news:
+        by_slug[n.slug].append(n)
+    for slug, group in by_slug.items():
+        for n in group[1:]:
+            problems.add(n.path, None, f"slug '{slug}' is also used by {group[0].path}; both would "
+                                       f"be /berita/{slug}/: give one a different name")
+
+
+def _load_pages(folder: Path, problems: Problems) -> tuple[Page, ...]:
+    pages = []
+    for path, data, body in _markdown_files(folder, problems, schemas.PAGE):
+        slug = path.name[: -len(".md")]
+        if not is_slug(slug):
+            problems.add(path, None, f"file name '{path.name}' may only use a-z, 0-9 and single "
+                                     "hyphens, e.g. tentang.md")
+            continue
+        pages.append(Page(slug=slug, title=data["title"], body=body, path=problems.display(path),
+                          summary=data.get("summary", ""), updated=data.get("updated")))
+    return tuple(pages)

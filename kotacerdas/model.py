@@ -1,0 +1,130 @@
+"""The site model: loaded content cross-referenced and grouped, Markdown turned into safe HTML.
+
+Built once per build from ``Content``; everything the pages need (who is in which province and
+round, which announcements name a region, headline numbers) is computed here, not in templates.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from .content import Cohort, Content, NewsItem, Page, Province, Region
+from .markup import Converter
+from .urls import Urls
+
+JAKARTA = dt.timezone(dt.timedelta(hours=7), "WIB")
+
+
+def today_in_jakarta() -> dt.date:
+    """Today's date in Asia/Jakarta (UTC+7 all year), which decides what is 'in the future'."""
+    return dt.datetime.now(JAKARTA).date()
+
+
+@dataclass(frozen=True)
+class CohortSummary:
+    """A round with the participants we know of and how that compares with the announced size."""
+
+    cohort: Cohort
+    regions: tuple[Region, ...]
+    unverified: int
+
+    @property
+    def known(self) -> int:
+        """Participants recorded for the round."""
+        return len(self.regions)
+
+    @property
+    def missing(self) -> int | None:
+        """How many announced participants are not yet recorded (None when the size is unknown)."""
+        if self.cohort.announced is None:
+            return None
+        return max(self.cohort.announced - self.known, 0)
+
+
+@dataclass(frozen=True)
+class SiteModel:
+    """Everything the page list and templates read; immutable once built."""
+
+    content: Content
+    urls: Urls
+    regions: tuple[Region, ...]
+    news: tuple[NewsItem, ...]
+    pages: tuple[Page, ...]
+    provinces: tuple[Province, ...]
+    cohorts: tuple[CohortSummary, ...]
+    province_of: dict[str, Province]
+    regions_in_province: dict[str, tuple[Region, ...]]
+    news_by_tag: dict[str, tuple[NewsItem, ...]]
+    news_by_region: dict[str, tuple[NewsItem, ...]]
+    html: dict[str, str]
+    site_updated: dt.date | None
+    region_by_slug: dict[str, Region] = field(default_factory=dict)
+    stats: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def config(self):  # noqa: ANN201 (SiteConfig)
+        """The site configuration."""
+        return self.content.config
+
+    @property
+    def tags(self) -> tuple[str, ...]:
+        """Every tag used by a published announcement, alphabetically."""
+        return tuple(sorted(self.news_by_tag))
+
+
+
+def region_sort_key(region: Region) -> tuple[str, str]:
+    """Sort by place name without the Kabupaten/Kota prefix, so 'Bandung' kab and kota sit together."""
+    short = re.sub(r"^(Kabupaten|Kota)\s+(Administrasi\s+)?", "", region.name)
+    return (short.casefold(), region.type)
+
+
+def build_model(content: Content, base_url: str | None = None, drafts: bool = False,
+                today: dt.date | None = None) -> SiteModel:
+    """Cross-reference the content and convert its Markdown."""
+    urls = Urls(base_url or content.config.base_url)
+    today = today or today_in_jakarta()
+    news = tuple(sorted((n for n in content.news if drafts or (not n.draft and n.date <= today)),
+                        key=lambda n: (n.date, n.slug), reverse=True))
+    regions = tuple(sorted(content.regions, key=region_sort_key))
+    province_by_name = {name.casefold(): p for p in content.provinces for name in (p.name, *p.aliases)}
+    province_of = {r.slug: province_by_name[r.province.casefold()] for r in regions}
+    in_province: dict[str, list[Region]] = defaultdict(list)
+    for r in regions:
+        in_province[province_of[r.slug].slug].append(r)
+    cohorts = tuple(CohortSummary(c, tuple(r for r in regions if c.year in r.cohorts),
+                                  sum(1 for r in regions if c.year in r.unverified_cohorts))
+                    for c in content.cohorts)
+    by_tag: dict[str, list[NewsItem]] = defaultdict(list)
+    by_region: dict[str, list[NewsItem]] = defaultdict(list)
+    for n in news:
+        for t in n.tags:
+            by_tag[t].append(n)
+        for slug in n.regions:
+            by_region[slug].append(n)
+    converter = Converter(urls.site_link)
+    html = {f"news:{n.slug}": converter.to_html(n.body) for n in news}
+    html.update({f"page:{p.slug}": converter.to_html(p.body) for p in content.pages})
+    dates = [n.last_updated for n in news] + [p.updated for p in content.pages if p.updated] + \
+            [r.updated for r in regions if r.updated]
+    stats = {
+        "participants": len(regions),
+        "participations": sum(len(r.cohorts) for r in regions),
+        "unverified": sum(1 for r in regions if r.unverified),
+        "provinces_covered": len(in_province),
+        "provinces": len(content.provinces),
+        "cohorts": sum(1 for c in cohorts if c.known),
+        "kabkota": len(content.kabkota),
+    }
+    return SiteModel(
+        content=content, urls=urls, regions=regions, news=news,
+        pages=tuple(sorted(content.pages, key=lambda p: p.slug)),
+        provinces=tuple(sorted(content.provinces, key=lambda p: p.code)), cohorts=cohorts,
+        province_of=province_of, regions_in_province={k: tuple(v) for k, v in in_province.items()},
+        news_by_tag={k: tuple(v) for k, v in by_tag.items()},
+        news_by_region={k: tuple(v) for k, v in by_region.items()},
+        html=html, site_updated=max(dates) if dates else None,
+        region_by_slug={r.slug: r for r in regions}, stats=stats)

@@ -1,0 +1,158 @@
+"""The list of pages the site has. ``site_pages`` reads as the site map: one line per section.
+
+Each page is a ``PageSpec``: its route, the template that renders it, its title, breadcrumbs,
+last-updated date and the data its template needs. Nothing here renders or writes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any, Iterator
+
+from . import urls
+from .content import NewsItem, Page, Province, Region
+from .i18n import Catalogue
+from .model import CohortSummary, SiteModel
+
+Crumbs = tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    """One output page: where it lives and what its template receives."""
+
+    route: str
+    template: str
+    title: str
+    breadcrumbs: Crumbs = ()
+    updated: dt.date | None = None
+    description: str = ""
+    context: dict[str, Any] = field(default_factory=dict)
+
+
+def site_pages(m: SiteModel, t: Catalogue) -> list[PageSpec]:
+    """Every page of the site, in one list: this is the site map."""
+    return [
+        home(m, t),
+        directory(m, t),
+        *(region_page(m, t, r) for r in m.regions),
+        province_index(m, t),
+        *(province_page(m, t, p) for p in m.provinces),
+        cohort_index(m, t),
+        *(cohort_page(m, t, c) for c in m.cohorts),
+        *news_list(m, t),
+        *(announcement_page(m, t, n) for n in m.news),
+        tag_index(m, t),
+        *(tag_page(m, t, tag) for tag in m.tags),
+        *(static_page(m, t, p) for p in m.pages),
+        not_found(m, t),
+    ]
+
+
+def _home(t: Catalogue) -> Crumbs:
+    return ((t("nav_home"), urls.HOME),)
+
+
+def _latest(items: tuple[NewsItem, ...]) -> dt.date | None:
+    return max((n.last_updated for n in items), default=None)
+
+
+def home(m: SiteModel, t: Catalogue) -> PageSpec:
+    """What the movement is, the headline numbers, the latest announcements, ways in."""
+    return PageSpec(urls.HOME, "home.html", m.config.title, (), m.site_updated,
+                    m.config.description, {"latest": m.news[:5]})
+
+
+def directory(m: SiteModel, t: Catalogue) -> PageSpec:
+    """All participants, grouped by province."""
+    return PageSpec(urls.DIRECTORY, "directory.html", t("directory_title"), _home(t),
+                    m.site_updated, t("directory_description"))
+
+
+def region_page(m: SiteModel, t: Catalogue, r: Region) -> PageSpec:
+    """One participant: every field, rounds, province, sources, announcements, caveat."""
+    news = m.news_by_region.get(r.slug, ())
+    updated = max((d for d in (r.updated, _latest(news)) if d), default=None)
+    return PageSpec(urls.region(r.slug), "region.html", r.name,
+                    (*_home(t), (t("directory_title"), urls.DIRECTORY)), updated,
+                    r.summary or t("region_description", name=r.name, province=r.province),
+                    {"region": r, "province": m.province_of[r.slug], "news": news})
+
+
+def province_index(m: SiteModel, t: Catalogue) -> PageSpec:
+    """The 38 provinces with their number of participants."""
+    return PageSpec(urls.PROVINCES, "provinces.html", t("provinces_title"), _home(t),
+                    m.site_updated, t("provinces_description"))
+
+
+def province_page(m: SiteModel, t: Catalogue, p: Province) -> PageSpec:
+    """The participants of one province."""
+    regions = m.regions_in_province.get(p.slug, ())
+    return PageSpec(urls.province(p.slug), "province.html", t("province_title", name=p.name),
+                    (*_home(t), (t("provinces_title"), urls.PROVINCES)), m.site_updated,
+                    t("province_description", name=p.name, count=len(regions)),
+                    {"province": p, "regions": regions,
+                     "kabkota": [k for k in m.content.kabkota if k.province_code == p.code]})
+
+
+def cohort_index(m: SiteModel, t: Catalogue) -> PageSpec:
+    """Every yearly round with its completeness."""
+    return PageSpec(urls.COHORTS, "cohorts.html", t("cohorts_title"), _home(t), m.site_updated,
+                    t("cohorts_description"))
+
+
+def cohort_page(m: SiteModel, t: Catalogue, c: CohortSummary) -> PageSpec:
+    """One round: its participants and how complete our list is against the announced size."""
+    return PageSpec(urls.cohort(c.cohort.year), "cohort.html",
+                    t("cohort_title", year=c.cohort.year),
+                    (*_home(t), (t("cohorts_title"), urls.COHORTS)), m.site_updated,
+                    t("cohort_description", year=c.cohort.year), {"summary": c})
+
+
+def news_list(m: SiteModel, t: Catalogue) -> Iterator[PageSpec]:
+    """The announcements, newest first, ``news_per_page`` to a page."""
+    size = m.config.news_per_page
+    chunks = [m.news[i:i + size] for i in range(0, len(m.news), size)] or [()]
+    for number, items in enumerate(chunks, start=1):
+        title = t("news_title") if number == 1 else t("news_title_page", number=number)
+        crumbs = _home(t) if number == 1 else (*_home(t), (t("news_title"), urls.NEWS))
+        yield PageSpec(urls.news_page(number), "news_list.html", title, crumbs, _latest(items),
+                       t("news_description"),
+                       {"items": items, "number": number, "count": len(chunks),
+                        "previous": urls.news_page(number - 1) if number > 1 else None,
+                        "next": urls.news_page(number + 1) if number < len(chunks) else None})
+
+
+def announcement_page(m: SiteModel, t: Catalogue, n: NewsItem) -> PageSpec:
+    """One announcement with its sources and the regions it names."""
+    return PageSpec(urls.announcement(n.slug), "announcement.html", n.title,
+                    (*_home(t), (t("news_title"), urls.NEWS)), n.last_updated, n.summary,
+                    {"item": n, "body": m.html[f"news:{n.slug}"],
+                     "regions": [m.region_by_slug[s] for s in n.regions]})
+
+
+def tag_index(m: SiteModel, t: Catalogue) -> PageSpec:
+    """Every topic with its number of announcements."""
+    return PageSpec(urls.TAGS, "tags.html", t("tags_title"), (*_home(t), (t("news_title"), urls.NEWS)),
+                    _latest(m.news), t("tags_description"))
+
+
+def tag_page(m: SiteModel, t: Catalogue, tag: str) -> PageSpec:
+    """The announcements with one topic."""
+    items = m.news_by_tag[tag]
+    return PageSpec(urls.tag(tag), "tag.html", t("tag_title", tag=tag),
+                    (*_home(t), (t("news_title"), urls.NEWS), (t("tags_title"), urls.TAGS)),
+                    _latest(items), t("tag_description", tag=tag), {"tag": tag, "items": items})
+
+
+def static_page(m: SiteModel, t: Catalogue, p: Page) -> PageSpec:
+    """A page from content/pages/; templates/page-<slug>.html may add computed parts."""
+    return PageSpec(urls.static_page(p.slug), f"page-{p.slug}.html|page.html", p.title, _home(t),
+                    p.updated, p.summary, {"doc": p, "body": m.html[f"page:{p.slug}"]})
+
+
+def not_found(m: SiteModel, t: Catalogue) -> PageSpec:
+    """The page GitHub Pages serves for any unknown address."""
+    return PageSpec(urls.NOT_FOUND, "404.html", t("not_found_title"), _home(t), None,
+                    t("not_found_description"))

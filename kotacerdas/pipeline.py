@@ -1,0 +1,59 @@
+"""The build, stage by stage: load → model → pages → render → write. Nothing flows backwards."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import Problems
+from .load import load_site
+from .model import build_model
+from .pages import site_pages
+from .render import Renderer, render_all
+from .writer import check_output_dir, write_site
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    """What a build produced, for the command line to report."""
+
+    pages: int
+    files: int
+    participants: int
+    announcements: int
+
+
+def render_site(site: Path, base_url: str | None = None, drafts: bool = False,
+                today: dt.date | None = None) -> tuple[dict[str, bytes], Renderer]:
+    """Load, model and render a site in memory; raise ContentError listing every problem."""
+    content = load_site(site)
+    model = build_model(content, base_url=base_url, drafts=drafts, today=today)
+    problems = Problems(site)
+    renderer = Renderer(site, model, problems)
+    problems.raise_if_any()
+    files = render_all(renderer, site_pages(model, renderer.catalogue))
+    for key in sorted(renderer.catalogue.missing):
+        problems.add(f"templates/strings/{model.config.language}.yaml", None,
+                     f"interface string '{key}' is missing; add a line '{key}: …'")
+    problems.raise_if_any()
+    return files, renderer
+
+
+def build(site: Path, output: Path, base_url: str | None = None, drafts: bool = False,
+          today: dt.date | None = None) -> BuildResult:
+    """Build the site into ``output``, replacing it only when everything succeeded."""
+    check_output_dir(output, site)
+    files, renderer = render_site(site, base_url, drafts, today)
+    written = write_site(files, renderer.assets, output)
+    model = renderer.env.globals["site"]
+    return BuildResult(pages=len(files), files=written, participants=len(model.regions),
+                       announcements=len(model.news))
+
+
+def check(site: Path, drafts: bool = True) -> BuildResult:
+    """Validate everything a build would, and render every page, writing nothing."""
+    files, renderer = render_site(site, drafts=drafts)
+    model = renderer.env.globals["site"]
+    return BuildResult(pages=len(files), files=0, participants=len(model.regions),
+                       announcements=len(model.news))

@@ -1,0 +1,115 @@
+"""Render page specs through Jinja2 templates into HTML text.
+
+Templates come from the site's own ``templates/`` first, then the built-in ones beside this
+package, so a site can override a single template. Autoescaping is on for every template, and
+undefined variables are errors, so a template mistake is reported instead of shipped.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sys
+import traceback
+from pathlib import Path
+from typing import Any, Callable
+
+import jinja2
+
+from . import urls as routes
+from .errors import Problems
+from .i18n import Catalogue, load_catalogue
+from .model import SiteModel
+from .pages import PageSpec
+
+BUILTIN_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+FOOTER_PAGES = ("tentang", "data", "aksesibilitas", "privasi", "kontak")
+
+
+def template_dirs(site: Path) -> list[Path]:
+    """The site's templates folder (if any) before the built-in one."""
+    own = site / "templates"
+    dirs = [own] if own.is_dir() and own.resolve() != BUILTIN_TEMPLATES else []
+    return dirs + [BUILTIN_TEMPLATES]
+
+
+def asset_files(dirs: list[Path]) -> dict[str, Path]:
+    """Theme files under templates/assets/, by name; the site's own win over built-in ones."""
+    found: dict[str, Path] = {}
+    for folder in reversed(dirs):
+        base = folder / "assets"
+        if base.is_dir():
+            for path in sorted(base.rglob("*")):
+                if path.is_file() and not path.is_symlink():
+                    found[path.relative_to(base).as_posix()] = path
+    return found
+
+
+class Renderer:
+    """A configured Jinja2 environment for one site and model."""
+
+    def __init__(self, site: Path, model: SiteModel, problems: Problems):
+        dirs = template_dirs(site)
+        self.problems = problems
+        self.dirs = dirs
+        self.catalogue: Catalogue = load_catalogue(model.config.language, dirs, problems)
+        self.assets = asset_files(dirs)
+        self._asset_versions = {name: hashlib.sha256(p.read_bytes()).hexdigest()[:10]
+                                for name, p in self.assets.items()}
+        self.env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader([str(d) for d in dirs]),
+            autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True,
+            lstrip_blocks=True, keep_trailing_newline=True)
+        t = self.catalogue
+        static = {p.slug: p for p in model.pages}
+        self.env.globals.update(
+            t=t, site=model, config=model.config, routes=routes, url=model.urls.path,
+            abs_url=model.urls.absolute, asset=self.asset_url, static_pages=static,
+            footer_pages=[static[s] for s in FOOTER_PAGES if s in static])
+        self.env.filters.update(date=t.date, number=t.number, isodate=lambda d: d.isoformat())
+        self.url: Callable[[str], str] = model.urls.path
+
+    def asset_url(self, name: str) -> str:
+        """URL of a theme file with a content hash, so browsers refetch it only when it changes."""
+        version = self._asset_versions.get(name)
+        if version is None:
+            raise KeyError(f"theme file templates/assets/{name} does not exist")
+        return f"{self.url(routes.asset(name))}?v={version}"
+
+    def render(self, spec: PageSpec) -> str | None:
+        """Render one page; template errors are recorded as problems with template file and line."""
+        try:
+            template = self.env.select_template(spec.template.split("|"))
+            return template.render(page=spec, **spec.context)
+        except jinja2.TemplateSyntaxError as exc:
+            self.problems.add(exc.filename or exc.name or "templates", exc.lineno,
+                              f"template syntax error: {exc.message}")
+        except Exception as exc:  # noqa: BLE001 (any template runtime error becomes a report)
+            path, line = _template_frame(exc)
+            self.problems.add(path or "templates", line,
+                              f"template error while rendering /{spec.route}: "
+                              f"{type(exc).__name__}: {exc}")
+        return None
+
+
+def _template_frame(exc: BaseException) -> tuple[str | None, int | None]:
+    """The innermost traceback frame that is a template file (Jinja2 rewrites frames to them)."""
+    found: tuple[str | None, int | None] = (None, None)
+    for frame in traceback.extract_tb(sys.exc_info()[2] or exc.__traceback__):
+        if frame.filename.endswith((".html", ".xml", ".txt", ".json")):
+            found = (frame.filename, frame.lineno)
+    return found
+
+
+def render_all(renderer: Renderer, pages: list[PageSpec]) -> dict[str, bytes]:
+    """Render every page into {output file: bytes}; failures were recorded as problems."""
+    out: dict[str, bytes] = {}
+    for spec in pages:
+        html = renderer.render(spec)
+        if html is not None:
+            out[routes.output_file(spec.route)] = html.encode("utf-8")
+    return out
+
+
+def context_of(spec: PageSpec) -> dict[str, Any]:
+    """What a template receives for a page (used by tests and the check command)."""
+    return {"page": spec, **spec.context}

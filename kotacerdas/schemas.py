@@ -1,0 +1,157 @@
+"""JSON Schemas for every kind of content file: the contract that editors' files must meet.
+
+One schema per file kind drives validation (``validate``), and later the scaffolding of new files.
+Descriptions are in Bahasa Indonesia because editors read them. ``x-message`` gives the error to
+show when a ``pattern`` or ``anyOf`` fails, since the generic wording would not help an editor.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+SLUG = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+CODE = r"^[0-9]{2}\.[0-9]{2}$"
+URL = r"^https?://[^\s/$.?#][^\s]*$"
+
+_slug = {"type": "string", "pattern": SLUG,
+         "x-message": "must be a slug: lower-case letters a-z, digits and single hyphens, "
+                      "e.g. 'kota-bandung'"}
+_url = {"type": "string", "pattern": URL,
+        "x-message": "must be a full web address starting with https:// (or http://)"}
+_year = {"type": "integer", "minimum": 2000, "maximum": 2100}
+_text = {"type": "string", "minLength": 1}
+
+SOURCE: dict[str, Any] = {
+    "description": "Sumber: alamat web, atau {title, url, publisher, date} bila tidak ada alamat stabil.",
+    "anyOf": [
+        _url,
+        {"type": "object", "required": ["title"], "additionalProperties": False,
+         "properties": {"title": _text, "url": _url, "publisher": _text, "date": {"type": "date"}}},
+    ],
+    "x-message": "must be a web address (https://…) or a mapping with 'title' and optional "
+                 "'url', 'publisher', 'date'",
+}
+_sources = {"type": "array", "items": SOURCE, "description": SOURCE["description"]}
+
+REGION: dict[str, Any] = {
+    "title": "region",
+    "type": "object",
+    "required": ["name", "type", "province", "code", "cohort"],
+    "additionalProperties": False,
+    "properties": {
+        "name": {**_text, "description": "Nama resmi Kemendagri, mis. 'Kota Bandung'."},
+        "type": {"enum": ["kota", "kabupaten"], "description": "kota atau kabupaten."},
+        "province": {**_text, "description": "Nama provinsi, mis. 'Jawa Barat'."},
+        "code": {"type": "string", "pattern": CODE, "description": "Kode Kemendagri, mis. \"32.73\".",
+                 "x-message": "must be a Kemendagri code in quotes, two digits, a dot and two "
+                              "digits, e.g. \"32.73\""},
+        "cohort": {"anyOf": [_year, {"type": "array", "items": _year, "minItems": 1,
+                                     "uniqueItems": True}],
+                   "description": "Tahun angkatan, atau daftar tahun, mis. 2017 atau [2017, 2021].",
+                   "x-message": "must be a year such as 2017, or a list of years such as [2017, 2021]"},
+        "unverified_cohorts": {"type": "array", "items": _year, "uniqueItems": True,
+                               "description": "Tahun angkatan yang belum terverifikasi: sumber "
+                                              "tidak menyatakannya secara langsung."},
+        "sources": _sources,
+        "note": {**_text, "description": "Catatan tentang data daerah ini."},
+        "note_lang": {"enum": ["id", "en"], "description": "Bahasa catatan: id atau en."},
+        "aliases": {"type": "array", "items": _text, "uniqueItems": True,
+                    "description": "Ejaan lain nama daerah, mis. 'Kabupaten Gunung Kidul'."},
+        "website": {**_url, "description": "Situs resmi pemerintah daerah."},
+        "coordinates": {"type": "array", "items": {"type": "number"}, "minItems": 2, "maxItems": 2,
+                        "description": "[lintang, bujur], mis. [-6.91, 107.61]."},
+        "summary": {**_text, "description": "Ringkasan program smart city daerah ini."},
+        "masterplan_status": {**_text, "description": "Status masterplan, mis. 'ditetapkan perkada'."},
+        "quick_wins": {"type": "array", "items": _text, "description": "Program quick win."},
+        "updated": {"type": "date", "description": "Tanggal data daerah ini terakhir diperbarui."},
+    },
+}
+
+NEWS: dict[str, Any] = {
+    "title": "announcement",
+    "type": "object",
+    "required": ["title", "date", "summary"],
+    "additionalProperties": False,
+    "properties": {
+        "title": {**_text, "description": "Judul pengumuman."},
+        "date": {"type": "date", "description": "Tanggal terbit, YYYY-MM-DD (sama dengan nama berkas)."},
+        "summary": {**_text, "description": "Ringkasan satu-dua kalimat."},
+        "tags": {"type": "array", "items": _slug, "uniqueItems": True,
+                 "description": "Topik, huruf kecil dengan tanda hubung, mis. [masterplan, evaluasi]."},
+        "regions": {"type": "array", "items": _slug, "uniqueItems": True,
+                    "description": "Slug daerah peserta yang disebut, mis. [kota-bandung]."},
+        "sources": _sources,
+        "updated": {"type": "date", "description": "Tanggal pembaruan terakhir, bila ada."},
+        "draft": {"type": "boolean", "description": "true = belum diterbitkan."},
+    },
+}
+
+PAGE: dict[str, Any] = {
+    "title": "page",
+    "type": "object",
+    "required": ["title"],
+    "additionalProperties": False,
+    "properties": {
+        "title": {**_text, "description": "Judul halaman."},
+        "summary": {**_text, "description": "Ringkasan satu kalimat."},
+        "updated": {"type": "date", "description": "Tanggal halaman terakhir ditinjau."},
+    },
+}
+
+_organisation = {
+    "type": "object", "additionalProperties": False, "required": ["name"],
+    "properties": {"name": _text, "short_name": _text, "address": _text, "website": _url},
+}
+_contact = {
+    "type": "object", "additionalProperties": False,
+    "properties": {"email": {"type": "string", "pattern": r"^[^@\s]+@[^@\s]+$",
+                             "x-message": "must be an e-mail address"},
+                   "phone": _text, "feedback_url": _url},
+}
+
+CONFIG: dict[str, Any] = {
+    "title": "site configuration",
+    "type": "object",
+    "required": ["title", "base_url"],
+    "additionalProperties": False,
+    "properties": {
+        "title": _text,
+        "description": _text,
+        "base_url": _url,
+        "language": {"enum": ["id"]},
+        "timezone": {"enum": ["Asia/Jakarta"]},
+        "news_per_page": {"type": "integer", "minimum": 1, "maximum": 100},
+        "feed_items": {"type": "integer", "minimum": 1, "maximum": 1000},
+        "organisation": _organisation,
+        "contact": _contact,
+        "repository": _url,
+    },
+}
+
+PROVINCES: dict[str, Any] = {
+    "type": "array",
+    "items": {"type": "object", "required": ["code", "name"], "additionalProperties": False,
+              "properties": {"code": {"type": "string", "pattern": r"^[0-9]{2}$",
+                                      "x-message": "must be a two-digit code in quotes, e.g. \"32\""},
+                             "name": _text, "aliases": {"type": "array", "items": _text},
+                             "lat": {"type": "number"}, "lon": {"type": "number"}}},
+}
+
+KABKOTA: dict[str, Any] = {
+    "type": "array",
+    "items": {"type": "object", "required": ["code", "name", "type", "province_code"],
+              "additionalProperties": False,
+              "properties": {"code": REGION["properties"]["code"], "name": _text,
+                             "short_name": _text, "type": {"enum": ["kota", "kabupaten"]},
+                             "province_code": {"type": "string", "pattern": r"^[0-9]{2}$",
+                                               "x-message": "must be a two-digit code in quotes"},
+                             "lat": {"type": "number"}, "lon": {"type": "number"}}},
+}
+
+COHORTS: dict[str, Any] = {
+    "type": "array",
+    "items": {"type": "object", "required": ["year", "announced", "source"],
+              "additionalProperties": False,
+              "properties": {"year": _year, "announced": {"type": "integer", "minimum": 0},
+                             "stage": {"type": "string"}, "source": SOURCE, "note": _text}},
+}

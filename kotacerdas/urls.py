@@ -1,0 +1,95 @@
+"""The one URL helper: every internal link is built here, so a subpath in base_url always holds.
+
+A *route* is a path inside the site with no leading slash ("daerah/kota-bandung/"; "" is home).
+``Urls.path`` turns it into a root-relative URL under the base path ("/kota-cerdas/daerah/…"),
+``Urls.absolute`` into a full URL for canonical links and feeds, and ``output_file`` into the
+file that holds it ("daerah/kota-bandung/index.html"). The route functions below are the only
+place that knows what the site's URLs look like.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+
+class Urls:
+    """Builds internal URLs under the base path of ``base_url``."""
+
+    def __init__(self, base_url: str):
+        parts = urlsplit(base_url)
+        self.origin = f"{parts.scheme}://{parts.netloc}"
+        path = parts.path or "/"
+        self.base_path = path if path.endswith("/") else path + "/"
+
+    def path(self, route: str) -> str:
+        """Root-relative URL of a route, e.g. '/kota-cerdas/daerah/kota-bandung/'."""
+        return self.base_path + route.lstrip("/")
+
+    def absolute(self, route: str) -> str:
+        """Full URL of a route, for canonical links, feeds and sitemaps."""
+        return self.origin + self.path(route)
+
+    def site_link(self, href: str) -> str:
+        """Rewrite an editor's root-relative link ('/data/') under the base path; others unchanged."""
+        if href.startswith("/") and not href.startswith("//"):
+            if href.startswith(self.base_path) and self.base_path != "/":
+                return href
+            return self.path(href)
+        return href
+
+
+def output_file(route: str) -> str:
+    """The file in output/ that serves a route: pretty URLs end in '/' and live in index.html."""
+    return route + "index.html" if route.endswith("/") or route == "" else route
+
+
+# --- the site's routes (Bahasa Indonesia, pretty URLs) ------------------------------------
+
+HOME = ""
+DIRECTORY = "daerah/"
+PROVINCES = "provinsi/"
+COHORTS = "angkatan/"
+NEWS = "berita/"
+TAGS = "topik/"
+NOT_FOUND = "404.html"
+ASSETS = "assets/"
+
+
+def region(slug: str) -> str:
+    """A participant's page."""
+    return f"{DIRECTORY}{slug}/"
+
+
+def province(slug: str) -> str:
+    """A province's page."""
+    return f"{PROVINCES}{slug}/"
+
+
+def cohort(year: int) -> str:
+    """A yearly round's page."""
+    return f"{COHORTS}{year}/"
+
+
+def news_page(number: int) -> str:
+    """Page N of the announcement list (page 1 is the list itself)."""
+    return NEWS if number == 1 else f"{NEWS}halaman/{number}/"
+
+
+def announcement(slug: str) -> str:
+    """One announcement."""
+    return f"{NEWS}{slug}/"
+
+
+def tag(slug: str) -> str:
+    """The announcements with one tag."""
+    return f"{TAGS}{slug}/"
+
+
+def static_page(slug: str) -> str:
+    """A page from content/pages/."""
+    return f"{slug}/"
+
+
+def asset(name: str) -> str:
+    """A theme file copied from templates/assets/."""
+    return ASSETS + name

@@ -1,0 +1,71 @@
+"""Write a built site atomically: into a temporary sibling folder, then swap it into place.
+
+A failed build never touches the previous output; a successful one replaces it in two renames.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+from .errors import UsageError
+
+
+def check_output_dir(output: Path, site: Path) -> None:
+    """Refuse output folders whose replacement would delete something precious."""
+    out = output.resolve()
+    site = site.resolve()
+    if out == Path(out.anchor) or out == Path.home().resolve():
+        raise UsageError(f"refusing to use {output} as the output folder")
+    if out == site or site.is_relative_to(out):
+        raise UsageError(f"the output folder {output} contains the site itself; choose another")
+    if (site / "content").exists() and out.is_relative_to((site / "content").resolve()):
+        raise UsageError("the output folder may not be inside content/")
+    if (site / "templates").exists() and out.is_relative_to((site / "templates").resolve()):
+        raise UsageError("the output folder may not be inside templates/")
+
+
+def write_site(files: dict[str, bytes], assets: dict[str, Path], output: Path) -> int:
+    """Write pages and theme files into a fresh tree and swap it in for ``output``."""
+    output = output.resolve()
+    output.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.new-", dir=output.parent))
+    try:
+        made: set[Path] = set()
+        for rel, data in sorted(files.items()):
+            target = _inside(staging, rel)
+            if target.parent not in made:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                made.add(target.parent)
+            target.write_bytes(data)
+        for rel, src in sorted(assets.items()):
+            target = _inside(staging, "assets/" + rel)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(src, target, follow_symlinks=False)
+        os.chmod(staging, 0o755)
+        _swap(staging, output)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return len(files) + len(assets)
+
+
+def _inside(root: Path, rel: str) -> Path:
+    """Join a relative output path, refusing anything that would land outside ``root``."""
+    target = (root / rel).resolve()
+    if not target.is_relative_to(root.resolve()) or rel.startswith("/") or ".." in rel.split("/"):
+        raise ValueError(f"refusing to write outside the output folder: {rel}")
+    return target
+
+
+def _swap(staging: Path, output: Path) -> None:
+    """Replace ``output`` by ``staging`` with renames; the old tree is removed afterwards."""
+    if output.exists():
+        old = Path(tempfile.mkdtemp(prefix=f".{output.name}.old-", dir=output.parent))
+        os.rename(output, old / "tree")
+        os.rename(staging, output)
+        shutil.rmtree(old, ignore_errors=True)
+    else:
+        os.rename(staging, output)

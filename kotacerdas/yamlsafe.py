@@ -1,0 +1,191 @@
+"""Safe YAML loading that remembers line numbers and refuses duplicate keys.
+
+PyYAML's C loader is used when available; only the safe constructors are ever involved.
+Mappings and sequences come back as ``LineDict``/``LineList``, which are plain ``dict``/``list``
+subclasses carrying the 1-based source line of each key or item, so validation errors can point
+at the exact line an editor has to fix.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Iterable
+
+import yaml
+
+_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class LineDict(dict):
+    """A dict that knows the line of each of its keys (``lines``) and of itself (``line``)."""
+
+    line: int = 0
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.lines: dict[Any, int] = {}
+
+
+class LineList(list):
+    """A list that knows the line of each of its items."""
+
+    line: int = 0
+
+    def __init__(self, *args: Any):
+        super().__init__(*args)
+        self.lines: list[int] = []
+
+
+@dataclass(frozen=True)
+class YamlProblem:
+    """A YAML-level problem (syntax error or duplicate key) at a 1-based line."""
+
+    line: int
+    message: str
+    first_line: int = 0
+
+    def text(self, offset: int = 0) -> str:
+        """The message, naming the first occurrence of a duplicate key when there is one."""
+        if self.first_line:
+            return (f"{self.message} (first given on line {self.first_line + offset}); "
+                    "keep one and delete the other")
+        return self.message
+
+
+class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
+    """Safe loader with line tracking; collects duplicate keys instead of overwriting."""
+
+    def __init__(self, stream: str):
+        super().__init__(stream)
+        self.duplicates: list[YamlProblem] = []
+
+
+def _construct_map(loader: _Loader, node: yaml.MappingNode) -> Iterable[LineDict]:
+    mapping = LineDict()
+    mapping.line = node.start_mark.line + 1
+    yield mapping
+    loader.flatten_mapping(node)
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        line = key_node.start_mark.line + 1
+        try:
+            hash(key)
+        except TypeError:
+            loader.duplicates.append(YamlProblem(line, "a key must be plain text"))
+            continue
+        if key in mapping:
+            loader.duplicates.append(YamlProblem(line, f"duplicate key '{key}'", mapping.lines[key]))
+            continue
+        mapping[key] = loader.construct_object(value_node, deep=True)
+        mapping.lines[key] = line
+
+
+def _construct_seq(loader: _Loader, node: yaml.SequenceNode) -> Iterable[LineList]:
+    seq = LineList()
+    seq.line = node.start_mark.line + 1
+    yield seq
+    for item in node.value:
+        seq.append(loader.construct_object(item, deep=True))
+        seq.lines.append(item.start_mark.line + 1)
+
+
+def _construct_timestamp(loader: _Loader, node: yaml.ScalarNode) -> Any:
+    """Dates that do not exist (2021-13-45) stay text, so validation can name the field."""
+    try:
+        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
+    except ValueError:
+        return loader.construct_scalar(node)
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
+_Loader.add_constructor("tag:yaml.org,2002:map", _construct_map)
+_Loader.add_constructor("tag:yaml.org,2002:seq", _construct_seq)
+
+
+def load(text: str, line_offset: int = 0) -> tuple[Any, list[YamlProblem]]:
+    """Parse one YAML document; return (data, problems). Data is None when it cannot be parsed.
+
+    ``line_offset`` shifts reported lines, for YAML that starts further down a file (front matter).
+    """
+    loader = _Loader(text)
+    try:
+        data = loader.get_single_data()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = (mark.line + 1 if mark else 1) + line_offset
+        what = " ".join(s for s in (exc.context, exc.problem) if s)
+        return None, [YamlProblem(line, f"YAML syntax error: {what}; check indentation, colons "
+                                        "and quotes on this line or the one above")]
+    except (yaml.YAMLError, ValueError, TypeError, RecursionError) as exc:
+        return None, [YamlProblem(1 + line_offset, f"YAML error: {exc}")]
+    finally:
+        loader.dispose()
+    problems = [YamlProblem(p.line + line_offset, p.text(line_offset)) for p in loader.duplicates]
+    if line_offset:
+        _shift_lines(data, line_offset)
+    return data, problems
+
+
+def _shift_lines(data: Any, offset: int) -> None:
+    """Move every recorded line down by ``offset``."""
+    seen: set[int] = set()
+    stack = [data]
+    while stack:
+        item = stack.pop()
+        if id(item) in seen:
+            continue
+        seen.add(id(item))
+        if isinstance(item, LineDict):
+            item.line += offset
+            item.lines = {k: v + offset for k, v in item.lines.items()}
+            stack.extend(item.values())
+        elif isinstance(item, LineList):
+            item.line += offset
+            item.lines = [v + offset for v in item.lines]
+            stack.extend(item)
+
+
+def line_of(data: Any, path: Iterable[Any]) -> int:
+    """The line of the value at ``path`` inside loaded data (deepest known line)."""
+    line = getattr(data, "line", 0)
+    node = data
+    for step in path:
+        if isinstance(node, LineDict) and step in node.lines:
+            line = node.lines[step]
+            node = node[step]
+        elif isinstance(node, LineList) and isinstance(step, int) and step < len(node.lines):
+            line = node.lines[step]
+            node = node[step]
+        else:
+            break
+    return line
+
+
+def dump(data: Any) -> str:
+    """Serialise plain data as block-style YAML, keys in the given order, Unicode kept."""
+    return yaml.dump(_plain(data), Dumper=_Dumper, allow_unicode=True, sort_keys=False,
+                     default_flow_style=False, width=100)
+
+
+def _plain(data: Any) -> Any:
+    if isinstance(data, dict):
+        return {k: _plain(v) for k, v in data.items()}
+    if isinstance(data, list):
+        return [_plain(v) for v in data]
+    return data
+
+
+class _Dumper(yaml.SafeDumper):
+    """Safe dumper that indents list items under their key, as editors expect."""
+
+    def increase_indent(self, flow: bool = False, indentless: bool = False) -> Any:
+        return super().increase_indent(flow, False)
+
+
+def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    """Multi-line text as a '|' block, which editors can read and edit line by line."""
+    style = "|" if "\n" in value else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_Dumper.add_representer(str, _represent_str)
