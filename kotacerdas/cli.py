@@ -94,6 +94,7 @@ def _run(args: argparse.Namespace) -> int:
 def _import_regions(args: argparse.Namespace) -> int:
     from .importer import import_regions
     from .load import load_reference
+    from .model import today_in_jakarta
 
     site = _site(args)
     if not args.csv.is_file():
@@ -103,6 +104,7 @@ def _import_regions(args: argparse.Namespace) -> int:
     problems.raise_if_any()
     if not has_reference:
         raise UsageError("content/reference/ is missing; run 'python build.py import-reference DIR' first")
-    report = import_regions(args.csv, site, kabkota, {p.code: p.name for p in provinces})
+    report = import_regions(args.csv, site, kabkota, {p.code: p.name for p in provinces},
+                            today_in_jakarta())
     print(report.summary())
     return 1 if report.unmatched else 0

@@ -8,6 +8,7 @@ editor wrote by hand, and reports the rows it cannot match to a Kemendagri code.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -101,8 +102,8 @@ def _normal(name: str) -> str:
 
 
 def import_regions(csv_path: Path, site: Path, kabkota: tuple[Kabkota, ...],
-                   province_names: dict[str, str]) -> ImportReport:
-    """Create or extend content/regions/*.yaml from a participants CSV."""
+                   province_names: dict[str, str], today: dt.date) -> ImportReport:
+    """Create or extend content/regions/*.yaml from a participants CSV; changed files get ``updated: today``."""
     report = ImportReport()
     by_code = {k.code: k for k in kabkota}
     by_name: dict[tuple[str, str], list[Kabkota]] = defaultdict(list)
@@ -143,7 +144,7 @@ def import_regions(csv_path: Path, site: Path, kabkota: tuple[Kabkota, ...],
             group.years[year] = ((row.get("source_url") or "").strip(), (row.get("note") or "").strip())
     existing = _existing_regions(site / "content" / "regions")
     for code in sorted(groups):
-        _write_region(groups[code], existing.get(code), site, province_names, report)
+        _write_region(groups[code], existing.get(code), site, province_names, today, report)
     return report
 
 
@@ -170,7 +171,7 @@ def _note(years: dict[int, tuple[str, str]], only: list[int]) -> str:
 
 
 def _write_region(p: _Participation, existing: tuple[Path, dict[str, Any]] | None, site: Path,
-                  province_names: dict[str, str], report: ImportReport) -> None:
+                  province_names: dict[str, str], today: dt.date, report: ImportReport) -> None:
     years = sorted(p.years)
     unverified = [y for y in years if UNVERIFIED_MARK.search(p.years[y][1])]
     sources = list(dict.fromkeys(p.years[y][0] for y in years if p.years[y][0]))
@@ -192,6 +193,7 @@ def _write_region(p: _Participation, existing: tuple[Path, dict[str, Any]] | Non
             data["aliases"] = [p.alias]
         if p.ref.lat is not None and p.ref.lon is not None:
             data["coordinates"] = [p.ref.lat, p.ref.lon]
+        data["updated"] = today
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(dump(data), encoding="utf-8")
         report.created.append(path.relative_to(site).as_posix())
@@ -219,12 +221,12 @@ def _write_region(p: _Participation, existing: tuple[Path, dict[str, Any]] | Non
         data["sources"] = old_sources + list(dict.fromkeys(extra))
     if p.alias and p.alias not in data.get("aliases", []) and p.alias != data.get("name"):
         data["aliases"] = list(data.get("aliases", [])) + [p.alias]
-    ordered = {k: data[k] for k in REGION_FIELD_ORDER if k in data}
-    ordered.update({k: v for k, v in data.items() if k not in ordered})
-    after = dump(ordered)
     rel = path.relative_to(site).as_posix()
-    if after == before:
+    if dump(data) == before:
         report.unchanged.append(rel)
     else:
-        path.write_text(after, encoding="utf-8")
+        data["updated"] = today
+        ordered = {k: data[k] for k in REGION_FIELD_ORDER if k in data}
+        ordered.update({k: v for k, v in data.items() if k not in ordered})
+        path.write_text(dump(ordered), encoding="utf-8")
         report.updated.append(rel)

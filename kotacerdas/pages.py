@@ -73,9 +73,8 @@ def directory(m: SiteModel, t: Catalogue) -> PageSpec:
 def region_page(m: SiteModel, t: Catalogue, r: Region) -> PageSpec:
     """One participant: every field, rounds, province, sources, announcements, caveat."""
     news = m.news_by_region.get(r.slug, ())
-    updated = max((d for d in (r.updated, _latest(news)) if d), default=None)
     return PageSpec(urls.region(r.slug), "region.html", r.name,
-                    (*_home(t), (t("directory_title"), urls.DIRECTORY)), updated,
+                    (*_home(t), (t("directory_title"), urls.DIRECTORY)), r.updated,
                     r.summary or t("region_description", name=r.name, province=r.province),
                     {"region": r, "province": m.province_of[r.slug], "news": news})
 

@@ -1,0 +1,202 @@
+"""Shared fixtures: small real sites written into temporary folders, and ways to build them."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+SHARED = REPO.parent / "shared"
+
+CONFIG = """\
+title: "Portal Uji"
+description: "Situs uji."
+base_url: "https://contoh.github.io/kota-cerdas/"
+language: id
+timezone: Asia/Jakarta
+news_per_page: 2
+"""
+
+PROVINCES = """\
+- {code: "32", name: Jawa Barat, lat: -6.9, lon: 107.6}
+- {code: "34", name: Daerah Istimewa Yogyakarta, aliases: [DI Yogyakarta], lat: -7.9, lon: 110.4}
+"""
+
+KABKOTA = """\
+- {code: "32.73", name: Kota Bandung, short_name: Bandung, type: kota, province_code: "32"}
+- {code: "32.04", name: Kabupaten Bandung, short_name: Bandung, type: kabupaten, province_code: "32"}
+- {code: "32.76", name: Kota Depok, short_name: Depok, type: kota, province_code: "32"}
+- {code: "34.03", name: Kabupaten Gunungkidul, short_name: Gunungkidul, type: kabupaten, province_code: "34"}
+- {code: "34.71", name: Kota Yogyakarta, short_name: Yogyakarta, type: kota, province_code: "34"}
+"""
+
+COHORTS = """\
+- {year: 2017, announced: 25, stage: Tahap I, source: "https://example.org/2017"}
+- {year: 2018, announced: 50, source: "https://example.org/2018"}
+"""
+
+REGIONS = {
+    "kota-bandung": """\
+name: Kota Bandung
+type: kota
+province: Jawa Barat
+code: "32.73"
+cohort: 2017
+sources:
+  - https://example.org/bandung
+summary: Bandung menyusun masterplan.
+""",
+    "kota-depok": """\
+name: Kota Depok
+type: kota
+province: Jawa Barat
+code: "32.76"
+cohort: [2017, 2018]
+unverified_cohorts: [2018]
+note: "2018: UNCERTAIN: conflicting sources"
+note_lang: en
+sources: [https://example.org/depok]
+""",
+    "kabupaten-gunungkidul": """\
+name: Kabupaten Gunungkidul
+type: kabupaten
+province: DI Yogyakarta
+code: "34.03"
+cohort: 2018
+aliases: [Kabupaten Gunung Kidul]
+""",
+}
+
+NEWS = {
+    "2017-05-22-peluncuran": """\
+---
+title: "Peluncuran gerakan"
+date: 2017-05-22
+summary: "Gerakan diluncurkan."
+tags: [peluncuran]
+regions: [kota-bandung]
+sources:
+  - https://example.org/berita
+---
+
+Isi berita dengan [tautan](/daerah/kota-bandung/).
+""",
+    "2018-05-08-tahap-dua": """\
+---
+title: "Tahap dua"
+date: 2018-05-08
+summary: "Tahap dua dimulai."
+tags: [peluncuran, angkatan-2018]
+regions: [kota-depok, kabupaten-gunungkidul]
+---
+
+## Rincian
+
+Teks.
+""",
+    "2019-05-15-tahap-tiga": """\
+---
+title: "Tahap tiga"
+date: 2019-05-15
+summary: "Tahap tiga."
+---
+
+Teks.
+""",
+}
+
+PAGES = {
+    "tentang": "---\ntitle: Tentang\nsummary: Tentang gerakan.\nupdated: 2026-11-01\n---\n\nIsi tentang.\n",
+    "data": "---\ntitle: Data\nupdated: 2026-11-02\n---\n\nIsi data.\n",
+    "kontak": "---\ntitle: Kontak\n---\n\nHubungi kami.\n",
+}
+
+
+@dataclass
+class FixtureSite:
+    """A site folder in tmp, with helpers to change files and build it."""
+
+    root: Path
+
+    def write(self, rel: str, text: str | bytes) -> Path:
+        """Create or replace a file under the site (text is dedented)."""
+        path = self.root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(text, bytes):
+            path.write_bytes(text)
+        else:
+            path.write_text(textwrap.dedent(text), encoding="utf-8")
+        return path
+
+    def remove(self, rel: str) -> None:
+        """Delete a file under the site."""
+        (self.root / rel).unlink()
+
+    @property
+    def output(self) -> Path:
+        return self.root / "output"
+
+    def run(self, *args: str) -> subprocess.CompletedProcess[str]:
+        """Run build.py as an editor would, in a fresh process."""
+        return run_build(*args, "--site", str(self.root))
+
+
+def run_build(*args: str) -> subprocess.CompletedProcess[str]:
+    """``python build.py ARGS`` from the repository, capturing output."""
+    return subprocess.run([sys.executable, str(REPO / "build.py"), *args], cwd=REPO,
+                          capture_output=True, text=True, timeout=600)
+
+
+def write_site(root: Path, reference: bool = True) -> FixtureSite:
+    """A small but complete site: config, reference data, three regions, three news, pages."""
+    site = FixtureSite(root)
+    site.write("site_config.yaml", CONFIG)
+    if reference:
+        site.write("content/reference/provinces.yaml", PROVINCES)
+        site.write("content/reference/kabupaten-kota.yaml", KABKOTA)
+        site.write("content/reference/cohorts.yaml", COHORTS)
+    for slug, text in REGIONS.items():
+        site.write(f"content/regions/{slug}.yaml", text)
+    for name, text in NEWS.items():
+        site.write(f"content/news/{name}.md", text)
+    for slug, text in PAGES.items():
+        site.write(f"content/pages/{slug}.md", text)
+    return site
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> FixtureSite:
+    """A fresh fixture site."""
+    return write_site(tmp_path / "site")
+
+
+@pytest.fixture
+def built(site: FixtureSite) -> FixtureSite:
+    """A fixture site that has been built into its output/."""
+    result = site.run("build")
+    assert result.returncode == 0, result.stderr
+    return site
+
+
+@pytest.fixture(scope="session")
+def real_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The repository's own content, built once under the GitHub Pages project subpath."""
+    out = tmp_path_factory.mktemp("real") / "output"
+    result = run_build("build", "--site", str(REPO), "--output", str(out),
+                       "--base-url", "https://kominfo.github.io/kota-cerdas/")
+    assert result.returncode == 0, result.stderr
+    return out
+
+
+Tree = Callable[[Path], dict[str, bytes]]
+
+
+def tree(root: Path) -> dict[str, bytes]:
+    """Every file under root by relative path, with its bytes."""
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
