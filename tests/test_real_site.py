@@ -1,0 +1,125 @@
+"""The repository's real content, built under /kota-cerdas/ and read the way a browser would."""
+
+from __future__ import annotations
+
+import csv
+import re
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO, SHARED
+from htmlcheck import broken_links, pages, soup
+
+BASE = "https://kominfo.github.io/kota-cerdas/"
+REGION_FILES = sorted((REPO / "content" / "regions").glob("*.yaml"))
+NEWS_FILES = sorted((REPO / "content" / "news").glob("*.md"))
+
+
+def test_every_participant_has_a_page(real_site: Path) -> None:
+    built = {p.parent.name for p in (real_site / "daerah").glob("*/index.html")}
+    assert built == {p.stem for p in REGION_FILES}
+    assert len(built) == 181
+
+
+def test_every_row_of_the_spreadsheet_is_published_with_its_year(real_site: Path) -> None:
+    participants = SHARED / "data" / "participants.csv"
+    if not participants.is_file():
+        pytest.skip("../shared/data is not beside this checkout")
+    rows = list(csv.DictReader(participants.open(encoding="utf-8")))
+    assert len(rows) == 189
+    for row in rows:
+        slug = re.sub(r"[^a-z0-9]+", "-", row["official_name"].lower()).strip("-")
+        page = soup(real_site / "daerah" / slug / "index.html")
+        years = [a.text for a in page.select(".facts dd a[href*='/angkatan/']")]
+        assert row["cohort_year"] in years, (slug, years)
+        cohort_page = soup(real_site / "angkatan" / row["cohort_year"] / "index.html")
+        item = cohort_page.find("a", href=f"/kota-cerdas/daerah/{slug}/").parent
+        flagged = "belum terverifikasi" in item.text
+        assert flagged == bool(re.search(r"\b(UNCERTAIN|INFERRED)\b", row["note"])), (slug, row["note"])
+
+
+def test_unverified_rows_show_their_caveat_on_page_and_in_listings(real_site: Path) -> None:
+    unverified = [p.stem for p in REGION_FILES if "unverified_cohorts" in p.read_text()]
+    assert len(unverified) == 15
+    directory = soup(real_site / "daerah" / "index.html")
+    for slug in unverified:
+        page = soup(real_site / "daerah" / slug / "index.html")
+        assert "Belum terverifikasi" in page.select_one(".warning").text
+        item = directory.find("a", href=f"/kota-cerdas/daerah/{slug}/").parent
+        assert "belum terverifikasi" in item.text
+
+
+def test_all_announcements_are_published(real_site: Path) -> None:
+    assert len(NEWS_FILES) == 14
+    for path in NEWS_FILES:
+        slug = path.stem[11:]
+        page = soup(real_site / "berita" / slug / "index.html")
+        assert page.select_one("#sumber + ol.sources li"), f"{slug} cites no source"
+    statement = soup(real_site / "berita" / "kominfo-48-daerah-baru-rampungkan-masterplan-2021" / "index.html")
+    assert "31 Desember 2021" in statement.select_one("main .meta").text
+
+
+def test_rounds_say_how_complete_they_are(real_site: Path) -> None:
+    text = soup(real_site / "angkatan" / "2017" / "index.html").select_one(".completeness").text
+    assert "25 dari 25 daerah tercatat" in text
+    text = soup(real_site / "angkatan" / "2022" / "index.html").select_one(".completeness").text
+    assert "21 dari 50 daerah tercatat" in text and "29 daerah lagi belum tercatat" in text
+    page = soup(real_site / "angkatan" / "2022" / "index.html")
+    assert page.find("a", href=re.compile("bekasi.tribunnews.com"))
+    assert "Tidak ada angkatan baru" in soup(real_site / "angkatan" / "2020" / "index.html").select_one(".completeness").text
+
+
+def test_home_headline_numbers_come_from_the_data(real_site: Path) -> None:
+    numbers = [s.text for s in soup(real_site / "index.html").select(".stat-number")]
+    assert numbers == ["181", "189", "34", "15"]
+
+
+def test_every_internal_link_resolves(real_site: Path) -> None:
+    assert broken_links(real_site, BASE) == []
+
+
+def test_every_page_has_the_landmarks(real_site: Path) -> None:
+    footers = set()
+    for path in pages(real_site):
+        doc = soup(path)
+        where = path.relative_to(real_site)
+        assert doc.html["lang"] == "id", where
+        first = doc.body.find(True)
+        assert first.name == "a" and first["href"] == "#konten-utama", where
+        assert first.text == "Langsung ke konten utama"
+        main = doc.find_all("main")
+        assert len(main) == 1 and main[0]["id"] == "konten-utama", where
+        assert len(doc.find_all("h1")) == 1, where
+        crumbs = doc.select("nav.breadcrumbs ol li a")
+        assert crumbs and crumbs[-1]["aria-current"] == "page", where
+        assert doc.select_one("header .banner details summary"), where
+        footers.add(tuple((a.text, a["href"]) for a in doc.select("footer nav a")))
+        assert not doc.find("script"), where
+        for tag in doc.find_all(["link", "img", "script", "iframe"]):
+            ref = tag.get("href") or tag.get("src") or ""
+            assert ref.startswith("/kota-cerdas/") or tag.name == "link" and tag.get("rel") == ["canonical"], (where, ref)
+    assert len(footers) == 1
+    (footer,) = footers
+    assert [text for text, _ in footer][:5] == ["Tentang Gerakan Menuju Smart City", "Tentang Data",
+                                                "Pernyataan Aksesibilitas", "Kebijakan Privasi", "Kontak"]
+
+
+def test_headings_do_not_skip_levels(real_site: Path) -> None:
+    for path in pages(real_site):
+        levels = [int(h.name[1]) for h in soup(path).find_all(re.compile("^h[1-6]$"))]
+        for before, after in zip(levels, levels[1:]):
+            assert after <= before + 1, (path.relative_to(real_site), levels)
+
+
+def test_404_is_at_the_root(real_site: Path) -> None:
+    assert (real_site / "404.html").is_file()
+    assert soup(real_site / "404.html").h1.text == "Halaman tidak ditemukan"
+
+
+def test_static_pages_exist_with_last_updated(real_site: Path) -> None:
+    for slug in ("tentang", "data", "aksesibilitas", "privasi", "kontak"):
+        page = soup(real_site / slug / "index.html")
+        assert page.select_one(".page-updated time")["datetime"] == "2026-11-28", slug
+    data_page = soup(real_site / "data" / "index.html")
+    assert data_page.select_one("#kelengkapan-angkatan ~ div table")
