@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 from . import urls
 from .content import NewsItem, Page, Province, Region
@@ -31,8 +31,19 @@ class PageSpec:
     context: dict[str, Any] = field(default_factory=dict)
 
 
-def site_pages(m: SiteModel, t: Catalogue) -> list[PageSpec]:
-    """Every page of the site, in one list: this is the site map."""
+@dataclass(frozen=True)
+class DataFile:
+    """One output file that is not an HTML page (feed, sitemap, download): bytes from a function.
+
+    ``produce`` must be a pure function of the model, so output stays byte-identical across builds.
+    """
+
+    route: str
+    produce: Callable[[], bytes]
+
+
+def site_pages(m: SiteModel, t: Catalogue) -> list[PageSpec | DataFile]:
+    """Every page and file of the site, in one list: this is the site map."""
     return [
         home(m, t),
         directory(m, t),

@@ -19,7 +19,7 @@ from . import urls as routes
 from .errors import Problems
 from .i18n import Catalogue, load_catalogue
 from .model import SiteModel
-from .pages import PageSpec
+from .pages import DataFile, PageSpec
 
 BUILTIN_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 FOOTER_PAGES = ("tentang", "data", "aksesibilitas", "privasi", "kontak")
@@ -100,13 +100,20 @@ def _template_frame(exc: BaseException) -> tuple[str | None, int | None]:
     return found
 
 
-def render_all(renderer: Renderer, pages: list[PageSpec]) -> dict[str, bytes]:
+def render_all(renderer: Renderer, pages: list[PageSpec | DataFile]) -> dict[str, bytes]:
     """Render every page into {output file: bytes}; failures were recorded as problems."""
     out: dict[str, bytes] = {}
     for spec in pages:
+        target = routes.output_file(spec.route)
+        if target in out:
+            renderer.problems.add("templates", None, f"two pages would be written to {target}")
+            continue
+        if isinstance(spec, DataFile):
+            out[target] = spec.produce()
+            continue
         html = renderer.render(spec)
         if html is not None:
-            out[routes.output_file(spec.route)] = html.encode("utf-8")
+            out[target] = html.encode("utf-8")
     return out
 
 

@@ -146,3 +146,42 @@ def test_benchmark_corpus_builds(tmp_path) -> None:
     result = run_build("build", "--site", str(corpus), "--base-url", "https://bench.example/sub/")
     assert broken_links(corpus / "output", "https://bench.example/sub/") == []
     shutil.rmtree(corpus)
+
+
+def test_hostile_front_matter_is_escaped_everywhere(site: FixtureSite) -> None:
+    site.write("content/news/2019-05-15-tahap-tiga.md", """\
+        ---
+        title: '"><script>alert(1)</script>'
+        date: 2019-05-15
+        summary: "</title><img src=x onerror=alert(1)> & ' \\" <b>"
+        tags: [peluncuran]
+        sources:
+          - title: "<svg onload=alert(1)>"
+            url: "https://example.org/?a=1&b=<x>"
+        ---
+        Teks <script>alert(2)</script>
+        """)
+    site.write("content/regions/kota-bandung.yaml", """\
+        name: Kota Bandung
+        type: kota
+        province: Jawa Barat
+        code: "32.73"
+        cohort: 2017
+        note: "<a href='javascript:alert(1)'>x</a>"
+        summary: "<iframe src=//evil>"
+        quick_wins: ["<style>*{}</style>"]
+        website: "https://bandung.go.id/\\"onmouseover=\\"alert(1)"
+        """)
+    result = site.run("build")
+    assert result.returncode == 0, result.stderr
+    for path in pages(site.output):
+        doc = soup(path)
+        assert not doc.find_all(["script", "img", "svg", "iframe", "style"]), path
+        for tag in doc.find_all(True):
+            assert not [a for a in tag.attrs if a.startswith("on")], (path, tag)
+            assert not str(tag.get("href", "")).lower().startswith("javascript"), (path, tag)
+    page = soup(site.output / "berita/tahap-tiga/index.html")
+    assert page.h1.text == '"><script>alert(1)</script>'
+    assert page.title.text.startswith('"><script>alert(1)</script>')
+    assert page.find("meta", attrs={"name": "description"})["content"] == "</title><img src=x onerror=alert(1)> & ' \" <b>"
+    assert page.select_one(".sources a")["href"] == "https://example.org/?a=1&b=<x>"
