@@ -7,7 +7,7 @@ import sys
 import textwrap
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 import pytest
 
@@ -200,3 +200,19 @@ Tree = Callable[[Path], dict[str, bytes]]
 def tree(root: Path) -> dict[str, bytes]:
     """Every file under root by relative path, with its bytes."""
     return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Iterator[object]:
+    """One headless Chromium for the session (see tests/browser.py)."""
+    from browser import launch_chromium
+    with launch_chromium() as browser:
+        yield browser
+
+
+@pytest.fixture(scope="session")
+def real_site_url(real_site: Path) -> Iterator[str]:
+    """The real site served over HTTP under /kota-cerdas/, as GitHub Pages would."""
+    from browser import serve
+    with serve(real_site, "/kota-cerdas/") as url:
+        yield url
