@@ -11,7 +11,7 @@ from pathlib import Path
 
 from .errors import ContentError, Problems, UsageError
 
-COMMANDS = ("build", "check", "import-regions", "import-reference")
+COMMANDS = ("build", "check", "serve", "import-regions", "import-reference")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -27,6 +27,13 @@ def _parser() -> argparse.ArgumentParser:
                    help="include drafts and announcements dated in the future")
     c = sub.add_parser("check", help="validate content and templates; write nothing")
     c.add_argument("--site", type=Path, default=Path("."), help="site folder (default: .)")
+    v = sub.add_parser("serve", help="live preview: build, serve under the production path, "
+                                     "rebuild and reload on every save")
+    v.add_argument("--site", type=Path, default=Path("."), help="site folder (default: .)")
+    v.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
+    v.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
+    v.add_argument("--drafts", action="store_true",
+                   help="include drafts and announcements dated in the future")
     i = sub.add_parser("import-regions", help="create/extend content/regions/ from a participants CSV")
     i.add_argument("csv", type=Path, help="CSV with columns name,type,province,cohort_year,"
                                           "source_url,note[,kode,official_name]")
@@ -81,6 +88,9 @@ def _run(args: argparse.Namespace) -> int:
         print(f"ok: {result.pages} pages render ({result.participants} participants, "
               f"{result.announcements} announcements, drafts included)")
         return 0
+    if args.command == "serve":
+        from .serve import serve
+        return serve(_site(args), host=args.host, port=args.port, drafts=args.drafts)
     if args.command == "import-reference":
         from .importer import import_reference
         for path in import_reference(args.data_dir, _site(args)):

@@ -1,4 +1,8 @@
-"""Plain dataclasses for loaded, validated content. No behaviour beyond small derived facts."""
+"""Plain dataclasses for loaded, validated content. No behaviour beyond small derived facts.
+
+``digest`` fields hold a hash of the source file's text: they let later stages tell what changed
+between two builds without comparing whole objects.
+"""
 
 from __future__ import annotations
 
@@ -75,6 +79,7 @@ class Region:
     masterplan_status: str = ""
     quick_wins: tuple[str, ...] = ()
     updated: dt.date | None = None
+    digest: str = ""
 
     @property
     def unverified(self) -> bool:
@@ -97,6 +102,7 @@ class NewsItem:
     sources: tuple[Source, ...] = ()
     updated: dt.date | None = None
     draft: bool = False
+    digest: str = ""
 
     @property
     def last_updated(self) -> dt.date:
@@ -114,6 +120,7 @@ class Page:
     path: str
     summary: str = ""
     updated: dt.date | None = None
+    digest: str = ""
 
 
 @dataclass(frozen=True)
@@ -144,3 +151,4 @@ class Content:
     news: tuple[NewsItem, ...]
     pages: tuple[Page, ...]
     has_reference: bool = False
+    reference_digest: str = ""

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import hashlib
 import re
 from collections import Counter, defaultdict
 from pathlib import Path
@@ -46,7 +47,13 @@ def load_site(site: Path) -> Content:
     problems.raise_if_any()
     assert config is not None
     return Content(config=config, provinces=provinces, kabkota=kabkota, cohorts=cohorts,
-                   regions=regions, news=news, pages=pages, has_reference=has_reference)
+                   regions=regions, news=news, pages=pages, has_reference=has_reference,
+                   reference_digest=digest_of(repr((provinces, kabkota, cohorts))))
+
+
+def digest_of(text: str) -> str:
+    """A short, stable fingerprint of some text."""
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=12).hexdigest()
 
 
 # --- reading files ------------------------------------------------------------------------
@@ -246,7 +253,10 @@ def _load_regions(folder: Path, problems: Problems) -> tuple[Region, ...]:
             problems.add(path, None, f"file name '{path.name}' may only use a-z, 0-9 and single "
                                      f"hyphens; rename it, e.g. {slugify(slug) or 'kota-contoh'}.yaml")
             continue
-        data = read_yaml(path, problems)
+        text = read_text(path, problems)
+        if text is None:
+            continue
+        data = read_yaml(path, problems, text)
         if data is None and problems:
             continue
         if not isinstance(data, dict):
@@ -276,7 +286,8 @@ def _load_regions(folder: Path, problems: Problems) -> tuple[Region, ...]:
             aliases=tuple(data.get("aliases", ())), website=data.get("website"),
             coordinates=tuple(coords) if coords else None,  # type: ignore[arg-type]
             summary=data.get("summary", ""), masterplan_status=data.get("masterplan_status", ""),
-            quick_wins=tuple(data.get("quick_wins", ())), updated=data.get("updated")))
+            quick_wins=tuple(data.get("quick_wins", ())), updated=data.get("updated"),
+            digest=digest_of(slug + "\n" + text)))
     return tuple(regions)
 
 
@@ -324,7 +335,7 @@ def _check_regions(regions: tuple[Region, ...], provinces: tuple[Province, ...],
 # --- news and pages -----------------------------------------------------------------------
 
 def _markdown_files(folder: Path, problems: Problems, schema: dict[str, Any]
-                    ) -> list[tuple[Path, LineDict, str]]:
+                    ) -> list[tuple[Path, LineDict, str, str]]:
     out = []
     for path in _files(folder, ".md", problems):
         text = read_text(path, problems)
@@ -340,13 +351,13 @@ def _markdown_files(folder: Path, problems: Problems, schema: dict[str, Any]
             problems.add(path, 2, "front matter must be 'field: value' lines (title:, date:, …)")
             continue
         if check(data, schema, problems, path):
-            out.append((path, data, body))
+            out.append((path, data, body, digest_of(path.name + "\n" + text)))
     return out
 
 
 def _load_news(folder: Path, problems: Problems, region_slugs: set[str]) -> tuple[NewsItem, ...]:
     items = []
-    for path, data, body in _markdown_files(folder, problems, schemas.NEWS):
+    for path, data, body, digest in _markdown_files(folder, problems, schemas.NEWS):
         m = NEWS_NAME.match(path.name)
         if not m or not is_slug(m.group(2)):
             problems.add(path, None, "file name must be YYYY-MM-DD-<slug>.md using only a-z, 0-9 "
@@ -369,7 +380,7 @@ def _load_news(folder: Path, problems: Problems, region_slugs: set[str]) -> tupl
             slug=m.group(2), title=data["title"], date=data["date"], summary=data["summary"],
             body=body, path=problems.display(path), tags=tuple(data.get("tags", ())),
             regions=tuple(data.get("regions", ())), sources=_sources(data.get("sources")),
-            updated=data.get("updated"), draft=data.get("draft", False)))
+            updated=data.get("updated"), draft=data.get("draft", False), digest=digest))
         for i, slug in enumerate(data.get("regions", ())):
             if slug not in region_slugs:
                 near = difflib.get_close_matches(slug, sorted(region_slugs), n=1)
@@ -393,12 +404,12 @@ def _check_news_slugs(news: tuple[NewsItem, ...], problems: Problems) -> None:
 
 def _load_pages(folder: Path, problems: Problems) -> tuple[Page, ...]:
     pages = []
-    for path, data, body in _markdown_files(folder, problems, schemas.PAGE):
+    for path, data, body, digest in _markdown_files(folder, problems, schemas.PAGE):
         slug = path.name[: -len(".md")]
         if not is_slug(slug):
             problems.add(path, None, f"file name '{path.name}' may only use a-z, 0-9 and single "
                                      "hyphens, e.g. tentang.md")
             continue
         pages.append(Page(slug=slug, title=data["title"], body=body, path=problems.display(path),
-                          summary=data.get("summary", ""), updated=data.get("updated")))
+                          summary=data.get("summary", ""), updated=data.get("updated"), digest=digest))
     return tuple(pages)

@@ -12,6 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from .content import Cohort, Content, NewsItem, Page, Province, Region
+from .load import digest_of
 from .markup import Converter
 from .urls import Urls
 
@@ -63,6 +64,7 @@ class SiteModel:
     site_updated: dt.date | None
     region_by_slug: dict[str, Region] = field(default_factory=dict)
     stats: dict[str, int] = field(default_factory=dict)
+    fingerprints: dict[str, str] = field(default_factory=dict)
 
     @property
     def config(self):  # noqa: ANN201 (SiteConfig)
@@ -83,8 +85,13 @@ def region_sort_key(region: Region) -> tuple[str, str]:
 
 
 def build_model(content: Content, base_url: str | None = None, drafts: bool = False,
-                today: dt.date | None = None) -> SiteModel:
-    """Cross-reference the content and convert its Markdown."""
+                today: dt.date | None = None,
+                markdown_cache: dict[tuple[str, str], str] | None = None) -> SiteModel:
+    """Cross-reference the content and convert its Markdown.
+
+    ``markdown_cache`` maps (base path, source digest) to HTML from an earlier build, so a rebuild
+    converts only the documents that changed; the caller owns it and may share it between builds.
+    """
     urls = Urls(base_url or content.config.base_url)
     today = today or today_in_jakarta()
     news = tuple(sorted((n for n in content.news if drafts or (not n.draft and n.date <= today)),
@@ -105,9 +112,17 @@ def build_model(content: Content, base_url: str | None = None, drafts: bool = Fa
             by_tag[t].append(n)
         for slug in n.regions:
             by_region[slug].append(n)
+    cache = markdown_cache if markdown_cache is not None else {}
     converter = Converter(urls.site_link)
-    html = {f"news:{n.slug}": converter.to_html(n.body) for n in news}
-    html.update({f"page:{p.slug}": converter.to_html(p.body) for p in content.pages})
+
+    def convert(digest: str, body: str) -> str:
+        key = (urls.base_path, digest)
+        if key not in cache:
+            cache[key] = converter.to_html(body)
+        return cache[key]
+
+    html = {f"news:{n.slug}": convert(n.digest, n.body) for n in news}
+    html.update({f"page:{p.slug}": convert(p.digest, p.body) for p in content.pages})
     dates = [n.last_updated for n in news] + [p.updated for p in content.pages if p.updated] + \
             [r.updated for r in regions if r.updated]
     stats = {
@@ -127,4 +142,19 @@ def build_model(content: Content, base_url: str | None = None, drafts: bool = Fa
         news_by_tag={k: tuple(v) for k, v in by_tag.items()},
         news_by_region={k: tuple(v) for k, v in by_region.items()},
         html=html, site_updated=max(dates) if dates else None,
-        region_by_slug={r.slug: r for r in regions}, stats=stats)
+        region_by_slug={r.slug: r for r in regions}, stats=stats,
+        fingerprints=_fingerprints(content, regions, news))
+
+
+def _fingerprints(content: Content, regions: tuple[Region, ...], news: tuple[NewsItem, ...]
+                  ) -> dict[str, str]:
+    """Digests of whole collections, for pages that show all of one (directory, tag index, …)."""
+    parts = {
+        "reference": content.reference_digest,
+        "regions": digest_of(" ".join(r.digest for r in regions)),
+        "news": digest_of(" ".join(n.digest for n in news)),
+        "pages": digest_of(" ".join(p.digest for p in content.pages)),
+        "config": digest_of(repr(content.config)),
+    }
+    parts["site"] = digest_of(repr(sorted(parts.items())))
+    return parts

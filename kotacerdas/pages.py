@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
 from . import urls
 from .content import NewsItem, Page, Province, Region
@@ -29,6 +29,9 @@ class PageSpec:
     updated: dt.date | None = None
     description: str = ""
     context: dict[str, Any] = field(default_factory=dict)
+    deps: tuple[str, ...] | None = None
+    """Digests of the content this page shows; None means it may show anything (always rebuilt
+    when any content changes). Used to re-render only what an edit affects."""
 
 
 @dataclass(frozen=True)
@@ -65,6 +68,16 @@ def _home(t: Catalogue) -> Crumbs:
     return ((t("nav_home"), urls.HOME),)
 
 
+def _all(m: SiteModel, *collections: str) -> tuple[str, ...]:
+    """Dependency on whole collections ('regions', 'news', 'reference', …)."""
+    return tuple(m.fingerprints[c] for c in collections)
+
+
+def _each(items: Iterable[Region | NewsItem | Page]) -> tuple[str, ...]:
+    """Dependency on each of the given items."""
+    return tuple(i.digest for i in items)
+
+
 def _latest(items: tuple[NewsItem, ...]) -> dt.date | None:
     return max((n.last_updated for n in items), default=None)
 
@@ -72,13 +85,14 @@ def _latest(items: tuple[NewsItem, ...]) -> dt.date | None:
 def home(m: SiteModel, t: Catalogue) -> PageSpec:
     """What the movement is, the headline numbers, the latest announcements, ways in."""
     return PageSpec(urls.HOME, "home.html", m.config.title, (), m.site_updated,
-                    m.config.description, {"latest": m.news[:5]})
+                    m.config.description, {"latest": m.news[:5]},
+                    _all(m, "regions", "reference") + _each(m.news[:5]))
 
 
 def directory(m: SiteModel, t: Catalogue) -> PageSpec:
     """All participants, grouped by province."""
     return PageSpec(urls.DIRECTORY, "directory.html", t("directory_title"), _home(t),
-                    m.site_updated, t("directory_description"))
+                    m.site_updated, t("directory_description"), deps=_all(m, "regions", "reference"))
 
 
 def region_page(m: SiteModel, t: Catalogue, r: Region) -> PageSpec:
@@ -87,13 +101,14 @@ def region_page(m: SiteModel, t: Catalogue, r: Region) -> PageSpec:
     return PageSpec(urls.region(r.slug), "region.html", r.name,
                     (*_home(t), (t("directory_title"), urls.DIRECTORY)), r.updated,
                     r.summary or t("region_description", name=r.name, province=r.province),
-                    {"region": r, "province": m.province_of[r.slug], "news": news})
+                    {"region": r, "province": m.province_of[r.slug], "news": news},
+                    (r.digest, *_all(m, "reference"), *_each(news)))
 
 
 def province_index(m: SiteModel, t: Catalogue) -> PageSpec:
     """The 38 provinces with their number of participants."""
     return PageSpec(urls.PROVINCES, "provinces.html", t("provinces_title"), _home(t),
-                    m.site_updated, t("provinces_description"))
+                    m.site_updated, t("provinces_description"), deps=_all(m, "regions", "reference"))
 
 
 def province_page(m: SiteModel, t: Catalogue, p: Province) -> PageSpec:
@@ -103,13 +118,14 @@ def province_page(m: SiteModel, t: Catalogue, p: Province) -> PageSpec:
                     (*_home(t), (t("provinces_title"), urls.PROVINCES)), m.site_updated,
                     t("province_description", name=p.name, count=len(regions)),
                     {"province": p, "regions": regions,
-                     "kabkota": [k for k in m.content.kabkota if k.province_code == p.code]})
+                     "kabkota": [k for k in m.content.kabkota if k.province_code == p.code]},
+                    _all(m, "reference") + _each(regions))
 
 
 def cohort_index(m: SiteModel, t: Catalogue) -> PageSpec:
     """Every yearly round with its completeness."""
     return PageSpec(urls.COHORTS, "cohorts.html", t("cohorts_title"), _home(t), m.site_updated,
-                    t("cohorts_description"))
+                    t("cohorts_description"), deps=_all(m, "regions", "reference"))
 
 
 def cohort_page(m: SiteModel, t: Catalogue, c: CohortSummary) -> PageSpec:
@@ -117,7 +133,8 @@ def cohort_page(m: SiteModel, t: Catalogue, c: CohortSummary) -> PageSpec:
     return PageSpec(urls.cohort(c.cohort.year), "cohort.html",
                     t("cohort_title", year=c.cohort.year),
                     (*_home(t), (t("cohorts_title"), urls.COHORTS)), m.site_updated,
-                    t("cohort_description", year=c.cohort.year), {"summary": c})
+                    t("cohort_description", year=c.cohort.year), {"summary": c},
+                    _all(m, "reference") + _each(c.regions))
 
 
 def news_list(m: SiteModel, t: Catalogue) -> Iterator[PageSpec]:
@@ -131,7 +148,8 @@ def news_list(m: SiteModel, t: Catalogue) -> Iterator[PageSpec]:
                        t("news_description"),
                        {"items": items, "number": number, "count": len(chunks),
                         "previous": urls.news_page(number - 1) if number > 1 else None,
-                        "next": urls.news_page(number + 1) if number < len(chunks) else None})
+                        "next": urls.news_page(number + 1) if number < len(chunks) else None},
+                       (str(len(chunks)), *_each(items)))
 
 
 def announcement_page(m: SiteModel, t: Catalogue, n: NewsItem) -> PageSpec:
@@ -139,13 +157,14 @@ def announcement_page(m: SiteModel, t: Catalogue, n: NewsItem) -> PageSpec:
     return PageSpec(urls.announcement(n.slug), "announcement.html", n.title,
                     (*_home(t), (t("news_title"), urls.NEWS)), n.last_updated, n.summary,
                     {"item": n, "body": m.html[f"news:{n.slug}"],
-                     "regions": [m.region_by_slug[s] for s in n.regions]})
+                     "regions": [m.region_by_slug[s] for s in n.regions]},
+                    (n.digest, *_each(m.region_by_slug[s] for s in n.regions)))
 
 
 def tag_index(m: SiteModel, t: Catalogue) -> PageSpec:
     """Every topic with its number of announcements."""
     return PageSpec(urls.TAGS, "tags.html", t("tags_title"), (*_home(t), (t("news_title"), urls.NEWS)),
-                    _latest(m.news), t("tags_description"))
+                    _latest(m.news), t("tags_description"), deps=_all(m, "news"))
 
 
 def tag_page(m: SiteModel, t: Catalogue, tag: str) -> PageSpec:
@@ -153,16 +172,18 @@ def tag_page(m: SiteModel, t: Catalogue, tag: str) -> PageSpec:
     items = m.news_by_tag[tag]
     return PageSpec(urls.tag(tag), "tag.html", t("tag_title", tag=tag),
                     (*_home(t), (t("news_title"), urls.NEWS), (t("tags_title"), urls.TAGS)),
-                    _latest(items), t("tag_description", tag=tag), {"tag": tag, "items": items})
+                    _latest(items), t("tag_description", tag=tag), {"tag": tag, "items": items},
+                    _each(items))
 
 
 def static_page(m: SiteModel, t: Catalogue, p: Page) -> PageSpec:
     """A page from content/pages/; templates/page-<slug>.html may add computed parts."""
     return PageSpec(urls.static_page(p.slug), f"page-{p.slug}.html|page.html", p.title, _home(t),
-                    p.updated, p.summary, {"doc": p, "body": m.html[f"page:{p.slug}"]})
+                    p.updated, p.summary, {"doc": p, "body": m.html[f"page:{p.slug}"]},
+                    (p.digest, *_all(m, "regions", "reference", "news")))
 
 
 def not_found(m: SiteModel, t: Catalogue) -> PageSpec:
     """The page GitHub Pages serves for any unknown address."""
     return PageSpec(urls.NOT_FOUND, "404.html", t("not_found_title"), _home(t), None,
-                    t("not_found_description"))
+                    t("not_found_description"), deps=())

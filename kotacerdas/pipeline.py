@@ -10,7 +10,7 @@ from .errors import Problems
 from .load import load_site
 from .model import build_model
 from .pages import site_pages
-from .render import Renderer, render_all
+from .render import Rendered, Renderer, render_all
 from .writer import check_output_dir, write_site
 
 
@@ -25,14 +25,21 @@ class BuildResult:
 
 
 def render_site(site: Path, base_url: str | None = None, drafts: bool = False,
-                today: dt.date | None = None) -> tuple[dict[str, bytes], Renderer]:
-    """Load, model and render a site in memory; raise ContentError listing every problem."""
+                today: dt.date | None = None, previous: Rendered | None = None,
+                markdown_cache: dict[tuple[str, str], str] | None = None,
+                ) -> tuple[Rendered, Renderer]:
+    """Load, model and render a site in memory; raise ContentError listing every problem.
+
+    ``previous`` and ``markdown_cache`` come from an earlier call and make this an incremental
+    rebuild: only pages whose inputs changed are rendered, only changed Markdown converted.
+    """
     content = load_site(site)
-    model = build_model(content, base_url=base_url, drafts=drafts, today=today)
+    model = build_model(content, base_url=base_url, drafts=drafts, today=today,
+                        markdown_cache=markdown_cache)
     problems = Problems(site)
     renderer = Renderer(site, model, problems)
     problems.raise_if_any()
-    files = render_all(renderer, site_pages(model, renderer.catalogue))
+    files = render_all(renderer, site_pages(model, renderer.catalogue), previous)
     for key in sorted(renderer.catalogue.missing):
         problems.add(f"templates/strings/{model.config.language}.yaml", None,
                      f"interface string '{key}' is missing; add a line '{key}: …'")
@@ -44,7 +51,8 @@ def build(site: Path, output: Path, base_url: str | None = None, drafts: bool = 
           today: dt.date | None = None) -> BuildResult:
     """Build the site into ``output``, replacing it only when everything succeeded."""
     check_output_dir(output, site)
-    files, renderer = render_site(site, base_url, drafts, today)
+    rendered, renderer = render_site(site, base_url, drafts, today)
+    files = {path: data for path, (_, data) in rendered.items()}
     written = write_site(files, renderer.assets, output)
     model = renderer.env.globals["site"]
     return BuildResult(pages=len(files), files=written, participants=len(model.regions),

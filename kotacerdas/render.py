@@ -18,6 +18,7 @@ import jinja2
 from . import urls as routes
 from .errors import Problems
 from .i18n import Catalogue, load_catalogue
+from .load import digest_of
 from .model import SiteModel
 from .pages import DataFile, PageSpec
 
@@ -67,6 +68,8 @@ class Renderer:
             footer_pages=[static[s] for s in FOOTER_PAGES if s in static])
         self.env.filters.update(date=t.date, number=t.number, isodate=lambda d: d.isoformat())
         self.url: Callable[[str], str] = model.urls.path
+        self.model = model
+        self.fingerprint = _global_fingerprint(dirs, model)
 
     def asset_url(self, name: str) -> str:
         """URL of a theme file with a content hash, so browsers refetch it only when it changes."""
@@ -100,21 +103,57 @@ def _template_frame(exc: BaseException) -> tuple[str | None, int | None]:
     return found
 
 
-def render_all(renderer: Renderer, pages: list[PageSpec | DataFile]) -> dict[str, bytes]:
-    """Render every page into {output file: bytes}; failures were recorded as problems."""
-    out: dict[str, bytes] = {}
+Rendered = dict[str, tuple[str, bytes]]
+"""Output file → (fingerprint of everything that went into it, its bytes)."""
+
+
+def render_all(renderer: Renderer, pages: list[PageSpec | DataFile],
+               previous: Rendered | None = None) -> Rendered:
+    """Render every page into {output file: (fingerprint, bytes)}; failures become problems.
+
+    With ``previous`` (an earlier result of this function), a page whose fingerprint is unchanged
+    is not rendered again: its earlier bytes are reused. Non-HTML files are always produced.
+    """
+    previous = previous or {}
+    out: Rendered = {}
     for spec in pages:
         target = routes.output_file(spec.route)
         if target in out:
             renderer.problems.add("templates", None, f"two pages would be written to {target}")
             continue
         if isinstance(spec, DataFile):
-            out[target] = spec.produce()
+            out[target] = ("", spec.produce())
+            continue
+        fp = page_fingerprint(renderer, spec)
+        earlier = previous.get(target)
+        if earlier is not None and earlier[0] == fp:
+            out[target] = earlier
             continue
         html = renderer.render(spec)
         if html is not None:
-            out[target] = html.encode("utf-8")
+            out[target] = (fp, html.encode("utf-8"))
     return out
+
+
+def page_fingerprint(renderer: Renderer, spec: PageSpec) -> str:
+    """Everything a page's output depends on: templates, site-wide parts, its own content."""
+    deps = spec.deps if spec.deps is not None else (renderer.model.fingerprints["site"],)
+    scalars = sorted((k, v) for k, v in spec.context.items()
+                     if v is None or isinstance(v, (str, int, bool)))
+    return digest_of(repr((renderer.fingerprint, spec.route, spec.template, spec.title,
+                           spec.breadcrumbs, spec.updated, spec.description, deps, scalars)))
+
+
+def _global_fingerprint(dirs: list[Path], model: SiteModel) -> str:
+    """What every page shows or is shaped by: templates, strings, assets, config, site chrome."""
+    h = hashlib.blake2b(digest_size=16)
+    for folder in dirs:
+        for path in sorted(folder.rglob("*")):
+            if path.is_file():
+                h.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes())
+    h.update(repr((model.fingerprints["config"], model.urls.origin, model.urls.base_path,
+                   model.site_updated, [(p.slug, p.title) for p in model.pages])).encode())
+    return h.hexdigest()
 
 
 def context_of(spec: PageSpec) -> dict[str, Any]:

@@ -69,3 +69,35 @@ def _swap(staging: Path, output: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
     else:
         os.rename(staging, output)
+
+
+def sync_tree(files: dict[str, bytes], output: Path, known: dict[str, bytes] | None) -> tuple[list[str], list[str]]:
+    """Make ``output`` hold exactly ``files``, touching only what differs from ``known``.
+
+    ``known`` is what an earlier call left there (None: unknown, so the folder is emptied first).
+    Used by the live preview, whose folder is its own; returns (written, removed) paths.
+    """
+    output.mkdir(parents=True, exist_ok=True)
+    if known is None:
+        for child in output.iterdir():
+            if child.is_dir() and not child.is_symlink():
+                shutil.rmtree(child)
+            else:
+                child.unlink()
+        known = {}
+    written = []
+    for rel, data in sorted(files.items()):
+        if known.get(rel) != data:
+            target = _inside(output, rel)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+            written.append(rel)
+    removed = sorted(set(known) - set(files))
+    for rel in removed:
+        target = _inside(output, rel)
+        target.unlink(missing_ok=True)
+        parent = target.parent
+        while parent != output and parent.is_dir() and not any(parent.iterdir()):
+            parent.rmdir()
+            parent = parent.parent
+    return written, removed

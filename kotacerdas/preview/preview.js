@@ -1,0 +1,51 @@
+/* Live preview client, injected by `python build.py serve` (never written into output/).
+   Connects livereload, and when the last rebuild failed shows its problems over the page. */
+(function () {
+  "use strict";
+  var port = window.location.port || (window.location.protocol === "https:" ? 443 : 80);
+  var lr = document.createElement("script");
+  lr.src = "/livereload.js?port=" + port;
+  document.head.appendChild(lr);
+
+  function show(status) {
+    var old = document.getElementById("kc-preview-overlay");
+    if (old) { old.remove(); }
+    if (status.ok) { return; }
+    var box = document.createElement("section");
+    box.id = "kc-preview-overlay";
+    box.setAttribute("role", "alert");
+    box.setAttribute("aria-labelledby", "kc-preview-title");
+    var h = document.createElement("h2");
+    h.id = "kc-preview-title";
+    h.textContent = "Build gagal: " + status.problems.length + " masalah";
+    box.appendChild(h);
+    var p = document.createElement("p");
+    p.textContent = status.served
+      ? "Halaman di bawah ini adalah hasil build terakhir yang berhasil. Perbaiki berkas berikut lalu simpan; pratinjau akan pulih sendiri."
+      : "Belum ada build yang berhasil. Perbaiki berkas berikut lalu simpan.";
+    box.appendChild(p);
+    var list = document.createElement("ul");
+    status.problems.forEach(function (text) {
+      var li = document.createElement("li");
+      var code = document.createElement("code");
+      code.textContent = text;
+      li.appendChild(code);
+      list.appendChild(li);
+    });
+    box.appendChild(list);
+    var close = document.createElement("button");
+    close.type = "button";
+    close.textContent = "Sembunyikan";
+    close.addEventListener("click", function () { box.remove(); });
+    box.appendChild(close);
+    document.body.insertBefore(box, document.body.firstChild);
+  }
+
+  function check() {
+    fetch("/__kotacerdas/status.json", { cache: "no-store" })
+      .then(function (r) { return r.json(); })
+      .then(show)
+      .catch(function () {});
+  }
+  check();
+})();

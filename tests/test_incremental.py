@@ -1,0 +1,204 @@
+"""Incremental rebuilds equal full builds, byte for byte, under sequences of random edits."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO, FixtureSite, tree, write_site
+from kotacerdas.errors import ContentError
+from kotacerdas.incremental import Builder
+from kotacerdas.pipeline import build
+
+TODAY = dt.date(2026, 11, 28)
+BASE = "http://127.0.0.1:8000/kota-cerdas/"
+TAGS = ["peluncuran", "evaluasi", "masterplan", "penghargaan"]
+EXTRA_REGIONS = [("kota-bogor", "Kota Bogor", "kota", "Jawa Barat", "32.71"),
+                 ("kabupaten-sleman", "Kabupaten Sleman", "kabupaten", "Daerah Istimewa Yogyakarta", "34.04"),
+                 ("kota-semarang", "Kota Semarang", "kota", "Jawa Tengah", "33.74"),
+                 ("kabupaten-badung", "Kabupaten Badung", "kabupaten", "Bali", "51.03")]
+
+
+def _site(tmp_path: Path) -> FixtureSite:
+    site = write_site(tmp_path / "site")
+    shutil.rmtree(site.root / "content" / "reference")
+    shutil.copytree(REPO / "content" / "reference", site.root / "content" / "reference")
+    return site
+
+
+class Editor:
+    """Makes random but plausible edits, the kind editors make."""
+
+    def __init__(self, site: FixtureSite, rng: random.Random):
+        self.site, self.rng = site, rng
+        self.counter = 0
+
+    def news_files(self) -> list[Path]:
+        return sorted((self.site.root / "content/news").glob("*.md"))
+
+    def region_slugs(self) -> list[str]:
+        return sorted(p.stem for p in (self.site.root / "content/regions").glob("*.yaml"))
+
+    def add_news(self) -> str:
+        self.counter += 1
+        date = dt.date(2017, 1, 1) + dt.timedelta(days=self.rng.randrange(3600))
+        regions = self.rng.sample(self.region_slugs(), self.rng.randint(0, 2))
+        tags = self.rng.sample(TAGS, self.rng.randint(0, 2))
+        self.site.write(f"content/news/{date.isoformat()}-berita-acak-{self.counter}.md",
+                        f"---\ntitle: \"Berita acak {self.counter}\"\ndate: {date.isoformat()}\n"
+                        f"summary: \"Ringkasan {self.counter}.\"\ntags: [{', '.join(tags)}]\n"
+                        f"regions: [{', '.join(regions)}]\n---\n\n## Bagian\n\nIsi {self.counter}.\n")
+        return "add news"
+
+    def change_news(self) -> str:
+        path = self.rng.choice(self.news_files())
+        text = path.read_text()
+        if self.rng.random() < 0.5:
+            path.write_text(text.replace("summary: \"", "summary: \"Diubah. ", 1))
+        else:
+            path.write_text(text + f"\nParagraf tambahan {self.rng.randrange(1000)}.\n")
+        return f"change {path.name}"
+
+    def delete_news(self) -> str:
+        files = self.news_files()
+        if len(files) <= 1:
+            return self.add_news()
+        path = self.rng.choice(files)
+        path.unlink()
+        return f"delete {path.name}"
+
+    def add_region(self) -> str:
+        free = [r for r in EXTRA_REGIONS if r[0] not in self.region_slugs()]
+        if not free:
+            return self.change_region()
+        slug, name, kind, province, code = self.rng.choice(free)
+        self.site.write(f"content/regions/{slug}.yaml",
+                        f'name: {name}\ntype: {kind}\nprovince: {province}\ncode: "{code}"\n'
+                        f"cohort: {self.rng.choice([2017, 2018, 2021])}\n")
+        return f"add region {slug}"
+
+    def change_region(self) -> str:
+        slug = self.rng.choice(self.region_slugs())
+        path = self.site.root / f"content/regions/{slug}.yaml"
+        text = path.read_text()
+        if "summary:" in text:
+            path.write_text(text.replace("summary:", "summary: Diperbarui.", 1))
+        else:
+            path.write_text(text + f"summary: Ringkasan {self.rng.randrange(1000)}.\n")
+        return f"change region {slug}"
+
+    def delete_region(self) -> str:
+        used = " ".join(p.read_text() for p in self.news_files())
+        free = [s for s in self.region_slugs() if s not in used]
+        if len(self.region_slugs()) <= 1 or not free:
+            return self.change_region()
+        slug = self.rng.choice(free)
+        (self.site.root / f"content/regions/{slug}.yaml").unlink()
+        return f"delete region {slug}"
+
+    def change_template(self) -> str:
+        name = self.rng.choice(["region.html", "news_list.html", "base.html", "strings/id.yaml",
+                                "assets/style.css"])
+        own = self.site.root / "templates" / name
+        if not own.exists():
+            own.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy(REPO / "templates" / name, own)
+        text = own.read_text()
+        if name == "strings/id.yaml":
+            text = re.sub(r'(?m)^news_empty: .*$', f'news_empty: "Kosong {self.rng.randrange(99)}"', text)
+            own.write_text(text)
+        else:
+            marker = {"assets/style.css": f"\n.x{self.rng.randrange(99)} {{ color: red; }}\n"}
+            own.write_text(text + marker.get(name, f"\n{{# edit {self.rng.randrange(99)} #}}\n"))
+        return f"change template {name}"
+
+    def change_config(self) -> str:
+        path = self.site.root / "site_config.yaml"
+        text = path.read_text()
+        lines = [ln for ln in text.splitlines() if not ln.startswith("news_per_page")]
+        lines.append(f"news_per_page: {self.rng.randint(1, 3)}")
+        path.write_text("\n".join(lines) + "\n")
+        return "change config"
+
+    def change_page(self) -> str:
+        path = self.site.root / "content/pages/tentang.md"
+        path.write_text(path.read_text() + f"\nTambahan {self.rng.randrange(1000)}.\n")
+        return "change page"
+
+    def break_something(self) -> str:
+        path = self.rng.choice(self.news_files())
+        path.write_text(path.read_text().replace("title:", "title: [", 1))
+        return f"break {path.name}"
+
+    def random_edit(self) -> str:
+        edits = [self.add_news, self.add_news, self.change_news, self.delete_news, self.add_region,
+                 self.change_region, self.delete_region, self.change_template, self.change_config,
+                 self.change_page]
+        return self.rng.choice(edits)()
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_incremental_equals_full_after_random_edits(tmp_path: Path, seed: int) -> None:
+    site = _site(tmp_path)
+    rng = random.Random(seed)
+    editor = Editor(site, rng)
+    live = Builder(site.root, tmp_path / "live", base_url=BASE, today=TODAY)
+    assert live.rebuild().ok
+    history = []
+    for step in range(8):
+        broken = rng.random() < 0.15
+        history.append(editor.break_something() if broken else editor.random_edit())
+        outcome = live.rebuild()
+        full = tmp_path / f"full-{step}"
+        try:
+            build(site.root, full, base_url=BASE, today=TODAY)
+        except ContentError as exc:
+            assert not outcome.ok, history
+            assert set(outcome.problems) == set(exc.problems)
+            # fix what was broken so the sequence goes on from a good state
+            for path in editor.news_files():
+                path.write_text(path.read_text().replace("title: [", "title:", 1))
+            outcome = live.rebuild()
+            build(site.root, full, base_url=BASE, today=TODAY)
+        assert outcome.ok, (history, outcome.problems)
+        assert tree(tmp_path / "live") == tree(full), history
+        shutil.rmtree(full)
+
+
+def test_unchanged_rebuild_renders_and_writes_nothing(tmp_path: Path) -> None:
+    site = _site(tmp_path)
+    live = Builder(site.root, tmp_path / "live", base_url=BASE, today=TODAY)
+    first = live.rebuild()
+    assert first.ok and first.rendered > 0
+    again = live.rebuild()
+    assert again.ok and again.rendered == 0 and again.written == () and again.removed == ()
+
+
+def test_one_edit_renders_only_what_depends_on_it(tmp_path: Path) -> None:
+    site = _site(tmp_path)
+    live = Builder(site.root, tmp_path / "live", base_url=BASE, today=TODAY)
+    total = live.rebuild().rendered
+    path = site.root / "content/news/2018-05-08-tahap-dua.md"
+    path.write_text(path.read_text() + "\nTambahan.\n")
+    outcome = live.rebuild()
+    assert outcome.ok
+    assert "berita/tahap-dua/index.html" in outcome.written
+    assert 0 < outcome.rendered < total / 2
+    assert "daerah/kota-bandung/index.html" not in outcome.written
+
+
+def test_failed_rebuild_keeps_the_last_good_output(tmp_path: Path) -> None:
+    site = _site(tmp_path)
+    live = Builder(site.root, tmp_path / "live", base_url=BASE, today=TODAY)
+    assert live.rebuild().ok
+    before = tree(tmp_path / "live")
+    site.write("content/regions/kota-bandung.yaml", "name: [\n")
+    outcome = live.rebuild()
+    assert not outcome.ok
+    assert any(p.path == "content/regions/kota-bandung.yaml" and p.line for p in outcome.problems)
+    assert tree(tmp_path / "live") == before
