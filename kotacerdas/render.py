@@ -19,6 +19,7 @@ from . import urls as routes
 from .errors import Problems
 from .i18n import Catalogue, load_catalogue
 from .load import digest_of
+from .parallel import map_indexed
 from .model import SiteModel
 from .pages import DataFile, PageSpec
 
@@ -116,6 +117,7 @@ def render_all(renderer: Renderer, pages: list[PageSpec | DataFile],
     """
     previous = previous or {}
     out: Rendered = {}
+    todo: list[tuple[str, str, PageSpec]] = []
     for spec in pages:
         target = routes.output_file(spec.route)
         if target in out:
@@ -129,10 +131,26 @@ def render_all(renderer: Renderer, pages: list[PageSpec | DataFile],
         if earlier is not None and earlier[0] == fp:
             out[target] = earlier
             continue
-        html = renderer.render(spec)
-        if html is not None:
-            out[target] = (fp, html.encode("utf-8"))
+        out[target] = (fp, b"")  # keeps the site-map order; filled in below
+        todo.append((target, fp, spec))
+    for (target, fp, _), (data, problems, missing) in zip(
+            todo, map_indexed(lambda i: _render_one(renderer, todo[i][2]), len(todo))):
+        renderer.problems.items.extend(problems)
+        renderer.catalogue.missing.update(missing)
+        if data is None:
+            del out[target]
+        else:
+            out[target] = (fp, data)
     return out
+
+
+def _render_one(renderer: Renderer, spec: PageSpec) -> tuple[bytes | None, list[Any], set[str]]:
+    """Render one page, returning what it recorded too (it may run in a worker process)."""
+    known = len(renderer.problems.items)
+    missing = set(renderer.catalogue.missing)
+    html = renderer.render(spec)
+    return (None if html is None else html.encode("utf-8"), renderer.problems.items[known:],
+            renderer.catalogue.missing - missing)
 
 
 def page_fingerprint(renderer: Renderer, spec: PageSpec) -> str:

@@ -1,0 +1,44 @@
+"""Spread CPU-bound work (Markdown, templates) over the machine's cores with forked workers.
+
+Forked workers inherit the parent's memory copy-on-write (the site model, the Markdown converter,
+compiled templates), so only chunk numbers go in and results come out: no worker re-parses what the
+parent already has. Small jobs stay in-process, where a pool would cost more than it saves.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from typing import Any, Callable
+
+MIN_ITEMS = 150
+_task: Callable[[int], Any] | None = None
+
+
+def _run(bounds: tuple[int, int]) -> list[Any]:
+    assert _task is not None
+    return [_task(i) for i in range(*bounds)]
+
+
+def workers() -> int:
+    """How many processes to use: one per core (the parent waits while they work)."""
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return 1
+    return max(1, min(os.cpu_count() or 1, 8))
+
+
+def map_indexed(task: Callable[[int], Any], count: int) -> list[Any]:
+    """[task(0), …, task(count - 1)] in order, in parallel when the job is large enough."""
+    global _task
+    n = workers()
+    if n < 2 or count < MIN_ITEMS:
+        return [task(i) for i in range(count)]
+    size = max(1, -(-count // (n * 4)))  # a few chunks per worker, so one slow chunk does not idle the rest
+    chunks = [(start, min(start + size, count)) for start in range(0, count, size)]
+    _task = task
+    try:
+        with multiprocessing.get_context("fork").Pool(n) as pool:
+            results = pool.map(_run, chunks, chunksize=1)
+    finally:
+        _task = None
+    return [item for chunk in results for item in chunk]
