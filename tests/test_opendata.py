@@ -1,0 +1,317 @@
+"""Open data downloads: valid Frictionless package, RFC 4180 CSV, and the same numbers as the pages."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+import frictionless
+import pytest
+from babel.numbers import format_decimal
+
+from conftest import FixtureSite
+from htmlcheck import soup
+
+from kotacerdas.opendata import PESERTA, Column, Table, to_csv
+
+PREFIX = "/kota-cerdas/"
+BASE = "https://kominfo.github.io/kota-cerdas/"
+FILES = ("peserta.csv", "peserta.json", "peserta.geojson", "angkatan.csv", "angkatan.json",
+         "provinsi.csv", "berita.json", "datapackage.json")
+
+
+def read_csv(path: Path) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(path.read_bytes().decode("utf-8"), newline="")))
+
+
+def read_json(path: Path) -> Any:
+    return json.loads(path.read_bytes().decode("utf-8"))
+
+
+def years(cell: str) -> list[int]:
+    return [int(y) for y in cell.split(";")] if cell else []
+
+
+def number(text: str) -> int | None:
+    """A count as a page shows it ('1.234', or 'tidak diketahui' for none)."""
+    digits = text.strip().replace(".", "")
+    return int(digits) if digits.isdigit() else None
+
+
+def assert_valid_package(data: Path) -> dict[str, Any]:
+    """frictionless validates schemas, types, keys and CSV hashes; hashes of JSON are checked here."""
+    report = frictionless.validate(str(data / "datapackage.json"))
+    assert report.valid, report.flatten(["resourceName", "rowNumber", "fieldName", "type", "note"])
+    package = read_json(data / "datapackage.json")
+    for res in package["resources"]:
+        body = (data / res["path"]).read_bytes()
+        assert res["hash"] == "sha256:" + hashlib.sha256(body).hexdigest(), res["path"]
+    return package
+
+
+# --- the real site ----------------------------------------------------------------------------
+
+
+def test_every_download_exists_and_the_package_is_valid(real_site: Path) -> None:
+    data = real_site / "data"
+    assert {p.name for p in data.iterdir() if p.is_file()} == {*FILES, "index.html"}
+    package = assert_valid_package(data)
+    assert package["name"] == "gerakan-menuju-smart-city"
+    assert package["homepage"] == BASE + "data/"
+    assert sorted(r["path"] for r in package["resources"]) == sorted(set(FILES) - {"datapackage.json"})
+    for res in package["resources"]:
+        assert not res["path"].startswith(("/", "http")) and res["encoding"] == "utf-8"
+        assert res["sources"], res["name"]
+    peserta = next(r for r in package["resources"] if r["name"] == "peserta")
+    code = next(f for f in peserta["schema"]["fields"] if f["name"] == "kode_wilayah")
+    assert code["constraints"]["pattern"] == r"^\d{2}\.\d{2}$"
+    assert peserta["schema"]["primaryKey"] == ["kode_wilayah"]
+    assert peserta["schema"]["foreignKeys"] == [
+        {"fields": ["kode_provinsi"], "reference": {"resource": "provinsi", "fields": ["kode_provinsi"]}}]
+    # Only the reference table carries a licence; nobody chose one for the compiled facts.
+    assert [r["name"] for r in package["resources"] if "licenses" in r] == ["provinsi"]
+    assert "licenses" not in package and "belum menetapkan lisensi" in package["description"]
+
+
+def test_csv_files_follow_rfc_4180(real_site: Path) -> None:
+    package = read_json(real_site / "data" / "datapackage.json")
+    for res in package["resources"]:
+        if res["format"] != "csv":
+            continue
+        raw = (real_site / "data" / res["path"]).read_bytes()
+        assert not raw.startswith(b"\xef\xbb\xbf"), "no BOM"
+        text = raw.decode("utf-8")
+        rows = list(csv.reader(io.StringIO(text, newline="")))
+        canonical = io.StringIO(newline="")
+        csv.writer(canonical, lineterminator="\r\n").writerows(rows)
+        assert text == canonical.getvalue(), f"{res['path']}: CRLF records, quotes only where needed"
+        assert rows[0] == [f["name"] for f in res["schema"]["fields"]]
+        assert len({len(r) for r in rows}) == 1
+
+
+def test_participants_csv_json_geojson_and_region_pages_agree(real_site: Path) -> None:
+    data = real_site / "data"
+    rows = read_csv(data / "peserta.csv")
+    records = read_json(data / "peserta.json")
+    features = read_json(data / "peserta.geojson")["features"]
+    assert len(rows) == len(records) == 181
+    pages = {p.parent.name for p in (real_site / "daerah").glob("*/index.html")}
+    assert {r["url"] for r in rows} == {BASE + f"daerah/{slug}/" for slug in pages}
+    assert [r["kode_wilayah"] for r in rows] == sorted(r["kode_wilayah"] for r in rows)
+    by_code = {f["id"]: f for f in features}
+    for row, rec in zip(rows, records):
+        for key in ("kode_wilayah", "slug", "nama", "jenis", "kode_provinsi", "provinsi", "url"):
+            assert row[key] == rec[key], key
+        assert years(row["angkatan"]) == rec["angkatan"]
+        assert years(row["tahun_belum_terverifikasi"]) == rec["tahun_belum_terverifikasi"]
+        assert set(rec["tahun_belum_terverifikasi"]) <= set(rec["angkatan"])
+        assert row["sumber"].split() == [s["url"] for s in rec["sumber"] if s["url"]]
+        page = soup(real_site / "daerah" / row["slug"] / "index.html")
+        assert page.h1.text.strip() == row["nama"]
+        facts = {dt.text.strip(): dd for dt, dd in zip(page.select(".facts dt"), page.select(".facts dd"))}
+        assert facts["Kode wilayah Kemendagri"].text.strip() == row["kode_wilayah"]
+        assert facts["Provinsi"].text.strip() == row["provinsi"]
+        shown = [int(a.text) for a in facts["Angkatan"].select("a[href*='/angkatan/']")]
+        assert shown == rec["angkatan"]
+        assert bool(page.select_one(".warning")) == bool(rec["tahun_belum_terverifikasi"])
+        cited = [a["href"] for a in page.select("#sumber + ol.sources a")]
+        assert cited == [s["url"] for s in rec["sumber"] if s["url"]]
+        if rec["lintang"] is None:
+            assert row["kode_wilayah"] not in by_code
+        else:
+            coords = facts["Koordinat (titik tengah wilayah)"].text.strip()
+            assert coords == f"{rec['lintang']}, {rec['bujur']}" == f"{row['lintang']}, {row['bujur']}"
+            feature = by_code[row["kode_wilayah"]]
+            assert feature["geometry"] == {"type": "Point", "coordinates": [rec["bujur"], rec["lintang"]]}
+            assert feature["properties"]["url"] == rec["url"]
+    assert len(features) == sum(1 for r in records if r["lintang"] is not None)
+
+
+def test_rounds_agree_with_round_pages_and_home_table(real_site: Path) -> None:
+    data = real_site / "data"
+    rows = read_csv(data / "angkatan.csv")
+    records = read_json(data / "angkatan.json")
+    participants = read_json(data / "peserta.json")
+    home = soup(real_site / "index.html").select("section[aria-labelledby=kelengkapan] tbody tr")
+    table = {int(tr.th.a.text): [number(td.text) for td in tr.select("td")] for tr in home}
+    assert sorted(table) == [int(r["tahun"]) for r in rows]
+    for row, rec in zip(rows, records):
+        year = int(row["tahun"])
+        assert rec["tahun"] == year and rec["tercatat"] == int(row["tercatat"])
+        assert rec["diumumkan"] == (int(row["diumumkan"]) if row["diumumkan"] else None)
+        assert table[year] == [rec["diumumkan"], rec["tercatat"], rec["belum_terverifikasi"]]
+        in_round = [p for p in participants if year in p["angkatan"]]
+        assert rec["tercatat"] == len(in_round)
+        assert rec["belum_terverifikasi"] == sum(year in p["tahun_belum_terverifikasi"] for p in in_round)
+        page = soup(real_site / "angkatan" / str(year) / "index.html")
+        listed = page.select("main .region-list li")
+        assert {li.a["href"] for li in listed} == {PREFIX + p["url"][len(BASE):] for p in in_round}
+        assert sum(1 for li in listed if li.select_one(".badge-warning")) == rec["belum_terverifikasi"]
+        if rec["diumumkan"]:
+            assert rec["belum_tercatat"] == max(rec["diumumkan"] - rec["tercatat"], 0)
+            assert page.select_one("meter")["value"] == str(rec["tercatat"])
+
+
+def test_provinces_agree_with_province_pages(real_site: Path) -> None:
+    rows = read_csv(real_site / "data" / "provinsi.csv")
+    assert len(rows) == 38
+    participants = read_csv(real_site / "data" / "peserta.csv")
+    for row in rows:
+        page = soup(real_site / "provinsi" / row["slug"] / "index.html")
+        listed = page.select("main .region-list li")
+        assert len(listed) == int(row["jumlah_peserta"])
+        assert int(row["jumlah_peserta"]) == sum(p["kode_provinsi"] == row["kode_provinsi"]
+                                                 for p in participants)
+        others = len(page.select("main ul.columns li"))
+        assert int(row["jumlah_kabupaten_kota"]) == len(listed) + others
+
+
+def test_announcements_json_agrees_with_news_pages(real_site: Path) -> None:
+    records = read_json(real_site / "data" / "berita.json")
+    pages = {p.parent.name for p in (real_site / "berita").glob("*/index.html")} - {"halaman"}
+    assert {r["slug"] for r in records} == pages and len(records) == 14
+    listed = []
+    for page in [real_site / "berita" / "index.html",
+                 *sorted((real_site / "berita" / "halaman").glob("*/index.html"))]:
+        listed += [a["href"] for a in soup(page).select(".news-list .news-title a")]
+    assert listed == [PREFIX + r["url"][len(BASE):] for r in records], "same order as the list"
+    for rec in records:
+        page = soup(real_site / "berita" / rec["slug"] / "index.html")
+        assert page.h1.text.strip() == rec["judul"]
+        assert page.select_one("main .meta time")["datetime"] == rec["tanggal"]
+        assert page.select_one("main .lead").text.strip() == rec["ringkasan"]
+        assert [a.text for a in page.select("ul.tags a")] == rec["topik"]
+        assert [a["href"] for a in page.select("article ul.region-list a")] == \
+            [f"{PREFIX}daerah/{slug}/" for slug in rec["daerah"]]
+        assert [a["href"] for a in page.select("#sumber + ol.sources a")] == \
+            [s["url"] for s in rec["sumber"] if s["url"]]
+
+
+def test_data_page_documents_every_download(real_site: Path) -> None:
+    data = real_site / "data"
+    page = soup(data / "index.html")
+    package = read_json(data / "datapackage.json")
+    links = {a["href"]: a for a in page.select("section[aria-labelledby=unduh-data] a[type]")}
+    assert set(links) == {f"{PREFIX}data/{name}" for name in FILES}
+    for href, a in links.items():
+        size = (data / href.rsplit("/", 1)[1]).stat().st_size
+        shown = a.find_next_sibling("span").text
+        expected = (f"{size} bita" if size < 1000
+                    else f"{format_decimal(round(size / 1000, 1), locale='id')} kB")
+        assert expected in shown, (href, shown)
+    for res in package["resources"]:
+        if "schema" not in res or res["format"] == "json" and res["name"] != "berita":
+            continue
+        section = page.select_one(f"section[aria-labelledby=unduh-{res['name']}]")
+        names = [th.text for th in section.select("tbody th code")]
+        assert names == [f["name"] for f in res["schema"]["fields"]]
+        for heading in ("Lisensi", "Sumber", "Kelengkapan"):
+            assert section.find("h4", string=heading), (res["name"], heading)
+    peserta = page.select_one("section[aria-labelledby=unduh-peserta]")
+    rows = {tr.th.text: tr for tr in peserta.select("tbody tr")}
+    assert rows["lintang"].select_one(".field-type").text == "bilangan desimal"
+    assert rows["lintang"].select_one(".field-unit").text == "derajat desimal (WGS 84)"
+    assert rows["angkatan"].select_one(".field-type").text == "teks (CSV), daftar (JSON)"
+    assert rows["kode_wilayah"].select_one(".field-unit") is None
+    records = read_json(data / "peserta.json")
+    facts = peserta.select(".completeness-facts li")
+    assert facts[0].text == f"{len(records)} daerah peserta."
+    unverified = sum(1 for r in records if r["tahun_belum_terverifikasi"])
+    assert facts[1].text.startswith(f"{unverified} daerah")
+    assert "belum menetapkan lisensi" in peserta.text and "MIT" in peserta.text
+
+
+def test_downloads_are_byte_identical_across_builds(real_site: Path, tmp_path: Path) -> None:
+    from conftest import REPO, run_build
+    out = tmp_path / "again"
+    result = run_build("build", "--site", str(REPO), "--output", str(out), "--base-url", BASE)
+    assert result.returncode == 0, result.stderr
+    for name in FILES:
+        assert (out / "data" / name).read_bytes() == (real_site / "data" / name).read_bytes(), name
+
+
+# --- a small fixture site --------------------------------------------------------------------
+
+
+def test_fixture_site_downloads_follow_content_and_leave_out_drafts(site: FixtureSite) -> None:
+    site.write("content/regions/kota-yogyakarta.yaml", """\
+        name: Kota Yogyakarta
+        type: kota
+        province: DI Yogyakarta
+        code: "34.71"
+        cohort: [2017, 2018]
+        website: https://jogjakota.go.id
+        coordinates: [-7.80, 110.37]
+        note: 'Catatan, dengan "kutip" dan koma'
+        sources:
+          - {title: Surat Kominfo, publisher: Kominfo, date: 2018-05-08}
+          - https://example.org/yogya
+        """)
+    site.write("content/news/2019-06-01-rahasia.md",
+               "---\ntitle: Rahasia\ndate: 2019-06-01\nsummary: Draf.\ndraft: true\n---\n\nTeks.\n")
+    site.write("content/news/2099-01-01-masa-depan.md",
+               "---\ntitle: Nanti\ndate: 2099-01-01\nsummary: Belum terbit.\n---\n\nTeks.\n")
+    result = site.run("build")
+    assert result.returncode == 0, result.stderr
+    data = site.output / "data"
+    assert_valid_package(data)
+    rows = read_csv(data / "peserta.csv")
+    assert [r["kode_wilayah"] for r in rows] == ["32.73", "32.76", "34.03", "34.71"]
+    yogya = next(r for r in read_json(data / "peserta.json") if r["slug"] == "kota-yogyakarta")
+    assert yogya["sumber"] == [
+        {"judul": "Surat Kominfo", "url": None, "penerbit": "Kominfo", "tanggal": "2018-05-08"},
+        {"judul": "https://example.org/yogya", "url": "https://example.org/yogya", "penerbit": None,
+         "tanggal": None}]
+    row = next(r for r in rows if r["slug"] == "kota-yogyakarta")
+    assert row["sumber"] == "https://example.org/yogya"
+    assert row["catatan"] == 'Catatan, dengan "kutip" dan koma'
+    assert b'"Catatan, dengan ""kutip"" dan koma"' in (data / "peserta.csv").read_bytes()
+    assert row["angkatan"] == "2017;2018" and row["url"] == "https://contoh.github.io/kota-cerdas/daerah/kota-yogyakarta/"
+    depok = next(r for r in rows if r["slug"] == "kota-depok")
+    assert depok["tahun_belum_terverifikasi"] == "2018" and depok["lintang"] == ""
+    features = read_json(data / "peserta.geojson")["features"]
+    assert [f["id"] for f in features] == ["34.71"]
+    assert features[0]["geometry"]["coordinates"] == [110.37, -7.8]
+    assert [r["slug"] for r in read_json(data / "berita.json")] == [
+        "tahap-tiga", "tahap-dua", "peluncuran"]
+    rounds = read_csv(data / "angkatan.csv")
+    assert [(r["tahun"], r["diumumkan"], r["tercatat"], r["belum_terverifikasi"], r["belum_tercatat"])
+            for r in rounds] == [("2017", "25", "3", "0", "22"), ("2018", "50", "3", "1", "47")]
+    page = soup(site.output / "data" / "index.html")
+    missing = page.select("section[aria-labelledby=unduh-peserta] .region-list a")
+    assert [a.text for a in missing] == ["Kota Bandung", "Kota Depok", "Kabupaten Gunungkidul"]
+    assert page.select_one("a[href='/kota-cerdas/data/peserta.csv']")
+
+
+def test_fixture_site_without_reference_data_claims_no_licence(tmp_path: Path) -> None:
+    from conftest import write_site
+    site = write_site(tmp_path / "site", reference=False)
+    result = site.run("build")
+    assert result.returncode == 0, result.stderr
+    package = assert_valid_package(site.output / "data")
+    assert not any("licenses" in r for r in package["resources"])
+    assert not any("cahyadsn" in json.dumps(r.get("sources")) for r in package["resources"])
+    provinces = read_csv(site.output / "data" / "provinsi.csv")
+    assert {p["jumlah_kabupaten_kota"] for p in provinces} == {""}
+
+
+@pytest.mark.parametrize("value", ["a,b", 'kata "kutip"', "baris\nbaru", " spasi ", ""])
+def test_csv_cells_round_trip(value: str) -> None:
+    table = Table("x", (Column("a", "string"), Column("b", "string")), ("csv",))
+    body = to_csv(table, [{"a": value, "b": "z"}])
+    assert body.endswith(b"\r\n") and body.startswith(b"a,b\r\n")
+    assert list(csv.reader(io.StringIO(body.decode("utf-8"), newline=""))) == [["a", "b"], [value, "z"]]
+
+
+def test_list_cells_are_joined_by_their_separator() -> None:
+    body = to_csv(PESERTA, [{c.name: None for c in PESERTA.columns} | {
+        "angkatan": [2018, 2019], "sumber": [{"url": "https://a.example/x"}, {"url": None},
+                                             {"url": "https://b.example/y"}]}])
+    row = next(csv.DictReader(io.StringIO(body.decode("utf-8"), newline="")))
+    assert row["angkatan"] == "2018;2019"
+    assert row["sumber"] == "https://a.example/x https://b.example/y"
+    assert {v for k, v in row.items() if k not in ("angkatan", "sumber")} == {""}

@@ -1,0 +1,89 @@
+"""sitemap.xml and robots.txt, checked against the pages the build actually wrote."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+from conftest import FixtureSite
+from htmlcheck import pages
+
+NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+BASE = "https://contoh.github.io/kota-cerdas/"
+
+
+def sitemap(output: Path) -> list[tuple[str, str | None]]:
+    """(loc, lastmod) of every <url>, in file order; the file must be a sitemaps.org urlset."""
+    root = ET.fromstring((output / "sitemap.xml").read_bytes())
+    assert root.tag == "{http://www.sitemaps.org/schemas/sitemap/0.9}urlset"
+    found = []
+    for url in root.findall("s:url", NS):
+        lastmod = url.find("s:lastmod", NS)
+        found.append((url.find("s:loc", NS).text, None if lastmod is None else lastmod.text))
+    return found
+
+
+def page_urls(output: Path, base: str) -> set[str]:
+    """The address of every HTML page in output/ except 404.html."""
+    found = set()
+    for path in pages(output):
+        rel = path.relative_to(output).as_posix()
+        if rel == "404.html":
+            continue
+        found.add(base + (rel[: -len("index.html")] if rel.endswith("index.html") else rel))
+    return found
+
+
+def test_sitemap_lists_exactly_the_html_pages_but_404(built: FixtureSite) -> None:
+    entries = sitemap(built.output)
+    locs = [loc for loc, _ in entries]
+    assert locs == sorted(locs) and len(set(locs)) == len(locs)
+    assert set(locs) == page_urls(built.output, BASE)
+    assert BASE + "404.html" not in locs and BASE in locs
+    assert not any(loc.endswith((".xml", ".json", ".txt")) for loc in locs)
+
+
+def test_lastmod_comes_from_content_dates(built: FixtureSite) -> None:
+    lastmod = dict(sitemap(built.output))
+    assert lastmod[BASE + "berita/peluncuran/"] == "2017-05-22"
+    assert lastmod[BASE + "berita/tahap-tiga/"] == "2019-05-15"
+    assert lastmod[BASE + "tentang/"] == "2026-11-01"
+    assert lastmod[BASE + "kontak/"] is None  # no date in its front matter: no lastmod at all
+    assert lastmod[BASE + "topik/angkatan-2018/"] == "2018-05-08"
+    assert lastmod[BASE] == "2026-11-02"  # the newest content date of the site
+
+
+def test_drafts_and_future_pages_are_not_listed(site: FixtureSite) -> None:
+    site.write("content/news/2019-06-01-rahasia.md",
+               "---\ntitle: Draf\ndate: 2019-06-01\nsummary: S.\ndraft: true\n---\n\nTeks.\n")
+    site.write("content/news/2099-01-01-masa-depan.md",
+               "---\ntitle: Nanti\ndate: 2099-01-01\nsummary: S.\n---\n\nTeks.\n")
+    assert site.run("build").returncode == 0
+    locs = {loc for loc, _ in sitemap(site.output)}
+    assert BASE + "berita/rahasia/" not in locs and BASE + "berita/masa-depan/" not in locs
+    assert locs == page_urls(site.output, BASE)
+    out = site.root / "with-drafts"
+    assert site.run("build", "--drafts", "--output", str(out)).returncode == 0
+    assert {BASE + "berita/rahasia/", BASE + "berita/masa-depan/"} <= {loc for loc, _ in sitemap(out)}
+
+
+def test_robots_txt_points_to_the_sitemap(built: FixtureSite) -> None:
+    assert (built.output / "robots.txt").read_text(encoding="utf-8") == \
+        f"User-agent: *\nAllow: /\n\nSitemap: {BASE}sitemap.xml\n"
+
+
+def test_base_url_without_a_path(site: FixtureSite) -> None:
+    assert site.run("build", "--base-url", "https://smartcity.example.go.id").returncode == 0
+    locs = {loc for loc, _ in sitemap(site.output)}
+    assert locs == page_urls(site.output, "https://smartcity.example.go.id/")
+    assert "Sitemap: https://smartcity.example.go.id/sitemap.xml\n" in \
+        (site.output / "robots.txt").read_text(encoding="utf-8")
+
+
+def test_real_site_sitemap(real_site: Path) -> None:
+    base = "https://kominfo.github.io/kota-cerdas/"
+    entries = sitemap(real_site)
+    assert {loc for loc, _ in entries} == page_urls(real_site, base)
+    assert len(entries) == len(pages(real_site)) - 1
+    assert dict(entries)[base + "tentang/"] == "2026-11-28"
+    assert (real_site / "robots.txt").read_text(encoding="utf-8").endswith(f"Sitemap: {base}sitemap.xml\n")
