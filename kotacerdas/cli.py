@@ -1,4 +1,4 @@
-"""Command line: ``python build.py [build|check|import-regions|import-reference] …``.
+"""Command line: ``python build.py [build|check|serve|new|import-regions|import-reference] …``.
 
 Exit status: 0 success, 1 content errors (listed as path:line: message), 2 usage errors.
 """
@@ -6,12 +6,13 @@ Exit status: 0 success, 1 content errors (listed as path:line: message), 2 usage
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import sys
 from pathlib import Path
 
-from .errors import ContentError, Problems, UsageError
+from .errors import ContentError, Problem, Problems, UsageError
 
-COMMANDS = ("build", "check", "serve", "import-regions", "import-reference")
+COMMANDS = ("build", "check", "serve", "new", "import-regions", "import-reference")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -25,8 +26,13 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--base-url", help="override base_url, e.g. https://x.github.io/kota-cerdas/")
     b.add_argument("--drafts", action="store_true",
                    help="include drafts and announcements dated in the future")
-    c = sub.add_parser("check", help="validate content and templates; write nothing")
+    _add_format(b)
+    c = sub.add_parser("check", help="validate content and templates, check every internal link "
+                                     "and #anchor; write nothing")
     c.add_argument("--site", type=Path, default=Path("."), help="site folder (default: .)")
+    c.add_argument("--external", action="store_true",
+                   help="list the external links (they are never fetched)")
+    _add_format(c)
     v = sub.add_parser("serve", help="live preview: build, serve under the production path, "
                                      "rebuild and reload on every save")
     v.add_argument("--site", type=Path, default=Path("."), help="site folder (default: .)")
@@ -42,6 +48,12 @@ def _parser() -> argparse.ArgumentParser:
                                                 "content/reference/")
     r.add_argument("data_dir", type=Path, help="folder holding wilayah.csv and cohorts.csv")
     r.add_argument("--site", type=Path, default=Path("."), help="site folder (default: .)")
+    n = sub.add_parser("new", help="start a new announcement or region file, every field listed")
+    n.add_argument("kind", choices=("announcement", "region"), help="what to create")
+    n.add_argument("name", help="the announcement's title, or the kabupaten/kota's name or code")
+    n.add_argument("--date", type=_date, help="announcement date YYYY-MM-DD (default: today "
+                                              "in Asia/Jakarta)")
+    n.add_argument("--site", type=Path, default=Path("."), help="site folder (default: .)")
     return parser
 
 
@@ -54,8 +66,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return _run(args)
     except ContentError as exc:
-        for problem in exc.problems:
-            print(problem, file=sys.stderr)
+        _print_problems(exc.problems, args)
         n = len(exc.problems)
         print(f"{n} problem{'s' if n != 1 else ''} found; nothing was written.", file=sys.stderr)
         return 1
@@ -86,8 +97,12 @@ def _run(args: argparse.Namespace) -> int:
     if args.command == "check":
         result = pipeline.check(_site(args))
         print(f"ok: {result.pages} pages render ({result.participants} participants, "
-              f"{result.announcements} announcements, drafts included)")
+              f"{result.announcements} announcements, drafts included); internal links and "
+              "anchors resolve")
+        _print_external(result.external, args)
         return 0
+    if args.command == "new":
+        return _new(args)
     if args.command == "serve":
         from .serve import serve
         return serve(_site(args), host=args.host, port=args.port, drafts=args.drafts)
@@ -118,3 +133,77 @@ def _import_regions(args: argparse.Namespace) -> int:
                             today_in_jakarta())
     print(report.summary())
     return 1 if report.unmatched else 0
+
+
+# --- output formats, `new` ------------------------------------------------------------------
+
+def _add_format(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--format", choices=("text", "github"), default=None,
+                   help="how to print problems: text (path:line: message) or github (workflow "
+                        "annotations); default github when GITHUB_ACTIONS=true, else text")
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a date written YYYY-MM-DD") from None
+
+
+def _print_problems(problems: list[Problem], args: argparse.Namespace) -> None:
+    """Problems as ``path:line: message`` on stderr, or as GitHub annotations on stdout."""
+    import os
+
+    from .annotate import default_format, format_problems
+
+    fmt = getattr(args, "format", None) or default_format()
+    if fmt == "github":
+        root = Path(os.environ.get("GITHUB_WORKSPACE") or ".").resolve()
+        site = Path(getattr(args, "site", ".")).resolve()
+        prefix = site.relative_to(root).as_posix() if site.is_relative_to(root) else ""
+        for line in format_problems(problems, "github", prefix):
+            print(line, flush=True)
+    for problem in problems:
+        print(problem, file=sys.stderr)
+
+
+def _print_external(external: dict[str, list[str]], args: argparse.Namespace) -> None:
+    """External links are listed (all with --external, folded in GitHub's log), never fetched."""
+    from .annotate import default_format
+
+    if not external:
+        return
+    github = (args.format or default_format()) == "github"
+    if not (args.external or github):
+        print(f"{len(external)} external links were not checked (list them with --external)")
+        return
+    if github:
+        print(f"::group::{len(external)} external links (listed, not checked)")
+    for url, pages in external.items():
+        more = f" and {len(pages) - 1} more" if len(pages) > 1 else ""
+        print(f"{url}  (on {pages[0]}{more})")
+    if github:
+        print("::endgroup::")
+
+
+def _new(args: argparse.Namespace) -> int:
+    from .model import today_in_jakarta
+    from .scaffold import Refusal, new_announcement, new_region
+
+    site = _site(args)
+    today = today_in_jakarta()
+    try:
+        if args.kind == "announcement":
+            path = new_announcement(site, args.name, args.date or today)
+            print(f"created {path.relative_to(site).as_posix()} (a draft: write its summary "
+                  "and text, then set draft: false)")
+        else:
+            if args.date:
+                raise UsageError("--date is for announcements; a region has no date")
+            path = new_region(site, args.name, today)
+            print(f"created {path.relative_to(site).as_posix()} (check its cohort and add its "
+                  "sources)")
+    except Refusal as exc:
+        print(f"refused: {exc}", file=sys.stderr)
+        return 1
+    return 0

@@ -33,6 +33,20 @@ class Province:
     aliases: tuple[str, ...] = ()
 
 
+Point = tuple[float, float]
+Ring = tuple[Point, ...]
+Polygon = tuple[Ring, ...]  # outer ring first, then holes
+
+
+@dataclass(frozen=True)
+class ProvinceShape:
+    """A province's boundary from ``content/reference/provinces.geojson``: [lon, lat] rings."""
+
+    code: str
+    name: str
+    polygons: tuple[Polygon, ...]
+
+
 @dataclass(frozen=True)
 class Kabkota:
     """One kabupaten or kota from the Kemendagri reference list, participant or not."""
@@ -152,3 +166,4 @@ class Content:
     pages: tuple[Page, ...]
     has_reference: bool = False
     reference_digest: str = ""
+    province_shapes: tuple[ProvinceShape, ...] = ()

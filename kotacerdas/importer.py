@@ -32,7 +32,8 @@ REGION_FIELD_ORDER = ("name", "type", "province", "code", "cohort", "unverified_
 # --- reference data -----------------------------------------------------------------------
 
 def import_reference(data_dir: Path, site: Path) -> list[Path]:
-    """Convert wilayah.csv and cohorts.csv into content/reference/*.yaml; return the files written."""
+    """Convert wilayah.csv and cohorts.csv into content/reference/*.yaml, copy provinces.geojson
+    when present; return the files written."""
     rows = list(csv.DictReader((data_dir / "wilayah.csv").open(encoding="utf-8", newline="")))
     provinces = [{"code": r["kode"], "name": r["name"],
                   **({"aliases": PROVINCE_ALIASES[r["kode"]]} if r["kode"] in PROVINCE_ALIASES else {}),
@@ -62,6 +63,11 @@ def import_reference(data_dir: Path, site: Path) -> list[Path]:
             ("cohorts.yaml", "cohorts.csv", "Announced size of each yearly round, with its source.", cohorts)):
         path = out / name
         path.write_text(header.format(src=src, what=what) + dump(data), encoding="utf-8")
+        written.append(path)
+    shapes = data_dir / "provinces.geojson"
+    if shapes.is_file():  # boundaries for the map: copied as they are, simplified at build time
+        path = out / "provinces.geojson"
+        path.write_bytes(shapes.read_bytes())
         written.append(path)
     return written
 

@@ -62,7 +62,8 @@ class Builder:
         files = {path: data for path, (_, data) in rendered.items()}
         files.update({"assets/" + name: path.read_bytes() for name, path in renderer.assets.items()})
         written, removed = sync_tree(files, self.output, self.files)
-        count = sum(1 for path, item in rendered.items() if self.previous.get(path) is not item)
+        count = sum(1 for path, item in rendered.items()
+                    if item[0] and self.previous.get(path) is not item)  # pages, not data files
         self.previous, self.files = rendered, files
         content = renderer.model.content
         live = {d for d in (*(n.digest for n in content.news), *(p.digest for p in content.pages))}

@@ -10,14 +10,15 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import hashlib
+import json
 import re
 from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Any
 
-from . import schemas
-from .content import (Cohort, Content, Kabkota, NewsItem, Page, Province, Region, SiteConfig,
-                      Source)
+from . import geo, schemas
+from .content import (Cohort, Content, Kabkota, NewsItem, Page, Province, ProvinceShape,
+                      Region, SiteConfig, Source)
 from .errors import Problems
 from .slugs import is_slug, slugify
 from .validate import check
@@ -25,8 +26,10 @@ from .yamlsafe import LineDict, line_of
 from .yamlsafe import load as load_yaml
 
 MAX_FILE_BYTES = 1_000_000
+MAX_YAML_VALUES = 200_000  # the reference list of 514 kabupaten/kota holds about 5,000
 NEWS_NAME = re.compile(r"^(\d{4}-\d{2}-\d{2})-(.+)\.md$")
 REFERENCE_FILES = ("provinces.yaml", "kabupaten-kota.yaml", "cohorts.yaml")
+SHAPES_FILE = "provinces.geojson"  # optional, beside the reference YAML: boundaries for the map
 
 
 def load_site(site: Path) -> Content:
@@ -34,21 +37,25 @@ def load_site(site: Path) -> Content:
     problems = Problems(site)
     content_dir = site / "content"
     _refuse_symlinks(content_dir, problems)
+    _refuse_symlinks(site / "templates", problems)
     config = load_config(site / "site_config.yaml", problems)
     provinces, kabkota, cohorts, has_reference = load_reference(content_dir / "reference", problems)
+    shapes, shapes_digest = load_shapes(content_dir / "reference" / SHAPES_FILE, provinces, problems)
     regions = _load_regions(content_dir / "regions", problems)
     news = _load_news(content_dir / "news", problems, {r.slug for r in regions})
     pages = _load_pages(content_dir / "pages", problems)
     if not has_reference:
         provinces = _provinces_from_regions(regions)
     _check_regions(regions, provinces, kabkota, has_reference, problems)
+    _check_province_slugs(provinces, regions, content_dir, has_reference, problems)
     _check_news_slugs(news, problems)
     cohorts = _complete_cohorts(cohorts, regions)
     problems.raise_if_any()
     assert config is not None
     return Content(config=config, provinces=provinces, kabkota=kabkota, cohorts=cohorts,
                    regions=regions, news=news, pages=pages, has_reference=has_reference,
-                   reference_digest=digest_of(repr((provinces, kabkota, cohorts))))
+                   reference_digest=digest_of(repr((provinces, kabkota, cohorts, shapes_digest))),
+                   province_shapes=shapes)
 
 
 def digest_of(text: str) -> str:
@@ -95,7 +102,32 @@ def read_yaml(path: Path, problems: Problems, text: str | None = None, offset: i
     data, yaml_problems = load_yaml(text, offset)
     for p in yaml_problems:
         problems.add(path, p.line, p.message)
+    if data is not None and _expands_too_far(data):
+        problems.add(path, offset + 1, f"uses YAML anchors (&) and aliases (*) that expand to more "
+                                       f"than {MAX_YAML_VALUES:,} values or refer to themselves; "
+                                       "write the values out instead")
+        return None
     return None if yaml_problems and data is None else data
+
+
+def _expands_too_far(data: Any) -> bool:
+    """Whether parsed YAML holds more than MAX_YAML_VALUES values once aliases are followed.
+
+    A few lines of nested aliases ('billion laughs') or an alias to itself parse instantly but
+    make every later step (validation, error messages) run for hours or recurse without end.
+    """
+    count, stack = 0, [data]
+    while stack:
+        item = stack.pop()
+        count += 1
+        if count > MAX_YAML_VALUES:
+            return True
+        if isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return False
 
 
 def split_front_matter(path: Path, text: str, problems: Problems) -> tuple[Any, str] | None:
@@ -113,15 +145,22 @@ def split_front_matter(path: Path, text: str, problems: Problems) -> tuple[Any, 
     return None
 
 
-def _refuse_symlinks(content_dir: Path, problems: Problems) -> None:
-    if not content_dir.exists():
+def _refuse_symlinks(folder: Path, problems: Problems) -> None:
+    """Git can commit symbolic links; one in content/ or templates/ could publish any file of
+    the machine that builds the site."""
+    name = folder.name
+    if folder.is_symlink():
+        problems.add(folder, None, f"is a symbolic link; {name}/ must be a real folder of the "
+                                   "site, not a pointer to files elsewhere")
         return
-    for path in sorted(content_dir.rglob("*")):
+    if not folder.exists():
+        return
+    for path in sorted(folder.rglob("*")):
         if path.is_symlink():
-            problems.add(path, None, "is a symbolic link; content must be real files inside content/")
+            problems.add(path, None, f"is a symbolic link; {name} must be real files inside {name}/")
 
 
-def _files(folder: Path, suffix: str, problems: Problems) -> list[Path]:
+def _files(folder: Path, suffix: str, problems: Problems, also: tuple[str, ...] = ()) -> list[Path]:
     """The content files of one folder, sorted; stray files are reported, dot-files ignored."""
     if not folder.is_dir():
         return []
@@ -131,7 +170,7 @@ def _files(folder: Path, suffix: str, problems: Problems) -> list[Path]:
             continue
         if path.is_dir():
             problems.add(path, None, f"unexpected folder; {folder.name}/ holds only *{suffix} files")
-        elif not path.name.endswith(suffix):
+        elif not path.name.endswith(suffix) and path.name not in also:
             problems.add(path, None, f"unexpected file; files in {folder.name}/ must end in {suffix}")
         else:
             out.append(path)
@@ -191,7 +230,7 @@ def load_reference(folder: Path, problems: Problems
     """Provinces, kabupaten/kota and rounds from ``content/reference/`` (all optional)."""
     if not folder.is_dir():
         return (), (), (), False
-    _files(folder, ".yaml", problems)
+    _files(folder, ".yaml", problems, also=(SHAPES_FILE,))
     paths = {name: folder / name for name in REFERENCE_FILES}
     loaded: dict[str, list[Any]] = {}
     for name, schema in zip(REFERENCE_FILES, (schemas.PROVINCES, schemas.KABKOTA, schemas.COHORTS)):
@@ -225,6 +264,41 @@ def load_reference(folder: Path, problems: Problems
             problems.add(paths["kabupaten-kota.yaml"], None,
                          f"{k.name} names province code {k.province_code}, which is not in provinces.yaml")
     return provinces, kabkota, tuple(sorted(cohorts, key=lambda c: c.year)), True
+
+
+def load_shapes(path: Path, provinces: tuple[Province, ...], problems: Problems
+                ) -> tuple[tuple[ProvinceShape, ...], str]:
+    """Province boundaries for the map (optional file), checked lightly; and a digest of the file."""
+    if not path.is_file() or path.is_symlink():
+        return (), ""
+    text = read_text(path, problems)
+    if text is None:
+        return (), ""
+    try:
+        data = json.loads(text, parse_constant=_no_constant)
+    except ValueError as exc:
+        line = exc.lineno if isinstance(exc, json.JSONDecodeError) else None
+        problems.add(path, line, f"is not valid GeoJSON: {exc}; convert it again with "
+                                 "`python build.py import-reference DATA_DIR`")
+        return (), ""
+    shapes, errors = geo.parse_geojson(data)
+    for message in errors:
+        problems.add(path, None, message)
+    codes = {p.code for p in provinces}
+    for s in shapes:
+        if codes and s.code not in codes:
+            problems.add(path, None, f"kode {s.code} ({s.name}) is not a province code in "
+                                     "provinces.yaml; fix the code or remove the feature")
+    drawn = {s.code for s in shapes}
+    for p in provinces:
+        if shapes and p.code not in drawn:
+            problems.add(path, None, f"has no boundary for {p.name} (kode {p.code}); the map "
+                                     "would leave it out: add a feature with that kode")
+    return shapes, digest_of(text)
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a number")
 
 
 def _provinces_from_regions(regions: tuple[Region, ...]) -> tuple[Province, ...]:
@@ -274,7 +348,7 @@ def _load_regions(folder: Path, problems: Problems) -> tuple[Region, ...]:
                              f"unverified_cohorts names {year}, which is not in 'cohort'; "
                              "add the year to cohort or remove it here")
         coords = data.get("coordinates")
-        if coords is not None and not (-12 <= coords[0] <= 7 and 94 <= coords[1] <= 142):
+        if coords is not None and not (-12 <= coords[0] <= 7 and 94 <= coords[1] <= 143):
             problems.add(path, line_of(data, ["coordinates"]),
                          "'coordinates' must be [latitude, longitude] inside Indonesia, "
                          "e.g. [-6.91, 107.61]; check the order")
@@ -289,6 +363,20 @@ def _load_regions(folder: Path, problems: Problems) -> tuple[Region, ...]:
             quick_wins=tuple(data.get("quick_wins", ())), updated=data.get("updated"),
             digest=digest_of(slug + "\n" + text)))
     return tuple(regions)
+
+
+def _check_province_slugs(provinces: tuple[Province, ...], regions: tuple[Region, ...],
+                          content_dir: Path, has_reference: bool, problems: Problems) -> None:
+    """A province's name becomes its folder; a name with no letter or digit would become the
+    province index's own address (provinsi//) and silently replace it."""
+    for p in provinces:
+        if is_slug(p.slug):
+            continue
+        where = [content_dir / "reference" / "provinces.yaml"] if has_reference else \
+            [r.path for r in regions if r.province == p.name]
+        for path in where:
+            problems.add(path, None, f"province name '{p.name}' has no letters or digits to make "
+                                     "its web address from; write the province's real name")
 
 
 def _check_regions(regions: tuple[Region, ...], provinces: tuple[Province, ...],

@@ -10,10 +10,13 @@ import datetime as dt
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
 
+from .charts import Figures
 from .content import Cohort, Content, NewsItem, Page, Province, Region
 from .load import digest_of
 from .markup import Converter
+from .parallel import map_indexed
 from .urls import Urls
 
 JAKARTA = dt.timezone(dt.timedelta(hours=7), "WIB")
@@ -76,6 +79,11 @@ class SiteModel:
         """Every tag used by a published announcement, alphabetically."""
         return tuple(sorted(self.news_by_tag))
 
+    @cached_property
+    def figures(self) -> Figures:
+        """Charts and the province map for templates, drawn on first use (charts.py, geo.py)."""
+        return Figures(self)
+
 
 
 def region_sort_key(region: Region) -> tuple[str, str]:
@@ -115,14 +123,12 @@ def build_model(content: Content, base_url: str | None = None, drafts: bool = Fa
     cache = markdown_cache if markdown_cache is not None else {}
     converter = Converter(urls.site_link)
 
-    def convert(digest: str, body: str) -> str:
-        key = (urls.base_path, digest)
-        if key not in cache:
-            cache[key] = converter.to_html(body)
-        return cache[key]
-
-    html = {f"news:{n.slug}": convert(n.digest, n.body) for n in news}
-    html.update({f"page:{p.slug}": convert(p.digest, p.body) for p in content.pages})
+    documents = [(f"news:{n.slug}", n.digest, n.body) for n in news] + \
+                [(f"page:{p.slug}", p.digest, p.body) for p in content.pages]
+    todo = list({d[1]: d for d in documents if (urls.base_path, d[1]) not in cache}.values())
+    converted = map_indexed(lambda i: converter.to_html(todo[i][2]), len(todo))
+    cache.update({(urls.base_path, d[1]): h for d, h in zip(todo, converted)})
+    html = {key: cache[(urls.base_path, digest)] for key, digest, _ in documents}
     dates = [n.last_updated for n in news] + [p.updated for p in content.pages if p.updated] + \
             [r.updated for r in regions if r.updated]
     stats = {

@@ -10,7 +10,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Iterator
 
-from . import urls
+from . import feeds, opendata, search, sitemap, urls
 from .content import NewsItem, Page, Province, Region
 from .i18n import Catalogue
 from .model import CohortSummary, SiteModel
@@ -47,7 +47,7 @@ class DataFile:
 
 def site_pages(m: SiteModel, t: Catalogue) -> list[PageSpec | DataFile]:
     """Every page and file of the site, in one list: this is the site map."""
-    return [
+    pages: list[PageSpec | DataFile] = [
         home(m, t),
         directory(m, t),
         *(region_page(m, t, r) for r in m.regions),
@@ -60,8 +60,24 @@ def site_pages(m: SiteModel, t: Catalogue) -> list[PageSpec | DataFile]:
         tag_index(m, t),
         *(tag_page(m, t, tag) for tag in m.tags),
         *(static_page(m, t, p) for p in m.pages),
+        search_page(m, t),
+        search_index(m, t),
+        *(DataFile(route, produce) for route, produce in opendata.producers(m, t).items()),
+        *hosting_files(m),
+        *([map_page(m, t)] if m.content.province_shapes else []),
+        *security_txt(m),
+        *(DataFile(route, produce) for route, produce in feeds.feed_files(m, t)),
         not_found(m, t),
     ]
+    return [*pages, *crawler_files(m, pages)]
+
+
+def crawler_files(m: SiteModel, pages: list[PageSpec | DataFile]) -> list[DataFile]:
+    """sitemap.xml listing every HTML page above except the 404 page, and robots.txt naming it."""
+    listed = [(p.route, p.updated) for p in pages
+              if isinstance(p, PageSpec) and p.route != urls.NOT_FOUND]
+    return [DataFile(urls.SITEMAP, lambda: sitemap.sitemap_xml(m.urls, listed)),
+            DataFile(urls.ROBOTS, lambda: sitemap.robots_txt(m.urls))]
 
 
 def _home(t: Catalogue) -> Crumbs:
@@ -179,8 +195,85 @@ def tag_page(m: SiteModel, t: Catalogue, tag: str) -> PageSpec:
 def static_page(m: SiteModel, t: Catalogue, p: Page) -> PageSpec:
     """A page from content/pages/; templates/page-<slug>.html may add computed parts."""
     return PageSpec(urls.static_page(p.slug), f"page-{p.slug}.html|page.html", p.title, _home(t),
-                    p.updated, p.summary, {"doc": p, "body": m.html[f"page:{p.slug}"]},
+                    p.updated, p.summary, {"doc": p, "body": m.html[f"page:{p.slug}"],
+                                          **_data_page(m, t, p)},
                     (p.digest, *_all(m, "regions", "reference", "news")))
+
+
+def search_page(m: SiteModel, t: Catalogue) -> PageSpec:
+    """The search box; search.js fills in results, and without it the page links to the lists."""
+    return PageSpec(urls.SEARCH, "search.html", t("search_title"), _home(t), None,
+                    t("search_description"), deps=())
+
+
+def search_index(m: SiteModel, t: Catalogue) -> DataFile:
+    """What the search page searches: every region, kabupaten/kota, announcement and page."""
+    return DataFile(urls.SEARCH_INDEX, lambda: search.index_json(m, t))
+
+
+def _data_page(m: SiteModel, t: Catalogue, p: Page) -> dict[str, Any]:
+    """The data page documents every download (kotacerdas/opendata.py) below its text."""
+    if urls.static_page(p.slug) != urls.DATA:
+        return {}
+    return {"datasets": opendata.datasets(m, t), "package": opendata.package_download(m, t)}
+
+
+def hosting_files(m: SiteModel) -> list[DataFile]:
+    """GitHub Pages files: an empty .nojekyll (serve the files as they are, no Jekyll pass) and,
+    when the site lives on its own domain, CNAME naming it.
+
+    The custom domain is derived from the base URL being built (site_config.yaml, or the address
+    ``actions/configure-pages`` reports): an https host that is not *.github.io, not localhost or
+    an IP address, with no path. No extra setting can disagree with base_url that way.
+    """
+    files = [DataFile(".nojekyll", lambda: b"")]
+    domain = custom_domain(m.urls.origin, m.urls.base_path)
+    if domain:
+        files.append(DataFile("CNAME", lambda: domain.encode("ascii") + b"\n"))
+    return files
+
+
+def custom_domain(origin: str, base_path: str) -> str | None:
+    """The custom domain GitHub Pages would serve this site from, or None."""
+    scheme, _, host = origin.partition("://")
+    host = host.split(":", 1)[0].lower()
+    if scheme != "https" or base_path != "/" or not host or "." not in host:
+        return None
+    if host.endswith(".github.io") or host == "localhost" or host.replace(".", "").isdigit() \
+            or host.startswith("["):
+        return None
+    return host
+
+
+def map_page(m: SiteModel, t: Catalogue) -> PageSpec:
+    """The province map, large, with the same provinces as a list (only with provinces.geojson)."""
+    return PageSpec(urls.MAP, "map.html", t("map_title"), _home(t), m.site_updated,
+                    t("map_description"), deps=_all(m, "regions", "reference"))
+
+
+def security_contacts(m: SiteModel) -> list[str]:
+    """Contact URIs for security.txt, from site_config.yaml's contact (e-mail first)."""
+    contact = m.config.contact
+    found = [f"mailto:{contact['email']}"] if contact.get("email") else []
+    return found + ([contact["feedback_url"]] if contact.get("feedback_url") else [])
+
+
+def security_txt(m: SiteModel) -> Iterator[DataFile]:
+    """RFC 9116 security.txt, when the site has a contact and dated content.
+
+    Expires is one year after the newest content date rather than a clock reading, so builds
+    stay byte-identical; a site left unedited for a year then says its contacts may be stale.
+    """
+    contacts = security_contacts(m)
+    if not contacts or m.site_updated is None:
+        return
+    expires = m.site_updated + dt.timedelta(days=365)
+    lines = [f"# {m.config.title}: how to report a security vulnerability (RFC 9116).",
+             *(f"Contact: {c}" for c in contacts),
+             f"Expires: {expires.isoformat()}T00:00:00Z",
+             "Preferred-Languages: id, en",
+             f"Canonical: {m.urls.absolute(urls.SECURITY_TXT)}"]
+    yield DataFile(urls.SECURITY_TXT, lambda: ("\n".join(lines) + "\n").encode("utf-8"))
 
 
 def not_found(m: SiteModel, t: Catalogue) -> PageSpec:

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import Problems
+from .errors import ContentError, Problems
+from .linkcheck import check_links, content_sources
 from .load import load_site
 from .model import build_model
 from .pages import site_pages
 from .render import Rendered, Renderer, render_all
-from .writer import check_output_dir, write_site
+from .writer import check_output_dir, copy_assets, staging
 
 
 @dataclass(frozen=True)
@@ -22,12 +23,14 @@ class BuildResult:
     files: int
     participants: int
     announcements: int
+    external: dict[str, list[str]] = field(default_factory=dict)
+    """External links found by ``check`` (URL → output pages), listed but never fetched."""
 
 
 def render_site(site: Path, base_url: str | None = None, drafts: bool = False,
                 today: dt.date | None = None, previous: Rendered | None = None,
                 markdown_cache: dict[tuple[str, str], str] | None = None,
-                ) -> tuple[Rendered, Renderer]:
+                write_to: Path | None = None) -> tuple[Rendered, Renderer]:
     """Load, model and render a site in memory; raise ContentError listing every problem.
 
     ``previous`` and ``markdown_cache`` come from an earlier call and make this an incremental
@@ -39,7 +42,7 @@ def render_site(site: Path, base_url: str | None = None, drafts: bool = False,
     problems = Problems(site)
     renderer = Renderer(site, model, problems)
     problems.raise_if_any()
-    files = render_all(renderer, site_pages(model, renderer.catalogue), previous)
+    files = render_all(renderer, site_pages(model, renderer.catalogue), previous, write_to)
     for key in sorted(renderer.catalogue.missing):
         problems.add(f"templates/strings/{model.config.language}.yaml", None,
                      f"interface string '{key}' is missing; add a line '{key}: …'")
@@ -51,17 +54,24 @@ def build(site: Path, output: Path, base_url: str | None = None, drafts: bool = 
           today: dt.date | None = None) -> BuildResult:
     """Build the site into ``output``, replacing it only when everything succeeded."""
     check_output_dir(output, site)
-    rendered, renderer = render_site(site, base_url, drafts, today)
-    files = {path: data for path, (_, data) in rendered.items()}
-    written = write_site(files, renderer.assets, output)
+    with staging(output) as tmp:
+        rendered, renderer = render_site(site, base_url, drafts, today, write_to=tmp)
+        copy_assets(renderer.assets, tmp)
+    written = len(rendered) + len(renderer.assets)
     model = renderer.env.globals["site"]
-    return BuildResult(pages=len(files), files=written, participants=len(model.regions),
+    return BuildResult(pages=len(rendered), files=written, participants=len(model.regions),
                        announcements=len(model.news))
 
 
 def check(site: Path, drafts: bool = True) -> BuildResult:
-    """Validate everything a build would, and render every page, writing nothing."""
+    """Validate everything a build would, render every page and check every internal link and
+    #anchor in the rendered pages, writing nothing."""
     files, renderer = render_site(site, drafts=drafts)
     model = renderer.env.globals["site"]
+    links = check_links({path: data for path, (_, data) in files.items()}, model.urls.absolute(""),
+                        extra=["assets/" + name for name in renderer.assets],
+                        sources=content_sources(model, site))
+    if links.problems:
+        raise ContentError(links.problems)
     return BuildResult(pages=len(files), files=0, participants=len(model.regions),
-                       announcements=len(model.news))
+                       announcements=len(model.news), external=links.external)

@@ -15,11 +15,13 @@ from typing import Any, Callable
 
 import jinja2
 
+from . import metadata
 from . import urls as routes
 from .errors import Problems
 from .i18n import Catalogue, load_catalogue
 from .load import digest_of
 from .parallel import map_indexed
+from .writer import write_file
 from .model import SiteModel
 from .pages import DataFile, PageSpec
 
@@ -68,6 +70,8 @@ class Renderer:
             abs_url=model.urls.absolute, asset=self.asset_url, static_pages=static,
             footer_pages=[static[s] for s in FOOTER_PAGES if s in static])
         self.env.filters.update(date=t.date, number=t.number, isodate=lambda d: d.isoformat())
+        self.env.filters["jsonld"] = metadata.jsonld
+        self.env.globals["page_meta"] = lambda spec: metadata.page_meta(model, t, spec)
         self.url: Callable[[str], str] = model.urls.path
         self.model = model
         self.fingerprint = _global_fingerprint(dirs, model)
@@ -109,11 +113,13 @@ Rendered = dict[str, tuple[str, bytes]]
 
 
 def render_all(renderer: Renderer, pages: list[PageSpec | DataFile],
-               previous: Rendered | None = None) -> Rendered:
+               previous: Rendered | None = None, write_to: Path | None = None) -> Rendered:
     """Render every page into {output file: (fingerprint, bytes)}; failures become problems.
 
     With ``previous`` (an earlier result of this function), a page whose fingerprint is unchanged
     is not rendered again: its earlier bytes are reused. Non-HTML files are always produced.
+    With ``write_to``, each rendered file is written there by the process that rendered it, and
+    page bytes are not kept in memory (they come back as b"").
     """
     previous = previous or {}
     out: Rendered = {}
@@ -125,6 +131,8 @@ def render_all(renderer: Renderer, pages: list[PageSpec | DataFile],
             continue
         if isinstance(spec, DataFile):
             out[target] = ("", spec.produce())
+            if write_to is not None:
+                write_file(write_to, target, out[target][1])
             continue
         fp = page_fingerprint(renderer, spec)
         earlier = previous.get(target)
@@ -134,7 +142,8 @@ def render_all(renderer: Renderer, pages: list[PageSpec | DataFile],
         out[target] = (fp, b"")  # keeps the site-map order; filled in below
         todo.append((target, fp, spec))
     for (target, fp, _), (data, problems, missing) in zip(
-            todo, map_indexed(lambda i: _render_one(renderer, todo[i][2]), len(todo))):
+            todo, map_indexed(lambda i: _render_one(renderer, todo[i][2], todo[i][0], write_to),
+                              len(todo))):
         renderer.problems.items.extend(problems)
         renderer.catalogue.missing.update(missing)
         if data is None:
@@ -144,13 +153,17 @@ def render_all(renderer: Renderer, pages: list[PageSpec | DataFile],
     return out
 
 
-def _render_one(renderer: Renderer, spec: PageSpec) -> tuple[bytes | None, list[Any], set[str]]:
-    """Render one page, returning what it recorded too (it may run in a worker process)."""
+def _render_one(renderer: Renderer, spec: PageSpec, target: str, write_to: Path | None
+                ) -> tuple[bytes | None, list[Any], set[str]]:
+    """Render (and maybe write) one page, returning what it recorded too (it may run in a worker)."""
     known = len(renderer.problems.items)
     missing = set(renderer.catalogue.missing)
     html = renderer.render(spec)
-    return (None if html is None else html.encode("utf-8"), renderer.problems.items[known:],
-            renderer.catalogue.missing - missing)
+    data = None if html is None else html.encode("utf-8")
+    if data is not None and write_to is not None:
+        write_file(write_to, target, data)
+        data = b""
+    return data, renderer.problems.items[known:], renderer.catalogue.missing - missing
 
 
 def page_fingerprint(renderer: Renderer, spec: PageSpec) -> str:

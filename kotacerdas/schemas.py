@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-SLUG = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+SLUG = r"^(?!.*\n)[a-z0-9]+(-[a-z0-9]+)*$"
 CODE = r"^[0-9]{2}\.[0-9]{2}$"
 URL = r"^https?://[^\s/$.?#][^\s]*$"
 

@@ -16,4 +16,4 @@ def slugify(text: str) -> str:
 
 def is_slug(text: str) -> bool:
     """True for lower-case ASCII letters, digits and single inner hyphens only."""
-    return bool(SLUG_RE.match(text))
+    return bool(SLUG_RE.fullmatch(text))

@@ -52,7 +52,12 @@ COHORTS = "angkatan/"
 NEWS = "berita/"
 TAGS = "topik/"
 NOT_FOUND = "404.html"
+MAP = "peta/"
+SEARCH = "cari/"
+SEARCH_INDEX = "cari/indeks.json"
 ASSETS = "assets/"
+SECURITY_TXT = ".well-known/security.txt"
+"""RFC 9116: where to report a vulnerability (GitHub Pages serves dot-folders as-is)."""
 
 
 def region(slug: str) -> str:
@@ -93,3 +98,25 @@ def static_page(slug: str) -> str:
 def asset(name: str) -> str:
     """A theme file copied from templates/assets/."""
     return ASSETS + name
+
+
+DATA = "data/"
+
+
+def data_file(name: str) -> str:
+    """An open data download beside the data page (data/peserta.csv, data/datapackage.json)."""
+    return DATA + name
+
+
+# Feeds and files for crawlers. A feed lives beside the page it mirrors: the site's feeds under
+# berita/, a topic's under topik/<tag>/.
+FEED_ATOM = "atom.xml"
+FEED_RSS = "rss.xml"
+FEED_JSON = "feed.json"
+SITEMAP = "sitemap.xml"
+ROBOTS = "robots.txt"
+
+
+def feed(name: str, tag_slug: str | None = None) -> str:
+    """A news feed file ('berita/atom.xml'), or one topic's ('topik/<tag>/atom.xml')."""
+    return (tag(tag_slug) if tag_slug else NEWS) + name

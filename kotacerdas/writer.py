@@ -5,10 +5,12 @@ A failed build never touches the previous output; a successful one replaces it i
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import tempfile
 from pathlib import Path
+from typing import Iterator
 
 from .errors import UsageError
 
@@ -27,29 +29,46 @@ def check_output_dir(output: Path, site: Path) -> None:
         raise UsageError("the output folder may not be inside templates/")
 
 
-def write_site(files: dict[str, bytes], assets: dict[str, Path], output: Path) -> int:
-    """Write pages and theme files into a fresh tree and swap it in for ``output``."""
+@contextlib.contextmanager
+def staging(output: Path) -> Iterator[Path]:
+    """A fresh folder beside ``output`` to build into; swapped in for ``output`` only on success."""
     output = output.resolve()
     output.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.new-", dir=output.parent))
+    tmp = Path(tempfile.mkdtemp(prefix=f".{output.name}.new-", dir=output.parent))
     try:
-        made: set[Path] = set()
-        for rel, data in sorted(files.items()):
-            target = _inside(staging, rel)
-            if target.parent not in made:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                made.add(target.parent)
-            target.write_bytes(data)
-        for rel, src in sorted(assets.items()):
-            target = _inside(staging, "assets/" + rel)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(src, target, follow_symlinks=False)
-        os.chmod(staging, 0o755)
-        _swap(staging, output)
+        yield tmp
+        os.chmod(tmp, 0o755)
+        _swap(tmp, output)
     except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
+        shutil.rmtree(tmp, ignore_errors=True)
         raise
+
+
+def write_file(root: Path, rel: str, data: bytes) -> None:
+    """Write one output file under ``root`` (never outside it), creating folders as needed."""
+    target = _inside(root, rel)
+    try:
+        target.write_bytes(data)
+    except FileNotFoundError:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+
+
+def write_site(files: dict[str, bytes], assets: dict[str, Path], output: Path) -> int:
+    """Write pages and theme files into a fresh tree and swap it in for ``output``."""
+    with staging(output) as tmp:
+        for rel, data in sorted(files.items()):
+            write_file(tmp, rel, data)
+        copy_assets(assets, tmp)
     return len(files) + len(assets)
+
+
+def copy_assets(assets: dict[str, Path], root: Path) -> None:
+    """Copy theme files into root/assets/ (symlinks are never followed)."""
+    for rel, src in sorted(assets.items()):
+        target = _inside(root, "assets/" + rel)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(src, target, follow_symlinks=False)
 
 
 def _inside(root: Path, rel: str) -> Path:

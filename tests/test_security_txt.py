@@ -1,0 +1,65 @@
+"""/.well-known/security.txt (RFC 9116): where to report a vulnerability, linked from every footer.
+
+Expires comes from the content (a year after its newest date), never from the clock, so two
+builds of the same commit are byte-identical.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from conftest import CONFIG, FixtureSite
+from htmlcheck import pages, soup
+
+
+def fields(path: Path) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            name, _, value = line.partition(": ")
+            out.setdefault(name, []).append(value)
+    return out
+
+
+def test_real_site_has_security_txt_linked_from_every_footer(real_site: Path) -> None:
+    path = real_site / ".well-known" / "security.txt"
+    f = fields(path)
+    assert f["Contact"] and all(c.startswith(("https://", "mailto:")) for c in f["Contact"])
+    assert f["Canonical"] == ["https://kominfo.github.io/kota-cerdas/.well-known/security.txt"]
+    assert f["Preferred-Languages"] == ["id, en"]
+    expires = dt.datetime.fromisoformat(f["Expires"][0].replace("Z", "+00:00"))
+    assert expires.tzinfo is not None
+    assert set(f) == {"Contact", "Expires", "Preferred-Languages", "Canonical"}
+    for page in pages(real_site):
+        links = soup(page).select(".site-footer a[href$='/.well-known/security.txt']")
+        assert [a.get_text() for a in links] == ["Laporkan kerentanan"], page
+
+
+def test_expires_is_a_year_after_the_newest_content(site: FixtureSite) -> None:
+    site.write("site_config.yaml", CONFIG + "contact:\n  feedback_url: "
+                                            "https://contoh.github.io/kota-cerdas/masukan/\n")
+    result = site.run("build")
+    assert result.returncode == 0, result.stderr
+    f = fields(site.output / ".well-known" / "security.txt")
+    # Newest date in the fixture: content/pages/data.md, updated 2026-11-02.
+    assert f["Expires"] == ["2027-11-02T00:00:00Z"]
+    assert f["Contact"] == ["https://contoh.github.io/kota-cerdas/masukan/"]
+    assert f["Canonical"] == ["https://contoh.github.io/kota-cerdas/.well-known/security.txt"]
+
+
+def test_no_contact_means_no_file_and_no_link(built: FixtureSite) -> None:
+    """The fixture's configuration has no contact."""
+    site = built
+    assert "contact" not in CONFIG
+    assert not (site.output / ".well-known").exists()
+    assert "kerentanan" not in (site.output / "index.html").read_text(encoding="utf-8")
+
+
+def test_email_contact_comes_first(site: FixtureSite) -> None:
+    site.write("site_config.yaml", CONFIG + "contact:\n  email: keamanan@contoh.go.id\n"
+                                            "  feedback_url: https://contoh.go.id/lapor\n")
+    result = site.run("build")
+    assert result.returncode == 0, result.stderr
+    f = fields(site.output / ".well-known" / "security.txt")
+    assert f["Contact"] == ["mailto:keamanan@contoh.go.id", "https://contoh.go.id/lapor"]
