@@ -145,7 +145,7 @@ def test_pr_workflow_checks_with_annotations_and_runs_the_tests() -> None:
     assert test["container"].startswith("debian:")
     ci = (REPO / ".ci" / "run").read_text(encoding="utf-8")
     readme = (REPO / "README.md").read_text(encoding="utf-8")
-    command = re.search(r"^ {4}(python3 -m venv .venv && .*-r requirements-test\.txt.*pytest)$",
+    command = re.search(r"^ {4}(.*python3 -m venv .venv && .*-r requirements-test\.txt.*pytest)$",
                         readme, flags=re.MULTILINE)
     assert command and command.group(1) in ci, "the CI entry runs the README's test command"
     assert "apt-get install" in ci and "chromium" in ci
