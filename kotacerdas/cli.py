@@ -24,6 +24,10 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--site", type=Path, default=Path("."), help="site folder (default: .)")
     b.add_argument("--output", type=Path, help="output folder (default: SITE/output)")
     b.add_argument("--base-url", help="override base_url, e.g. https://x.github.io/kota-cerdas/")
+    b.add_argument("--cache", type=Path, metavar="DIR",
+                   help="build cache folder (default: SITE/.build-cache); unchanged inputs write "
+                        "nothing, unchanged pages are reused")
+    b.add_argument("--no-cache", action="store_true", help="ignore and do not write the build cache")
     b.add_argument("--drafts", action="store_true",
                    help="include drafts and announcements dated in the future")
     _add_format(b)
@@ -90,9 +94,14 @@ def _run(args: argparse.Namespace) -> int:
         output = args.output or site / "output"
         if args.base_url and not args.base_url.startswith(("http://", "https://")):
             raise UsageError("--base-url must start with https:// (or http://)")
-        result = pipeline.build(site, output, base_url=args.base_url, drafts=args.drafts)
-        print(f"built {result.pages} pages ({result.participants} participants, "
-              f"{result.announcements} announcements) into {output}")
+        cache_dir = None if args.no_cache else (args.cache or site / ".build-cache")
+        result = pipeline.build(site, output, base_url=args.base_url, drafts=args.drafts,
+                                cache_dir=cache_dir)
+        if result.unchanged:
+            print(f"nothing changed since the last build; {output} left as it is")
+        else:
+            print(f"built {result.pages} pages ({result.participants} participants, "
+                  f"{result.announcements} announcements) into {output}")
         return 0
     if args.command == "check":
         result = pipeline.check(_site(args))

@@ -8,10 +8,11 @@ from pathlib import Path
 
 from .errors import ContentError, Problems
 from .linkcheck import check_links, content_sources
-from .load import load_site
-from .model import build_model
+from . import cache
+from .load import digest_of, load_site
+from .model import build_model, today_in_jakarta
 from .pages import site_pages
-from .render import Rendered, Renderer, render_all
+from .render import BUILTIN_TEMPLATES, Rendered, Renderer, render_all
 from .writer import check_output_dir, copy_assets, staging
 
 
@@ -23,6 +24,8 @@ class BuildResult:
     files: int
     participants: int
     announcements: int
+    unchanged: bool = False
+    """True when the build cache showed nothing had changed, so nothing was written."""
     external: dict[str, list[str]] = field(default_factory=dict)
     """External links found by ``check`` (URL → output pages), listed but never fetched."""
 
@@ -30,7 +33,8 @@ class BuildResult:
 def render_site(site: Path, base_url: str | None = None, drafts: bool = False,
                 today: dt.date | None = None, previous: Rendered | None = None,
                 markdown_cache: dict[tuple[str, str], str] | None = None,
-                write_to: Path | None = None) -> tuple[Rendered, Renderer]:
+                write_to: Path | None = None, reuse_from: Path | None = None,
+                ) -> tuple[Rendered, Renderer]:
     """Load, model and render a site in memory; raise ContentError listing every problem.
 
     ``previous`` and ``markdown_cache`` come from an earlier call and make this an incremental
@@ -42,7 +46,8 @@ def render_site(site: Path, base_url: str | None = None, drafts: bool = False,
     problems = Problems(site)
     renderer = Renderer(site, model, problems)
     problems.raise_if_any()
-    files = render_all(renderer, site_pages(model, renderer.catalogue), previous, write_to)
+    files = render_all(renderer, site_pages(model, renderer.catalogue), previous, write_to,
+                       reuse_from)
     for key in sorted(renderer.catalogue.missing):
         problems.add(f"templates/strings/{model.config.language}.yaml", None,
                      f"interface string '{key}' is missing; add a line '{key}: …'")
@@ -51,16 +56,52 @@ def render_site(site: Path, base_url: str | None = None, drafts: bool = False,
 
 
 def build(site: Path, output: Path, base_url: str | None = None, drafts: bool = False,
-          today: dt.date | None = None) -> BuildResult:
-    """Build the site into ``output``, replacing it only when everything succeeded."""
+          today: dt.date | None = None, cache_dir: Path | None = None) -> BuildResult:
+    """Build the site into ``output``, replacing it only when everything succeeded.
+
+    With ``cache_dir`` (see cache.py) a build whose inputs and output are unchanged stops at once
+    and writes nothing; otherwise unchanged Markdown is not converted again and unchanged pages
+    are hard-linked from the previous output instead of rendered. The output is the same either
+    way (tests compare it with a build without cache).
+    """
     check_output_dir(output, site)
+    today = today or today_in_jakarta()
+    key = _cache_key(site, output, base_url, drafts, today)
+    state = cache.read(cache_dir) if cache_dir else cache.CacheState()
+    inputs = cache.snapshot(_inputs(site), site) if cache_dir else {}
+    trusted = state.key == key and bool(state.output) and state.output == cache.output_snapshot(output)
+    if cache_dir and trusted and state.inputs == inputs:
+        return BuildResult(pages=len(state.pages), files=0, participants=state.participants,
+                           announcements=state.announcements, unchanged=True)
+    previous = {path: (fp, b"") for path, fp in state.pages.items()} if trusted else None
+    state.markdown = cache.read_markdown(cache_dir) if cache_dir else {}
     with staging(output) as tmp:
-        rendered, renderer = render_site(site, base_url, drafts, today, write_to=tmp)
+        rendered, renderer = render_site(site, base_url, drafts, today, previous, state.markdown,
+                                         write_to=tmp, reuse_from=output if trusted else None)
         copy_assets(renderer.assets, tmp)
-    written = len(rendered) + len(renderer.assets)
     model = renderer.env.globals["site"]
-    return BuildResult(pages=len(rendered), files=written, participants=len(model.regions),
-                       announcements=len(model.news))
+    if cache_dir:
+        live = {d for d in (*(n.digest for n in model.news), *(p.digest for p in model.pages))}
+        cache.write(cache_dir, cache.CacheState(
+            key=key, inputs=inputs, markdown={k: v for k, v in state.markdown.items() if k[1] in live},
+            pages={path: fp for path, (fp, _) in rendered.items() if fp},
+            output=cache.output_snapshot(output), participants=len(model.regions),
+            announcements=len(model.news)))
+    return BuildResult(pages=len(rendered), files=len(rendered) + len(renderer.assets),
+                       participants=len(model.regions), announcements=len(model.news))
+
+
+def _inputs(site: Path) -> list[Path]:
+    """Everything a build reads: content, config, the site's and the built-in templates."""
+    return [site / "content", site / "site_config.yaml", site / "templates", BUILTIN_TEMPLATES]
+
+
+def _cache_key(site: Path, output: Path, base_url: str | None, drafts: bool, today: dt.date) -> str:
+    """What must be equal for a cache to apply: arguments, today's date, the generator's code."""
+    code = "".join(sorted(f"{p.name}:{p.stat().st_size}:{p.stat().st_mtime_ns}"
+                          for p in Path(__file__).parent.rglob("*.py")))
+    return digest_of(repr((str(site.resolve()), str(output.resolve()), base_url, drafts,
+                           today.isoformat(), code)))
 
 
 def check(site: Path, drafts: bool = True) -> BuildResult:

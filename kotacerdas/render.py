@@ -8,6 +8,8 @@ undefined variables are errors, so a template mistake is reported instead of shi
 from __future__ import annotations
 
 import hashlib
+import os
+import shutil
 import sys
 import traceback
 from pathlib import Path
@@ -113,13 +115,15 @@ Rendered = dict[str, tuple[str, bytes]]
 
 
 def render_all(renderer: Renderer, pages: list[PageSpec | DataFile],
-               previous: Rendered | None = None, write_to: Path | None = None) -> Rendered:
+               previous: Rendered | None = None, write_to: Path | None = None,
+               reuse_from: Path | None = None) -> Rendered:
     """Render every page into {output file: (fingerprint, bytes)}; failures become problems.
 
     With ``previous`` (an earlier result of this function), a page whose fingerprint is unchanged
     is not rendered again: its earlier bytes are reused. Non-HTML files are always produced.
     With ``write_to``, each rendered file is written there by the process that rendered it, and
-    page bytes are not kept in memory (they come back as b"").
+    page bytes are not kept in memory (they come back as b""). With ``reuse_from`` (the previous
+    output folder), an unchanged page is hard-linked from there into ``write_to`` instead.
     """
     previous = previous or {}
     out: Rendered = {}
@@ -136,7 +140,8 @@ def render_all(renderer: Renderer, pages: list[PageSpec | DataFile],
             continue
         fp = page_fingerprint(renderer, spec)
         earlier = previous.get(target)
-        if earlier is not None and earlier[0] == fp:
+        if earlier is not None and earlier[0] == fp and \
+                (reuse_from is None or write_to is None or _reuse(reuse_from, write_to, target)):
             out[target] = earlier
             continue
         out[target] = (fp, b"")  # keeps the site-map order; filled in below
@@ -151,6 +156,20 @@ def render_all(renderer: Renderer, pages: list[PageSpec | DataFile],
         else:
             out[target] = (fp, data)
     return out
+
+
+def _reuse(old: Path, new: Path, target: str) -> bool:
+    """Hard-link an unchanged page from the previous output into the new tree (False if gone)."""
+    source = old / target
+    if not source.is_file() or source.is_symlink():
+        return False
+    destination = new / target
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.link(source, destination)
+    except OSError:
+        shutil.copyfile(source, destination)
+    return True
 
 
 def _render_one(renderer: Renderer, spec: PageSpec, target: str, write_to: Path | None
