@@ -30,6 +30,7 @@ class CacheState:
     """Everything one build leaves for the next."""
 
     key: str = ""
+    code: str = ""
     inputs: dict[str, Stamp] = field(default_factory=dict)
     markdown: dict[tuple[str, str], str] = field(default_factory=dict)
     pages: dict[str, str] = field(default_factory=dict)
@@ -79,7 +80,7 @@ def read(folder: Path) -> CacheState:
         if raw.get("version") != VERSION:
             return CacheState()
         return CacheState(
-            key=raw["key"],
+            key=raw["key"], code=raw["code"],
             inputs={k: tuple(v) for k, v in raw["inputs"].items()},  # type: ignore[misc]
             pages=dict(raw["pages"]),
             output={k: tuple(v) for k, v in raw["output"].items()},  # type: ignore[misc]
@@ -103,8 +104,8 @@ def write(folder: Path, state: CacheState) -> None:
     _write_json(folder / MARKDOWN_FILE,
                 {f"{k[0]}\0{k[1]}": v for k, v in sorted(state.markdown.items())})
     _write_json(folder / FILE, {
-        "version": VERSION, "key": state.key, "inputs": state.inputs, "pages": state.pages,
-        "output": state.output, "participants": state.participants,
+        "version": VERSION, "key": state.key, "code": state.code, "inputs": state.inputs,
+        "pages": state.pages, "output": state.output, "participants": state.participants,
         "announcements": state.announcements})
 
 

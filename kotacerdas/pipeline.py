@@ -74,7 +74,8 @@ def build(site: Path, output: Path, base_url: str | None = None, drafts: bool = 
         return BuildResult(pages=len(state.pages), files=0, participants=state.participants,
                            announcements=state.announcements, unchanged=True)
     previous = {path: (fp, b"") for path, fp in state.pages.items()} if trusted else None
-    state.markdown = cache.read_markdown(cache_dir) if cache_dir else {}
+    code = _code_digest()
+    state.markdown = cache.read_markdown(cache_dir) if cache_dir and state.code == code else {}
     with staging(output) as tmp:
         rendered, renderer = render_site(site, base_url, drafts, today, previous, state.markdown,
                                          write_to=tmp, reuse_from=output if trusted else None)
@@ -83,7 +84,7 @@ def build(site: Path, output: Path, base_url: str | None = None, drafts: bool = 
     if cache_dir:
         live = {d for d in (*(n.digest for n in model.news), *(p.digest for p in model.pages))}
         cache.write(cache_dir, cache.CacheState(
-            key=key, inputs=inputs, markdown={k: v for k, v in state.markdown.items() if k[1] in live},
+            key=key, code=code, inputs=inputs, markdown={k: v for k, v in state.markdown.items() if k[1] in live},
             pages={path: fp for path, (fp, _) in rendered.items() if fp},
             output=cache.output_snapshot(output), participants=len(model.regions),
             announcements=len(model.news)))
@@ -98,10 +99,14 @@ def _inputs(site: Path) -> list[Path]:
 
 def _cache_key(site: Path, output: Path, base_url: str | None, drafts: bool, today: dt.date) -> str:
     """What must be equal for a cache to apply: arguments, today's date, the generator's code."""
-    code = "".join(sorted(f"{p.name}:{p.stat().st_size}:{p.stat().st_mtime_ns}"
-                          for p in Path(__file__).parent.rglob("*.py")))
     return digest_of(repr((str(site.resolve()), str(output.resolve()), base_url, drafts,
-                           today.isoformat(), code)))
+                           today.isoformat(), _code_digest())))
+
+
+def _code_digest() -> str:
+    """The generator's own code, by content (checkouts reset mtimes): a new version, a new cache."""
+    files = sorted(Path(__file__).parent.rglob("*.py"))
+    return digest_of("".join(f"{p.name}\0{p.read_text(encoding='utf-8')}" for p in files))
 
 
 def check(site: Path, drafts: bool = True) -> BuildResult:
