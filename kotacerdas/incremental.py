@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import ContentError, Problem
+from .model import markdown_in_use
 from .pipeline import render_site
 from .render import Rendered
 from .writer import sync_tree
@@ -65,9 +66,7 @@ class Builder:
         count = sum(1 for path, item in rendered.items()
                     if item[0] and self.previous.get(path) is not item)  # pages, not data files
         self.previous, self.files = rendered, files
-        content = renderer.model.content
-        live = {d for d in (*(n.digest for n in content.news), *(p.digest for p in content.pages))}
-        self.markdown_cache = {k: v for k, v in self.markdown_cache.items() if k[1] in live}
+        self.markdown_cache = markdown_in_use(renderer.model, self.markdown_cache)
         self.last = Outcome(True, (), count, tuple(written), tuple(removed),
                             renderer.model.urls.base_path)
         return self.last

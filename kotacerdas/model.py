@@ -164,3 +164,9 @@ def _fingerprints(content: Content, regions: tuple[Region, ...], news: tuple[New
     }
     parts["site"] = digest_of(repr(sorted(parts.items())))
     return parts
+
+
+def markdown_in_use(m: SiteModel, cache: dict[tuple[str, str], str]) -> dict[tuple[str, str], str]:
+    """The entries of a Markdown cache that the model's documents still use (the rest is dropped)."""
+    live = {d.digest for d in (*m.news, *m.pages)}
+    return {k: v for k, v in cache.items() if k[1] in live}

@@ -10,7 +10,7 @@ from .errors import ContentError, Problems
 from .linkcheck import check_links, content_sources
 from . import cache
 from .load import digest_of, load_site
-from .model import build_model, today_in_jakarta
+from .model import build_model, markdown_in_use, today_in_jakarta
 from .pages import site_pages
 from .render import BUILTIN_TEMPLATES, Rendered, Renderer, render_all
 from .writer import check_output_dir, copy_assets, staging
@@ -82,9 +82,8 @@ def build(site: Path, output: Path, base_url: str | None = None, drafts: bool = 
         copy_assets(renderer.assets, tmp)
     model = renderer.env.globals["site"]
     if cache_dir:
-        live = {d for d in (*(n.digest for n in model.news), *(p.digest for p in model.pages))}
         cache.write(cache_dir, cache.CacheState(
-            key=key, code=code, inputs=inputs, markdown={k: v for k, v in state.markdown.items() if k[1] in live},
+            key=key, code=code, inputs=inputs, markdown=markdown_in_use(model, state.markdown),
             pages={path: fp for path, (fp, _) in rendered.items() if fp},
             output=cache.output_snapshot(output), participants=len(model.regions),
             announcements=len(model.news)))
