@@ -97,7 +97,9 @@ def test_search_results_have_no_axe_violations(chromium, real_site_url: str, wid
     page = context.new_page()
     try:
         page.goto(real_site_url + SEARCH + "?q=bandung")
-        page.wait_for_function("document.querySelectorAll('[data-search-results] a[href]').length > 0")
+        # a locator wait, not wait_for_function: polling a string predicate needs eval, which
+        # our CSP rightly blocks whenever the results are not there at the first check
+        page.locator("[data-search-results] a[href]").first.wait_for()
         result = run_axe(page)
     finally:
         context.close()
