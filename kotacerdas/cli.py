@@ -109,6 +109,7 @@ def _run(args: argparse.Namespace) -> int:
               f"{result.announcements} announcements, drafts included); internal links and "
               "anchors resolve")
         _print_external(result.external, args)
+        _print_translations(result.translations, args)
         return 0
     if args.command == "new":
         return _new(args)
@@ -167,13 +168,19 @@ def _print_problems(problems: list[Problem], args: argparse.Namespace) -> None:
 
     fmt = getattr(args, "format", None) or default_format()
     if fmt == "github":
-        root = Path(os.environ.get("GITHUB_WORKSPACE") or ".").resolve()
-        site = Path(getattr(args, "site", ".")).resolve()
-        prefix = site.relative_to(root).as_posix() if site.is_relative_to(root) else ""
-        for line in format_problems(problems, "github", prefix):
+        for line in format_problems(problems, "github", _repo_prefix(args)):
             print(line, flush=True)
     for problem in problems:
         print(problem, file=sys.stderr)
+
+
+def _repo_prefix(args: argparse.Namespace) -> str:
+    """The site folder relative to the checkout, which GitHub annotations' paths start from."""
+    import os
+
+    root = Path(os.environ.get("GITHUB_WORKSPACE") or ".").resolve()
+    site = Path(getattr(args, "site", ".")).resolve()
+    return site.relative_to(root).as_posix() if site.is_relative_to(root) else ""
 
 
 def _print_external(external: dict[str, list[str]], args: argparse.Namespace) -> None:
@@ -193,6 +200,23 @@ def _print_external(external: dict[str, list[str]], args: argparse.Namespace) ->
         print(f"{url}  (on {pages[0]}{more})")
     if github:
         print("::endgroup::")
+
+
+def _print_translations(gaps: list, args: argparse.Namespace) -> None:
+    """Translation completeness of the other editions: a report (exit status 0), never an error."""
+    from .annotate import annotation, default_format
+    from .errors import Problem
+
+    github = (args.format or default_format()) == "github"
+    for language in sorted({g.language for g in gaps}):
+        mine = [g for g in gaps if g.language == language]
+        missing, outdated, strings = (sum(1 for g in mine if g.kind == kind)
+                                      for kind in ("missing", "outdated", "string"))
+        print(f"translation '{language}': {missing} pages/announcements not translated, "
+              f"{outdated} translations outdated, {strings} interface strings missing")
+        for g in mine:
+            print(annotation(Problem(g.path, 0, g.message), "notice", _repo_prefix(args))
+                  if github else f"  {g.path}: {g.message}")
 
 
 def _new(args: argparse.Namespace) -> int:

@@ -117,6 +117,12 @@ class NewsItem:
     updated: dt.date | None = None
     draft: bool = False
     digest: str = ""
+    lang: str = "id"
+    """The language its title, summary and body are written in (see Translation)."""
+    translation: str = ""
+    """In a translated edition: 'current', 'outdated' or 'missing' (the original is shown)."""
+    original_updated: dt.date | None = None
+    """In a translated edition: when the original was last changed (shown if outdated)."""
 
     @property
     def last_updated(self) -> dt.date:
@@ -132,6 +138,29 @@ class Page:
     title: str
     body: str
     path: str
+    summary: str = ""
+    updated: dt.date | None = None
+    digest: str = ""
+    lang: str = "id"
+    translation: str = ""
+    original_updated: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class Translation:
+    """An announcement or page in another language: ``<name>.<lang>.md`` beside its original.
+
+    It carries only text (title, summary, body); dates, topics, regions and sources come from the
+    original. It is *outdated* when the original was updated after the translation was.
+    """
+
+    kind: str  # "news" or "page"
+    slug: str
+    language: str
+    title: str
+    body: str
+    path: str
+    original_path: str
     summary: str = ""
     updated: dt.date | None = None
     digest: str = ""
@@ -151,6 +180,13 @@ class SiteConfig:
     organisation: dict[str, Any] = field(default_factory=dict)
     contact: dict[str, Any] = field(default_factory=dict)
     repository: str | None = None
+    translations: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """Other editions by language ('en'), each with its own title/description if given."""
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        """Every edition's language, the default one first."""
+        return (self.language, *sorted(self.translations))
 
 
 @dataclass(frozen=True)
@@ -167,3 +203,4 @@ class Content:
     has_reference: bool = False
     reference_digest: str = ""
     province_shapes: tuple[ProvinceShape, ...] = ()
+    translations: tuple[Translation, ...] = ()

@@ -168,6 +168,8 @@ def atom(m: SiteModel, feed: Feed) -> bytes:
     for item in feed.items:
         url = m.urls.absolute(urls.announcement(item.slug))
         entry = _add(root, "entry")
+        if item.lang != m.config.language:  # not translated yet: the original's language
+            entry.set("xml:lang", item.lang)
         _add(entry, "title", item.title)
         _add(entry, "id", url)
         _add(entry, "link", rel="alternate", type="text/html", href=url)
@@ -216,6 +218,8 @@ def json_feed(m: SiteModel, feed: Feed) -> bytes:
                  "date_modified": rfc3339(item.last_updated)}
         if item.tags:
             entry["tags"] = list(item.tags)
+        if item.lang != m.config.language:
+            entry["language"] = item.lang
         items.append(entry)
     data = {"version": JSON_FEED_VERSION, "title": feed.title,
             "home_page_url": m.urls.absolute(feed.page_route),

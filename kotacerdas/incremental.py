@@ -49,7 +49,7 @@ class Builder:
     def rebuild(self) -> Outcome:
         """Build once; on failure keep the previous output and report why."""
         try:
-            rendered, renderer = render_site(self.site, self.base_url, self.drafts, self.today,
+            rendered, renderers = render_site(self.site, self.base_url, self.drafts, self.today,
                                              self.previous, self.markdown_cache)
         except ContentError as exc:
             self.last = Outcome(False, tuple(exc.problems), base_path=self._base_path())
@@ -61,14 +61,15 @@ class Builder:
                                 base_path=self._base_path())
             return self.last
         files = {path: data for path, (_, data) in rendered.items()}
-        files.update({"assets/" + name: path.read_bytes() for name, path in renderer.assets.items()})
+        files.update({"assets/" + name: path.read_bytes()
+                      for name, path in renderers[0].assets.items()})
         written, removed = sync_tree(files, self.output, self.files)
         count = sum(1 for path, item in rendered.items()
                     if item[0] and self.previous.get(path) is not item)  # pages, not data files
         self.previous, self.files = rendered, files
-        self.markdown_cache = markdown_in_use(renderer.model, self.markdown_cache)
+        self.markdown_cache = markdown_in_use([r.model for r in renderers], self.markdown_cache)
         self.last = Outcome(True, (), count, tuple(written), tuple(removed),
-                            renderer.model.urls.base_path)
+                            renderers[0].model.urls.base_path)
         return self.last
 
     def _base_path(self) -> str:

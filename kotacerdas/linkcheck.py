@@ -40,6 +40,8 @@ class Source:
 
     path: str
     text: str
+    prefix: str = ""
+    """The language edition's prefix of the page ('en/'), which the build added to its links."""
 
 
 @dataclass
@@ -136,6 +138,9 @@ class _Checker:
         # Template links broken on many pages are reported once: (url, reason) → pages.
         self._template_problems: dict[tuple[str, str], list[tuple[str, int]]] = defaultdict(list)
         self._external: dict[str, set[str]] = defaultdict(set)
+        # A content file shown in several editions has its broken link reported once, from
+        # the default edition when it has it: (file, line, link as written) → problem.
+        self._content_problems: dict[tuple[str, int, str], tuple[str, Problem]] = {}
 
     # --- resolving --------------------------------------------------------------------
 
@@ -200,10 +205,12 @@ class _Checker:
 
     # --- problems ---------------------------------------------------------------------
 
-    def _shown(self, value: str) -> str:
-        """A link as the editor wrote it: without the base path the build added."""
-        if self.base_path != "/" and value.startswith(self.base_path):
-            return "/" + value[len(self.base_path):]
+    def _shown(self, value: str, prefix: str = "") -> str:
+        """A link as the editor wrote it: without the base path (and edition prefix) the build
+        added."""
+        for added in (self.base_path + prefix, self.base_path):
+            if added != "/" and value.startswith(added):
+                return "/" + value[len(added):]
         return value
 
     def _missing_page(self, name: str, line: int, value: str, path: str, relative: bool) -> None:
@@ -229,17 +236,21 @@ class _Checker:
     def _problem(self, name: str, line: int, value: str, reason: str, message: str) -> None:
         source = self.sources.get(name)
         if source is not None:
-            found = find_line(source.text, self._needles(value))
+            shown = self._shown(value, source.prefix)
+            found = find_line(source.text, list(dict.fromkeys([value, self._shown(value), shown])))
             if found:
-                self.report.problems.append(Problem(source.path, found, message))
+                key = (source.path, found, shown)
+                if key not in self._content_problems or not source.prefix:
+                    if source.prefix:  # say it the way the editor writes it, without 'en/'
+                        message = message.replace(self._shown(value), shown, 1).replace(
+                            f"(did you mean /{source.prefix}", "(did you mean /")
+                    self._content_problems[key] = (source.prefix,
+                                                   Problem(source.path, found, message))
                 return
         self._template_problems[(value, message)].append((name, line))
 
-    def _needles(self, value: str) -> list[str]:
-        shown = self._shown(value)
-        return [value] if shown == value else [value, shown]
-
     def finish(self) -> LinkReport:
+        self.report.problems.extend(problem for _, problem in self._content_problems.values())
         for (value, message), where in sorted(self._template_problems.items()):
             name, line = where[0]
             more = f" (the same link is on {len(where) - 1} other built page" \
@@ -300,5 +311,6 @@ def content_sources(model: SiteModel, site: Path) -> dict[str, Source]:
             text = (site / rel).read_text(encoding="utf-8-sig")
         except (OSError, UnicodeDecodeError):
             continue
-        out[urls.output_file(route)] = Source(rel, text.replace("\r\n", "\n").replace("\r", "\n"))
+        out[model.urls.file(route)] = Source(rel, text.replace("\r\n", "\n").replace("\r", "\n"),
+                                             model.urls.prefix)
     return out

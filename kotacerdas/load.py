@@ -18,7 +18,7 @@ from typing import Any
 
 from . import geo, schemas
 from .content import (Cohort, Content, Kabkota, NewsItem, Page, Province, ProvinceShape,
-                      Region, SiteConfig, Source)
+                      Region, SiteConfig, Source, Translation)
 from .errors import Problems
 from .slugs import is_slug, slugify
 from .validate import check
@@ -28,6 +28,7 @@ from .yamlsafe import load as load_yaml
 MAX_FILE_BYTES = 1_000_000
 MAX_YAML_VALUES = 200_000  # the reference list of 514 kabupaten/kota holds about 5,000
 NEWS_NAME = re.compile(r"^(\d{4}-\d{2}-\d{2})-(.+)\.md$")
+TRANSLATION_NAME = re.compile(r"^(.+)\.([a-z]{2})\.md$")  # tentang.en.md beside tentang.md
 REFERENCE_FILES = ("provinces.yaml", "kabupaten-kota.yaml", "cohorts.yaml")
 SHAPES_FILE = "provinces.geojson"  # optional, beside the reference YAML: boundaries for the map
 
@@ -42,8 +43,12 @@ def load_site(site: Path) -> Content:
     provinces, kabkota, cohorts, has_reference = load_reference(content_dir / "reference", problems)
     shapes, shapes_digest = load_shapes(content_dir / "reference" / SHAPES_FILE, provinces, problems)
     regions = _load_regions(content_dir / "regions", problems)
-    news = _load_news(content_dir / "news", problems, {r.slug for r in regions})
-    pages = _load_pages(content_dir / "pages", problems)
+    news_files, news_translated = _split_translations(content_dir / "news", problems)
+    page_files, pages_translated = _split_translations(content_dir / "pages", problems)
+    news = _load_news(news_files, problems, {r.slug for r in regions})
+    pages = _load_pages(page_files, problems)
+    translations = (_load_translations("news", news_translated, news, config, problems)
+                    + _load_translations("page", pages_translated, pages, config, problems))
     if not has_reference:
         provinces = _provinces_from_regions(regions)
     _check_regions(regions, provinces, kabkota, has_reference, problems)
@@ -55,7 +60,7 @@ def load_site(site: Path) -> Content:
     return Content(config=config, provinces=provinces, kabkota=kabkota, cohorts=cohorts,
                    regions=regions, news=news, pages=pages, has_reference=has_reference,
                    reference_digest=digest_of(repr((provinces, kabkota, cohorts, shapes_digest))),
-                   province_shapes=shapes)
+                   province_shapes=shapes, translations=translations)
 
 
 def digest_of(text: str) -> str:
@@ -220,7 +225,9 @@ def load_config(path: Path, problems: Problems) -> SiteConfig | None:
         description=data.get("description", ""), language=data.get("language", "id"),
         timezone=data.get("timezone", "Asia/Jakarta"), news_per_page=data.get("news_per_page", 10),
         feed_items=data.get("feed_items", 20), organisation=dict(data.get("organisation", {})),
-        contact=dict(data.get("contact", {})), repository=data.get("repository"))
+        contact=dict(data.get("contact", {})), repository=data.get("repository"),
+        translations={lang: dict(fields or {})
+                      for lang, fields in (data.get("translations") or {}).items()})
 
 
 # --- reference data -----------------------------------------------------------------------
@@ -422,10 +429,18 @@ def _check_regions(regions: tuple[Region, ...], provinces: tuple[Province, ...],
 
 # --- news and pages -----------------------------------------------------------------------
 
-def _markdown_files(folder: Path, problems: Problems, schema: dict[str, Any]
+def _split_translations(folder: Path, problems: Problems) -> tuple[list[Path], list[Path]]:
+    """The Markdown files of a folder: originals, and translations named ``<name>.<lang>.md``."""
+    originals, translations = [], []
+    for path in _files(folder, ".md", problems):
+        (translations if TRANSLATION_NAME.match(path.name) else originals).append(path)
+    return originals, translations
+
+
+def _markdown_files(paths: list[Path], problems: Problems, schema: dict[str, Any]
                     ) -> list[tuple[Path, LineDict, str, str]]:
     out = []
-    for path in _files(folder, ".md", problems):
+    for path in paths:
         text = read_text(path, problems)
         if text is None:
             continue
@@ -443,9 +458,9 @@ def _markdown_files(folder: Path, problems: Problems, schema: dict[str, Any]
     return out
 
 
-def _load_news(folder: Path, problems: Problems, region_slugs: set[str]) -> tuple[NewsItem, ...]:
+def _load_news(paths: list[Path], problems: Problems, region_slugs: set[str]) -> tuple[NewsItem, ...]:
     items = []
-    for path, data, body, digest in _markdown_files(folder, problems, schemas.NEWS):
+    for path, data, body, digest in _markdown_files(paths, problems, schemas.NEWS):
         m = NEWS_NAME.match(path.name)
         if not m or not is_slug(m.group(2)):
             problems.add(path, None, "file name must be YYYY-MM-DD-<slug>.md using only a-z, 0-9 "
@@ -490,9 +505,9 @@ def _check_news_slugs(news: tuple[NewsItem, ...], problems: Problems) -> None:
                                        f"be /berita/{slug}/: give one a different name")
 
 
-def _load_pages(folder: Path, problems: Problems) -> tuple[Page, ...]:
+def _load_pages(paths: list[Path], problems: Problems) -> tuple[Page, ...]:
     pages = []
-    for path, data, body, digest in _markdown_files(folder, problems, schemas.PAGE):
+    for path, data, body, digest in _markdown_files(paths, problems, schemas.PAGE):
         slug = path.name[: -len(".md")]
         if not is_slug(slug):
             problems.add(path, None, f"file name '{path.name}' may only use a-z, 0-9 and single "
@@ -501,3 +516,35 @@ def _load_pages(folder: Path, problems: Problems) -> tuple[Page, ...]:
         pages.append(Page(slug=slug, title=data["title"], body=body, path=problems.display(path),
                           summary=data.get("summary", ""), updated=data.get("updated"), digest=digest))
     return tuple(pages)
+
+
+def _load_translations(kind: str, paths: list[Path], originals: tuple[NewsItem, ...] | tuple[Page, ...],
+                       config: SiteConfig | None, problems: Problems) -> tuple[Translation, ...]:
+    """Translations of announcements or pages; each needs its original and a configured edition."""
+    by_file = {Path(o.path).name: o for o in originals}
+    schema = schemas.NEWS_TRANSLATION if kind == "news" else schemas.PAGE_TRANSLATION
+    out = []
+    for path, data, body, digest in _markdown_files(paths, problems, schema):
+        name, language = TRANSLATION_NAME.match(path.name).groups()  # type: ignore[union-attr]
+        original = by_file.get(name + ".md")
+        if language not in schemas.TRANSLATED_LANGUAGES:
+            problems.add(path, None, f"'.{language}.md' names a language this site has no edition "
+                                     f"for; translations are named <name>."
+                                     f"{'|'.join(schemas.TRANSLATED_LANGUAGES)}.md")
+            continue
+        if config is not None and language not in config.translations:
+            problems.add(path, None, f"site_config.yaml has no '{language}' edition; add "
+                                     f"'translations:' with '{language}:' to it, or remove this file")
+            continue
+        if original is None and (path.parent / (name + ".md")).is_file():
+            continue  # the original has problems of its own, reported there
+        if original is None:
+            problems.add(path, None, f"is a translation of {name}.md, which does not exist in "
+                                     f"{path.parent.name}/; give it the same name as its original "
+                                     f"plus .{language}.md")
+            continue
+        out.append(Translation(kind=kind, slug=original.slug, language=language,
+                               title=data["title"], body=body, path=problems.display(path),
+                               original_path=original.path, summary=data.get("summary", ""),
+                               updated=data.get("updated"), digest=digest))
+    return tuple(out)

@@ -21,7 +21,7 @@ from .model import SiteModel
 from .pages import PageSpec
 
 SCHEMA = "https://schema.org"
-LOCALES = {"id": "id_ID", "en": "en_US"}
+LOCALES = {"id": "id_ID", "en": "en_GB"}
 KEMENDAGRI = "Kode wilayah Kemendagri"
 
 JsonLd = dict[str, Any]
@@ -75,6 +75,8 @@ def open_graph(m: SiteModel, spec: PageSpec) -> tuple[tuple[str, str], ...]:
         ("og:url", m.urls.absolute(spec.route)),
         ("og:site_name", m.config.title),
         ("og:locale", LOCALES.get(m.config.language, m.config.language)),
+        *(("og:locale:alternate", LOCALES.get(lang, lang))
+          for lang, _ in m.editions if lang != m.config.language),
     ]
     if spec.description:
         tags.insert(2, ("og:description", spec.description))
@@ -138,7 +140,7 @@ def news_article(m: SiteModel, item: NewsItem, regions: Any) -> JsonLd:
         "@context": SCHEMA, "@type": "NewsArticle", "headline": item.title,
         "description": item.summary, "url": url, "mainEntityOfPage": url,
         "datePublished": feeds.rfc3339(item.date), "dateModified": feeds.rfc3339(item.last_updated),
-        "inLanguage": m.config.language, "publisher": publisher, "author": publisher,
+        "inLanguage": item.lang, "publisher": publisher, "author": publisher,
     }
     if item.tags:
         data["keywords"] = list(item.tags)

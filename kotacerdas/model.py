@@ -17,6 +17,7 @@ from .content import Cohort, Content, NewsItem, Page, Province, Region
 from .load import digest_of
 from .markup import Converter
 from .parallel import map_indexed
+from .translations import localize
 from .urls import Urls
 
 JAKARTA = dt.timezone(dt.timedelta(hours=7), "WIB")
@@ -68,11 +69,28 @@ class SiteModel:
     region_by_slug: dict[str, Region] = field(default_factory=dict)
     stats: dict[str, int] = field(default_factory=dict)
     fingerprints: dict[str, str] = field(default_factory=dict)
+    editions: tuple[tuple[str, Urls], ...] = ()
+    """Every language edition's language and URLs, the default first (this one among them)."""
 
     @property
     def config(self):  # noqa: ANN201 (SiteConfig)
-        """The site configuration."""
+        """The site configuration as this edition sees it (its language, title, description)."""
         return self.content.config
+
+    @property
+    def language(self) -> str:
+        """This edition's language."""
+        return self.content.config.language
+
+    @property
+    def data_language(self) -> str:
+        """The language the region and reference data are written in (the default edition's)."""
+        return self.editions[0][0] if self.editions else self.language
+
+    @property
+    def is_default(self) -> bool:
+        """True for the default-language edition, which also holds the site-wide files."""
+        return self.urls.prefix == ""
 
     @property
     def tags(self) -> tuple[str, ...]:
@@ -94,13 +112,22 @@ def region_sort_key(region: Region) -> tuple[str, str]:
 
 def build_model(content: Content, base_url: str | None = None, drafts: bool = False,
                 today: dt.date | None = None,
-                markdown_cache: dict[tuple[str, str], str] | None = None) -> SiteModel:
-    """Cross-reference the content and convert its Markdown.
+                markdown_cache: dict[tuple[str, str], str] | None = None,
+                language: str | None = None) -> SiteModel:
+    """Cross-reference the content and convert its Markdown, for one language edition.
 
     ``markdown_cache`` maps (base path, source digest) to HTML from an earlier build, so a rebuild
     converts only the documents that changed; the caller owns it and may share it between builds.
+    ``language`` picks the edition (default: the site's language; see translations.py).
     """
-    urls = Urls(base_url or content.config.base_url)
+    languages = content.config.languages
+    default_urls = Urls(base_url or content.config.base_url)
+    editions = tuple((lang, default_urls.edition("" if i == 0 else f"{lang}/"))
+                     for i, lang in enumerate(languages))
+    language = language or languages[0]
+    urls = dict(editions)[language]
+    original = content
+    content = localize(content, language)
     today = today or today_in_jakarta()
     news = tuple(sorted((n for n in content.news if drafts or (not n.draft and n.date <= today)),
                         key=lambda n: (n.date, n.slug), reverse=True))
@@ -125,11 +152,14 @@ def build_model(content: Content, base_url: str | None = None, drafts: bool = Fa
 
     documents = [(f"news:{n.slug}", n.digest, n.body) for n in news] + \
                 [(f"page:{p.slug}", p.digest, p.body) for p in content.pages]
-    todo = list({d[1]: d for d in documents if (urls.base_path, d[1]) not in cache}.values())
+    where = urls.base_path + urls.prefix  # links in the HTML differ per base path and edition
+    todo = list({d[1]: d for d in documents if (where, d[1]) not in cache}.values())
     converted = map_indexed(lambda i: converter.to_html(todo[i][2]), len(todo))
-    cache.update({(urls.base_path, d[1]): h for d, h in zip(todo, converted)})
-    html = {key: cache[(urls.base_path, digest)] for key, digest, _ in documents}
-    dates = [n.last_updated for n in news] + [p.updated for p in content.pages if p.updated] + \
+    cache.update({(where, d[1]): h for d, h in zip(todo, converted)})
+    html = {key: cache[(where, digest)] for key, digest, _ in documents}
+    published = {n.slug for n in news}  # the originals' dates: one "last updated" for all editions
+    dates = [n.last_updated for n in original.news if n.slug in published] + \
+            [p.updated for p in original.pages if p.updated] + \
             [r.updated for r in regions if r.updated]
     stats = {
         "participants": len(regions),
@@ -149,7 +179,7 @@ def build_model(content: Content, base_url: str | None = None, drafts: bool = Fa
         news_by_region={k: tuple(v) for k, v in by_region.items()},
         html=html, site_updated=max(dates) if dates else None,
         region_by_slug={r.slug: r for r in regions}, stats=stats,
-        fingerprints=_fingerprints(content, regions, news))
+        fingerprints=_fingerprints(content, regions, news), editions=editions)
 
 
 def _fingerprints(content: Content, regions: tuple[Region, ...], news: tuple[NewsItem, ...]
@@ -166,7 +196,8 @@ def _fingerprints(content: Content, regions: tuple[Region, ...], news: tuple[New
     return parts
 
 
-def markdown_in_use(m: SiteModel, cache: dict[tuple[str, str], str]) -> dict[tuple[str, str], str]:
-    """The entries of a Markdown cache that the model's documents still use (the rest is dropped)."""
-    live = {d.digest for d in (*m.news, *m.pages)}
+def markdown_in_use(models: list[SiteModel], cache: dict[tuple[str, str], str]
+                    ) -> dict[tuple[str, str], str]:
+    """The entries of a Markdown cache that the editions' documents still use (the rest is dropped)."""
+    live = {d.digest for m in models for d in (*m.news, *m.pages)}
     return {k: v for k, v in cache.items() if k[1] in live}

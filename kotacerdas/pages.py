@@ -32,6 +32,8 @@ class PageSpec:
     deps: tuple[str, ...] | None = None
     """Digests of the content this page shows; None means it may show anything (always rebuilt
     when any content changes). Used to re-render only what an edit affects."""
+    lang: str = ""
+    """The language of the page's own text (announcements and pages; see translations.py)."""
 
 
 @dataclass(frozen=True)
@@ -46,7 +48,11 @@ class DataFile:
 
 
 def site_pages(m: SiteModel, t: Catalogue) -> list[PageSpec | DataFile]:
-    """Every page and file of the site, in one list: this is the site map."""
+    """Every page and file of one language edition, in one list: this is the site map.
+
+    Every edition has the same pages under its own prefix (urls.py); the default edition also
+    holds the files the whole site shares (hosting files, security.txt, the 404 page, robots.txt).
+    """
     pages: list[PageSpec | DataFile] = [
         home(m, t),
         directory(m, t),
@@ -63,21 +69,22 @@ def site_pages(m: SiteModel, t: Catalogue) -> list[PageSpec | DataFile]:
         search_page(m, t),
         search_index(m, t),
         *(DataFile(route, produce) for route, produce in opendata.producers(m, t).items()),
-        *hosting_files(m),
         *([map_page(m, t)] if m.content.province_shapes else []),
-        *security_txt(m),
         *(DataFile(route, produce) for route, produce in feeds.feed_files(m, t)),
-        not_found(m, t),
     ]
-    return [*pages, *crawler_files(m, pages)]
+    shared = [*hosting_files(m), *security_txt(m), not_found(m, t)] if m.is_default else []
+    return [*pages, *shared, *crawler_files(m, pages)]
 
 
 def crawler_files(m: SiteModel, pages: list[PageSpec | DataFile]) -> list[DataFile]:
-    """sitemap.xml listing every HTML page above except the 404 page, and robots.txt naming it."""
-    listed = [(p.route, p.updated) for p in pages
-              if isinstance(p, PageSpec) and p.route != urls.NOT_FOUND]
-    return [DataFile(urls.SITEMAP, lambda: sitemap.sitemap_xml(m.urls, listed)),
-            DataFile(urls.ROBOTS, lambda: sitemap.robots_txt(m.urls))]
+    """sitemap.xml listing every HTML page of the edition with its other-language twins, and
+    (in the default edition) robots.txt naming every edition's sitemap."""
+    listed = [(p.route, p.updated) for p in pages if isinstance(p, PageSpec)]
+    others = [u for _, u in m.editions]
+    files = [DataFile(urls.SITEMAP, lambda: sitemap.sitemap_xml(m.urls, listed, m.editions))]
+    if m.is_default:
+        files.append(DataFile(urls.ROBOTS, lambda: sitemap.robots_txt(others)))
+    return files
 
 
 def _home(t: Catalogue) -> Crumbs:
@@ -174,7 +181,7 @@ def announcement_page(m: SiteModel, t: Catalogue, n: NewsItem) -> PageSpec:
                     (*_home(t), (t("news_title"), urls.NEWS)), n.last_updated, n.summary,
                     {"item": n, "body": m.html[f"news:{n.slug}"],
                      "regions": [m.region_by_slug[s] for s in n.regions]},
-                    (n.digest, *_each(m.region_by_slug[s] for s in n.regions)))
+                    (n.digest, *_each(m.region_by_slug[s] for s in n.regions)), n.lang)
 
 
 def tag_index(m: SiteModel, t: Catalogue) -> PageSpec:
@@ -197,7 +204,7 @@ def static_page(m: SiteModel, t: Catalogue, p: Page) -> PageSpec:
     return PageSpec(urls.static_page(p.slug), f"page-{p.slug}.html|page.html", p.title, _home(t),
                     p.updated, p.summary, {"doc": p, "body": m.html[f"page:{p.slug}"],
                                           **_data_page(m, t, p)},
-                    (p.digest, *_all(m, "regions", "reference", "news")))
+                    (p.digest, *_all(m, "regions", "reference", "news")), p.lang)
 
 
 def search_page(m: SiteModel, t: Catalogue) -> PageSpec:

@@ -12,6 +12,7 @@ from . import cache
 from .load import digest_of, load_site
 from .model import build_model, markdown_in_use, today_in_jakarta
 from .pages import site_pages
+from .translations import Gap, completeness
 from .render import BUILTIN_TEMPLATES, Rendered, Renderer, render_all
 from .writer import check_output_dir, copy_assets, staging
 
@@ -28,31 +29,43 @@ class BuildResult:
     """True when the build cache showed nothing had changed, so nothing was written."""
     external: dict[str, list[str]] = field(default_factory=dict)
     """External links found by ``check`` (URL → output pages), listed but never fetched."""
+    translations: list[Gap] = field(default_factory=list)
+    """What ``check`` found missing or outdated in the other language editions."""
 
 
 def render_site(site: Path, base_url: str | None = None, drafts: bool = False,
                 today: dt.date | None = None, previous: Rendered | None = None,
                 markdown_cache: dict[tuple[str, str], str] | None = None,
                 write_to: Path | None = None, reuse_from: Path | None = None,
-                ) -> tuple[Rendered, Renderer]:
-    """Load, model and render a site in memory; raise ContentError listing every problem.
+                ) -> tuple[Rendered, list[Renderer]]:
+    """Load, model and render every language edition of a site; raise ContentError listing every
+    problem. The renderers come back default edition first.
 
     ``previous`` and ``markdown_cache`` come from an earlier call and make this an incremental
     rebuild: only pages whose inputs changed are rendered, only changed Markdown converted.
     """
     content = load_site(site)
-    model = build_model(content, base_url=base_url, drafts=drafts, today=today,
-                        markdown_cache=markdown_cache)
     problems = Problems(site)
-    renderer = Renderer(site, model, problems)
+    renderers: list[Renderer] = []
+    for language in content.config.languages:
+        model = build_model(content, base_url=base_url, drafts=drafts, today=today,
+                            markdown_cache=markdown_cache, language=language)
+        renderers.append(Renderer(site, model, problems, renderers[0] if renderers else None))
     problems.raise_if_any()
-    files = render_all(renderer, site_pages(model, renderer.catalogue), previous, write_to,
-                       reuse_from)
-    for key in sorted(renderer.catalogue.missing):
-        problems.add(f"templates/strings/{model.config.language}.yaml", None,
-                     f"interface string '{key}' is missing; add a line '{key}: …'")
+    files: Rendered = {}
+    for renderer in renderers:
+        edition = render_all(renderer, site_pages(renderer.model, renderer.catalogue),
+                             previous, write_to, reuse_from)
+        for path in sorted(files.keys() & edition.keys()):
+            problems.add("content", None, f"{path} would be written by two language editions; "
+                                          f"rename the page or folder that is called "
+                                          f"'{path.split('/')[0]}'")
+        files.update(edition)
+        for key in sorted(renderer.catalogue.missing):
+            problems.add(f"templates/strings/{content.config.language}.yaml", None,
+                         f"interface string '{key}' is missing; add a line '{key}: …'")
     problems.raise_if_any()
-    return files, renderer
+    return files, renderers
 
 
 def build(site: Path, output: Path, base_url: str | None = None, drafts: bool = False,
@@ -77,17 +90,17 @@ def build(site: Path, output: Path, base_url: str | None = None, drafts: bool = 
     code = _code_digest()
     state.markdown = cache.read_markdown(cache_dir) if cache_dir and state.code == code else {}
     with staging(output) as tmp:
-        rendered, renderer = render_site(site, base_url, drafts, today, previous, state.markdown,
-                                         write_to=tmp, reuse_from=output if trusted else None)
-        copy_assets(renderer.assets, tmp)
-    model = renderer.env.globals["site"]
+        rendered, renderers = render_site(site, base_url, drafts, today, previous, state.markdown,
+                                          write_to=tmp, reuse_from=output if trusted else None)
+        copy_assets(renderers[0].assets, tmp)
+    model = renderers[0].model
     if cache_dir:
         cache.write(cache_dir, cache.CacheState(
-            key=key, code=code, inputs=inputs, markdown=markdown_in_use(model, state.markdown),
+            key=key, code=code, inputs=inputs, markdown=markdown_in_use([r.model for r in renderers], state.markdown),
             pages={path: fp for path, (fp, _) in rendered.items() if fp},
             output=cache.output_snapshot(output), participants=len(model.regions),
             announcements=len(model.news)))
-    return BuildResult(pages=len(rendered), files=len(rendered) + len(renderer.assets),
+    return BuildResult(pages=len(rendered), files=len(rendered) + len(renderers[0].assets),
                        participants=len(model.regions), announcements=len(model.news))
 
 
@@ -111,12 +124,15 @@ def _code_digest() -> str:
 def check(site: Path, drafts: bool = True) -> BuildResult:
     """Validate everything a build would, render every page and check every internal link and
     #anchor in the rendered pages, writing nothing."""
-    files, renderer = render_site(site, drafts=drafts)
-    model = renderer.env.globals["site"]
+    files, renderers = render_site(site, drafts=drafts)
+    model = renderers[0].model
+    sources = {page: source for r in renderers for page, source in content_sources(r.model, site).items()}
     links = check_links({path: data for path, (_, data) in files.items()}, model.urls.absolute(""),
-                        extra=["assets/" + name for name in renderer.assets],
-                        sources=content_sources(model, site))
+                        extra=["assets/" + name for name in renderers[0].assets], sources=sources)
     if links.problems:
         raise ContentError(links.problems)
     return BuildResult(pages=len(files), files=0, participants=len(model.regions),
-                       announcements=len(model.news), external=links.external)
+                       announcements=len(model.news), external=links.external,
+                       translations=completeness(model.content, {
+                           r.model.language: r.catalogue.strings for r in renderers[1:]},
+                           renderers[0].catalogue.strings))

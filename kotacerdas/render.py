@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 import jinja2
+from markupsafe import Markup
 
 from . import metadata
 from . import urls as routes
@@ -29,6 +30,8 @@ from .pages import DataFile, PageSpec
 
 BUILTIN_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 FOOTER_PAGES = ("tentang", "data", "aksesibilitas", "privasi", "kontak")
+LANGUAGE_NAMES = {"id": "Bahasa Indonesia", "en": "English"}
+"""Each language's name in itself, for the language switch (always shown in its own language)."""
 
 
 def template_dirs(site: Path) -> list[Path]:
@@ -53,11 +56,14 @@ def asset_files(dirs: list[Path]) -> dict[str, Path]:
 class Renderer:
     """A configured Jinja2 environment for one site and model."""
 
-    def __init__(self, site: Path, model: SiteModel, problems: Problems):
+    def __init__(self, site: Path, model: SiteModel, problems: Problems,
+                 default: Renderer | None = None):
+        """``default`` is the default-language edition's renderer, when this one is another's."""
         dirs = template_dirs(site)
         self.problems = problems
         self.dirs = dirs
-        self.catalogue: Catalogue = load_catalogue(model.config.language, dirs, problems)
+        self.catalogue: Catalogue = load_catalogue(
+            model.config.language, dirs, problems, default.catalogue if default else None)
         self.assets = asset_files(dirs)
         self._asset_versions = {name: hashlib.sha256(p.read_bytes()).hexdigest()[:10]
                                 for name, p in self.assets.items()}
@@ -69,12 +75,16 @@ class Renderer:
         static = {p.slug: p for p in model.pages}
         self.env.globals.update(
             t=t, site=model, config=model.config, routes=routes, url=model.urls.path,
-            abs_url=model.urls.absolute, asset=self.asset_url, static_pages=static,
-            footer_pages=[static[s] for s in FOOTER_PAGES if s in static])
+            abs_url=model.urls.absolute, root_url=model.urls.root.path, asset=self.asset_url,
+            static_pages=static, footer_pages=[static[s] for s in FOOTER_PAGES if s in static],
+            lang_attr=self.lang_attr, editions=model.editions,
+            language_names=LANGUAGE_NAMES, catalogues={model.language: t})
+        if default is not None:  # the site-wide pages (404) speak every edition's language
+            default.env.globals["catalogues"][model.language] = t
         self.env.filters.update(date=t.date, number=t.number, isodate=lambda d: d.isoformat())
         self.env.filters["jsonld"] = metadata.jsonld
         self.env.globals["page_meta"] = lambda spec: metadata.page_meta(model, t, spec)
-        self.url: Callable[[str], str] = model.urls.path
+        self.url: Callable[[str], str] = model.urls.root.path
         self.model = model
         self.fingerprint = _global_fingerprint(dirs, model)
 
@@ -84,6 +94,12 @@ class Renderer:
         if version is None:
             raise KeyError(f"theme file templates/assets/{name} does not exist")
         return f"{self.url(routes.asset(name))}?v={version}"
+
+    def lang_attr(self, language: str) -> Markup:
+        """' lang="id"' on text in another language than the page's, else nothing (WCAG 3.1.2)."""
+        if not language or language == self.model.language:
+            return Markup("")
+        return Markup(' lang="{}"').format(language)
 
     def render(self, spec: PageSpec) -> str | None:
         """Render one page; template errors are recorded as problems with template file and line."""
@@ -128,8 +144,9 @@ def render_all(renderer: Renderer, pages: list[PageSpec | DataFile],
     previous = previous or {}
     out: Rendered = {}
     todo: list[tuple[str, str, PageSpec]] = []
+    edition = renderer.model.urls
     for spec in pages:
-        target = routes.output_file(spec.route)
+        target = edition.file(spec.route)
         if target in out:
             renderer.problems.add("templates", None, f"two pages would be written to {target}")
             continue
@@ -191,7 +208,8 @@ def page_fingerprint(renderer: Renderer, spec: PageSpec) -> str:
     scalars = sorted((k, v) for k, v in spec.context.items()
                      if v is None or isinstance(v, (str, int, bool)))
     return digest_of(repr((renderer.fingerprint, spec.route, spec.template, spec.title,
-                           spec.breadcrumbs, spec.updated, spec.description, deps, scalars)))
+                           spec.breadcrumbs, spec.updated, spec.description, spec.lang, deps,
+                           scalars)))
 
 
 def _global_fingerprint(dirs: list[Path], model: SiteModel) -> str:
@@ -202,7 +220,8 @@ def _global_fingerprint(dirs: list[Path], model: SiteModel) -> str:
             if path.is_file():
                 h.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes())
     h.update(repr((model.fingerprints["config"], model.urls.origin, model.urls.base_path,
-                   model.site_updated, [(p.slug, p.title) for p in model.pages])).encode())
+                   model.urls.prefix, [lang for lang, _ in model.editions], model.site_updated,
+                   [(p.slug, p.title, p.lang) for p in model.pages])).encode())
     return h.hexdigest()
 
 

@@ -98,6 +98,29 @@ PAGE: dict[str, Any] = {
     },
 }
 
+_FROM_ORIGINAL = ("a translation holds only title, summary, updated and the text; date, tags, "
+                  "regions and sources come from the Indonesian original: remove this line")
+
+
+def _translation(title: str, required: list[str]) -> dict[str, Any]:
+    """A translation's front matter: text only; facts come from the original."""
+    return {
+        "title": title, "type": "object", "required": required, "additionalProperties": False,
+        "x-unknown": _FROM_ORIGINAL,
+        "properties": {
+            "title": {**_text, "description": "Judul dalam bahasa terjemahan."},
+            "summary": {**_text, "description": "Ringkasan dalam bahasa terjemahan."},
+            "updated": {"type": "date", "description": "Tanggal terjemahan terakhir disesuaikan "
+                                                       "dengan aslinya."},
+        },
+    }
+
+
+NEWS_TRANSLATION = _translation("translated announcement", ["title", "summary"])
+PAGE_TRANSLATION = _translation("translated page", ["title"])
+
+TRANSLATED_LANGUAGES = ("en",)
+
 _organisation = {
     "type": "object", "additionalProperties": False, "required": ["name"],
     "properties": {"name": _text, "short_name": _text, "address": _text, "website": _url},
@@ -125,6 +148,14 @@ CONFIG: dict[str, Any] = {
         "organisation": _organisation,
         "contact": _contact,
         "repository": _url,
+        "translations": {
+            "type": "object", "propertyNames": {"enum": list(TRANSLATED_LANGUAGES)},
+            "description": "Edisi bahasa lain, mis. en: {description: …}.",
+            "additionalProperties": {
+                "type": ["object", "null"], "additionalProperties": False,
+                "properties": {"title": _text, "description": _text,
+                               "organisation": {**_organisation, "required": []}}},
+        },
     },
 }
 

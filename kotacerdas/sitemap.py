@@ -2,7 +2,8 @@
 
 The sitemap lists every HTML page of the site map except the 404 page, by absolute URL under the
 base path, with ``lastmod`` from the page's content date (never the build date, so the file only
-changes when content does). Drafts and future announcements are not in the page list unless the
+changes when content does). Each language edition has its own sitemap; every entry names its
+twins in all editions (``xhtml:link rel="alternate" hreflang``), as search engines ask. Drafts and future announcements are not in the page list unless the
 build asked for them, so they cannot leak here.
 """
 
@@ -16,25 +17,39 @@ from . import urls
 from .urls import Urls
 
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
+XHTML_NS = "http://www.w3.org/1999/xhtml"
 
 
-def sitemap_xml(site_urls: Urls, pages: Iterable[tuple[str, dt.date | None]]) -> bytes:
-    """The sitemaps.org 0.9 document for (route, content date) pairs, sorted by URL."""
-    root = ET.Element("urlset", {"xmlns": SITEMAP_NS})
+def sitemap_xml(site_urls: Urls, pages: Iterable[tuple[str, dt.date | None]],
+                editions: Iterable[tuple[str, Urls]] = ()) -> bytes:
+    """The sitemaps.org 0.9 document for (route, content date) pairs, sorted by URL, with each
+    page's twins in the given (language, URLs) editions when there is more than one."""
+    editions = list(editions)
+    attributes = {"xmlns": SITEMAP_NS}
+    if len(editions) > 1:
+        attributes["xmlns:xhtml"] = XHTML_NS
+    root = ET.Element("urlset", attributes)
     for route, updated in sorted(pages, key=lambda pair: pair[0]):
+        if route == urls.NOT_FOUND:
+            continue
         entry = ET.SubElement(root, "url")
         ET.SubElement(entry, "loc").text = site_urls.absolute(route)
         if updated is not None:
             ET.SubElement(entry, "lastmod").text = updated.isoformat()
+        if len(editions) > 1:
+            for language, twin in [*editions, ("x-default", editions[0][1])]:
+                ET.SubElement(entry, "xhtml:link", {"rel": "alternate", "hreflang": language,
+                                                    "href": twin.absolute(route)})
     ET.indent(root)
     return (b'<?xml version="1.0" encoding="utf-8"?>\n'
             + ET.tostring(root, encoding="utf-8", xml_declaration=False) + b"\n")
 
 
-def robots_txt(site_urls: Urls) -> bytes:
-    """Allow everything and point to the sitemap.
+def robots_txt(editions: Iterable[Urls]) -> bytes:
+    """Allow everything and point to every edition's sitemap.
 
     On a GitHub Pages project site this file sits under the project path, where crawlers do not
-    look; it still documents the sitemap and takes effect when the site moves to its own domain.
+    look; it still documents the sitemaps and takes effect when the site moves to its own domain.
     """
-    return (f"User-agent: *\nAllow: /\n\nSitemap: {site_urls.absolute(urls.SITEMAP)}\n").encode("utf-8")
+    lines = "".join(f"Sitemap: {u.absolute(urls.SITEMAP)}\n" for u in editions)
+    return f"User-agent: *\nAllow: /\n\n{lines}".encode("utf-8")

@@ -5,6 +5,10 @@ A *route* is a path inside the site with no leading slash ("daerah/kota-bandung/
 ``Urls.absolute`` into a full URL for canonical links and feeds, and ``output_file`` into the
 file that holds it ("daerah/kota-bandung/index.html"). The route functions below are the only
 place that knows what the site's URLs look like.
+
+Each language edition has its own ``Urls`` with a prefix ("en/" for English, "" for the default
+language), so the same routes give every edition the same structure under its own folder; files
+shared by all editions (theme assets, security.txt) go through ``Urls.root``.
 """
 
 from __future__ import annotations
@@ -15,15 +19,30 @@ from urllib.parse import urlsplit
 class Urls:
     """Builds internal URLs under the base path of ``base_url``."""
 
-    def __init__(self, base_url: str):
+    def __init__(self, base_url: str, prefix: str = ""):
         parts = urlsplit(base_url)
+        self.base_url = base_url
         self.origin = f"{parts.scheme}://{parts.netloc}"
         path = parts.path or "/"
         self.base_path = path if path.endswith("/") else path + "/"
+        self.prefix = prefix
+
+    @property
+    def root(self) -> Urls:
+        """The URLs of files every edition shares (no language prefix)."""
+        return Urls(self.base_url) if self.prefix else self
+
+    def edition(self, prefix: str) -> Urls:
+        """The same site's URLs in the edition with another prefix."""
+        return Urls(self.base_url, prefix)
 
     def path(self, route: str) -> str:
-        """Root-relative URL of a route, e.g. '/kota-cerdas/daerah/kota-bandung/'."""
-        return self.base_path + route.lstrip("/")
+        """Root-relative URL of a route, e.g. '/kota-cerdas/en/daerah/kota-bandung/'."""
+        return self.base_path + self.prefix + route.lstrip("/")
+
+    def file(self, route: str) -> str:
+        """The file in output/ that serves a route of this edition."""
+        return output_file(self.prefix + route)
 
     def absolute(self, route: str) -> str:
         """Full URL of a route, for canonical links, feeds and sitemaps."""

@@ -123,5 +123,6 @@ def _unknown_fields(data: Any, err: ValidationError, problems: Problems, path: A
     for name in sorted(set(err.instance) - set(allowed), key=str):
         near = difflib.get_close_matches(str(name), allowed, n=1)
         tip = f"did you mean '{near[0]}'? " if near else ""
+        hint = err.schema.get("x-unknown") or f"{tip}allowed fields: {', '.join(allowed)}"
         problems.add(path, line_of(data, [*err.absolute_path, name]),
-                     f"unknown field '{name}'; {tip}allowed fields: {', '.join(allowed)}")
+                     f"unknown field '{name}'; {hint}")

@@ -13,6 +13,15 @@ import pytest
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"
+EDITIONS = (("", "id"), ("en/", "en"))
+"""Every language edition: (output prefix, language)."""
+
+
+def strings(language: str) -> dict[str, str]:
+    """The built-in interface strings of one language (templates/strings/<language>.yaml)."""
+    import yaml
+
+    return yaml.safe_load((REPO / "templates" / "strings" / f"{language}.yaml").read_text("utf-8"))
 
 CONFIG = """\
 title: "Portal Uji"
@@ -21,6 +30,9 @@ base_url: "https://contoh.github.io/kota-cerdas/"
 language: id
 timezone: Asia/Jakarta
 news_per_page: 2
+translations:
+  en:
+    description: "A test site."
 """
 
 PROVINCES = """\
@@ -117,6 +129,18 @@ PAGES = {
     "kontak": "---\ntitle: Kontak\n---\n\nHubungi kami.\n",
 }
 
+TRANSLATIONS = {
+    # up to date: the original has no later date than the translation
+    "news/2017-05-22-peluncuran.en.md": "---\ntitle: \"Launch of the movement\"\nsummary: "
+                                        "\"The movement was launched.\"\n---\n\nText with a "
+                                        "[link](/daerah/kota-bandung/).\n",
+    "pages/tentang.en.md": "---\ntitle: About\nsummary: About the movement.\nupdated: 2026-11-01\n"
+                           "---\n\nAbout text.\n",
+    # outdated: the original was updated on 2026-11-02, after this translation
+    "pages/data.en.md": "---\ntitle: Data\nupdated: 2026-10-01\n---\n\nData text.\n",
+}
+"""English translations in the fixture; kontak and two announcements have none (fallback)."""
+
 
 @dataclass
 class FixtureSite:
@@ -167,6 +191,8 @@ def write_site(root: Path, reference: bool = True) -> FixtureSite:
         site.write(f"content/news/{name}.md", text)
     for slug, text in PAGES.items():
         site.write(f"content/pages/{slug}.md", text)
+    for rel, text in TRANSLATIONS.items():
+        site.write(f"content/{rel}", text)
     return site
 
 

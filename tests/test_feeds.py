@@ -92,7 +92,7 @@ def test_entries_carry_dates_ids_categories_and_full_content(built: FixtureSite)
 
 def test_every_feed_link_resolves_to_a_built_page(built: FixtureSite) -> None:
     feeds = sorted(built.output.rglob("atom.xml")) + sorted(built.output.rglob("rss.xml"))
-    assert len(feeds) == 6  # the site's and two topics'
+    assert len(feeds) == 12  # the site's and two topics', in each of the two editions
     for path in feeds:
         feed = parse(path)
         for entry in feed.entries:
@@ -203,12 +203,16 @@ def test_feeds_are_autodiscoverable_from_every_page(built: FixtureSite) -> None:
     checked = 0
     for path in pages(built.output):
         doc = soup(path)
-        links = [(l["type"], l["href"]) for l in doc.head.find_all("link", rel="alternate")]
-        assert all(l.get("title") for l in doc.head.find_all("link", rel="alternate")), path
+        feeds = [l for l in doc.head.find_all("link", rel="alternate") if not l.get("hreflang")]
+        links = [(l["type"], l["href"]) for l in feeds]
+        assert all(l.get("title") for l in feeds), path
         rel = path.relative_to(built.output).as_posix()
-        match = re.fullmatch(r"topik/([^/]+)/index\.html", rel)
+        edition = "en/" if rel.startswith("en/") else ""
+        match = re.fullmatch(r"(?:en/)?topik/([^/]+)/index\.html", rel)
         expected = site_feeds + ([(typ, href.replace("/berita/", f"/topik/{match[1]}/"))
                                   for typ, href in site_feeds] if match else [])
+        expected = [(typ, href.replace("/kota-cerdas/", f"/kota-cerdas/{edition}"))
+                    for typ, href in expected]
         assert links == expected, rel
         for _, href in links:
             assert (built.output / href.removeprefix("/kota-cerdas/")).is_file()

@@ -21,6 +21,7 @@ def spreadsheet(rows: list[list[str]]) -> str:
 def test_import_creates_extends_and_is_idempotent(site: FixtureSite) -> None:
     site.remove("content/regions/kota-bandung.yaml")
     site.remove("content/news/2017-05-22-peluncuran.md")
+    site.remove("content/news/2017-05-22-peluncuran.en.md")
     csv_path = site.write("peserta.csv", spreadsheet([
         ["Kota Bandung", "kota", "Jawa Barat", "2017", "https://example.org/a", "full list", "32.73", "Kota Bandung"],
         ["Kabupaten Gunung Kidul", "kabupaten", "Daerah Istimewa Yogyakarta", "2021", "https://example.org/b",

@@ -39,7 +39,9 @@ class Editor:
         self.counter = 0
 
     def news_files(self) -> list[Path]:
-        return sorted((self.site.root / "content/news").glob("*.md"))
+        """The original announcements (not their translations)."""
+        return sorted(p for p in (self.site.root / "content/news").glob("*.md")
+                      if not p.name.endswith(".en.md"))
 
     def region_slugs(self) -> list[str]:
         return sorted(p.stem for p in (self.site.root / "content/regions").glob("*.yaml"))
@@ -70,7 +72,21 @@ class Editor:
             return self.add_news()
         path = self.rng.choice(files)
         path.unlink()
+        path.with_suffix(".en.md").unlink(missing_ok=True)  # a translation goes with its original
         return f"delete {path.name}"
+
+    def translate_news(self) -> str:
+        """Add, change or remove an English translation of an announcement."""
+        original = self.rng.choice(self.news_files())
+        path = original.with_suffix(".en.md")
+        if path.exists() and self.rng.random() < 0.3:
+            path.unlink()
+            return f"untranslate {original.name}"
+        n = self.rng.randrange(1000)
+        updated = "updated: 2099-01-01\n" if self.rng.random() < 0.3 else ""
+        path.write_text(f"---\ntitle: \"Translated {n}\"\nsummary: \"Summary {n}.\"\n{updated}"
+                        f"---\n\nEnglish text {n} with a [link](/daerah/).\n")
+        return f"translate {original.name}"
 
     def add_region(self) -> str:
         free = [r for r in EXTRA_REGIONS if r[0] not in self.region_slugs()]
@@ -103,13 +119,13 @@ class Editor:
 
     def change_template(self) -> str:
         name = self.rng.choice(["region.html", "news_list.html", "base.html", "strings/id.yaml",
-                                "assets/style.css"])
+                                "strings/en.yaml", "assets/style.css"])
         own = self.site.root / "templates" / name
         if not own.exists():
             own.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy(REPO / "templates" / name, own)
         text = own.read_text()
-        if name == "strings/id.yaml":
+        if name.startswith("strings/"):
             text = re.sub(r'(?m)^news_empty: .*$', f'news_empty: "Kosong {self.rng.randrange(99)}"', text)
             own.write_text(text)
         else:
@@ -138,7 +154,7 @@ class Editor:
     def random_edit(self) -> str:
         edits = [self.add_news, self.add_news, self.change_news, self.delete_news, self.add_region,
                  self.change_region, self.delete_region, self.change_template, self.change_config,
-                 self.change_page]
+                 self.change_page, self.translate_news]
         return self.rng.choice(edits)()
 
 

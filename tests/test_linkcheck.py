@@ -88,7 +88,7 @@ def test_good_links_and_anchors_pass_and_external_links_are_listed(site: Fixture
     assert result.returncode == 0, result.stderr
     assert "external links were not checked" in result.stdout
     listed = site.run("check", "--external")
-    assert "https://example.org/luar  (on kontak/index.html)" in listed.stdout
+    assert "https://example.org/luar  (on en/kontak/index.html and 1 more)" in listed.stdout
 
 
 def test_the_real_site_has_no_broken_internal_link() -> None:

@@ -8,12 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, SHARED
+from conftest import EDITIONS, REPO, SHARED, strings
 from htmlcheck import broken_links, pages, soup
+from page_types import language_of
 
 BASE = "https://kominfo.github.io/kota-cerdas/"
 REGION_FILES = sorted((REPO / "content" / "regions").glob("*.yaml"))
-NEWS_FILES = sorted((REPO / "content" / "news").glob("*.md"))
+NEWS_FILES = sorted(p for p in (REPO / "content" / "news").glob("*.md")
+                    if not p.name.endswith(".en.md"))
 
 
 def test_every_participant_has_a_page(real_site: Path) -> None:
@@ -50,14 +52,15 @@ def test_unverified_rows_show_their_caveat_on_page_and_in_listings(real_site: Pa
         assert "belum terverifikasi" in item.text
 
 
-def test_all_announcements_are_published(real_site: Path) -> None:
+@pytest.mark.parametrize("prefix,date", [("", "31 Desember 2021"), ("en/", "31 December 2021")])
+def test_all_announcements_are_published(real_site: Path, prefix: str, date: str) -> None:
     assert len(NEWS_FILES) == 14
     for path in NEWS_FILES:
         slug = path.stem[11:]
-        page = soup(real_site / "berita" / slug / "index.html")
+        page = soup(real_site / prefix / "berita" / slug / "index.html")
         assert page.select_one("#sumber + ol.sources li"), f"{slug} cites no source"
-    statement = soup(real_site / "berita" / "kominfo-48-daerah-baru-rampungkan-masterplan-2021" / "index.html")
-    assert "31 Desember 2021" in statement.select_one("main .meta").text
+    statement = soup(real_site / prefix / "berita" / "kominfo-48-daerah-baru-rampungkan-masterplan-2021" / "index.html")
+    assert date in statement.select_one("main .meta").text
 
 
 def test_rounds_say_how_complete_they_are(real_site: Path) -> None:
@@ -70,6 +73,16 @@ def test_rounds_say_how_complete_they_are(real_site: Path) -> None:
     assert "Tidak ada angkatan baru" in soup(real_site / "angkatan" / "2020" / "index.html").select_one(".completeness").text
 
 
+def test_rounds_say_how_complete_they_are_in_english(real_site: Path) -> None:
+    text = soup(real_site / "en" / "angkatan" / "2022" / "index.html").select_one(".completeness").text
+    assert "Regions recorded: 21 of 50." in text and "not yet recorded on this portal: 29" in text
+    stage = soup(real_site / "en" / "angkatan" / "2021" / "index.html").select_one("h1 .subtitle")
+    assert stage["lang"] == "id"  # the stage's name comes from the Indonesian data
+    home = soup(real_site / "en" / "index.html")
+    assert home.select_one(".site-owner").text == "Komdigi (formerly Kominfo)"
+    assert [s.text for s in home.select(".stat-number")] == ["181", "189", "34", "15"]
+
+
 def test_home_headline_numbers_come_from_the_data(real_site: Path) -> None:
     numbers = [s.text for s in soup(real_site / "index.html").select(".stat-number")]
     assert numbers == ["181", "189", "34", "15"]
@@ -80,21 +93,22 @@ def test_every_internal_link_resolves(real_site: Path) -> None:
 
 
 def test_every_page_has_the_landmarks(real_site: Path) -> None:
-    footers = set()
+    footers: dict[str, set] = {"id": set(), "en": set()}
     for path in pages(real_site):
         doc = soup(path)
         where = path.relative_to(real_site)
-        assert doc.html["lang"] == "id", where
+        language = language_of(where.as_posix())
+        assert doc.html["lang"] == language, where
         first = doc.body.find(True)
         assert first.name == "a" and first["href"] == "#konten-utama", where
-        assert first.text == "Langsung ke konten utama"
+        assert first.text == strings(language)["skip_link"]
         main = doc.find_all("main")
         assert len(main) == 1 and main[0]["id"] == "konten-utama", where
         assert len(doc.find_all("h1")) == 1, where
         crumbs = doc.select("nav.breadcrumbs ol li a")
         assert crumbs and crumbs[-1]["aria-current"] == "page", where
         assert doc.select_one("header .banner details summary"), where
-        footers.add(tuple((a.text, a["href"]) for a in doc.select("footer nav a")))
+        footers[language].add(tuple((a.text, a["href"]) for a in doc.select("footer nav a")))
         # Inline scripts may only be JSON-LD data blocks, which browsers never run.
         assert all(s.get("type") == "application/ld+json"
                    for s in doc.find_all("script") if not s.get("src")), where
@@ -102,11 +116,17 @@ def test_every_page_has_the_landmarks(real_site: Path) -> None:
             ref = tag.get("href") or tag.get("src") or ""
             if tag.name == "script" and not ref:
                 continue
-            assert ref.startswith("/kota-cerdas/") or tag.name == "link" and tag.get("rel") == ["canonical"], (where, ref)
-    assert len(footers) == 1
-    (footer,) = footers
+            assert ref.startswith("/kota-cerdas/") or tag.name == "link" and tag.get("rel") in (
+                ["canonical"], ["alternate"]) and ref.startswith(BASE), (where, ref)
+    assert len(footers["id"]) == 1 and len(footers["en"]) == 1
+    (footer,), (english,) = footers["id"], footers["en"]
     assert [text for text, _ in footer][:5] == ["Tentang Gerakan Menuju Smart City", "Tentang Data",
                                                 "Pernyataan Aksesibilitas", "Kebijakan Privasi", "Kontak"]
+    assert [href for _, href in english][:5] == ["/kota-cerdas/en" + href[len("/kota-cerdas"):]
+                                                 for _, href in footer][:5]
+    assert [text for text, _ in english][:5] == [
+        "About Gerakan Menuju Smart City", "About the data", "Accessibility statement",
+        "Privacy policy", "Contact"]
 
 
 def test_headings_do_not_skip_levels(real_site: Path) -> None:
@@ -121,9 +141,11 @@ def test_404_is_at_the_root(real_site: Path) -> None:
     assert soup(real_site / "404.html").h1.text == "Halaman tidak ditemukan"
 
 
-def test_static_pages_exist_with_last_updated(real_site: Path) -> None:
+@pytest.mark.parametrize("prefix", [prefix for prefix, _ in EDITIONS])
+def test_static_pages_exist_with_last_updated(real_site: Path, prefix: str) -> None:
     for slug in ("tentang", "data", "aksesibilitas", "privasi", "kontak"):
-        page = soup(real_site / slug / "index.html")
+        page = soup(real_site / prefix / slug / "index.html")
         assert page.select_one(".page-updated time")["datetime"] == "2026-11-28", slug
-    data_page = soup(real_site / "data" / "index.html")
+        assert not page.select(".notice"), f"{slug} is translated and up to date"
+    data_page = soup(real_site / prefix / "data" / "index.html")
     assert data_page.select_one("#kelengkapan-angkatan ~ div table")

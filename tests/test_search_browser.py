@@ -19,16 +19,21 @@ except ImportError:  # the chromium fixture skips (or fails under CI) with how t
 from test_accessibility import axe_path, describe, run_axe
 
 
-@pytest.fixture
-def search(chromium: Any, real_site_url: str) -> Iterator[Any]:
-    """The search page, open, with its index loaded."""
+def opened(chromium: Any, url: str) -> Iterator[Any]:
+    """A page open at ``url``, closed afterwards; any script error fails the test."""
     page = chromium.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.goto(real_site_url + "cari/")
+    page.goto(url)
     yield page
     page.close()
     assert not errors, errors
+
+
+@pytest.fixture
+def search(chromium: Any, real_site_url: str) -> Iterator[Any]:
+    """The search page, open."""
+    yield from opened(chromium, real_site_url + "cari/")
 
 
 def box(page: Any) -> Any:
@@ -98,6 +103,44 @@ def test_long_result_lists_are_cut_and_say_so(search: Any) -> None:
     expect(results(search)).to_have_count(50)
 
 
+@pytest.fixture
+def english_search(chromium: Any, real_site_url: str) -> Iterator[Any]:
+    """The English edition's search page, open."""
+    yield from opened(chromium, real_site_url + "en/cari/")
+
+
+def english_box(page: Any) -> Any:
+    return page.get_by_role("searchbox", name="Name of a regency, city or province, or a keyword "
+                                              "from the news")
+
+
+def test_english_search_reads_english_kinds_and_links_english_pages(english_search: Any) -> None:
+    english_box(english_search).press_sequentially("Bandung Regency")
+    first = results(english_search).first
+    expect(first.get_by_role("link", name="Kabupaten Bandung")).to_have_attribute(
+        "href", "/kota-cerdas/en/daerah/kabupaten-bandung/")
+    expect(first.locator(".search-type")).to_have_text("Participant")
+    english_box(english_search).fill("bandung city")
+    expect(results(english_search).first.get_by_role("link", name="Kota Bandung")).to_be_visible()
+    english_box(english_search).fill("aceh province")
+    expect(results(english_search).first).to_contain_text("Aceh")
+    expect(results(english_search).first.locator(".search-type")).to_have_text("Province")
+    english_box(english_search).fill("kab. aceh barat")
+    expect(results(english_search).first).to_contain_text(
+        "Kabupaten Aceh Barat is not yet recorded as a participant")
+    english_box(english_search).fill("zzzz")
+    expect(english_search.locator("[aria-live=polite]")).to_have_text(
+        "No results for “zzzz”. Check the spelling, or look in the lists below.")
+
+
+def test_english_search_finds_translated_news(english_search: Any) -> None:
+    english_box(english_search).fill("award")
+    link = results(english_search).get_by_role(
+        "link", name="Komdigi holds Smart City Award 2025 in Yogyakarta")
+    expect(link).to_have_attribute(
+        "href", "/kota-cerdas/en/berita/komdigi-gelar-smart-city-award-2025/")
+
+
 def test_header_form_on_another_page_lands_on_results(chromium: Any, real_site_url: str) -> None:
     page = chromium.new_page()
     page.goto(real_site_url + "berita/")
@@ -126,14 +169,18 @@ def test_without_javascript_the_page_still_links_to_the_lists(chromium: Any, rea
     context.close()
 
 
-def test_results_meet_wcag_aa(chromium: Any, real_site_url: str) -> None:
+@pytest.mark.parametrize("prefix,kinds", [
+    ("", ("Peserta", "Belum tercatat", "Provinsi", "Berita")),
+    ("en/", ("Participant", "Not yet recorded", "Province", "News"))])
+def test_results_meet_wcag_aa(chromium: Any, real_site_url: str, prefix: str,
+                              kinds: tuple[str, ...]) -> None:
     """axe-core on the page as it is once results (every kind, badges included) are shown."""
     context = chromium.new_context(viewport={"width": 320, "height": 900})
     context.add_init_script(path=str(axe_path()))
     page = context.new_page()
-    page.goto(real_site_url + "cari/?q=ban")
+    page.goto(real_site_url + prefix + "cari/?q=ban")
     expect(page.locator(".search-results .badge")).not_to_have_count(0)
-    for kind in ("Peserta", "Belum tercatat", "Provinsi", "Berita"):
+    for kind in kinds:
         expect(page.locator(".search-type", has_text=kind).first).to_be_visible()
     result = run_axe(page)
     context.close()

@@ -9,8 +9,9 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from conftest import CONFIG, FixtureSite
+from conftest import CONFIG, FixtureSite, strings
 from htmlcheck import pages, soup
+from page_types import language_of
 
 
 def fields(path: Path) -> dict[str, list[str]]:
@@ -32,8 +33,9 @@ def test_real_site_has_security_txt_linked_from_every_footer(real_site: Path) ->
     assert expires.tzinfo is not None
     assert set(f) == {"Contact", "Expires", "Preferred-Languages", "Canonical"}
     for page in pages(real_site):
-        links = soup(page).select(".site-footer a[href$='/.well-known/security.txt']")
-        assert [a.get_text() for a in links] == ["Laporkan kerentanan"], page
+        links = soup(page).select(".site-footer a[href='/kota-cerdas/.well-known/security.txt']")
+        language = language_of(page.relative_to(real_site).as_posix())
+        assert [a.get_text() for a in links] == [strings(language)["footer_security"]], page
 
 
 def test_expires_is_a_year_after_the_newest_content(site: FixtureSite) -> None:

@@ -107,16 +107,16 @@ def test_the_whole_loop_in_a_browser(site: FixtureSite, server: str, chromium) -
     path = site.root / "content/news/2018-05-08-tahap-dua.md"
     good = path.read_text()
     path.write_text(good.replace('title: "Tahap dua"', 'title: "Judul baru"'))
-    page.wait_for_function("() => document.querySelector('h1').textContent === 'Judul baru'", timeout=20000)
+    page.wait_for_function("() => document.querySelector('h1').textContent === 'Judul baru'", timeout=45000)
     time.sleep(3.2)
     path.write_text(good.replace("date: 2018-05-08", "date: 2018-02-30"))
     overlay = page.locator("#kc-preview-overlay")
-    overlay.wait_for(timeout=20000)
+    overlay.wait_for(timeout=45000)
     text = overlay.inner_text()
     assert "content/news/2018-05-08-tahap-dua.md:3:" in text
     assert page.locator("h1").inner_text() == "Judul baru"  # the last good build underneath
     time.sleep(3.2)
     path.write_text(good)
     page.wait_for_function("() => !document.getElementById('kc-preview-overlay') && "
-                           "document.querySelector('h1').textContent === 'Tahap dua'", timeout=20000)
+                           "document.querySelector('h1').textContent === 'Tahap dua'", timeout=45000)
     page.close()

@@ -5,22 +5,30 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from conftest import FixtureSite
+from conftest import EDITIONS, FixtureSite
 from htmlcheck import pages
 
 NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
 BASE = "https://contoh.github.io/kota-cerdas/"
 
 
-def sitemap(output: Path) -> list[tuple[str, str | None]]:
-    """(loc, lastmod) of every <url>, in file order; the file must be a sitemaps.org urlset."""
-    root = ET.fromstring((output / "sitemap.xml").read_bytes())
+def edition_sitemap(output: Path, prefix: str = "") -> list[tuple[str, str | None]]:
+    """(loc, lastmod) of every <url> of one edition's sitemap, in file order; the file must be a
+    sitemaps.org urlset."""
+    root = ET.fromstring((output / prefix / "sitemap.xml").read_bytes())
     assert root.tag == "{http://www.sitemaps.org/schemas/sitemap/0.9}urlset"
     found = []
     for url in root.findall("s:url", NS):
         lastmod = url.find("s:lastmod", NS)
         found.append((url.find("s:loc", NS).text, None if lastmod is None else lastmod.text))
+    assert [loc for loc, _ in found] == sorted(loc for loc, _ in found)
     return found
+
+
+def sitemap(output: Path) -> list[tuple[str, str | None]]:
+    """(loc, lastmod) of every <url> in every edition's sitemap."""
+    return [entry for prefix, _ in EDITIONS if (output / prefix / "sitemap.xml").is_file()
+            for entry in edition_sitemap(output, prefix)]
 
 
 def page_urls(output: Path, base: str) -> set[str]:
@@ -37,7 +45,7 @@ def page_urls(output: Path, base: str) -> set[str]:
 def test_sitemap_lists_exactly_the_html_pages_but_404(built: FixtureSite) -> None:
     entries = sitemap(built.output)
     locs = [loc for loc, _ in entries]
-    assert locs == sorted(locs) and len(set(locs)) == len(locs)
+    assert len(set(locs)) == len(locs)
     assert set(locs) == page_urls(built.output, BASE)
     assert BASE + "404.html" not in locs and BASE in locs
     assert not any(loc.endswith((".xml", ".json", ".txt")) for loc in locs)
@@ -69,7 +77,7 @@ def test_drafts_and_future_pages_are_not_listed(site: FixtureSite) -> None:
 
 def test_robots_txt_points_to_the_sitemap(built: FixtureSite) -> None:
     assert (built.output / "robots.txt").read_text(encoding="utf-8") == \
-        f"User-agent: *\nAllow: /\n\nSitemap: {BASE}sitemap.xml\n"
+        f"User-agent: *\nAllow: /\n\nSitemap: {BASE}sitemap.xml\nSitemap: {BASE}en/sitemap.xml\n"
 
 
 def test_base_url_without_a_path(site: FixtureSite) -> None:
@@ -86,4 +94,5 @@ def test_real_site_sitemap(real_site: Path) -> None:
     assert {loc for loc, _ in entries} == page_urls(real_site, base)
     assert len(entries) == len(pages(real_site)) - 1
     assert dict(entries)[base + "tentang/"] == "2026-11-28"
-    assert (real_site / "robots.txt").read_text(encoding="utf-8").endswith(f"Sitemap: {base}sitemap.xml\n")
+    assert (real_site / "robots.txt").read_text(encoding="utf-8").endswith(
+        f"Sitemap: {base}sitemap.xml\nSitemap: {base}en/sitemap.xml\n")

@@ -12,6 +12,8 @@
   var LIMIT = 50;
   var PREFIXES = ["kabupaten", "kab", "kota", "kotamadya", "kodya", "administrasi", "adm",
                   "provinsi", "prov"];
+  /* English readers put the kind after the name ('Bandung Regency', 'Aceh Province'). */
+  var SUFFIXES = {"regency": "kabupaten", "city": "kota", "province": ""};
   var RANK = {"peserta": 0, "wilayah-non-peserta": 1, "provinsi": 2, "berita": 3, "halaman": 4};
   var items = null;
 
@@ -61,6 +63,11 @@
     var typed = full.length > bare.length ? full[0] : "";
     var prefer = startsWith(typed, "kab") ? "kabupaten" : typed ? "kota" : "";
     if (startsWith(typed, "prov") || startsWith(typed, "adm")) prefer = "";
+    var last = bare[bare.length - 1];
+    if (bare.length > 1 && Object.prototype.hasOwnProperty.call(SUFFIXES, last)) {
+      bare.pop();
+      prefer = SUFFIXES[last];
+    }
     var found = [];
     items.forEach(function (entry, position) {
       var g = Math.min(grade(entry, bare), typed ? grade(entry, full) : 2);
