@@ -72,10 +72,13 @@ def tag_feed(m: SiteModel, t: Catalogue, tag: str) -> Feed:
                 urls.tag(tag), tag, m.news_by_tag.get(tag, ())[:m.config.feed_items])
 
 
-def feed_files(m: SiteModel, t: Catalogue) -> list[tuple[str, Callable[[], bytes]]]:
-    """(route, producer) of every feed file: the site's feeds, then each topic's."""
+def feed_files(m: SiteModel, t: Catalogue
+               ) -> list[tuple[str, Callable[[], bytes], tuple[str, ...]]]:
+    """(route, producer, the digests of its announcements) of every feed file: the site's feeds,
+    then each topic's. A feed shows nothing else but site-wide parts (title, publisher)."""
     feeds = [site_feed(m, t), *(tag_feed(m, t, tag) for tag in m.tags)]
-    return [(feed.route(fmt.name), _bind(fmt.produce, m, feed)) for feed in feeds for fmt in FORMATS]
+    return [(feed.route(fmt.name), _bind(fmt.produce, m, feed), tuple(n.digest for n in feed.items))
+            for feed in feeds for fmt in FORMATS]
 
 
 def _bind(produce: Callable[[SiteModel, Feed], bytes], m: SiteModel, feed: Feed

@@ -64,8 +64,8 @@ class Builder:
         files.update({"assets/" + name: path.read_bytes()
                       for name, path in renderers[0].assets.items()})
         written, removed = sync_tree(files, self.output, self.files)
-        count = sum(1 for path, item in rendered.items()
-                    if item[0] and self.previous.get(path) is not item)  # pages, not data files
+        count = sum(1 for path, item in rendered.items()  # pages, not data files
+                    if path.endswith(".html") and self.previous.get(path) is not item)
         self.previous, self.files = rendered, files
         self.markdown_cache = markdown_in_use([r.model for r in renderers], self.markdown_cache)
         self.last = Outcome(True, (), count, tuple(written), tuple(removed),

@@ -45,6 +45,8 @@ class DataFile:
 
     route: str
     produce: Callable[[], bytes]
+    deps: tuple[str, ...] | None = None
+    """As PageSpec.deps: with it, a file whose inputs did not change is not produced again."""
 
 
 def site_pages(m: SiteModel, t: Catalogue) -> list[PageSpec | DataFile]:
@@ -70,7 +72,7 @@ def site_pages(m: SiteModel, t: Catalogue) -> list[PageSpec | DataFile]:
         search_index(m, t),
         *(DataFile(route, produce) for route, produce in opendata.producers(m, t).items()),
         *([map_page(m, t)] if m.content.province_shapes else []),
-        *(DataFile(route, produce) for route, produce in feeds.feed_files(m, t)),
+        *(DataFile(route, produce, deps) for route, produce, deps in feeds.feed_files(m, t)),
     ]
     shared = [*hosting_files(m), *security_txt(m), not_found(m, t)] if m.is_default else []
     return [*pages, *shared, *crawler_files(m, pages)]
@@ -81,7 +83,8 @@ def crawler_files(m: SiteModel, pages: list[PageSpec | DataFile]) -> list[DataFi
     (in the default edition) robots.txt naming every edition's sitemap."""
     listed = [(p.route, p.updated) for p in pages if isinstance(p, PageSpec)]
     others = [u for _, u in m.editions]
-    files = [DataFile(urls.SITEMAP, lambda: sitemap.sitemap_xml(m.urls, listed, m.editions))]
+    files = [DataFile(urls.SITEMAP, lambda: sitemap.sitemap_xml(m.urls, listed, m.editions),
+                      (repr(listed),))]
     if m.is_default:
         files.append(DataFile(urls.ROBOTS, lambda: sitemap.robots_txt(others)))
     return files

@@ -136,7 +136,8 @@ def render_all(renderer: Renderer, pages: list[PageSpec | DataFile],
     """Render every page into {output file: (fingerprint, bytes)}; failures become problems.
 
     With ``previous`` (an earlier result of this function), a page whose fingerprint is unchanged
-    is not rendered again: its earlier bytes are reused. Non-HTML files are always produced.
+    is not rendered again: its earlier bytes are reused. So is a non-HTML file that declares its
+    inputs (``DataFile.deps``: feeds, sitemaps); the others are always produced.
     With ``write_to``, each rendered file is written there by the process that rendered it, and
     page bytes are not kept in memory (they come back as b""). With ``reuse_from`` (the previous
     output folder), an unchanged page is hard-linked from there into ``write_to`` instead.
@@ -150,16 +151,18 @@ def render_all(renderer: Renderer, pages: list[PageSpec | DataFile],
         if target in out:
             renderer.problems.add("templates", None, f"two pages would be written to {target}")
             continue
-        if isinstance(spec, DataFile):
-            out[target] = ("", spec.produce())
-            if write_to is not None:
-                write_file(write_to, target, out[target][1])
-            continue
-        fp = page_fingerprint(renderer, spec)
+        fp = page_fingerprint(renderer, spec) if isinstance(spec, PageSpec) else \
+            "" if spec.deps is None else digest_of(repr((renderer.fingerprint, spec.route, spec.deps)))
         earlier = previous.get(target)
-        if earlier is not None and earlier[0] == fp and \
+        if fp and earlier is not None and earlier[0] == fp and \
                 (reuse_from is None or write_to is None or _reuse(reuse_from, write_to, target)):
             out[target] = earlier
+            continue
+        if isinstance(spec, DataFile):
+            out[target] = (fp, spec.produce())
+            if write_to is not None:
+                write_file(write_to, target, out[target][1])
+                out[target] = (fp, b"")
             continue
         out[target] = (fp, b"")  # keeps the site-map order; filled in below
         todo.append((target, fp, spec))
