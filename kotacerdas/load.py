@@ -93,7 +93,7 @@ def read_text(path: Path, problems: Problems) -> str | None:
         problems.add(path, text[: text.index("\x00")].count("\n") + 1,
                      "contains a NUL character; this is not a text file")
         return None
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
 
 
 def read_yaml(path: Path, problems: Problems, text: str | None = None, offset: int = 0) -> Any:
@@ -167,15 +167,19 @@ def _expands_too_far(data: Any) -> bool:
 
 def split_front_matter(path: Path, text: str, problems: Problems) -> tuple[Any, str] | None:
     """Split '---' YAML front matter from the Markdown body and parse it."""
-    lines = text.split("\n")
-    if not lines or lines[0].strip() != "---":
+    # Line by line with find(), not split(): only the front matter's lines are looked at.
+    end = text.find("\n")
+    if (text if end < 0 else text[:end]).strip() != "---":
         problems.add(path, 1, "must start with a line '---', then the fields (title: …), then "
                               "another line '---', then the text")
         return None
-    for i, line in enumerate(lines[1:], start=1):
-        if line.rstrip() in ("---", "..."):
-            data = read_yaml(path, problems, "\n".join(lines[1:i]) + "\n", offset=1)
-            return data, "\n".join(lines[i + 1:])
+    first = pos = end + 1
+    while end >= 0:
+        end = text.find("\n", pos)
+        if (text[pos:] if end < 0 else text[pos:end]).rstrip() in ("---", "..."):
+            data = read_yaml(path, problems, text[first:pos] if pos > first else "\n", offset=1)
+            return data, "" if end < 0 else text[end + 1:]
+        pos = end + 1
     problems.add(path, 1, "front matter is not closed; add a line '---' after the last field")
     return None
 
