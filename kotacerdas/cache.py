@@ -25,7 +25,7 @@ import os
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable
 
 VERSION = 2
 FILE = "build-cache.json"
@@ -248,8 +248,7 @@ class Store:
                 f.write(data)
             return
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        _write_atomic(self.path, header + "\n" + "".join(
-            _dumps([k, v]) + "\n" for k, v in sorted(live.items())))
+        _write_atomic(self.path, header + "\n", (_dumps([k, live[k]]) + "\n" for k in sorted(live)))
 
 
 def read_store(path: Path, code: str) -> Store:
@@ -294,11 +293,15 @@ def _dumps(data: object) -> str:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
 
-def _write_atomic(path: Path, text: str) -> None:
+def _write_atomic(path: Path, text: str, more: Iterable[str] = ()) -> None:
+    """Write ``text`` and then ``more`` (streamed, for big stores) to a temporary file, then
+    rename it into place."""
     fd, tmp = tempfile.mkstemp(prefix=".cache-", dir=path.parent)
     try:
-        with os.fdopen(fd, "wb") as f:
+        with os.fdopen(fd, "wb", buffering=1 << 20) as f:
             f.write(text.encode("utf-8", "surrogatepass"))
+            for part in more:
+                f.write(part.encode("utf-8", "surrogatepass"))
         os.replace(tmp, path)
     except BaseException:
         os.unlink(tmp)

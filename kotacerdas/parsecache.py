@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import weakref
 from typing import Any
 
 from .yamlsafe import LineDict, LineList
@@ -114,7 +115,7 @@ class ParseCache:
     def __init__(self, entries: dict[str, Any] | None = None):
         self.entries: dict[str, Any] = entries or {}
         self.used: dict[str, Any] = {}
-        self._by_id: dict[int, tuple[Any, dict[str, Any]]] = {}
+        self._by_id: dict[int, tuple[Any, dict[str, Any]]] = {}  # (weak reference, entry)
         self._schemas: dict[int, tuple[Any, str]] = {}
 
     def lookup(self, text: str, offset: int) -> tuple[str, Any]:
@@ -134,7 +135,7 @@ class ParseCache:
             return key, None
         entry = {"d": entry["d"], "v": list(valid)}
         self.used[key] = entry
-        self._by_id[id(data)] = (data, entry)
+        self._by_id[id(data)] = (_ref(data), entry)
         return key, data
 
     def remember(self, key: str, data: Any) -> None:
@@ -145,17 +146,17 @@ class ParseCache:
             return
         entry = {"d": encoded, "v": []}
         self.used[key] = entry
-        self._by_id[id(data)] = (data, entry)
+        self._by_id[id(data)] = (_ref(data), entry)
 
     def validated(self, data: Any, schema: Any) -> bool:
         """Whether this very data object is restored data that already passed ``schema``."""
         found = self._by_id.get(id(data))
-        return found is not None and found[0] is data and self._schema_id(schema) in found[1]["v"]
+        return found is not None and found[0]() is data and self._schema_id(schema) in found[1]["v"]
 
     def passed(self, data: Any, schema: Any) -> None:
         """Record that ``data`` passed ``schema``."""
         found = self._by_id.get(id(data))
-        if found is not None and found[0] is data:
+        if found is not None and found[0]() is data:
             sid = self._schema_id(schema)
             if sid not in found[1]["v"]:
                 found[1]["v"].append(sid)
@@ -166,3 +167,11 @@ class ParseCache:
             known = self._schemas[id(schema)] = (schema, hashlib.blake2b(
                 repr(schema).encode("utf-8", "surrogatepass"), digest_size=12).hexdigest())
         return known[1]
+
+
+def _ref(data: Any) -> Any:
+    """A weak reference where the type allows one (mappings and lists), else a strong one."""
+    try:
+        return weakref.ref(data)
+    except TypeError:
+        return lambda: data

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import gc
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Iterator
 
 from .errors import ContentError, Problems
 from .linkcheck import check_links, content_sources
@@ -82,6 +85,28 @@ def build(site: Path, output: Path, base_url: str | None = None, drafts: bool = 
     if probe.unchanged:
         return BuildResult(pages=state.pages, files=0, participants=state.participants,
                            announcements=state.announcements, unchanged=True)
+    with _without_gc() if probe.trusted else contextlib.nullcontext():
+        return _cached_build(site, output, base_url, drafts, today, cache_dir, probe)
+
+
+@contextlib.contextmanager
+def _without_gc() -> Iterator[None]:
+    """Python's cycle collector off for a cached rebuild: it allocates millions of small objects
+    (cached YAML and Markdown, page specs) and frees them by reference counting; the collector's
+    passes over them cost about a sixth of the rebuild and free little. (Full builds keep it:
+    there it would cost memory.)"""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _cached_build(site: Path, output: Path, base_url: str | None, drafts: bool, today: dt.date,
+                  cache_dir: Path, probe: cache.Probe) -> BuildResult:
+    """Build with the cache: patch output/ in place when it is trusted, else a full build."""
     code = cache.code_digest()
     fingerprints = cache.read_pages(cache_dir, probe.key) if probe.trusted else {}
     previous = {path: (fp, b"") for path, fp in fingerprints.items()} if fingerprints else None
