@@ -25,7 +25,7 @@ import os
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 VERSION = 2
 FILE = "build-cache.json"
@@ -236,19 +236,21 @@ class Store:
     """Entries in the file (with superseded ones): how much a compaction would save."""
     loaded: set[str] = field(default_factory=set)
 
-    def save(self, live: dict[str, Any]) -> None:
-        """Make the file hold ``live``: append the new entries, or rewrite when mostly stale."""
+    def save(self, live: dict[str, Any], line: Callable[[str, Any], str] | None = None) -> None:
+        """Make the file hold ``live``: append the new entries, or rewrite when mostly stale.
+        ``line`` writes one entry (default: the JSON array [key, value])."""
+        line = line or (lambda k, v: _dumps([k, v]))
         new = [k for k in live if k not in self.loaded]
         header = _dumps({"version": VERSION, "code": self.code})
         if self.lines and self.lines + len(new) <= 2 * len(live) + 64:
             if not new:
                 return
-            data = "".join(_dumps([k, live[k]]) + "\n" for k in new).encode("utf-8", "surrogatepass")
+            data = "".join(line(k, live[k]) + "\n" for k in new).encode("utf-8", "surrogatepass")
             with open(self.path, "ab") as f:
                 f.write(data)
             return
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        _write_atomic(self.path, header + "\n", (_dumps([k, live[k]]) + "\n" for k in sorted(live)))
+        _write_atomic(self.path, header + "\n", (line(k, live[k]) + "\n" for k in sorted(live)))
 
 
 def read_store(path: Path, code: str) -> Store:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import weakref
 from typing import Any
 
@@ -109,6 +110,22 @@ def decode(data: Any) -> Any:
     raise ValueError("not an encoded value")
 
 
+class RawJSON(str):
+    """Text that is already JSON (written into the store as it is)."""
+
+
+def entry_line(key: str, entry: Any) -> str:
+    """One line of the parse cache's store: [key, {"d": data, "v": [schemas passed]}]."""
+    dumps = _dumps
+    if type(entry) is dict and type(entry.get("d")) is RawJSON:
+        return f'[{dumps(key)},{{"d":{entry["d"]},"v":{dumps(entry.get("v", []))}}}]'
+    return dumps([key, entry])
+
+
+def _dumps(data: Any) -> str:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
 class ParseCache:
     """The entries one build may use and the ones it made or used (what the next build keeps)."""
 
@@ -144,7 +161,10 @@ class ParseCache:
             encoded = encode(data)
         except (Unstorable, RecursionError):
             return
-        entry = {"d": encoded, "v": []}
+        # Kept as JSON text, not as objects: the cycle collector of forked render workers
+        # would otherwise touch (and so copy) thousands of small lists in every worker.
+        entry = {"d": RawJSON(json.dumps(encoded, ensure_ascii=False, separators=(",", ":"))),
+                 "v": []}
         self.used[key] = entry
         self._by_id[id(data)] = (_ref(data), entry)
 

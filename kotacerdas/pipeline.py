@@ -16,7 +16,7 @@ from .load import load_site, parse_cache
 from .model import build_model, markdown_in_use, today_in_jakarta
 from .pages import site_pages
 from .render import Rendered, Renderer, render_all
-from .parsecache import ParseCache
+from .parsecache import ParseCache, entry_line
 from .writer import check_output_dir, commit, copy_assets, patching, staging
 
 
@@ -136,7 +136,7 @@ def _cached_build(site: Path, output: Path, base_url: str | None, drafts: bool, 
     result = _result(rendered, renderer)
     model = renderer.env.globals["site"]
     cache.save_markdown(md_store, markdown_in_use(model, markdown))
-    parsed_store.save(parsed.used)
+    parsed_store.save(parsed.used, entry_line)
     cache.write(cache_dir, cache.CacheState(
         key=probe.key, inputs=probe.inputs, output=cache.output_digest(stamps),
         pages=result.pages, participants=result.participants,

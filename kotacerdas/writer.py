@@ -67,6 +67,7 @@ def commit(tmp: Path, output: Path, keep: set[str], known: dict[str, tuple[int, 
     """Bring ``output`` (holding exactly the files ``known``, path → (size, …)) to the files
     ``keep``: each file under ``tmp`` replaces its namesake unless the bytes are equal, every
     known file not in ``keep`` is removed, then folders left empty. Returns (written, removed)."""
+    output = output.resolve()
     removed = sorted(set(known) - keep)
     for rel in removed:
         target = _inside(output, rel)
