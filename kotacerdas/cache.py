@@ -205,6 +205,7 @@ def invalidate(folder: Path) -> None:
 def write(folder: Path, state: CacheState, pages: dict[str, str]) -> None:
     """Save the page fingerprints, then the main file (atomically, last)."""
     folder.mkdir(parents=True, exist_ok=True)
+    (folder / "markdown.json").unlink(missing_ok=True)  # version 1's Markdown cache
     _write_atomic(folder / PAGES_FILE, _dumps({"key": state.key, "pages": pages}))
     _write_atomic(folder / FILE, _dumps({
         "version": VERSION, "key": state.key, "inputs": state.inputs, "output": state.output,
@@ -257,7 +258,7 @@ def read_store(path: Path, code: str) -> Store:
     """The entries of a store written by this code (none when another code wrote it)."""
     store = Store(path, code)
     items: dict[str, Any] = {}
-    lines = 0
+    lines, torn = 0, False
     try:
         with open(path, "rb") as f:
             if json.loads(f.readline()) != {"version": VERSION, "code": code}:
@@ -266,13 +267,15 @@ def read_store(path: Path, code: str) -> Store:
                 lines += 1
                 try:
                     pair = json.loads(line.decode("utf-8", "surrogatepass"))
-                except ValueError:  # a torn last write: keep every line that still reads
+                except ValueError:  # a torn write: keep every line that still reads
+                    torn = True
                     continue
                 if type(pair) is list and len(pair) == 2 and type(pair[0]) is str:
                     items[pair[0]] = pair[1]
     except (OSError, ValueError):
         return store
-    store.items, store.lines, store.loaded = items, lines, set(items)
+    # A torn file is rewritten on save (lines = 0), never appended to.
+    store.items, store.lines, store.loaded = items, 0 if torn else lines, set(items)
     return store
 
 

@@ -242,7 +242,9 @@ def test_torn_stores_keep_what_still_reads(tmp_path: Path) -> None:
     _build(site.root, out, store)
     assert tree(out) == expected
     for name in (cache.MARKDOWN_FILE, cache.PARSED_FILE):
-        assert json.loads((store / name).read_text().splitlines()[0])["version"] == cache.VERSION
+        lines = (store / name).read_text().splitlines()
+        assert json.loads(lines[0])["version"] == cache.VERSION
+        assert all(json.loads(line)[0] != "abc" for line in lines[1:])  # rewritten whole
 
 
 def test_unchanged_files_are_not_parsed_again(tmp_path: Path, monkeypatch) -> None:
