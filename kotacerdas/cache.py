@@ -3,114 +3,327 @@
 It lives in ``SITE/.build-cache/`` (or ``--cache DIR``) as JSON files, never pickle, so a cache
 restored from CI storage can hold data but never code. It records:
 
-- ``inputs``: size and mtime of every input file, so a build whose inputs did not change can stop
-  at once and write nothing;
-- ``markdown``: converted HTML by (base path, source digest);
-- ``pages``: each output page's fingerprint, so only pages whose inputs changed are rendered;
-- ``output``: size and mtime of every file the build wrote, to trust output/ only while it is
-  exactly what we left there.
-Anything unexpected (another version, a corrupt file) means an empty cache: a full build.
+- ``build-cache.json`` (small, read first): the cache key (arguments, date, the generator's code),
+  a digest of the stamps (size, mtime, ctime) of every input file and folder, and a digest of the
+  stamps of every output file. When both digests still match, nothing changed: the build stops
+  at once and writes nothing. This module imports nothing heavy, so that answer is quick;
+- ``pages.json``: each output page's fingerprint, so only pages whose inputs changed are rendered;
+- ``markdown.jsonl``: converted HTML by (base path, source digest);
+- ``parsed.jsonl``: parsed and validated YAML by content digest (see ``parsecache.py``).
+The two ``.jsonl`` stores are logs: a build appends what it added and rewrites them compactly only
+when they hold much that is no longer used. Their first line names the generator's code; another
+code means an empty store. Anything unexpected (another version, a corrupt file) means an empty
+cache, i.e. a full build. Every cached value is content-addressed, so a stale one is never used.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
 import json
 import os
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, Callable, Iterable
 
-VERSION = 1
+VERSION = 2
 FILE = "build-cache.json"
-MARKDOWN_FILE = "markdown.json"
-Stamp = tuple[int, int]  # (size, mtime in ns)
+PAGES_FILE = "pages.json"
+MARKDOWN_FILE = "markdown.jsonl"
+PARSED_FILE = "parsed.jsonl"
+PACKAGE = Path(__file__).resolve().parent
+BUILTIN_TEMPLATES = PACKAGE.parent / "templates"  # the same folder as render.BUILTIN_TEMPLATES
+Stamp = tuple[int, int, int]  # (size, mtime in ns, ctime in ns)
+_JAKARTA = dt.timezone(dt.timedelta(hours=7), "WIB")
+
+
+def digest_of(text: str) -> str:
+    """A short, stable fingerprint of some text (as load.digest_of, without importing load)."""
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=12).hexdigest()
+
+
+def today_in_jakarta() -> dt.date:
+    """Today in Asia/Jakarta (as model.today_in_jakarta, without importing the model)."""
+    return dt.datetime.now(_JAKARTA).date()
+
+
+# --- stamps ----------------------------------------------------------------------------------
+
+def _walk(top: str, rel: str, out: dict[str, Any], folders: bool) -> None:
+    """Stamps of every file under ``top`` (lstat: a symlink is stamped, never followed)."""
+    stack = [(top, rel)]
+    while stack:
+        path, prefix = stack.pop()
+        try:
+            entries = list(os.scandir(path))
+        except OSError:
+            out[prefix] = "unreadable"
+            continue
+        for e in entries:
+            name = prefix + e.name
+            if e.is_dir(follow_symlinks=False):
+                if folders:
+                    out[name + "/"] = 0
+                stack.append((e.path, name + "/"))
+            else:
+                st = e.stat(follow_symlinks=False)
+                out[name] = (st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+
+
+def input_digest(site: Path) -> str:
+    """Digest of the stamps of everything a build reads: content, config, the site's and the
+    built-in templates (folders included: an empty stray folder is an error too)."""
+    found: dict[str, Any] = {}
+    for name, path in (("content/", site / "content"), ("templates/", site / "templates"),
+                       ("builtin/", BUILTIN_TEMPLATES)):
+        try:
+            st = os.stat(path, follow_symlinks=False)
+        except OSError:
+            continue
+        found[name] = (st.st_mode, st.st_size)
+        if os.path.isdir(path) and not os.path.islink(path):
+            _walk(str(path), name, found, folders=True)
+    try:
+        st = os.stat(site / "site_config.yaml", follow_symlinks=False)
+        found["site_config.yaml"] = (st.st_mode, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+    except OSError:
+        pass
+    return digest_of(repr(sorted(found.items())))
+
+
+def output_stamps(output: Path) -> dict[str, Stamp]:
+    """Stamps of every file in output/ by relative path (empty when it does not exist)."""
+    found: dict[str, Any] = {}
+    if output.is_dir() and not output.is_symlink():
+        _walk(str(output), "", found, folders=False)
+    return found
+
+
+def stamp(path: Path) -> Stamp:
+    """Size, mtime and ctime of one file (not following a symlink)."""
+    st = os.stat(path, follow_symlinks=False)
+    return (st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+
+
+def output_digest(stamps: dict[str, Stamp]) -> str:
+    """One digest for all of output/'s stamps."""
+    return digest_of(repr(sorted(stamps.items())))
+
+
+# --- the key -----------------------------------------------------------------------------------
+
+_code: str | None = None
+
+
+def _library_versions() -> list[tuple[str, str | None]]:
+    """Versions of the libraries whose output the cache keeps (Markdown HTML, parsed YAML, pages),
+    read from package metadata without importing them: an upgrade, a new cache."""
+    from importlib import metadata
+
+    found = []
+    for name in ("Markdown", "nh3", "PyYAML", "Jinja2", "Babel", "jsonschema"):
+        try:
+            found.append((name, metadata.version(name)))
+        except metadata.PackageNotFoundError:
+            found.append((name, None))
+    return found
+
+
+def code_digest() -> str:
+    """The generator's own code, by content (checkouts reset mtimes), and the versions of the
+    libraries it relies on: a new version, a new cache."""
+    global _code
+    if _code is None:
+        h = hashlib.blake2b(digest_size=12)
+        files = []
+        for dirpath, dirnames, filenames in os.walk(PACKAGE):
+            dirnames[:] = sorted(d for d in dirnames if d != "__pycache__")
+            files += [os.path.join(dirpath, n) for n in filenames if n.endswith(".py")]
+        for path in sorted(files):
+            with open(path, "rb") as f:
+                h.update(os.path.relpath(path, PACKAGE).encode() + b"\0" + f.read() + b"\0")
+        h.update(repr(_library_versions()).encode())
+        _code = h.hexdigest()
+    return _code
+
+
+def cache_key(site: Path, output: Path, base_url: str | None, drafts: bool, today: dt.date) -> str:
+    """What must be equal for a cache to apply: arguments, today's date, the generator's code."""
+    return digest_of(repr((VERSION, str(site.resolve()), str(output.resolve()), base_url, drafts,
+                           today.isoformat(), code_digest())))
+
+
+# --- the main file and the first look ----------------------------------------------------------
 
 @dataclass
 class CacheState:
-    """Everything one build leaves for the next."""
+    """The small main file: what the last successful build saw and left."""
 
     key: str = ""
-    code: str = ""
-    inputs: dict[str, Stamp] = field(default_factory=dict)
-    markdown: dict[tuple[str, str], str] = field(default_factory=dict)
-    pages: dict[str, str] = field(default_factory=dict)
-    output: dict[str, Stamp] = field(default_factory=dict)
+    inputs: str = ""
+    output: str = ""
+    pages: int = 0
     participants: int = 0
     announcements: int = 0
 
 
-def stamp(path: Path) -> Stamp:
-    """Size and modification time of a file (what tells us it may have changed)."""
-    st = path.stat()
-    return (st.st_size, st.st_mtime_ns)
+@dataclass
+class Probe:
+    """The first look at a cache: is there anything to do, and can output/ be patched in place?"""
+
+    key: str
+    state: CacheState
+    inputs: str
+    stamps: dict[str, Stamp] = field(default_factory=dict)
+    trusted: bool = False
+    """output/ is exactly what the cached build left there (its page fingerprints apply)."""
+
+    @property
+    def unchanged(self) -> bool:
+        return self.trusted and self.state.inputs == self.inputs
 
 
-def snapshot(roots: list[Path], base: Path) -> dict[str, Stamp]:
-    """Stamps of every file under the given files/folders, by path relative to ``base``."""
-    out: dict[str, Stamp] = {}
-    for root in roots:
-        if root.is_file():
-            out[_rel(root, base)] = stamp(root)
-        elif root.is_dir():
-            for dirpath, dirnames, filenames in os.walk(root):
-                dirnames.sort()
-                for name in filenames:
-                    path = Path(dirpath) / name
-                    out[_rel(path, base)] = stamp(path)
-    return out
-
-
-def output_snapshot(output: Path) -> dict[str, Stamp]:
-    """Stamps of every file in output/ (empty when it does not exist)."""
-    return snapshot([output], output) if output.is_dir() else {}
-
-
-def _rel(path: Path, base: Path) -> str:
-    try:
-        return path.relative_to(base).as_posix()
-    except ValueError:
-        return path.as_posix()
+def probe(folder: Path, site: Path, output: Path, base_url: str | None, drafts: bool,
+          today: dt.date) -> Probe:
+    """Compare the cache in ``folder`` with the inputs and output as they are now."""
+    key = cache_key(site, output, base_url, drafts, today)
+    state = read(folder)
+    inputs = input_digest(site)
+    if state.key != key or not state.output:
+        return Probe(key, state, inputs)
+    stamps = output_stamps(output)
+    return Probe(key, state, inputs, stamps, trusted=bool(stamps) and
+                 output_digest(stamps) == state.output)
 
 
 def read(folder: Path) -> CacheState:
-    """The cache in ``folder`` without its Markdown (see ``read_markdown``), or an empty one when
-    absent, unreadable or of another version."""
+    """The main file in ``folder``, or an empty state when absent, unreadable or of another version."""
     try:
-        raw = json.loads((folder / FILE).read_text(encoding="utf-8"))
+        raw = json.loads((folder / FILE).read_bytes())
         if raw.get("version") != VERSION:
             return CacheState()
-        return CacheState(
-            key=raw["key"], code=raw["code"],
-            inputs={k: tuple(v) for k, v in raw["inputs"].items()},  # type: ignore[misc]
-            pages=dict(raw["pages"]),
-            output={k: tuple(v) for k, v in raw["output"].items()},  # type: ignore[misc]
-            participants=raw["participants"], announcements=raw["announcements"])
+        return CacheState(key=str(raw["key"]), inputs=str(raw["inputs"]), output=str(raw["output"]),
+                          pages=int(raw["pages"]), participants=int(raw["participants"]),
+                          announcements=int(raw["announcements"]))
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return CacheState()
 
 
-def read_markdown(folder: Path) -> dict[tuple[str, str], str]:
-    """Converted Markdown by (base path, digest): kept apart, since a no-change build never needs it."""
+def invalidate(folder: Path) -> None:
+    """Forget the main file, before output/ changes: an interrupted build then means a full one."""
     try:
-        raw = json.loads((folder / MARKDOWN_FILE).read_text(encoding="utf-8"))
-        return {tuple(k.split("\0", 1)): v for k, v in raw.items()}  # type: ignore[misc]
-    except (OSError, ValueError, AttributeError):
+        (folder / FILE).unlink()
+    except FileNotFoundError:
+        pass
+
+
+def write(folder: Path, state: CacheState, pages: dict[str, str]) -> None:
+    """Save the page fingerprints, then the main file (atomically, last)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "markdown.json").unlink(missing_ok=True)  # version 1's Markdown cache
+    _write_atomic(folder / PAGES_FILE, _dumps({"key": state.key, "pages": pages}))
+    _write_atomic(folder / FILE, _dumps({
+        "version": VERSION, "key": state.key, "inputs": state.inputs, "output": state.output,
+        "pages": state.pages, "participants": state.participants,
+        "announcements": state.announcements}))
+
+
+def read_pages(folder: Path, key: str) -> dict[str, str]:
+    """Page fingerprints saved with the main file of the same key (empty when they differ)."""
+    try:
+        raw = json.loads((folder / PAGES_FILE).read_bytes())
+        if raw["key"] != key or not isinstance(raw["pages"], dict):
+            return {}
+        return {str(k): str(v) for k, v in raw["pages"].items()}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return {}
 
 
-def write(folder: Path, state: CacheState) -> None:
-    """Save the cache atomically (temporary files, then renames; the main file last)."""
-    folder.mkdir(parents=True, exist_ok=True)
-    _write_json(folder / MARKDOWN_FILE,
-                {f"{k[0]}\0{k[1]}": v for k, v in sorted(state.markdown.items())})
-    _write_json(folder / FILE, {
-        "version": VERSION, "key": state.key, "code": state.code, "inputs": state.inputs,
-        "pages": state.pages, "output": state.output, "participants": state.participants,
-        "announcements": state.announcements})
+# --- content-addressed stores (Markdown, parsed YAML) --------------------------------------------
+
+@dataclass
+class Store:
+    """A log of key → JSON value; read whole, saved by appending what is new."""
+
+    path: Path
+    code: str
+    items: dict[str, Any] = field(default_factory=dict)
+    lines: int = 0
+    """Entries in the file (with superseded ones): how much a compaction would save."""
+    loaded: set[str] = field(default_factory=set)
+
+    def save(self, live: dict[str, Any], line: Callable[[str, Any], str] | None = None) -> None:
+        """Make the file hold ``live``: append the new entries, or rewrite when mostly stale.
+        ``line`` writes one entry (default: the JSON array [key, value])."""
+        line = line or (lambda k, v: _dumps([k, v]))
+        new = [k for k in live if k not in self.loaded]
+        header = _dumps({"version": VERSION, "code": self.code})
+        if self.lines and self.lines + len(new) <= 2 * len(live) + 64:
+            if not new:
+                return
+            data = "".join(line(k, live[k]) + "\n" for k in new).encode("utf-8", "surrogatepass")
+            with open(self.path, "ab") as f:
+                f.write(data)
+            return
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        _write_atomic(self.path, header + "\n", (line(k, live[k]) + "\n" for k in sorted(live)))
 
 
-def _write_json(path: Path, data: object) -> None:
+def read_store(path: Path, code: str) -> Store:
+    """The entries of a store written by this code (none when another code wrote it)."""
+    store = Store(path, code)
+    items: dict[str, Any] = {}
+    lines, torn = 0, False
+    try:
+        with open(path, "rb") as f:
+            if json.loads(f.readline()) != {"version": VERSION, "code": code}:
+                return store
+            for line in f:
+                lines += 1
+                try:
+                    pair = json.loads(line.decode("utf-8", "surrogatepass"))
+                except ValueError:  # a torn write: keep every line that still reads
+                    torn = True
+                    continue
+                if type(pair) is list and len(pair) == 2 and type(pair[0]) is str:
+                    items[pair[0]] = pair[1]
+    except (OSError, ValueError):
+        return store
+    # A torn file is rewritten on save (lines = 0), never appended to.
+    store.items, store.lines, store.loaded = items, 0 if torn else lines, set(items)
+    return store
+
+
+def read_markdown(folder: Path, code: str) -> tuple[Store, dict[tuple[str, str], str]]:
+    """Converted Markdown by (base path, digest), as the model's ``markdown_cache`` wants it."""
+    store = read_store(folder / MARKDOWN_FILE, code)
+    markdown = {}
+    for k, v in store.items.items():
+        base, sep, digest = k.partition("\0")
+        if sep and isinstance(v, str):
+            markdown[(base, digest)] = v
+    return store, markdown
+
+
+def save_markdown(store: Store, markdown: dict[tuple[str, str], str]) -> None:
+    store.save({f"{base}\0{digest}": html for (base, digest), html in markdown.items()})
+
+
+def _dumps(data: object) -> str:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
+def _write_atomic(path: Path, text: str, more: Iterable[str] = ()) -> None:
+    """Write ``text`` and then ``more`` (streamed, for big stores) to a temporary file, then
+    rename it into place."""
     fd, tmp = tempfile.mkstemp(prefix=".cache-", dir=path.parent)
-    with os.fdopen(fd, "w", encoding="utf-8") as f:
-        json.dump(data, f, ensure_ascii=False, separators=(",", ":"))
-    os.replace(tmp, path)
+    try:
+        with os.fdopen(fd, "wb", buffering=1 << 20) as f:
+            f.write(text.encode("utf-8", "surrogatepass"))
+            for part in more:
+                f.write(part.encode("utf-8", "surrogatepass"))
+        os.replace(tmp, path)
+    except BaseException:
+        os.unlink(tmp)
+        raise

@@ -7,21 +7,24 @@ here too: file names must be slugs, symlinks are refused, files must be UTF-8 te
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import difflib
 import hashlib
 import json
+import os
 import re
 from collections import Counter, defaultdict
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 from . import geo, schemas
 from .content import (Cohort, Content, Kabkota, NewsItem, Page, Province, ProvinceShape,
                       Region, SiteConfig, Source, Translation)
 from .errors import Problems
+from .parsecache import ParseCache
 from .slugs import is_slug, slugify
-from .validate import check
+from .validate import check as check_schema
 from .yamlsafe import LineDict, line_of
 from .yamlsafe import load as load_yaml
 
@@ -95,7 +98,7 @@ def read_text(path: Path, problems: Problems) -> str | None:
         problems.add(path, text[: text.index("\x00")].count("\n") + 1,
                      "contains a NUL character; this is not a text file")
         return None
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
 
 
 def read_yaml(path: Path, problems: Problems, text: str | None = None, offset: int = 0) -> Any:
@@ -104,6 +107,11 @@ def read_yaml(path: Path, problems: Problems, text: str | None = None, offset: i
         text = read_text(path, problems)
         if text is None:
             return None
+    key = None
+    if _parsed is not None:
+        key, data = _parsed.lookup(text, offset)
+        if data is not None:
+            return data
     data, yaml_problems = load_yaml(text, offset)
     for p in yaml_problems:
         problems.add(path, p.line, p.message)
@@ -112,7 +120,34 @@ def read_yaml(path: Path, problems: Problems, text: str | None = None, offset: i
                                        f"than {MAX_YAML_VALUES:,} values or refer to themselves; "
                                        "write the values out instead")
         return None
+    if _parsed is not None and key is not None and data is not None and not yaml_problems:
+        _parsed.remember(key, data)
     return None if yaml_problems and data is None else data
+
+
+def check(data: Any, schema: dict[str, Any], problems: Problems, path: Any) -> bool:
+    """Validate ``data`` against ``schema`` (validate.check), unless it is cached data that
+    already passed that schema in an earlier build."""
+    if _parsed is not None and _parsed.validated(data, schema):
+        return True
+    ok = check_schema(data, schema, problems, path)
+    if ok and _parsed is not None:
+        _parsed.passed(data, schema)
+    return ok
+
+
+_parsed: ParseCache | None = None
+
+
+@contextlib.contextmanager
+def parse_cache(cache: ParseCache | None) -> Iterator[ParseCache | None]:
+    """Within the block, ``read_yaml`` and ``check`` reuse and record parsed files (parsecache.py)."""
+    global _parsed
+    before, _parsed = _parsed, cache
+    try:
+        yield cache
+    finally:
+        _parsed = before
 
 
 def _expands_too_far(data: Any) -> bool:
@@ -137,15 +172,19 @@ def _expands_too_far(data: Any) -> bool:
 
 def split_front_matter(path: Path, text: str, problems: Problems) -> tuple[Any, str] | None:
     """Split '---' YAML front matter from the Markdown body and parse it."""
-    lines = text.split("\n")
-    if not lines or lines[0].strip() != "---":
+    # Line by line with find(), not split(): only the front matter's lines are looked at.
+    end = text.find("\n")
+    if (text if end < 0 else text[:end]).strip() != "---":
         problems.add(path, 1, "must start with a line '---', then the fields (title: …), then "
                               "another line '---', then the text")
         return None
-    for i, line in enumerate(lines[1:], start=1):
-        if line.rstrip() in ("---", "..."):
-            data = read_yaml(path, problems, "\n".join(lines[1:i]) + "\n", offset=1)
-            return data, "\n".join(lines[i + 1:])
+    first = pos = end + 1
+    while end >= 0:
+        end = text.find("\n", pos)
+        if (text[pos:] if end < 0 else text[pos:end]).rstrip() in ("---", "..."):
+            data = read_yaml(path, problems, text[first:pos] if pos > first else "\n", offset=1)
+            return data, "" if end < 0 else text[end + 1:]
+        pos = end + 1
     problems.add(path, 1, "front matter is not closed; add a line '---' after the last field")
     return None
 
@@ -160,9 +199,18 @@ def _refuse_symlinks(folder: Path, problems: Problems) -> None:
         return
     if not folder.exists():
         return
-    for path in sorted(folder.rglob("*")):
-        if path.is_symlink():
-            problems.add(path, None, f"is a symbolic link; {name} must be real files inside {name}/")
+    stack = [str(folder)]  # os.scandir, not rglob: a site has thousands of files
+    while stack:
+        try:
+            with os.scandir(stack.pop()) as entries:
+                for entry in entries:
+                    if entry.is_symlink():
+                        problems.add(entry.path, None, f"is a symbolic link; {name} must be real "
+                                                       f"files inside {name}/")
+                    elif entry.is_dir():
+                        stack.append(entry.path)
+        except (PermissionError, FileNotFoundError, NotADirectoryError):
+            continue
 
 
 def _files(folder: Path, suffix: str, problems: Problems, also: tuple[str, ...] = ()) -> list[Path]:
@@ -170,10 +218,13 @@ def _files(folder: Path, suffix: str, problems: Problems, also: tuple[str, ...] 
     if not folder.is_dir():
         return []
     out = []
-    for path in sorted(folder.iterdir()):
-        if path.name.startswith(".") or path.is_symlink():
+    with os.scandir(folder) as found:  # file types without a stat call per file
+        entries = sorted(found, key=lambda e: e.name)
+    for entry in entries:
+        if entry.name.startswith(".") or entry.is_symlink():
             continue
-        if path.is_dir():
+        path = folder / entry.name
+        if entry.is_dir():
             problems.add(path, None, f"unexpected folder; {folder.name}/ holds only *{suffix} files")
         elif not path.name.endswith(suffix) and path.name not in also:
             problems.add(path, None, f"unexpected file; files in {folder.name}/ must end in {suffix}")

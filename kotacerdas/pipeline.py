@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import gc
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Iterator
 
 from .errors import ContentError, Problems
 from .linkcheck import check_links, content_sources
 from . import cache
-from .load import digest_of, load_site
+from .load import load_site, parse_cache
 from .model import build_model, markdown_in_use, today_in_jakarta
 from .pages import site_pages
 from .translations import Gap, completeness
-from .render import BUILTIN_TEMPLATES, Rendered, Renderer, render_all
-from .writer import check_output_dir, copy_assets, staging
+from .render import Rendered, Renderer, render_all
+from .parsecache import ParseCache, entry_line
+from .writer import check_output_dir, commit, copy_assets, patching, staging
 
 
 @dataclass(frozen=True)
@@ -36,7 +40,7 @@ class BuildResult:
 def render_site(site: Path, base_url: str | None = None, drafts: bool = False,
                 today: dt.date | None = None, previous: Rendered | None = None,
                 markdown_cache: dict[tuple[str, str], str] | None = None,
-                write_to: Path | None = None, reuse_from: Path | None = None,
+                write_to: Path | None = None,
                 ) -> tuple[Rendered, list[Renderer]]:
     """Load, model and render every language edition of a site; raise ContentError listing every
     problem. The renderers come back default edition first.
@@ -55,7 +59,7 @@ def render_site(site: Path, base_url: str | None = None, drafts: bool = False,
     files: Rendered = {}
     for renderer in renderers:
         edition = render_all(renderer, site_pages(renderer.model, renderer.catalogue),
-                             previous, write_to, reuse_from)
+                             previous, write_to)
         for path in sorted(files.keys() & edition.keys()):
             problems.add("content", None, f"{path} would be written by two language editions; "
                                           f"rename the page or folder that is called "
@@ -69,56 +73,94 @@ def render_site(site: Path, base_url: str | None = None, drafts: bool = False,
 
 
 def build(site: Path, output: Path, base_url: str | None = None, drafts: bool = False,
-          today: dt.date | None = None, cache_dir: Path | None = None) -> BuildResult:
+          today: dt.date | None = None, cache_dir: Path | None = None,
+          probe: cache.Probe | None = None) -> BuildResult:
     """Build the site into ``output``, replacing it only when everything succeeded.
 
     With ``cache_dir`` (see cache.py) a build whose inputs and output are unchanged stops at once
-    and writes nothing; otherwise unchanged Markdown is not converted again and unchanged pages
-    are hard-linked from the previous output instead of rendered. The output is the same either
-    way (tests compare it with a build without cache).
+    and writes nothing; otherwise unchanged files are not parsed and validated again, unchanged
+    Markdown is not converted again, and when output/ is exactly what the last build left, only
+    pages whose inputs changed are rendered and only files whose bytes changed are replaced
+    (writer.commit). The output is the same either way (tests compare it with a build without
+    cache). ``probe`` is the command line's first look at the cache (``cache.probe``), if it
+    took one for the same arguments.
     """
     check_output_dir(output, site)
     today = today or today_in_jakarta()
-    key = _cache_key(site, output, base_url, drafts, today)
-    state = cache.read(cache_dir) if cache_dir else cache.CacheState()
-    inputs = cache.snapshot(_inputs(site), site) if cache_dir else {}
-    trusted = state.key == key and bool(state.output) and state.output == cache.output_snapshot(output)
-    if cache_dir and trusted and state.inputs == inputs:
-        return BuildResult(pages=len(state.pages), files=0, participants=state.participants,
+    if cache_dir is None:
+        with staging(output) as tmp:
+            rendered, renderers = render_site(site, base_url, drafts, today, write_to=tmp)
+            copy_assets(renderers[0].assets, tmp)
+        return _result(rendered, renderers)
+    if probe is None or probe.key != cache.cache_key(site, output, base_url, drafts, today):
+        probe = cache.probe(cache_dir, site, output, base_url, drafts, today)
+    state = probe.state
+    if probe.unchanged:
+        return BuildResult(pages=state.pages, files=0, participants=state.participants,
                            announcements=state.announcements, unchanged=True)
-    previous = {path: (fp, b"") for path, fp in state.pages.items()} if trusted else None
-    code = _code_digest()
-    state.markdown = cache.read_markdown(cache_dir) if cache_dir and state.code == code else {}
-    with staging(output) as tmp:
-        rendered, renderers = render_site(site, base_url, drafts, today, previous, state.markdown,
-                                          write_to=tmp, reuse_from=output if trusted else None)
-        copy_assets(renderers[0].assets, tmp)
+    with _without_gc() if probe.trusted else contextlib.nullcontext():
+        return _cached_build(site, output, base_url, drafts, today, cache_dir, probe)
+
+
+@contextlib.contextmanager
+def _without_gc() -> Iterator[None]:
+    """Python's cycle collector off for a cached rebuild: it allocates millions of small objects
+    (cached YAML and Markdown, page specs) and frees them by reference counting; the collector's
+    passes over them cost about a sixth of the rebuild and free little. (Full builds keep it:
+    there it would cost memory.)"""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _cached_build(site: Path, output: Path, base_url: str | None, drafts: bool, today: dt.date,
+                  cache_dir: Path, probe: cache.Probe) -> BuildResult:
+    """Build with the cache: patch output/ in place when it is trusted, else a full build."""
+    code = cache.code_digest()
+    fingerprints = cache.read_pages(cache_dir, probe.key) if probe.trusted else {}
+    previous = {path: (fp, b"") for path, fp in fingerprints.items()} if fingerprints else None
+    md_store, markdown = cache.read_markdown(cache_dir, code)
+    parsed_store = cache.read_store(cache_dir / cache.PARSED_FILE, code)
+    parsed = ParseCache(parsed_store.items)
+    if previous is not None:
+        with parse_cache(parsed), patching(output) as tmp:
+            rendered, renderers = render_site(site, base_url, drafts, today, previous, markdown,
+                                              write_to=tmp)
+            copy_assets(renderers[0].assets, tmp)
+            keep = set(rendered) | {"assets/" + name for name in renderers[0].assets}
+            cache.invalidate(cache_dir)
+            written, removed = commit(tmp, output, keep, probe.stamps)
+        stamps = probe.stamps
+        for rel in removed:
+            stamps.pop(rel, None)
+        for rel in written:
+            stamps[rel] = cache.stamp(output / rel)
+    else:
+        with parse_cache(parsed), staging(output) as tmp:
+            rendered, renderers = render_site(site, base_url, drafts, today, None, markdown,
+                                              write_to=tmp)
+            copy_assets(renderers[0].assets, tmp)
+            cache.invalidate(cache_dir)
+        stamps = cache.output_stamps(output)
+    result = _result(rendered, renderers)
+    cache.save_markdown(md_store, markdown_in_use([r.model for r in renderers], markdown))
+    parsed_store.save(parsed.used, entry_line)
+    cache.write(cache_dir, cache.CacheState(
+        key=probe.key, inputs=probe.inputs, output=cache.output_digest(stamps),
+        pages=result.pages, participants=result.participants,
+        announcements=result.announcements),
+        {path: fp for path, (fp, _) in rendered.items() if fp})
+    return result
+
+
+def _result(rendered: Rendered, renderers: list[Renderer]) -> BuildResult:
     model = renderers[0].model
-    if cache_dir:
-        cache.write(cache_dir, cache.CacheState(
-            key=key, code=code, inputs=inputs, markdown=markdown_in_use([r.model for r in renderers], state.markdown),
-            pages={path: fp for path, (fp, _) in rendered.items() if fp},
-            output=cache.output_snapshot(output), participants=len(model.regions),
-            announcements=len(model.news)))
     return BuildResult(pages=len(rendered), files=len(rendered) + len(renderers[0].assets),
                        participants=len(model.regions), announcements=len(model.news))
-
-
-def _inputs(site: Path) -> list[Path]:
-    """Everything a build reads: content, config, the site's and the built-in templates."""
-    return [site / "content", site / "site_config.yaml", site / "templates", BUILTIN_TEMPLATES]
-
-
-def _cache_key(site: Path, output: Path, base_url: str | None, drafts: bool, today: dt.date) -> str:
-    """What must be equal for a cache to apply: arguments, today's date, the generator's code."""
-    return digest_of(repr((str(site.resolve()), str(output.resolve()), base_url, drafts,
-                           today.isoformat(), _code_digest())))
-
-
-def _code_digest() -> str:
-    """The generator's own code, by content (checkouts reset mtimes): a new version, a new cache."""
-    files = sorted(Path(__file__).parent.rglob("*.py"))
-    return digest_of("".join(f"{p.name}\0{p.read_text(encoding='utf-8')}" for p in files))
 
 
 def check(site: Path, drafts: bool = True) -> BuildResult:

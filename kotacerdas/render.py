@@ -8,8 +8,6 @@ undefined variables are errors, so a template mistake is reported instead of shi
 from __future__ import annotations
 
 import hashlib
-import os
-import shutil
 import sys
 import traceback
 from pathlib import Path
@@ -131,16 +129,15 @@ Rendered = dict[str, tuple[str, bytes]]
 
 
 def render_all(renderer: Renderer, pages: list[PageSpec | DataFile],
-               previous: Rendered | None = None, write_to: Path | None = None,
-               reuse_from: Path | None = None) -> Rendered:
+               previous: Rendered | None = None, write_to: Path | None = None) -> Rendered:
     """Render every page into {output file: (fingerprint, bytes)}; failures become problems.
 
     With ``previous`` (an earlier result of this function), a page whose fingerprint is unchanged
     is not rendered again: its earlier bytes are reused. So is a non-HTML file that declares its
     inputs (``DataFile.deps``: feeds, sitemaps); the others are always produced.
     With ``write_to``, each rendered file is written there by the process that rendered it, and
-    page bytes are not kept in memory (they come back as b""). With ``reuse_from`` (the previous
-    output folder), an unchanged page is hard-linked from there into ``write_to`` instead.
+    page bytes are not kept in memory (they come back as b""); an unchanged page is not written
+    there (pipeline.build keeps the previous output's file).
     """
     previous = previous or {}
     out: Rendered = {}
@@ -154,8 +151,7 @@ def render_all(renderer: Renderer, pages: list[PageSpec | DataFile],
         fp = page_fingerprint(renderer, spec) if isinstance(spec, PageSpec) else \
             "" if spec.deps is None else digest_of(repr((renderer.fingerprint, spec.route, spec.deps)))
         earlier = previous.get(target)
-        if fp and earlier is not None and earlier[0] == fp and \
-                (reuse_from is None or write_to is None or _reuse(reuse_from, write_to, target)):
+        if fp and earlier is not None and earlier[0] == fp:
             out[target] = earlier
             continue
         if isinstance(spec, DataFile):
@@ -176,20 +172,6 @@ def render_all(renderer: Renderer, pages: list[PageSpec | DataFile],
         else:
             out[target] = (fp, data)
     return out
-
-
-def _reuse(old: Path, new: Path, target: str) -> bool:
-    """Hard-link an unchanged page from the previous output into the new tree (False if gone)."""
-    source = old / target
-    if not source.is_file() or source.is_symlink():
-        return False
-    destination = new / target
-    destination.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        os.link(source, destination)
-    except OSError:
-        shutil.copyfile(source, destination)
-    return True
 
 
 def _render_one(renderer: Renderer, spec: PageSpec, target: str, write_to: Path | None

@@ -1,6 +1,12 @@
-"""Write a built site atomically: into a temporary sibling folder, then swap it into place.
+"""Write a built site: never touching the previous output until the whole build has succeeded.
 
-A failed build never touches the previous output; a successful one replaces it in two renames.
+A full build writes into a temporary sibling folder, then swaps it into place in two renames.
+A cached rebuild (pipeline.build, when output/ is exactly what the last build left) writes only
+the files it produced into a temporary sibling folder; once everything has succeeded, ``commit``
+moves the ones whose bytes differ into output/ (one rename each, so no file is ever half
+written) and removes the files the site no longer has. A failed build never touches output/; a
+build interrupted while committing leaves a cache that no longer matches output/, so the next
+build is a full one.
 """
 
 from __future__ import annotations
@@ -42,6 +48,66 @@ def staging(output: Path) -> Iterator[Path]:
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+
+
+@contextlib.contextmanager
+def patching(output: Path) -> Iterator[Path]:
+    """A fresh folder beside ``output`` for the files a cached rebuild produces (see ``commit``);
+    removed afterwards, whatever happens."""
+    output = output.resolve()
+    tmp = Path(tempfile.mkdtemp(prefix=f".{output.name}.new-", dir=output.parent))
+    try:
+        yield tmp
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def commit(tmp: Path, output: Path, keep: set[str], known: dict[str, tuple[int, ...]]
+           ) -> tuple[list[str], list[str]]:
+    """Bring ``output`` (holding exactly the files ``known``, path → (size, …)) to the files
+    ``keep``: each file under ``tmp`` replaces its namesake unless the bytes are equal, every
+    known file not in ``keep`` is removed, then folders left empty. Returns (written, removed)."""
+    output = output.resolve()
+    removed = sorted(set(known) - keep)
+    for rel in removed:
+        target = _inside(output, rel)
+        target.unlink(missing_ok=True)
+        parent = target.parent
+        while parent != output and _empty(parent):
+            parent.rmdir()
+            parent = parent.parent
+    written = []
+    base = str(tmp)
+    for dirpath, _, filenames in os.walk(base):
+        prefix = "" if dirpath == base else os.path.relpath(dirpath, base).replace(os.sep, "/") + "/"
+        for name in filenames:
+            rel = prefix + name
+            source = os.path.join(dirpath, name)
+            old = known.get(rel)
+            if old is not None and old[0] == os.stat(source).st_size and \
+                    _same_bytes(source, os.path.join(output, rel)):
+                continue
+            target = _inside(output, rel)
+            try:
+                os.replace(source, target)
+            except FileNotFoundError:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                os.replace(source, target)
+            written.append(rel)
+    return written, removed
+
+
+def _empty(folder: Path) -> bool:
+    with os.scandir(folder) as entries:
+        return next(entries, None) is None
+
+
+def _same_bytes(a: str, b: str) -> bool:
+    try:
+        with open(a, "rb") as f, open(b, "rb") as g:
+            return f.read() == g.read()
+    except OSError:
+        return False
 
 
 def write_file(root: Path, rel: str, data: bytes) -> None:

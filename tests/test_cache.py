@@ -1,7 +1,16 @@
-"""The persistent build cache: a cached build equals a build without it; no change writes nothing."""
+"""The persistent build cache: a cached build equals a build without it; no change writes nothing.
+
+Every cached build here is compared with a build without cache, byte for byte, and every failed
+one with the problems a build without cache reports: the page fingerprints, the Markdown cache,
+the parse cache (YAML parsed and validated in earlier builds) and patching output/ in place must
+never show.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+import json
+import os
 import random
 import shutil
 from pathlib import Path
@@ -9,9 +18,11 @@ from pathlib import Path
 import pytest
 
 from conftest import tree
-from kotacerdas import cache
+from kotacerdas import cache, load, parsecache, writer
 from kotacerdas.errors import ContentError
 from kotacerdas.pipeline import build
+from kotacerdas.yamlsafe import LineDict, LineList
+from kotacerdas.yamlsafe import load as load_yaml
 from test_incremental import BASE, TODAY, Editor, _site
 
 
@@ -19,23 +30,80 @@ def _build(site: Path, out: Path, cache_dir: Path | None):
     return build(site, out, base_url=BASE, today=TODAY, cache_dir=cache_dir)
 
 
-@pytest.mark.parametrize("seed", range(3))
+def _outcome(site: Path, out: Path, cache_dir: Path | None):
+    """The build's result, or the problems it reported."""
+    try:
+        return _build(site, out, cache_dir)
+    except ContentError as exc:
+        return [str(p) for p in exc.problems]
+
+
+class BreakingEditor(Editor):
+    """Also makes the mistakes editors make: broken YAML, fields the schema refuses, references
+    to nothing, duplicate keys; ``fix`` undoes them all."""
+
+    def __init__(self, site, rng):
+        super().__init__(site, rng)
+        self.broken: dict[Path, str] = {}
+
+    def _break(self, path: Path, old: str, new: str) -> str:
+        text = path.read_text()
+        if old not in text:
+            return self.random_edit()
+        self.broken.setdefault(path, text)
+        path.write_text(text.replace(old, new, 1))
+        return f"break {path.name}: {new!r}"
+
+    def break_something(self) -> str:
+        news = self.rng.choice(self.news_files())
+        region = self.site.root / "content/regions" / f"{self.rng.choice(self.region_slugs())}.yaml"
+        return self.rng.choice([
+            lambda: self._break(news, "title:", "title: ["),                   # YAML syntax
+            lambda: self._break(news, "date:", "tags: 5\ndate:"),             # schema: type
+            lambda: self._break(news, "date:", "colour: red\ndate:"),         # schema: unknown field
+            lambda: self._break(news, "date:", "date: 2021-02-30\nsummary: x\ndate:"),  # duplicates
+            lambda: self._break(news, "---\n", "---\nregions: [kota-tidak-ada]\n"),  # reference
+            lambda: self._break(region, "code:", "code: 12345\nx_code:"),    # schema in a region
+            lambda: self._break(region, "cohort:", "cohort: 1999\nold_cohort:"),
+        ])()
+
+    def fix(self) -> None:
+        for path, text in self.broken.items():
+            path.write_text(text)
+        self.broken.clear()
+
+
+@pytest.mark.parametrize("seed", range(4))
 def test_cached_builds_equal_full_builds_after_random_edits(tmp_path: Path, seed: int) -> None:
     site = _site(tmp_path)
-    editor = Editor(site, random.Random(seed))
+    rng = random.Random(seed)
+    editor = BreakingEditor(site, rng)
     out, store = tmp_path / "out", tmp_path / "cache"
     assert not _build(site.root, out, store).unchanged
     history = []
-    for step in range(6):
-        history.append(editor.random_edit())
-        try:
-            result = _build(site.root, out, store)
-        except ContentError:
-            continue
+    for step in range(10):
+        broken = rng.random() < 0.3
+        history.append(editor.break_something() if broken else editor.random_edit())
         full = tmp_path / f"full-{step}"
-        _build(site.root, full, None)
+        for attempt in range(2):  # a broken build twice: the second time its files are cached
+            before = tree(out)
+            result = _outcome(site.root, out, store)
+            expected = _outcome(site.root, full, None)
+            if isinstance(expected, list):
+                assert result == expected, history
+                assert tree(out) == before, history
+                continue
+            break
+        if isinstance(expected, list):
+            editor.fix()
+            history.append("fix")
+            expected = _outcome(site.root, full, None)
+            result = _outcome(site.root, out, store)
+        assert not isinstance(expected, list), (history, expected)
+        assert not isinstance(result, list), (history, result)
         assert not result.unchanged, history
         assert tree(out) == tree(full), history
+        assert _build(site.root, out, store).unchanged, history
         shutil.rmtree(full)
 
 
@@ -48,6 +116,88 @@ def test_nothing_changed_writes_nothing(tmp_path: Path) -> None:
     assert {p: (p.stat().st_ino, p.stat().st_mtime_ns) for p in out.rglob("*")} == before
 
 
+def test_one_edit_replaces_only_the_files_that_differ(tmp_path: Path) -> None:
+    site = _site(tmp_path)
+    out, store = tmp_path / "out", tmp_path / "cache"
+    _build(site.root, out, store)
+    before = {p.relative_to(out).as_posix(): os.stat(p) for p in out.rglob("*") if p.is_file()}
+    news = sorted((site.root / "content/news").glob("*.md"))[0]
+    news.write_text(news.read_text() + "\nKalimat baru yang hanya ada di sini.\n")
+    _build(site.root, out, store)
+    after = {p.relative_to(out).as_posix(): os.stat(p) for p in out.rglob("*") if p.is_file()}
+    assert set(after) == set(before)
+    changed = {rel for rel, st in after.items()
+               if (st.st_ino, st.st_mtime_ns) != (before[rel].st_ino, before[rel].st_mtime_ns)}
+    slug = news.name[len("2017-05-22-"):-len(".md")]
+    assert f"berita/{slug}/index.html" in changed
+    assert "index.html" not in changed and "daerah/kota-bandung/index.html" not in changed
+    for rel in changed:  # a file is replaced only when its bytes changed
+        assert (out / rel).read_bytes() != b"", rel
+    full = tmp_path / "full"
+    _build(site.root, full, None)
+    assert tree(out) == tree(full)
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".out")]
+
+
+def test_deleted_pages_and_their_folders_go(tmp_path: Path) -> None:
+    site = _site(tmp_path)
+    out, store = tmp_path / "out", tmp_path / "cache"
+    _build(site.root, out, store)
+    news = sorted((site.root / "content/news").glob("*.md"))[-1]
+    slug = news.name[len("2017-05-22-"):-len(".md")]
+    assert (out / "berita" / slug / "index.html").is_file()
+    news.unlink()
+    _build(site.root, out, store)
+    assert not (out / "berita" / slug).exists()
+    full = tmp_path / "full"
+    _build(site.root, full, None)
+    assert tree(out) == tree(full)
+
+
+def test_failed_build_keeps_output_and_cache(tmp_path: Path) -> None:
+    site = _site(tmp_path)
+    out, store = tmp_path / "out", tmp_path / "cache"
+    _build(site.root, out, store)
+    expected = tree(out)
+    region = site.root / "content/regions/kota-bandung.yaml"
+    good = region.read_bytes()
+    region.write_text("name: [\n")
+    with pytest.raises(ContentError):
+        _build(site.root, out, store)
+    assert tree(out) == expected
+    region.write_bytes(good)
+    os.utime(region, ns=(region.stat().st_atime_ns, region.stat().st_mtime_ns))
+    assert tree(out) == expected
+    _build(site.root, out, store)
+    assert tree(out) == expected
+
+
+def test_interrupted_commit_means_a_full_build_next(tmp_path: Path, monkeypatch) -> None:
+    site = _site(tmp_path)
+    out, store = tmp_path / "out", tmp_path / "cache"
+    _build(site.root, out, store)
+    for news in sorted((site.root / "content/news").glob("*.md")):
+        news.write_text(news.read_text() + "\nTambahan.\n")
+    calls = []
+    real = os.replace
+
+    def flaky(src, dst):
+        calls.append(dst)
+        if len(calls) == 2:
+            raise OSError("disk gone")
+        return real(src, dst)
+
+    monkeypatch.setattr(writer.os, "replace", flaky)
+    with pytest.raises(OSError):
+        _build(site.root, out, store)
+    monkeypatch.setattr(writer.os, "replace", real)
+    assert not (store / cache.FILE).exists()  # the cache no longer vouches for output/
+    assert not _build(site.root, out, store).unchanged
+    full = tmp_path / "full"
+    _build(site.root, full, None)
+    assert tree(out) == tree(full)
+
+
 def test_output_changed_by_hand_is_rebuilt(tmp_path: Path) -> None:
     site = _site(tmp_path)
     out, store = tmp_path / "out", tmp_path / "cache"
@@ -55,8 +205,17 @@ def test_output_changed_by_hand_is_rebuilt(tmp_path: Path) -> None:
     expected = tree(out)
     (out / "index.html").write_text("dirusak")
     (out / "daerah" / "kota-bandung" / "index.html").unlink()
+    (out / "tambahan.txt").write_text("x")
     assert not _build(site.root, out, store).unchanged
     assert tree(out) == expected
+
+
+def test_an_empty_stray_folder_is_noticed(tmp_path: Path) -> None:
+    site = _site(tmp_path)
+    out, store = tmp_path / "out", tmp_path / "cache"
+    _build(site.root, out, store)
+    (site.root / "content/news/lama").mkdir()
+    assert _outcome(site.root, out, store) == _outcome(site.root, tmp_path / "full", None)
 
 
 def test_a_corrupt_or_foreign_cache_means_a_full_build(tmp_path: Path) -> None:
@@ -64,7 +223,95 @@ def test_a_corrupt_or_foreign_cache_means_a_full_build(tmp_path: Path) -> None:
     out, store = tmp_path / "out", tmp_path / "cache"
     _build(site.root, out, store)
     expected = tree(out)
-    (store / cache.FILE).write_text('{"version": 1, "key": "x", "inputs": [')
+    (store / cache.FILE).write_text('{"version": 2, "key": "x", "inputs": [')
     (store / cache.MARKDOWN_FILE).write_text('{"/\\u0000abc": "<script>alert(1)</script>"}')
+    (store / cache.PARSED_FILE).write_text('{"version": 2, "code": "x"}\n["k", {"m": [1]}]\n')
     assert not _build(site.root, out, store).unchanged
     assert tree(out) == expected
+
+
+def test_torn_stores_keep_what_still_reads(tmp_path: Path) -> None:
+    site = _site(tmp_path)
+    out, store = tmp_path / "out", tmp_path / "cache"
+    _build(site.root, out, store)
+    expected = tree(out)
+    for name in (cache.MARKDOWN_FILE, cache.PARSED_FILE):
+        with open(store / name, "ab") as f:
+            f.write(b'["abc", {"m": [1, "x"')  # a write cut short
+    (store / cache.FILE).unlink()
+    _build(site.root, out, store)
+    assert tree(out) == expected
+    for name in (cache.MARKDOWN_FILE, cache.PARSED_FILE):
+        lines = (store / name).read_text().splitlines()
+        assert json.loads(lines[0])["version"] == cache.VERSION
+        assert all(json.loads(line)[0] != "abc" for line in lines[1:])  # rewritten whole
+
+
+def test_unchanged_files_are_not_parsed_again(tmp_path: Path, monkeypatch) -> None:
+    site = _site(tmp_path)
+    out, store = tmp_path / "out", tmp_path / "cache"
+    _build(site.root, out, store)
+    parsed = []
+    real = load.load_yaml
+
+    def counting(text, offset=0):
+        parsed.append(text)
+        return real(text, offset)
+
+    monkeypatch.setattr(load, "load_yaml", counting)
+    news = sorted((site.root / "content/news").glob("*.md"))[0]
+    news.write_text(news.read_text().replace("title: ", "title: Baru ", 1))
+    _build(site.root, out, store)
+    assert len(parsed) == 1 and "title: Baru" in parsed[0]
+    full = tmp_path / "full"
+    _build(site.root, full, None)
+    assert tree(out) == tree(full)
+
+
+YAML_SAMPLES = [
+    "a: 1\nb: [x, 2, 2021-01-01, {c: 2021-01-01 10:00:00+07:00}]\n",
+    "2017: yes\n2020-02-02: ~\nf: .inf\nn: -0.0\ng: 1e3\nh: 0x1F\nbig: 123456789012345678901234567890\n",
+    "t: 2021-01-01T10:00:00.123456Z\nu: 2021-13-45\nv: '2021-01-01'\nw: 2021-01-01 10:00:00\n",
+    "x: &a [1, 2]\ny: {p: q}\nlist:\n  - a\n  -\n    - b\n    - {}\n  - []\n",
+    "teks: |\n  baris satu\n  baris dua\nlain: >\n  dilipat\n  jadi satu\nunicode: \"Rp 1.000 – é 🙂\"\n",
+    "- 1\n- two\n- 2021-06-01\n- {k: v, 3: [false, null]}\n",
+    "just text\n",
+    "merged: &m {a: 1}\nother:\n  <<: *m\n  b: 2\n",
+]
+
+
+def _same(a, b) -> None:
+    assert type(a) is type(b), (a, b)
+    if isinstance(a, dict):
+        assert list(a) == list(b) and a.line == b.line and a.lines == b.lines
+        for k in a:
+            _same(a[k], b[k])
+    elif isinstance(a, list):
+        assert a.line == b.line and a.lines == b.lines and len(a) == len(b)
+        for x, y in zip(a, b):
+            _same(x, y)
+    else:
+        assert repr(a) == repr(b)
+
+
+@pytest.mark.parametrize("text", YAML_SAMPLES)
+@pytest.mark.parametrize("offset", [0, 1])
+def test_parsed_yaml_round_trips_exactly(text: str, offset: int) -> None:
+    data, problems = load_yaml(text, offset)
+    assert not problems
+    try:
+        encoded = parsecache.encode(data)
+    except parsecache.Unstorable:
+        assert "*m" in text  # an alias shares its object: such files are simply parsed again
+        return
+    restored = parsecache.decode(json.loads(json.dumps(encoded, ensure_ascii=False)))
+    _same(data, restored)
+    assert isinstance(restored, (LineDict, LineList, str))
+
+
+def test_dates_and_times_keep_their_type_and_zone() -> None:
+    data, _ = load_yaml("d: 2021-12-31\nt: 2021-12-31 23:59:59.5+07:00\n")
+    restored = parsecache.decode(json.loads(json.dumps(parsecache.encode(data))))
+    assert type(restored["d"]) is dt.date and restored["d"] == dt.date(2021, 12, 31)
+    assert type(restored["t"]) is dt.datetime and restored["t"] == data["t"]
+    assert restored["t"].utcoffset() == dt.timedelta(hours=7)
