@@ -98,6 +98,13 @@ class SiteModel:
         return tuple(sorted(self.news_by_tag))
 
     @cached_property
+    def news_facts(self) -> str:
+        """A digest of everything about the published announcements except their text (title,
+        dates, summary, topics, regions, sources): what listings of all of them show."""
+        return digest_of(repr([(n.slug, n.title, n.date, n.updated, n.summary, n.tags, n.regions,
+                                n.sources, n.lang) for n in self.news]))
+
+    @cached_property
     def figures(self) -> Figures:
         """Charts and the province map for templates, drawn on first use (charts.py, geo.py)."""
         return Figures(self)

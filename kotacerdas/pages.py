@@ -70,7 +70,7 @@ def site_pages(m: SiteModel, t: Catalogue) -> list[PageSpec | DataFile]:
         *(static_page(m, t, p) for p in m.pages),
         search_page(m, t),
         search_index(m, t),
-        *(DataFile(route, produce) for route, produce in opendata.producers(m, t).items()),
+        *(DataFile(route, produce, _listings(m)) for route, produce in opendata.producers(m, t).items()),
         *([map_page(m, t)] if m.content.province_shapes else []),
         *(DataFile(route, produce, deps) for route, produce, deps in feeds.feed_files(m, t)),
     ]
@@ -218,7 +218,13 @@ def search_page(m: SiteModel, t: Catalogue) -> PageSpec:
 
 def search_index(m: SiteModel, t: Catalogue) -> DataFile:
     """What the search page searches: every region, kabupaten/kota, announcement and page."""
-    return DataFile(urls.SEARCH_INDEX, lambda: search.index_json(m, t))
+    return DataFile(urls.SEARCH_INDEX, lambda: search.index_json(m, t), _listings(m))
+
+
+def _listings(m: SiteModel) -> tuple[str, ...]:
+    """What the search index and the open data read: all regions, reference data and pages, and
+    the announcements without their text (so editing an announcement's body leaves them be)."""
+    return (*_all(m, "regions", "reference", "pages"), m.news_facts)
 
 
 def _data_page(m: SiteModel, t: Catalogue, p: Page) -> dict[str, Any]:

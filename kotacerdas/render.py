@@ -187,11 +187,17 @@ def _render_one(renderer: Renderer, spec: PageSpec, target: str, write_to: Path 
     return data, renderer.problems.items[known:], renderer.catalogue.missing - missing
 
 
+DERIVED = frozenset({"body"})
+"""Context values made from content the page's deps already name (a page's HTML comes from its
+file, whose digest is in deps): left out of the fingerprint, which would otherwise hash every
+announcement's whole text on every build."""
+
+
 def page_fingerprint(renderer: Renderer, spec: PageSpec) -> str:
     """Everything a page's output depends on: templates, site-wide parts, its own content."""
     deps = spec.deps if spec.deps is not None else (renderer.model.fingerprints["site"],)
     scalars = sorted((k, v) for k, v in spec.context.items()
-                     if v is None or isinstance(v, (str, int, bool)))
+                     if k not in DERIVED and (v is None or isinstance(v, (str, int, bool))))
     return digest_of(repr((renderer.fingerprint, spec.route, spec.template, spec.title,
                            spec.breadcrumbs, spec.updated, spec.description, spec.lang, deps,
                            scalars)))
