@@ -149,3 +149,13 @@ def test_static_pages_exist_with_last_updated(real_site: Path, prefix: str) -> N
         assert not page.select(".notice"), f"{slug} is translated and up to date"
     data_page = soup(real_site / prefix / "data" / "index.html")
     assert data_page.select_one("#kelengkapan-angkatan ~ div table")
+
+
+@pytest.mark.parametrize("prefix", [prefix for prefix, _ in EDITIONS])
+def test_search_says_how_a_region_joins_on_a_page_that_explains_it(real_site: Path, prefix: str) -> None:
+    join = soup(real_site / prefix / "cari" / "index.html").select_one("[data-search]")["data-join"]
+    page, _, anchor = join.partition("#")
+    assert page == f"/kota-cerdas/{prefix}tentang/" and anchor
+    section = soup(real_site / prefix / "tentang" / "index.html").find(id=anchor)
+    assert section and section.name == "h2"
+    assert "MoU" in section.find_next_sibling("ul").text

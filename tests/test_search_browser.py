@@ -69,7 +69,7 @@ def test_a_non_participant_is_named_plainly_with_how_regions_join(search: Any) -
     first = results(search).first
     expect(first).to_contain_text("Kabupaten Aceh Barat belum tercatat sebagai peserta")
     expect(first.get_by_role("link", name="Cara daerah bergabung")).to_have_attribute(
-        "href", "/kota-cerdas/tentang/")
+        "href", "/kota-cerdas/tentang/#cara-daerah-bergabung")
     expect(first.get_by_role("link", name="Provinsi Aceh")).to_have_attribute(
         "href", "/kota-cerdas/provinsi/aceh/")
     assert "Aceh Barat Daya" in results(search).nth(1).inner_text()
