@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, replace
+from typing import TypeVar
 
 from .content import Content, NewsItem, Page, SiteConfig, Translation
 from .load import digest_of
 
 CURRENT, OUTDATED, MISSING = "current", "outdated", "missing"
+Item = TypeVar("Item", NewsItem, Page)
 
 
 def edition_config(config: SiteConfig, language: str) -> SiteConfig:
@@ -60,8 +62,8 @@ def localize(content: Content, language: str) -> Content:
                                for p in content.pages))
 
 
-def _localized(item, translation: Translation | None, default_language: str):  # noqa: ANN001,ANN202
-    """One announcement or page in another edition (NewsItem or Page, same type back)."""
+def _localized(item: Item, translation: Translation | None, default_language: str) -> Item:
+    """One announcement or page as another edition shows it."""
     state = status(item, translation)
     if translation is None:
         return replace(item, lang=default_language, translation=state)
@@ -85,8 +87,8 @@ class Gap:
     message: str
 
 
-def completeness(content: Content, strings: dict[str, dict[str, str]],
-                 default_strings: dict[str, str]) -> list[Gap]:
+def completeness(content: Content, strings: dict[str, dict[str, object]],
+                 default_strings: dict[str, object]) -> list[Gap]:
     """Every missing or outdated translation and every untranslated interface string, per edition.
 
     ``strings`` maps each other language to its catalogue; ``default_strings`` is the default
