@@ -213,7 +213,8 @@ def static_page(m: SiteModel, t: Catalogue, p: Page) -> PageSpec:
 def search_page(m: SiteModel, t: Catalogue) -> PageSpec:
     """The search box; search.js fills in results, and without it the page links to the lists."""
     return PageSpec(urls.SEARCH, "search.html", t("search_title"), _home(t), None,
-                    t("search_description"), deps=())
+                    t("search_description"),  # links to the section of /tentang/ on joining
+                    deps=_each(p for p in m.pages if p.slug == "tentang"))
 
 
 def search_index(m: SiteModel, t: Catalogue) -> DataFile:
