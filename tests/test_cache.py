@@ -35,6 +35,13 @@ def _originals(site) -> list[Path]:  # noqa: ANN001
     return sorted(p for p in (site.root / "content/news").glob("*.md") if not p.name.endswith(".en.md"))
 
 
+def _assert_same_as_full_build(site, out: Path, tmp_path: Path) -> None:  # noqa: ANN001
+    """The output equals what a build without cache makes of the same site."""
+    full = tmp_path / "full"
+    _build(site.root, full, None)
+    assert tree(out) == tree(full)
+
+
 def _outcome(site: Path, out: Path, cache_dir: Path | None):
     """The build's result, or the problems it reported."""
     try:
@@ -138,9 +145,7 @@ def test_one_edit_replaces_only_the_files_that_differ(tmp_path: Path) -> None:
     assert "index.html" not in changed and "daerah/kota-bandung/index.html" not in changed
     for rel in changed:  # a file is replaced only when its bytes changed
         assert (out / rel).read_bytes() != b"", rel
-    full = tmp_path / "full"
-    _build(site.root, full, None)
-    assert tree(out) == tree(full)
+    _assert_same_as_full_build(site, out, tmp_path)
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".out")]
 
 
@@ -154,9 +159,7 @@ def test_deleted_pages_and_their_folders_go(tmp_path: Path) -> None:
     news.unlink()
     _build(site.root, out, store)
     assert not (out / "berita" / slug).exists()
-    full = tmp_path / "full"
-    _build(site.root, full, None)
-    assert tree(out) == tree(full)
+    _assert_same_as_full_build(site, out, tmp_path)
 
 
 def test_failed_build_keeps_output_and_cache(tmp_path: Path) -> None:
@@ -198,9 +201,7 @@ def test_interrupted_commit_means_a_full_build_next(tmp_path: Path, monkeypatch)
     monkeypatch.setattr(writer.os, "replace", real)
     assert not (store / cache.FILE).exists()  # the cache no longer vouches for output/
     assert not _build(site.root, out, store).unchanged
-    full = tmp_path / "full"
-    _build(site.root, full, None)
-    assert tree(out) == tree(full)
+    _assert_same_as_full_build(site, out, tmp_path)
 
 
 def test_output_changed_by_hand_is_rebuilt(tmp_path: Path) -> None:
@@ -268,9 +269,7 @@ def test_unchanged_files_are_not_parsed_again(tmp_path: Path, monkeypatch) -> No
     news.write_text(news.read_text().replace("title: ", "title: Baru ", 1))
     _build(site.root, out, store)
     assert len(parsed) == 1 and "title: Baru" in parsed[0]
-    full = tmp_path / "full"
-    _build(site.root, full, None)
-    assert tree(out) == tree(full)
+    _assert_same_as_full_build(site, out, tmp_path)
 
 
 YAML_SAMPLES = [
