@@ -5,6 +5,9 @@ step's standard output and pins each one to that file and line in the pull reque
 changed" view. The escaping follows the Actions toolkit (``@actions/core`` ``command.ts``):
 in the message ``%``, CR and LF are percent-encoded; in properties also ``:`` and ``,``, which
 would otherwise end the property. A message containing an unescaped newline would be cut off.
+The runner decodes nothing else, so every other control character (a terminal escape sequence,
+U+2028 …) is written as a visible escape by ``lines.one_line``, the same rule as every other
+line the generator prints (``lines.log_line``).
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ import os
 from typing import Iterable
 
 from .errors import Problem
+from .lines import log_line, one_line
 
 FORMATS = ("text", "github")
 
@@ -25,7 +29,7 @@ def default_format(environ: dict[str, str] | None = None) -> str:
 
 def escape_data(text: str) -> str:
     """Escape a command's message (the part after '::')."""
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return one_line(text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A"))
 
 
 def escape_property(text: str) -> str:
@@ -52,9 +56,9 @@ def annotation(problem: Problem, level: str = "error", prefix: str = "",
 
 
 def format_problems(problems: Iterable[Problem], fmt: str, prefix: str = "") -> list[str]:
-    """Lines to print for some problems: ``path:line: message`` or annotations."""
+    """Lines to print for some problems: ``path:line: message`` or annotations, one line each."""
     if fmt == "github":
         return [annotation(p, prefix=prefix) for p in problems]
     if fmt == "text":
-        return [str(p) for p in problems]
+        return [log_line(str(p)) for p in problems]
     raise ValueError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")

@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 from .errors import ContentError, Problem, Problems, UsageError
+from .lines import log_line
 
 COMMANDS = ("build", "check", "serve", "new", "import-regions", "import-reference")
 
@@ -75,7 +76,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{n} problem{'s' if n != 1 else ''} found; nothing was written.", file=sys.stderr)
         return 1
     except UsageError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(log_line(f"error: {exc}"), file=sys.stderr)
         return 2
 
 
@@ -131,7 +132,7 @@ def _run(args: argparse.Namespace) -> int:
     if args.command == "import-reference":
         from .importer import import_reference
         for path in import_reference(args.data_dir, _site(args)):
-            print(f"wrote {path}")
+            print(log_line(f"wrote {path}"))
         return 0
     if args.command == "import-regions":
         return _import_regions(args)
@@ -153,7 +154,8 @@ def _import_regions(args: argparse.Namespace) -> int:
         raise UsageError("content/reference/ is missing; run 'python build.py import-reference DIR' first")
     report = import_regions(args.csv, site, kabkota, {p.code: p.name for p in provinces},
                             today_in_jakarta())
-    print(report.summary())
+    for line in report.lines():
+        print(log_line(line))
     return 1 if report.unmatched else 0
 
 
@@ -173,17 +175,16 @@ def _date(text: str) -> dt.date:
 
 
 def _print_problems(problems: list[Problem], args: argparse.Namespace) -> None:
-    """Problems as ``path:line: message`` on stderr, or as GitHub annotations on stdout."""
-    import os
-
+    """Problems as ``path:line: message`` on stderr, and also as GitHub annotations on stdout;
+    each one line that the Actions runner cannot read as a command of its own."""
     from .annotate import default_format, format_problems
 
     fmt = getattr(args, "format", None) or default_format()
     if fmt == "github":
         for line in format_problems(problems, "github", _repo_prefix(args)):
             print(line, flush=True)
-    for problem in problems:
-        print(problem, file=sys.stderr)
+    for line in format_problems(problems, "text"):
+        print(line, file=sys.stderr)
 
 
 def _repo_prefix(args: argparse.Namespace) -> str:
@@ -209,7 +210,7 @@ def _print_external(external: dict[str, list[str]], args: argparse.Namespace) ->
         print(f"::group::{len(external)} external links (listed, not checked)")
     for url, pages in external.items():
         more = f" and {len(pages) - 1} more" if len(pages) > 1 else ""
-        print(f"{url}  (on {pages[0]}{more})")
+        print(log_line(f"{url}  (on {pages[0]}{more})"))
     if github:
         print("::endgroup::")
 
@@ -224,11 +225,11 @@ def _print_translations(gaps: list, args: argparse.Namespace) -> None:
         mine = [g for g in gaps if g.language == language]
         missing, outdated, strings = (sum(1 for g in mine if g.kind == kind)
                                       for kind in ("missing", "outdated", "string"))
-        print(f"translation '{language}': {missing} pages/announcements not translated, "
-              f"{outdated} translations outdated, {strings} interface strings missing")
+        print(log_line(f"translation '{language}': {missing} pages/announcements not translated, "
+                       f"{outdated} translations outdated, {strings} interface strings missing"))
         for g in mine:
             print(annotation(Problem(g.path, 0, g.message), "notice", _repo_prefix(args))
-                  if github else f"  {g.path}: {g.message}")
+                  if github else log_line(f"  {g.path}: {g.message}"))
 
 
 def _new(args: argparse.Namespace) -> int:
@@ -249,6 +250,6 @@ def _new(args: argparse.Namespace) -> int:
             print(f"created {path.relative_to(site).as_posix()} (check its cohort and add its "
                   "sources)")
     except Refusal as exc:
-        print(f"refused: {exc}", file=sys.stderr)
+        print(log_line(f"refused: {exc}"), file=sys.stderr)
         return 1
     return 0

@@ -83,13 +83,16 @@ class ImportReport:
     unchanged: list[str] = field(default_factory=list)
     unmatched: list[str] = field(default_factory=list)
 
-    def summary(self) -> str:
-        """One line per file touched, then totals and the rows that need attention."""
+    def lines(self) -> list[str]:
+        """One entry per file touched, then totals and the rows that need attention."""
         lines = [f"created {p}" for p in self.created] + [f"updated {p}" for p in self.updated]
         lines.append(f"{len(self.created)} created, {len(self.updated)} updated, "
                      f"{len(self.unchanged)} unchanged, {len(self.unmatched)} rows not matched")
-        lines += self.unmatched
-        return "\n".join(lines)
+        return lines + self.unmatched
+
+    def summary(self) -> str:
+        """The report as text (an entry quoting the spreadsheet may itself hold a line break)."""
+        return "\n".join(self.lines())
 
 
 @dataclass

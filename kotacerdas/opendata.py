@@ -9,6 +9,11 @@ Output is deterministic: rows in a fixed order, fixed key order, no timestamps.
 Satu Data Indonesia asks for open formats, a published schema and Kemendagri codes as reference
 codes: ``kode_wilayah`` and ``kode_provinsi`` are those codes, and the CSV follows RFC 4180 (CRLF,
 quoting as needed, UTF-8 without BOM, one header row).
+
+CSV files are opened in spreadsheets, which run a cell that looks like a formula. Every text cell
+of a CSV goes through ``spreadsheet_text`` (OWASP's advice for CSV injection: a leading ``'``);
+number columns are typed in the Table Schema and never changed, JSON keeps the text as it is, and
+the package and the data page say so (``data_csv_text_cells``).
 """
 
 from __future__ import annotations
@@ -236,13 +241,31 @@ def _csv_cell(column: Column, value: Any) -> str:
     return str(value)
 
 
+FORMULA_STARTS = "=+-@\uff1d\uff0b\uff0d\uff20"
+"""What makes a spreadsheet read a cell as a formula: = + - @ (OWASP, CSV injection), and their
+full-width forms ＝ ＋ － ＠, which some spreadsheets (East Asian input) take for the same."""
+
+
+def spreadsheet_text(text: str) -> str:
+    """A text cell that a spreadsheet would run as a formula, with a leading apostrophe so that
+    it shows as text: one starting with a formula character (also after white space), a TAB or
+    a CR. A cell that already starts with an apostrophe gets one too, so removing the first
+    apostrophe of every text cell that has one always gives the original text back."""
+    first = text.lstrip()[:1]
+    if text[:1] in ("\t", "\r", "'") or (first and first in FORMULA_STARTS):
+        return "'" + text
+    return text
+
+
 def to_csv(table: Table, rows: list[dict[str, Any]]) -> bytes:
-    """RFC 4180: header row, CRLF line ends, fields quoted only when needed, UTF-8 without BOM."""
+    """RFC 4180: header row, CRLF line ends, fields quoted only when needed, UTF-8 without BOM;
+    text cells safe to open in a spreadsheet (numbers, dates and lists of years stay as they are)."""
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
     writer.writerow([c.name for c in table.columns])
     for row in rows:
-        writer.writerow([_csv_cell(c, row[c.name]) for c in table.columns])
+        cells = [(c, _csv_cell(c, row[c.name])) for c in table.columns]
+        writer.writerow([spreadsheet_text(text) if c.type == "string" else text for c, text in cells])
     return buffer.getvalue().encode("utf-8")
 
 
@@ -329,7 +352,8 @@ def datapackage(m: SiteModel, t: Catalogue, files: dict[str, bytes]) -> bytes:
             res: dict[str, Any] = {
                 "name": resource_name(table, fmt), "path": table.filename(fmt),
                 "title": t(f"data_title_{table.name}") + f" ({LABELS[fmt]})",
-                "description": t(f"data_about_{table.name}"),
+                "description": t(f"data_about_{table.name}")
+                               + (" " + t("data_csv_text_cells") if fmt == "csv" else ""),
                 "format": fmt, "mediatype": MEDIATYPES[fmt], "encoding": "utf-8",
                 "hash": "sha256:" + hashlib.sha256(data).hexdigest(),
             }

@@ -13,6 +13,7 @@ from typing import Any, Callable, Iterable, Iterator
 from . import feeds, opendata, search, sitemap, urls
 from .content import NewsItem, Page, Province, Region
 from .i18n import Catalogue
+from .lines import one_line
 from .model import CohortSummary, SiteModel
 
 Crumbs = tuple[tuple[str, str], ...]
@@ -276,7 +277,8 @@ def security_contacts(m: SiteModel) -> list[str]:
 
 
 def security_txt(m: SiteModel) -> Iterator[DataFile]:
-    """RFC 9116 security.txt, when the site has a contact and dated content.
+    """RFC 9116 security.txt, when the site has a contact and dated content; no text from the
+    configuration can add a line (``lines.one_line``), so every field is one the portal wrote.
 
     Expires is one year after the newest content date rather than a clock reading, so builds
     stay byte-identical; a site left unedited for a year then says its contacts may be stale.
@@ -285,11 +287,11 @@ def security_txt(m: SiteModel) -> Iterator[DataFile]:
     if not contacts or m.site_updated is None:
         return
     expires = m.site_updated + dt.timedelta(days=365)
-    lines = [f"# {m.config.title}: how to report a security vulnerability (RFC 9116).",
-             *(f"Contact: {c}" for c in contacts),
+    lines = [f"# {one_line(m.config.title)}: how to report a security vulnerability (RFC 9116).",
+             *(f"Contact: {one_line(c)}" for c in contacts),
              f"Expires: {expires.isoformat()}T00:00:00Z",
              "Preferred-Languages: id, en",
-             f"Canonical: {m.urls.absolute(urls.SECURITY_TXT)}"]
+             f"Canonical: {one_line(m.urls.absolute(urls.SECURITY_TXT))}"]
     yield DataFile(urls.SECURITY_TXT, lambda: ("\n".join(lines) + "\n").encode("utf-8"))
 
 

@@ -132,13 +132,19 @@ _contact = {
                    "phone": _text, "feedback_url": _url},
 }
 
+_title = {**_text, "pattern": r"^(?!.*\n)[^\x00-\x1f\x7f-\x9f\u2028\u2029]*$",
+          "x-message": "must be one line of text, with no line break or control character: "
+                       "write the whole title on one line"}
+"""The site's title also heads security.txt; the lookahead refuses a final newline, which '$'
+alone would let through."""
+
 CONFIG: dict[str, Any] = {
     "title": "site configuration",
     "type": "object",
     "required": ["title", "base_url"],
     "additionalProperties": False,
     "properties": {
-        "title": _text,
+        "title": _title,
         "description": _text,
         "base_url": _url,
         "language": {"enum": ["id"]},
@@ -153,7 +159,7 @@ CONFIG: dict[str, Any] = {
             "description": "Edisi bahasa lain, mis. en: {description: …}.",
             "additionalProperties": {
                 "type": ["object", "null"], "additionalProperties": False,
-                "properties": {"title": _text, "description": _text,
+                "properties": {"title": _title, "description": _text,
                                "organisation": {**_organisation, "required": []}}},
         },
     },

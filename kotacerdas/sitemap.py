@@ -14,6 +14,7 @@ import xml.etree.ElementTree as ET
 from typing import Iterable
 
 from . import urls
+from .lines import one_line
 from .urls import Urls
 
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
@@ -50,6 +51,7 @@ def robots_txt(editions: Iterable[Urls]) -> bytes:
 
     On a GitHub Pages project site this file sits under the project path, where crawlers do not
     look; it still documents the sitemaps and takes effect when the site moves to its own domain.
+    A base URL cannot add a rule: each address stays on its own line (``lines.one_line``).
     """
-    lines = "".join(f"Sitemap: {u.absolute(urls.SITEMAP)}\n" for u in editions)
+    lines = "".join(f"Sitemap: {one_line(u.absolute(urls.SITEMAP))}\n" for u in editions)
     return f"User-agent: *\nAllow: /\n\n{lines}".encode("utf-8")

@@ -9,6 +9,7 @@ import pytest
 from kotacerdas.annotate import (annotation, default_format, escape_data, escape_property,
                                  format_problems)
 from kotacerdas.errors import Problem
+from kotacerdas.lines import one_line
 
 _COMMAND = re.compile(r"^::(?P<cmd>[a-z]+)(?: (?P<props>[^:]*))?::(?P<data>.*)$")
 
@@ -89,3 +90,14 @@ def test_format_choice_follows_github_actions_environment() -> None:
     assert format_problems(problems, "github")[0].startswith("::error file=content/a.md,line=2")
     with pytest.raises(ValueError):
         format_problems(problems, "json")
+
+
+@pytest.mark.parametrize("char", ["\x1b", "\x85", "\u2028", "\u2029", "\x0b", "\x9b", "\x00"])
+def test_other_control_characters_are_shown_not_sent(char: str) -> None:
+    """The runner decodes only %25, %0D and %0A; anything else that could end a line for another
+    reader or colour the log is written as a visible escape."""
+    line = annotation(Problem(f"content/a{char}.md", 3, f"bad {char}[31m value\nnext"))
+    assert line.splitlines() == [line] and char not in line
+    cmd, props, data = parse(line)
+    assert data == f"bad {one_line(char)}[31m value\nnext"
+    assert props["file"] == f"content/a{one_line(char)}.md"

@@ -6,6 +6,7 @@ import csv
 import hashlib
 import io
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +17,7 @@ from babel.numbers import format_decimal
 from conftest import FixtureSite
 from htmlcheck import soup
 
-from kotacerdas.opendata import PESERTA, Column, Table, to_csv
+from kotacerdas.opendata import PESERTA, Column, Table, spreadsheet_text, to_csv
 
 PREFIX = "/kota-cerdas/"
 BASE = "https://kominfo.github.io/kota-cerdas/"
@@ -24,8 +25,15 @@ FILES = ("peserta.csv", "peserta.json", "peserta.geojson", "angkatan.csv", "angk
          "provinsi.csv", "berita.json", "datapackage.json")
 
 
-def read_csv(path: Path) -> list[dict[str, str]]:
+def raw_csv(path: Path) -> list[dict[str, str]]:
+    """The cells as a spreadsheet receives them."""
     return list(csv.DictReader(io.StringIO(path.read_bytes().decode("utf-8"), newline="")))
+
+
+def read_csv(path: Path) -> list[dict[str, str]]:
+    """The cells as the package says to read them: the first apostrophe of a text cell that
+    begins with one was added against formulas (data_csv_text_cells), so it is removed."""
+    return [{k: v[1:] if v.startswith("'") else v for k, v in row.items()} for row in raw_csv(path)]
 
 
 def read_json(path: Path) -> Any:
@@ -315,3 +323,94 @@ def test_list_cells_are_joined_by_their_separator() -> None:
     assert row["angkatan"] == "2018;2019"
     assert row["sumber"] == "https://a.example/x https://b.example/y"
     assert {v for k, v in row.items() if k not in ("angkatan", "sumber")} == {""}
+
+
+# --- CSV cells a spreadsheet would run as formulas (hostile-findings D4) ------------------------
+
+FORMULAS = ["=HYPERLINK(\"https://evil.example/\",\"Klik\")", "+cmd|' /C calc'!A0", "-2+3+cmd|calc",
+            "@SUM(1+1)*cmd|' /C calc'!A0", "\tTabbed", "\rCR", "\r=1+1", "  =1+1", "\u3000@SUM(1)",
+            "\n+1", "\uff1dSUM(A1)", "\uff0b1", "\uff0d1", "\uff20SUM(A1)", "'quoted"]
+
+
+def opens_as_formula(cell: str) -> bool:
+    """What Excel, LibreOffice and Google Sheets (and, for the full-width forms, East Asian
+    input) may run: =, +, -, @ first (after white space), or a leading TAB or CR."""
+    first = cell.lstrip()[:1]
+    return cell[:1] in ("\t", "\r") or (first != "" and first in "=+-@\uff1d\uff0b\uff0d\uff20")
+
+
+@pytest.mark.parametrize("value", FORMULAS)
+def test_text_cells_never_open_as_formulas(value: str) -> None:
+    safe = spreadsheet_text(value)
+    assert not opens_as_formula(safe) and safe == "'" + value
+
+
+@pytest.mark.parametrize("value", ["Kota Bandung", "2017;2018", "https://example.org/a", "a=b",
+                                   "Catatan - dengan tanda", "", " spasi", "2018: UNCERTAIN"])
+def test_ordinary_text_cells_are_left_alone(value: str) -> None:
+    assert spreadsheet_text(value) == value
+
+
+def test_formula_in_a_region_note_is_neutralised(site: FixtureSite) -> None:
+    """Reported: a note '=HYPERLINK(…)' became a live formula in peserta.csv; also a round's
+    stage and note from cohorts.yaml in angkatan.csv."""
+    from conftest import COHORTS
+    note = FORMULAS[0]
+    path = site.root / "content/regions/kota-bandung.yaml"
+    path.write_text(path.read_text() + f"note: '{note}'\ncoordinates: [-6.91, 107.61]\n")
+    site.write("content/reference/cohorts.yaml",
+               COHORTS.replace("stage: Tahap I", 'stage: "=1+1", note: "\uff0dcmd|calc"'))
+    assert site.run("build", "--no-cache").returncode == 0
+    data = site.output / "data"
+    assert_valid_package(data)
+    for name in ("peserta.csv", "provinsi.csv", "angkatan.csv"):
+        for cells in raw_csv(data / name):
+            assert not any(opens_as_formula(v) for k, v in cells.items() if k not in ("lintang", "bujur"))
+    rounds = read_csv(data / "angkatan.csv")
+    assert (rounds[0]["tahap"], rounds[0]["catatan"]) == ("=1+1", "\uff0dcmd|calc")
+    assert (raw_csv(data / "angkatan.csv")[0]["tahap"], raw_csv(data / "angkatan.csv")[0]["catatan"]) \
+        == ("'=1+1", "'\uff0dcmd|calc")
+    assert read_json(data / "angkatan.json")[0]["tahap"] == "=1+1"
+    bandung = next(r for r in raw_csv(data / "peserta.csv") if r["slug"] == "kota-bandung")
+    assert bandung["catatan"] == "'" + note and bandung["lintang"] == "-6.91"
+    assert next(r for r in read_csv(data / "peserta.csv") if r["slug"] == "kota-bandung")["catatan"] == note
+    assert next(r for r in read_json(data / "peserta.json") if r["slug"] == "kota-bandung")["catatan"] == note
+    page = soup(site.output / "daerah" / "kota-bandung" / "index.html")
+    assert note in page.get_text()
+
+
+def test_formulas_in_names_and_provinces_are_neutralised(tmp_path: Path) -> None:
+    """Without reference data, names and provinces are free text."""
+    from conftest import write_site
+    site = write_site(tmp_path / "site", reference=False)
+    for slug in ("kota-bandung", "kota-depok", "kabupaten-gunungkidul"):
+        site.remove(f"content/regions/{slug}.yaml")
+    for i, (name, province, note) in enumerate([
+            (FORMULAS[1], FORMULAS[2], FORMULAS[3]), (FORMULAS[4], FORMULAS[5], FORMULAS[6]),
+            (FORMULAS[10], FORMULAS[13], FORMULAS[8])]):
+        site.write(f"content/regions/kota-{i}.yaml",
+                   f"name: {json.dumps(name)}\ntype: kota\nprovince: {json.dumps(province)}\n"
+                   f'code: "3{i}.7{i}"\ncohort: 2017\nnote: {json.dumps(note)}\n'
+                   "coordinates: [-6.9, 107.6]\n")
+    for news in ("2017-05-22-peluncuran", "2018-05-08-tahap-dua"):
+        body = (site.root / f"content/news/{news}.md").read_text()
+        site.write(f"content/news/{news}.md", re.sub(r"regions: \[.*\]\n", "", body))
+    result = site.run("build", "--no-cache")
+    assert result.returncode == 0, result.stderr
+    data = site.output / "data"
+    assert_valid_package(data)
+    for name in ("peserta.csv", "provinsi.csv", "angkatan.csv"):
+        for cells in raw_csv(data / name):
+            numbers = ("lintang", "bujur") if name != "angkatan.csv" else ()
+            assert not any(opens_as_formula(v) for k, v in cells.items() if k not in numbers), (name, cells)
+    records = {r["slug"]: r for r in read_json(data / "peserta.json")}
+    for row in read_csv(data / "peserta.csv"):
+        record = records[row["slug"]]
+        assert (row["nama"], row["provinsi"], row["catatan"]) == (
+            record["nama"], record["provinsi"], record["catatan"])
+        assert record["nama"] in FORMULAS and row["lintang"] == "-6.9"
+    assert sorted(p["nama"] for p in read_csv(data / "provinsi.csv")) == sorted(
+        [FORMULAS[2], FORMULAS[5], FORMULAS[13]])
+    package = read_json(data / "datapackage.json")
+    assert all("'" in r["description"] and "JSON" in r["description"]
+               for r in package["resources"] if r["format"] == "csv")

@@ -65,3 +65,47 @@ def test_email_contact_comes_first(site: FixtureSite) -> None:
     assert result.returncode == 0, result.stderr
     f = fields(site.output / ".well-known" / "security.txt")
     assert f["Contact"] == ["mailto:keamanan@contoh.go.id", "https://contoh.go.id/lapor"]
+
+
+# --- no text from the configuration adds a line (hostile-findings D5) ----------------------------
+
+
+def test_title_with_a_line_break_is_a_content_error(site: FixtureSite) -> None:
+    """Reported: the title's newline added a Contact line, listed before the real one."""
+    contact = 'contact:\n  email: "csirt@example.go.id"\n'
+    for title in ("Portal Uji\\nContact: mailto:attacker@evil.example",
+                  "Portal Uji\\u2028Contact: mailto:attacker@evil.example",
+                  "Portal Uji\\nEncryption: https://evil.example/key\\n"):
+        site.write("site_config.yaml", CONFIG.replace('title: "Portal Uji"', f'title: "{title}"')
+                   + contact)
+        result = site.run("build", "--no-cache")
+        assert result.returncode == 1, title
+        assert "site_config.yaml:1: 'title' must be one line of text" in result.stderr
+        assert not (site.output / ".well-known").exists()
+
+
+def test_security_txt_lines_are_the_ones_the_portal_writes(site: FixtureSite) -> None:
+    """Whatever a value holds, every line is one of the five fields (the writer's own guarantee;
+    a trailing line break in an e-mail address even passes the schema's pattern)."""
+    from types import SimpleNamespace
+
+    from kotacerdas.pages import security_txt
+    from kotacerdas.urls import Urls
+
+    for breaker in ("\n", "\r", "\x0b", "\x0c", "\x85", "\u2028", "\u2029"):
+        model = SimpleNamespace(
+            config=SimpleNamespace(title=f"Portal{breaker}Contact: mailto:attacker@evil.example",
+                                   contact={"email": f"csirt@example.go.id{breaker}Encryption: x",
+                                            "feedback_url": f"https://example.go.id/lapor{breaker}"}),
+            site_updated=dt.date(2026, 1, 1), urls=Urls("https://contoh.go.id/"))
+        [file] = list(security_txt(model))
+        lines = file.produce().decode("utf-8").splitlines()
+        assert len(lines) == 6, (breaker, lines)
+        assert [line.split(":")[0] for line in lines[1:]] == [
+            "Contact", "Contact", "Expires", "Preferred-Languages", "Canonical"]
+        assert lines[1].startswith("Contact: mailto:csirt@example.go.id\\")
+
+    site.write("site_config.yaml", CONFIG + 'contact:\n  email: "csirt@example.go.id\\n"\n')
+    assert site.run("build", "--no-cache").returncode == 0
+    text = (site.output / ".well-known" / "security.txt").read_text(encoding="utf-8")
+    assert len(text.splitlines()) == 5 and "\n\n" not in text

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import base64
 import json
+import os
 import socket
 import subprocess
 import sys
 import time
 import urllib.error
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable, Iterator
 
@@ -40,9 +43,9 @@ def _wait(condition: Callable[[], bool], what: str, timeout: float = 30) -> None
     raise AssertionError(f"timed out waiting for {what}")
 
 
-@pytest.fixture
-def server(site: FixtureSite) -> Iterator[str]:
-    """`python build.py serve` on a fixture site; yields the server's root URL."""
+@contextmanager
+def _serving(site: FixtureSite) -> Iterator[tuple[subprocess.Popen, str]]:
+    """`python build.py serve` on a fixture site: the process and the server's root URL."""
     port = _free_port()
     proc = subprocess.Popen([sys.executable, str(REPO / "build.py"), "serve", "--site", str(site.root),
                              "--port", str(port)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
@@ -56,13 +59,20 @@ def server(site: FixtureSite) -> Iterator[str]:
             return False
     try:
         _wait(up, "the preview server to start")
-        yield root
+        yield proc, root
     finally:
         proc.terminate()
         try:
             proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
             proc.kill()
+
+
+@pytest.fixture
+def server(site: FixtureSite) -> Iterator[str]:
+    """`python build.py serve` on a fixture site; yields the server's root URL."""
+    with _serving(site) as (_, root):
+        yield root
 
 
 def _status(root: str) -> dict:
@@ -120,3 +130,175 @@ def test_the_whole_loop_in_a_browser(site: FixtureSite, server: str, chromium) -
     page.wait_for_function("() => !document.getElementById('kc-preview-overlay') && "
                            "document.querySelector('h1').textContent === 'Tahap dua'", timeout=45000)
     page.close()
+
+
+# --- only its own pages: Host, Origin and malformed addresses (hostile-findings D10) ------------
+
+
+def _port(root: str) -> int:
+    return int(root.rsplit(":", 1)[1])
+
+
+def _raw(root: str, path: str, headers: dict[str, str]) -> tuple[int, bytes]:
+    """One GET with exactly these headers (a browser on a foreign page, or a rebinding attack)."""
+    lines = [f"GET {path} HTTP/1.1", *(f"{k}: {v}" for k, v in headers.items()), "Connection: close"]
+    with socket.create_connection(("127.0.0.1", _port(root)), timeout=10) as s:
+        s.sendall(("\r\n".join(lines) + "\r\n\r\n").encode("latin-1"))
+        data = b""
+        while chunk := s.recv(65536):
+            data += chunk
+    head, _, body = data.partition(b"\r\n\r\n")
+    return int(head.split(b" ", 2)[1]), body
+
+
+def _handshake(root: str, host: str, origin: str | None, extra: dict[str, str] | None = None
+               ) -> tuple[int, socket.socket]:
+    """Open ws://…/livereload as a page with this Origin would; the status and the socket."""
+    headers = {"Host": host, "Upgrade": "websocket", "Connection": "Upgrade",
+               "Sec-WebSocket-Key": base64.b64encode(os.urandom(16)).decode(),
+               "Sec-WebSocket-Version": "13", **({"Origin": origin} if origin else {}), **(extra or {})}
+    s = socket.create_connection(("127.0.0.1", _port(root)), timeout=10)
+    s.sendall(("GET /livereload HTTP/1.1\r\n" + "".join(f"{k}: {v}\r\n" for k, v in headers.items())
+               + "\r\n").encode())
+    head = b""
+    while b"\r\n\r\n" not in head:
+        chunk = s.recv(1)
+        if not chunk:
+            break
+        head += chunk
+    return int(head.split(b" ", 2)[1]), s
+
+
+def _send(s: socket.socket, message: dict) -> None:
+    data, mask = json.dumps(message).encode(), os.urandom(4)
+    assert len(data) < 126
+    s.sendall(bytes([0x81, 0x80 | len(data)]) + mask + bytes(b ^ mask[i % 4] for i, b in enumerate(data)))
+
+
+def _receive(s: socket.socket) -> dict:
+    """One text frame from the server (servers do not mask)."""
+    def exactly(n: int) -> bytes:
+        out = b""
+        while len(out) < n:
+            chunk = s.recv(n - len(out))
+            assert chunk, "the server closed the WebSocket"
+            out += chunk
+        return out
+    first, size = exactly(2)
+    size &= 0x7F
+    if size == 126:
+        size = int.from_bytes(exactly(2), "big")
+    elif size == 127:
+        size = int.from_bytes(exactly(8), "big")
+    return json.loads(exactly(size))
+
+
+def test_websocket_handshake_from_a_foreign_origin_is_refused(server: str) -> None:
+    own = f"127.0.0.1:{_port(server)}"
+    for origin, extra in [("http://evil.example", None), ("null", None),
+                          ("http://127.0.0.1.evil.example", None),
+                          (f"http://127.0.0.1:{_free_port()}", None),
+                          (f"https://{own}.evil.example", None),
+                          ("http://evil.example", {"Sec-Fetch-Site": "cross-site"}),
+                          ("http://localhost:" + str(_port(server)), {"Sec-Fetch-Site": "same-site"})]:
+        status, s = _handshake(server, own, origin, extra)
+        s.close()
+        assert status == 403, (origin, extra)
+    # The preview's own pages still connect; so does a program without Origin (browsers always
+    # send one with a WebSocket handshake, so it is no web page).
+    for origin in (f"http://{own}", None):
+        status, s = _handshake(server, own, origin)
+        s.close()
+        assert status == 101, origin
+    status, s = _handshake(server, f"localhost:{_port(server)}", f"http://localhost:{_port(server)}")
+    s.close()
+    assert status == 101
+
+
+def test_reload_reaches_the_preview_and_names_no_folder(site: FixtureSite, server: str) -> None:
+    own = f"127.0.0.1:{_port(server)}"
+    status, s = _handshake(server, own, f"http://{own}")
+    assert status == 101
+    with s:
+        _send(s, {"command": "hello", "protocols": ["http://livereload.com/protocols/official-7"]})
+        assert _receive(s)["command"] == "hello"
+        _send(s, {"command": "info", "url": f"http://{own}/kota-cerdas/"})
+        time.sleep(3.2)  # livereload ignores changes within 3 s of its last reload
+        path = site.root / "content/news/2018-05-08-tahap-dua.md"
+        path.write_text(path.read_text().replace('title: "Tahap dua"', 'title: "Tahap dua lagi"'))
+        s.settimeout(45)
+        messages = [_receive(s)]
+        while messages[-1].get("path") == "*":  # the reload livereload sends once at start
+            messages.append(_receive(s))
+    assert messages[-1]["command"] == "reload"
+    assert messages[-1]["path"] == "content/news/2018-05-08-tahap-dua.md"
+    assert str(site.root) not in json.dumps(messages) and "/tmp" not in json.dumps(messages)
+
+
+def test_forcereload_answers_only_the_preview_itself(server: str) -> None:
+    own = f"127.0.0.1:{_port(server)}"
+    for headers in ({"Origin": "http://evil.example"},
+                    {"Origin": "http://evil.example", "Sec-Fetch-Site": "cross-site"},
+                    {"Origin": "null"},
+                    {"Sec-Fetch-Site": "cross-site"},  # an <img src> on a foreign page
+                    {"Sec-Fetch-Site": "same-site", "Origin": f"http://localhost:{_port(server)}"},
+                    {}):  # an older browser's <img src>: nothing says where it comes from
+        status, body = _raw(server, "/forcereload?path=/x.css", {"Host": own, **headers})
+        assert status == 403, headers
+    for headers in ({"Sec-Fetch-Site": "same-origin"}, {"Origin": f"http://{own}"}):
+        assert _raw(server, "/forcereload", {"Host": own, **headers}) == (200, b"ok"), headers
+
+
+def test_requests_for_another_host_are_refused(server: str) -> None:
+    """DNS rebinding: a foreign name pointed at 127.0.0.1 must not read drafts or the status."""
+    port = _port(server)
+    routes = ("/kota-cerdas/berita/tahap-dua/", "/__kotacerdas/status.json", "/livereload.js",
+              "/forcereload", "/kota-cerdas/%00")
+    for host in (f"evil.example:{port}", "evil.example", f"127.0.0.1.evil.example:{port}",
+                 f"localhost.evil.example:{port}", f"127.0.0.1:{_free_port()}", f"localhost:{port + 1}",
+                 "127.0.0.1"):
+        for route in routes:
+            status, body = _raw(server, route, {"Host": host, "Sec-Fetch-Site": "same-origin"})
+            assert status == 421, (host, route)
+            assert b"Tahap dua" not in body and b"problems" not in body
+        status, s = _handshake(server, host, f"http://{host}")
+        s.close()
+        assert status == 421, host
+    for host in (f"127.0.0.1:{port}", f"localhost:{port}", f"[::1]:{port}", f"LOCALHOST:{port}"):
+        status, body = _raw(server, "/kota-cerdas/berita/tahap-dua/", {"Host": host})
+        assert status == 200 and b"<h1>Tahap dua</h1>" in body, host
+
+
+def test_malformed_addresses_are_bad_requests(server: str) -> None:
+    own = {"Host": f"127.0.0.1:{_port(server)}"}
+    for path in ("/kota-cerdas/%00", "/kota-cerdas/berita/%00/", "/%00", "/kota-cerdas/%ff",
+                 "/kota-cerdas/%c0%ae%c0%ae/", "/kota-cerdas/%e2%80", "/kota-cerdas/%ed%a0%80",
+                 "/kota-cerdas/%zz", "/kota-cerdas/%", "/kota-cerdas/%1b%5b31m", "/kota-cerdas/%0a",
+                 "/kota-cerdas/" + "a" * 300, "/kota-cerdas/" + "a/" * 2100, "/__kotacerdas/%00",
+                 "/livereload%00"):
+        status, body = _raw(server, path, own)
+        assert status == 400, path
+        assert b"Traceback" not in body
+    # Well-formed addresses are answered as before, non-ASCII ones included.
+    assert _raw(server, "/kota-cerdas/caf%C3%A9/", own)[0] == 404
+    assert _raw(server, "/kota-cerdas/%2e%2e/%2e%2e/etc/passwd", own)[0] == 404
+    assert _raw(server, "/kota-cerdas/berita/tahap%2Ddua/", own)[0] == 200
+    assert _raw(server, "/kota-cerdas/berita/tahap-dua", own)[0] == 302
+
+
+def test_terminal_log_shows_hostile_names_escaped(site: FixtureSite) -> None:
+    """The preview prints problems and livereload logs saved files: neither may send a terminal
+    escape sequence or start a line of its own."""
+    with _serving(site) as (proc, root):
+        own = f"127.0.0.1:{_port(root)}"
+        status, s = _handshake(root, own, f"http://{own}")
+        with s:
+            _send(s, {"command": "hello", "protocols": ["http://livereload.com/protocols/official-7"]})
+            _send(s, {"command": "info", "url": f"http://{own}/kota-cerdas/\x1b[2J"})
+            time.sleep(3.2)
+            site.write("content/regions/kota-\x1b[31mmerah\n::error::forged.yaml", "name: x\n")
+            _wait(lambda: not _status(root)["ok"], "the failed build")
+            assert _raw(root, "/%1b%5b2J", {"Host": own})[0] == 400
+    log = proc.stdout.read()
+    assert "kota-\\x1b[31mmerah\\n::error::forged.yaml" in log
+    assert "\x1b" not in log and not any(line.lstrip().startswith("::") for line in log.splitlines())

@@ -96,3 +96,15 @@ def test_real_site_sitemap(real_site: Path) -> None:
     assert dict(entries)[base + "tentang/"] == "2026-11-28"
     assert (real_site / "robots.txt").read_text(encoding="utf-8").endswith(
         f"Sitemap: {base}sitemap.xml\nSitemap: {base}en/sitemap.xml\n")
+
+
+def test_robots_txt_keeps_each_address_on_its_line() -> None:
+    """A base URL cannot add a rule: urlsplit drops TAB, CR and LF, the writer escapes the rest."""
+    from kotacerdas.sitemap import robots_txt
+    from kotacerdas.urls import Urls
+
+    for breaker in ("\x0b", "\x0c", "\x85", "\u2028", "\u2029", "\x1c", "\n"):
+        base = Urls(f"https://contoh.go.id/a{breaker}Disallow: /{breaker}/")
+        lines = robots_txt([base, base.edition("en/")]).decode("utf-8").splitlines()
+        assert [line.split(":")[0] for line in lines] == ["User-agent", "Allow", "", "Sitemap", "Sitemap"]
+        assert not any(line.startswith("Disallow") for line in lines), breaker
