@@ -246,3 +246,25 @@ def test_sources_may_be_citations_without_url(site: FixtureSite) -> None:
         """)
     found = problems(site)
     assert len(found) == 1 and found[0].startswith("content/news/2019-05-15-tahap-tiga.md:9: 'sources [2]' must be a web address")
+
+
+REGION = "content/regions/kota-bandung.yaml"
+
+
+# --- whole numbers (D20) -----------------------------------------------------------------------
+
+def test_whole_numbers_written_as_decimals_are_refused(site: FixtureSite) -> None:
+    site.write(REGION, (site.root / REGION).read_text().replace("cohort: 2017", "cohort: 2017.0"))
+    site.write("content/reference/cohorts.yaml", (site.root / "content/reference/cohorts.yaml")
+               .read_text().replace("announced: 25", "announced: 25.0"))
+    site.write("site_config.yaml", (site.root / "site_config.yaml").read_text()
+               .replace("news_per_page: 2", "news_per_page: 10.0"))
+    result = site.run("build", "--no-cache")
+    assert result.returncode == 1
+    found = result.stderr.splitlines()
+    assert f"{REGION}:5: 'cohort' must be a year such as 2017, or a list of years such as " \
+           "[2017, 2021] (got the number 2017.0)" in found, found
+    assert "content/reference/cohorts.yaml:1: '[1].announced' must be a whole number, not the " \
+           "number 25.0; write it without a decimal point" in found, found
+    assert "site_config.yaml:6: 'news_per_page' must be a whole number, not the number 10.0; " \
+           "write it without a decimal point" in found, found
