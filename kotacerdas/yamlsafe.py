@@ -3,7 +3,8 @@
 PyYAML's C loader is used when available; only the safe constructors are ever involved.
 Mappings and sequences come back as ``LineDict``/``LineList``, which are plain ``dict``/``list``
 subclasses carrying the 1-based source line of each key or item, so validation errors can point
-at the exact line an editor has to fix.
+at the exact line an editor has to fix. Nesting deeper than ``MAX_DEPTH`` is refused before
+parsing (libyaml's C composer would overflow the stack and kill the process).
 """
 
 from __future__ import annotations
@@ -14,6 +15,12 @@ from typing import Any, Iterable
 import yaml
 
 _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+MAX_DEPTH = 100
+"""Deepest nesting of lists and mappings accepted. Real content nests fewer than 10 levels;
+libyaml's composer recurses in C once per level and overflows the stack (the process dies with
+no message) at about 25,000 levels, and Python's recursion limit is near 1,000."""
+
 
 
 class LineDict(dict):
@@ -107,6 +114,12 @@ def load(text: str, line_offset: int = 0) -> tuple[Any, list[YamlProblem]]:
 
     ``line_offset`` shifts reported lines, for YAML that starts further down a file (front matter).
     """
+    deep = _too_deep(text)
+    if deep is not None:
+        return None, [YamlProblem(deep + line_offset,
+                                  f"lists and fields are nested more than {MAX_DEPTH} levels deep "
+                                  "here; real content needs only a few: close the '[' and '{' "
+                                  "you opened, or write the value as a simple list")]
     loader = _Loader(text)
     try:
         data = loader.get_single_data()
@@ -124,6 +137,33 @@ def load(text: str, line_offset: int = 0) -> tuple[Any, list[YamlProblem]]:
     if line_offset:
         _shift_lines(data, line_offset)
     return data, problems
+
+
+def _too_deep(text: str) -> int | None:
+    """The 1-based line where lists and mappings first nest deeper than MAX_DEPTH, if they do.
+
+    Counted over libyaml's parse events, before anything is composed: its parser keeps a stack
+    instead of recursing, and counting its own events means no quoting, comment, tag or
+    indentation trick can hide a level from the count.
+    """
+    # Each level opens with its own '[', '{', '-', '?' or ':'; with fewer of those than the
+    # limit the text cannot nest too deep, and nothing is parsed twice (most files stop here).
+    if sum(map(text.count, "[{-?:")) <= MAX_DEPTH:
+        return None
+    depth = 0
+    opening = (yaml.MappingStartEvent, yaml.SequenceStartEvent)
+    closing = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
+    try:
+        for event in yaml.parse(text, Loader=_BaseLoader):
+            if isinstance(event, opening):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    return event.start_mark.line + 1
+            elif isinstance(event, closing):
+                depth -= 1
+    except yaml.YAMLError:
+        pass  # the load that follows reports the syntax error
+    return None
 
 
 def _shift_lines(data: Any, offset: int) -> None:

@@ -7,6 +7,7 @@ import os
 import pytest
 
 from conftest import FixtureSite
+from kotacerdas.yamlsafe import load as load_yaml
 
 
 def problems(site: FixtureSite) -> list[str]:
@@ -249,6 +250,7 @@ def test_sources_may_be_citations_without_url(site: FixtureSite) -> None:
 
 
 REGION = "content/regions/kota-bandung.yaml"
+NEWS = "content/news/2019-05-15-tahap-tiga.md"
 
 
 # --- whole numbers (D20) -----------------------------------------------------------------------
@@ -268,3 +270,31 @@ def test_whole_numbers_written_as_decimals_are_refused(site: FixtureSite) -> Non
            "number 25.0; write it without a decimal point" in found, found
     assert "site_config.yaml:6: 'news_per_page' must be a whole number, not the number 10.0; " \
            "write it without a decimal point" in found, found
+
+
+# --- nesting deep enough to crash libyaml (D6) -------------------------------------------------
+
+@pytest.mark.parametrize("rel, text", [
+    (REGION, "quick_wins: " + "[" * 25000 + "]" * 25000 + "\n"),     # the report's, closed
+    (REGION, "quick_wins: " + "[" * 30000 + "\n"),                     # unclosed
+    (REGION, "- " * 30000 + "x\n"),                                    # compact block sequences
+    (NEWS, "title: T\ndate: 2019-05-15\nsummary: S\nx:\n"             # indentation, front matter
+           + "".join(" " * i + "- a:\n" for i in range(1, 120, 2))),
+])
+def test_deep_yaml_nesting_is_a_content_error(site: FixtureSite, rel: str, text: str) -> None:
+    if rel == NEWS:
+        site.write(rel, "---\n" + text + "---\nIsi.\n")
+    else:
+        site.write(rel, (site.root / rel).read_text() + text if text.startswith("q") else text)
+    result = site.run("build", "--no-cache")
+    assert result.returncode == 1, (result.returncode, result.stderr[-2000:])
+    assert "Traceback" not in result.stderr
+    assert any(line.startswith(rel + ":") and "nested more than 100 levels deep" in line
+               for line in result.stderr.splitlines()), result.stderr[-2000:]
+
+
+def test_nesting_limit_is_exact() -> None:
+    assert load_yaml("a: " + "[" * 99 + "]" * 99 + "\n")[1] == []
+    data, found = load_yaml("a: " + "[" * 100 + "]" * 100 + "\n", 4)
+    assert data is None and [p.line for p in found] == [5]
+    assert "nested more than 100 levels deep" in found[0].message
