@@ -2,7 +2,8 @@
 
 Every problem in the run is collected and raised together as one ``ContentError``; nothing
 downstream runs on content that did not pass. Reading rules that protect the output folder live
-here too: file names must be slugs, symlinks are refused, files must be UTF-8 text.
+here too: file names must be slugs, symlinks, pipes and devices are refused, every input file
+is read by ``read_file`` (regular files only, size checked before reading), text must be UTF-8.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import hashlib
 import json
 import os
 import re
+import stat
 from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Any, Iterator
@@ -40,8 +42,8 @@ def load_site(site: Path) -> Content:
     """Read everything under ``site``; raise ContentError listing every problem found."""
     problems = Problems(site)
     content_dir = site / "content"
-    _refuse_symlinks(content_dir, problems)
-    _refuse_symlinks(site / "templates", problems)
+    _refuse_special_files(content_dir, problems)
+    _refuse_special_files(site / "templates", problems)
     config = load_config(site / "site_config.yaml", problems)
     provinces, kabkota, cohorts, has_reference = load_reference(content_dir / "reference", problems)
     shapes, shapes_digest = load_shapes(content_dir / "reference" / SHAPES_FILE, provinces, problems)
@@ -73,19 +75,62 @@ def digest_of(text: str) -> str:
 
 # --- reading files ------------------------------------------------------------------------
 
+def read_file(path: Path, problems: Problems, limit: int = MAX_FILE_BYTES) -> bytes | None:
+    """The bytes of one input file: every file the build reads comes through here, so none can
+    hang it (a named pipe waits forever for a writer) or fill memory before its size is known."""
+    try:
+        kind = _special_kind(os.lstat(path).st_mode)
+        if kind is not None:
+            problems.add(path, None, _not_a_file(kind))
+            return None
+        # O_NONBLOCK: should the file become a pipe after lstat, opening it does not wait.
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+        with os.fdopen(fd, "rb") as f:
+            st = os.fstat(fd)
+            kind = _special_kind(st.st_mode)
+            if kind is not None:
+                problems.add(path, None, _not_a_file(kind))
+                return None
+            raw = f.read(limit + 1) if st.st_size <= limit else b""
+    except OSError as exc:
+        problems.add(path, None, f"cannot be read: {exc.strerror or exc}")
+        return None
+    if st.st_size > limit or len(raw) > limit:  # (a file can grow, or not know its size)
+        size = f"{st.st_size:,} bytes" if st.st_size > limit else f"more than {limit:,} bytes"
+        problems.add(path, None, f"is {size}; content files must be under {limit:,} bytes, "
+                                 "split it or remove pasted data")
+        return None
+    return raw
+
+
+def _special_kind(mode: int) -> str | None:
+    """What a file that is not a plain file is (a symlink, pipe, socket, device, folder), else None."""
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISLNK(mode):
+        return "a symbolic link"
+    if stat.S_ISFIFO(mode):
+        return "a named pipe (FIFO)"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    return "a device"
+
+
+def _not_a_file(kind: str) -> str:
+    """The one message for an input that is not a plain file (the walk and the reader agree)."""
+    if kind == "a symbolic link":
+        return "is a symbolic link; replace it with a real file"
+    if kind == "a folder":
+        return "is a folder, not a file; rename or remove it, and save the file in its place"
+    return f"is {kind}, not a normal file; delete it, and save the file you meant as an ordinary one"
+
+
 def read_text(path: Path, problems: Problems) -> str | None:
     """Read an editor's file as text: UTF-8 (BOM allowed), any line ending, bounded size."""
-    if path.is_symlink():
-        problems.add(path, None, "is a symbolic link; replace it with a real file")
-        return None
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        problems.add(path, None, f"cannot be read: {exc.strerror}")
-        return None
-    if len(raw) > MAX_FILE_BYTES:
-        problems.add(path, None, f"is {len(raw):,} bytes; content files must be under "
-                                 f"{MAX_FILE_BYTES:,} bytes, split it or remove pasted data")
+    raw = read_file(path, problems)
+    if raw is None:
         return None
     try:
         text = raw.decode("utf-8-sig")
@@ -189,9 +234,10 @@ def split_front_matter(path: Path, text: str, problems: Problems) -> tuple[Any, 
     return None
 
 
-def _refuse_symlinks(folder: Path, problems: Problems) -> None:
+def _refuse_special_files(folder: Path, problems: Problems) -> None:
     """Git can commit symbolic links; one in content/ or templates/ could publish any file of
-    the machine that builds the site."""
+    the machine that builds the site. A named pipe, socket or device there (local only) would
+    hang a read or be skipped without a word: each is reported."""
     name = folder.name
     if folder.is_symlink():
         problems.add(folder, None, f"is a symbolic link; {name}/ must be a real folder of the "
@@ -207,8 +253,11 @@ def _refuse_symlinks(folder: Path, problems: Problems) -> None:
                     if entry.is_symlink():
                         problems.add(entry.path, None, f"is a symbolic link; {name} must be real "
                                                        f"files inside {name}/")
-                    elif entry.is_dir():
+                    elif entry.is_dir(follow_symlinks=False):
                         stack.append(entry.path)
+                    elif not entry.is_file(follow_symlinks=False):
+                        kind = _special_kind(entry.stat(follow_symlinks=False).st_mode)
+                        problems.add(entry.path, None, _not_a_file(kind or "a device"))
         except (PermissionError, FileNotFoundError, NotADirectoryError):
             continue
 
@@ -259,7 +308,7 @@ def _sources(data: Any) -> tuple[Source, ...]:
 
 def load_config(path: Path, problems: Problems) -> SiteConfig | None:
     """Read and validate ``site_config.yaml``."""
-    if not path.is_file():
+    if not os.path.lexists(path):
         problems.add(path, None, "is missing; every site needs a site_config.yaml with at least "
                                  "'title' and 'base_url'")
         return None
@@ -293,7 +342,7 @@ def load_reference(folder: Path, problems: Problems
     loaded: dict[str, list[Any]] = {}
     for name, schema in zip(REFERENCE_FILES, (schemas.PROVINCES, schemas.KABKOTA, schemas.COHORTS)):
         path = paths[name]
-        if not path.is_file():
+        if not os.path.lexists(path):
             problems.add(path, None, "is missing; content/reference/ needs provinces.yaml, "
                                      "kabupaten-kota.yaml and cohorts.yaml")
             continue
@@ -327,8 +376,8 @@ def load_reference(folder: Path, problems: Problems
 def load_shapes(path: Path, provinces: tuple[Province, ...], problems: Problems
                 ) -> tuple[tuple[ProvinceShape, ...], str]:
     """Province boundaries for the map (optional file), checked lightly; and a digest of the file."""
-    if not path.is_file() or path.is_symlink():
-        return (), ""
+    if not os.path.lexists(path) or path.is_symlink() or path.is_dir():
+        return (), ""  # a link or a folder of this name is reported by the folder's checks
     text = read_text(path, problems)
     if text is None:
         return (), ""

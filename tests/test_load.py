@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
-from conftest import FixtureSite
+from conftest import REPO, FixtureSite
+from kotacerdas.errors import Problems
+from kotacerdas.load import read_file
 from kotacerdas.yamlsafe import load as load_yaml
 
 
@@ -298,3 +303,69 @@ def test_nesting_limit_is_exact() -> None:
     data, found = load_yaml("a: " + "[" * 100 + "]" * 100 + "\n", 4)
     assert data is None and [p.line for p in found] == [5]
     assert "nested more than 100 levels deep" in found[0].message
+
+
+# --- only regular files, read with a bound (D18, D24) ------------------------------------------
+
+def _check_with_timeout(site: FixtureSite) -> list[str]:
+    """`check` that must end quickly: a read that waits on a pipe fails the test, not the suite."""
+    result = subprocess.run([sys.executable, str(REPO / "build.py"), "check", "--site", str(site.root)],
+                            cwd=REPO, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+    return result.stderr.splitlines()
+
+
+@pytest.mark.parametrize("rel", [
+    "content/regions/kota-fifo.yaml", "content/news/2019-06-01-fifo.md",          # the report's
+    "site_config.yaml", "content/reference/cohorts.yaml", "content/reference/provinces.geojson",
+    "templates/strings/id.yaml", "templates/base.html", "content/pages/tentang.en.md",
+])
+def test_named_pipe_is_refused_without_waiting(site: FixtureSite, rel: str) -> None:
+    path = site.root / rel
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.unlink(missing_ok=True)
+    os.mkfifo(path)
+    found = _check_with_timeout(site)
+    assert any(line.startswith(f"{rel}: is a named pipe (FIFO), not a normal file; delete it,")
+               for line in found), found
+
+
+def test_oversized_file_is_refused_before_it_is_read(site: FixtureSite, monkeypatch) -> None:
+    big = site.root / "content/pages/besar.md"
+    with open(big, "wb") as f:
+        f.truncate(2_000_000_000)  # sparse: no disk used
+    small = site.write("content/pages/sedang.md", "---\ntitle: T\n---\n" + "x" * 5000)
+    reads: list[int] = []
+    real = os.fdopen
+
+    class Counting:
+        def __init__(self, f):
+            self.f = f
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            self.f.close()
+
+        def read(self, n=-1):
+            data = self.f.read(n)
+            reads.append(len(data) if n != -1 else 10 ** 12)
+            return data
+
+    monkeypatch.setattr(os, "fdopen", lambda *a, **k: Counting(real(*a, **k)))
+    problems_ = Problems(site.root)
+    assert read_file(big, problems_) is None
+    assert read_file(small, problems_, limit=1000) is None
+    assert read_file(Path("/dev/zero"), problems_) is None
+    assert read_file(Path("/proc/self/maps"), problems_, limit=1000) is None  # size 0, longer
+    assert reads == [1001], reads  # only the file that hides its size was read, and only so far
+    assert [str(p) for p in problems_.items] == [
+        "content/pages/besar.md: is 2,000,000,000 bytes; content files must be under 1,000,000 "
+        "bytes, split it or remove pasted data",
+        "content/pages/sedang.md: is 5,017 bytes; content files must be under 1,000 bytes, split "
+        "it or remove pasted data",
+        "/dev/zero: is a device, not a normal file; delete it, and save the file you meant as an "
+        "ordinary one",
+        "/proc/self/maps: is more than 1,000 bytes; content files must be under 1,000 bytes, "
+        "split it or remove pasted data"]
