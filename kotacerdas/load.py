@@ -3,7 +3,8 @@
 Every problem in the run is collected and raised together as one ``ContentError``; nothing
 downstream runs on content that did not pass. Reading rules that protect the output folder live
 here too: file names must be slugs, symlinks, pipes and devices are refused, every input file
-is read by ``read_file`` (regular files only, size checked before reading), text must be UTF-8.
+is read by ``read_file`` (regular files only, size checked before reading), text must be UTF-8 without
+invisible control characters.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from .errors import Problems
 from .parsecache import ParseCache
 from .slugs import is_slug, slugify
 from .validate import check as check_schema
-from .yamlsafe import LineDict, line_of
+from .yamlsafe import LineDict, find_invisible, line_of
 from .yamlsafe import load as load_yaml
 
 MAX_FILE_BYTES = 1_000_000
@@ -38,8 +39,12 @@ REFERENCE_FILES = ("provinces.yaml", "kabupaten-kota.yaml", "cohorts.yaml")
 SHAPES_FILE = "provinces.geojson"  # optional, beside the reference YAML: boundaries for the map
 
 
-def load_site(site: Path) -> Content:
-    """Read everything under ``site``; raise ContentError listing every problem found."""
+def load_site(site: Path, today: dt.date) -> Content:
+    """Read everything under ``site``; raise ContentError listing every problem found.
+
+    ``today`` is the date in Asia/Jakarta that the caller builds for (loading never reads the
+    clock): no 'updated' date may be later.
+    """
     problems = Problems(site)
     content_dir = site / "content"
     _refuse_special_files(content_dir, problems)
@@ -47,13 +52,13 @@ def load_site(site: Path) -> Content:
     config = load_config(site / "site_config.yaml", problems)
     provinces, kabkota, cohorts, has_reference = load_reference(content_dir / "reference", problems)
     shapes, shapes_digest = load_shapes(content_dir / "reference" / SHAPES_FILE, provinces, problems)
-    regions = _load_regions(content_dir / "regions", problems)
+    regions = _load_regions(content_dir / "regions", problems, today)
     news_files, news_translated = _split_translations(content_dir / "news", problems)
     page_files, pages_translated = _split_translations(content_dir / "pages", problems)
-    news = _load_news(news_files, problems, {r.slug for r in regions})
-    pages = _load_pages(page_files, problems)
-    translations = (_load_translations("news", news_translated, news, config, problems)
-                    + _load_translations("page", pages_translated, pages, config, problems))
+    news = _load_news(news_files, problems, {r.slug for r in regions}, today)
+    pages = _load_pages(page_files, problems, today)
+    translations = (_load_translations("news", news_translated, news, config, problems, today)
+                    + _load_translations("page", pages_translated, pages, config, problems, today))
     if not has_reference:
         provinces = _provinces_from_regions(regions)
     _check_regions(regions, provinces, kabkota, has_reference, problems)
@@ -128,7 +133,8 @@ def _not_a_file(kind: str) -> str:
 
 
 def read_text(path: Path, problems: Problems) -> str | None:
-    """Read an editor's file as text: UTF-8 (BOM allowed), any line ending, bounded size."""
+    """Read an editor's file as text: UTF-8 (BOM allowed), any line ending, bounded size, and no
+    invisible control characters (yamlsafe.find_invisible)."""
     raw = read_file(path, problems)
     if raw is None:
         return None
@@ -143,7 +149,14 @@ def read_text(path: Path, problems: Problems) -> str | None:
         problems.add(path, text[: text.index("\x00")].count("\n") + 1,
                      "contains a NUL character; this is not a text file")
         return None
-    return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
+    text = text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
+    invisible = find_invisible(text)
+    if invisible is not None:
+        at, message = invisible
+        problems.add(path, text.count("\n", 0, at) + 1, message)
+        return None
+    return text
+
 
 
 def read_yaml(path: Path, problems: Problems, text: str | None = None, offset: int = 0) -> Any:
@@ -281,6 +294,19 @@ def _files(folder: Path, suffix: str, problems: Problems, also: tuple[str, ...] 
             out.append(path)
     _case_duplicates(out, problems)
     return out
+
+
+def _check_updated(path: Path, data: LineDict, problems: Problems, today: dt.date,
+                   latest: dt.date | None = None) -> None:
+    """An 'updated' date after today would be shown as the site's last update and in the sitemap.
+    ``latest`` allows a later one (an announcement scheduled for a later day)."""
+    updated = data.get("updated")
+    limit = max(today, latest) if latest else today
+    if isinstance(updated, dt.date) and updated > limit:
+        later = f" and after the announcement's date {limit.isoformat()}" if limit > today else ""
+        problems.add(path, line_of(data, ["updated"]),
+                     f"'updated' is {updated.isoformat()}, after today ({today.isoformat()})"
+                     f"{later}; write the date of the last change, which cannot be in the future")
 
 
 def _case_duplicates(paths: list[Path], problems: Problems) -> None:
@@ -426,7 +452,7 @@ def _complete_cohorts(cohorts: tuple[Cohort, ...], regions: tuple[Region, ...]) 
 
 # --- regions ------------------------------------------------------------------------------
 
-def _load_regions(folder: Path, problems: Problems) -> tuple[Region, ...]:
+def _load_regions(folder: Path, problems: Problems, today: dt.date) -> tuple[Region, ...]:
     regions = []
     for path in _files(folder, ".yaml", problems):
         slug = path.name[: -len(".yaml")]
@@ -446,6 +472,7 @@ def _load_regions(folder: Path, problems: Problems) -> tuple[Region, ...]:
             continue
         if not check(data, schemas.REGION, problems, path):
             continue
+        _check_updated(path, data, problems, today)
         cohort = data["cohort"]
         cohorts = tuple(sorted(cohort if isinstance(cohort, list) else [cohort]))
         unverified = tuple(sorted(data.get("unverified_cohorts", [])))
@@ -558,7 +585,8 @@ def _markdown_files(paths: list[Path], problems: Problems, schema: dict[str, Any
     return out
 
 
-def _load_news(paths: list[Path], problems: Problems, region_slugs: set[str]) -> tuple[NewsItem, ...]:
+def _load_news(paths: list[Path], problems: Problems, region_slugs: set[str], today: dt.date
+               ) -> tuple[NewsItem, ...]:
     items = []
     for path, data, body, digest in _markdown_files(paths, problems, schemas.NEWS):
         m = NEWS_NAME.match(path.name)
@@ -579,6 +607,7 @@ def _load_news(paths: list[Path], problems: Problems, region_slugs: set[str]) ->
         if data.get("updated") and data["updated"] < data["date"]:
             problems.add(path, line_of(data, ["updated"]), "'updated' is before 'date'; an update "
                                                            "comes after publication")
+        _check_updated(path, data, problems, today, latest=data["date"])
         items.append(NewsItem(
             slug=m.group(2), title=data["title"], date=data["date"], summary=data["summary"],
             body=body, path=problems.display(path), tags=tuple(data.get("tags", ())),
@@ -605,7 +634,7 @@ def _check_news_slugs(news: tuple[NewsItem, ...], problems: Problems) -> None:
                                        f"be /berita/{slug}/: give one a different name")
 
 
-def _load_pages(paths: list[Path], problems: Problems) -> tuple[Page, ...]:
+def _load_pages(paths: list[Path], problems: Problems, today: dt.date) -> tuple[Page, ...]:
     pages = []
     for path, data, body, digest in _markdown_files(paths, problems, schemas.PAGE):
         slug = path.name[: -len(".md")]
@@ -613,13 +642,15 @@ def _load_pages(paths: list[Path], problems: Problems) -> tuple[Page, ...]:
             problems.add(path, None, f"file name '{path.name}' may only use a-z, 0-9 and single "
                                      "hyphens, e.g. tentang.md")
             continue
+        _check_updated(path, data, problems, today)
         pages.append(Page(slug=slug, title=data["title"], body=body, path=problems.display(path),
                           summary=data.get("summary", ""), updated=data.get("updated"), digest=digest))
     return tuple(pages)
 
 
 def _load_translations(kind: str, paths: list[Path], originals: tuple[NewsItem, ...] | tuple[Page, ...],
-                       config: SiteConfig | None, problems: Problems) -> tuple[Translation, ...]:
+                       config: SiteConfig | None, problems: Problems, today: dt.date
+                       ) -> tuple[Translation, ...]:
     """Translations of announcements or pages; each needs its original and a configured edition."""
     by_file = {Path(o.path).name: o for o in originals}
     schema = schemas.NEWS_TRANSLATION if kind == "news" else schemas.PAGE_TRANSLATION
@@ -643,6 +674,8 @@ def _load_translations(kind: str, paths: list[Path], originals: tuple[NewsItem, 
                                      f"{path.parent.name}/; give it the same name as its original "
                                      f"plus .{language}.md")
             continue
+        _check_updated(path, data, problems, today,
+                       latest=original.date if isinstance(original, NewsItem) else None)
         out.append(Translation(kind=kind, slug=original.slug, language=language,
                                title=data["title"], body=body, path=problems.display(path),
                                original_path=original.path, summary=data.get("summary", ""),

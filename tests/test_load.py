@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import subprocess
 import sys
@@ -9,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, FixtureSite
-from kotacerdas.errors import Problems
-from kotacerdas.load import read_file
+from conftest import REPO, FixtureSite, write_site
+from kotacerdas.errors import ContentError, Problems
+from kotacerdas.load import load_site, read_file
 from kotacerdas.yamlsafe import load as load_yaml
 
 
@@ -256,6 +257,15 @@ def test_sources_may_be_citations_without_url(site: FixtureSite) -> None:
 
 REGION = "content/regions/kota-bandung.yaml"
 NEWS = "content/news/2019-05-15-tahap-tiga.md"
+HEAD = '---\ntitle: "Tahap tiga"\ndate: 2019-05-15\nsummary: "Tahap tiga."\n---\n\n'
+TODAY = dt.date(2026, 11, 28)  # on or after every date in the fixture
+
+
+def load_problems(site: FixtureSite, today: dt.date = TODAY) -> list[str]:
+    """Load the site in-process; it must fail with a ContentError, whose problems are returned."""
+    with pytest.raises(ContentError) as exc:
+        load_site(site.root, today)
+    return [str(p) for p in exc.value.problems]
 
 
 # --- whole numbers (D20) -----------------------------------------------------------------------
@@ -369,3 +379,55 @@ def test_oversized_file_is_refused_before_it_is_read(site: FixtureSite, monkeypa
         "ordinary one",
         "/proc/self/maps: is more than 1,000 bytes; content files must be under 1,000 bytes, "
         "split it or remove pasted data"]
+
+
+# --- invisible characters and future dates (D25) -----------------------------------------------
+
+def test_control_and_bidi_characters_are_refused(site: FixtureSite) -> None:
+    region = (site.root / REGION).read_text()
+    site.write(REGION, region + 'note: "\\e[31mmerah \\a \\v \\f"\naliases: ["Kota \\u202EgnudnaB"]\n')
+    site.write("content/regions/kota-depok.yaml",
+               (site.root / "content/regions/kota-depok.yaml").read_text() + "summary: Depok \u202e x\n")
+    site.write(NEWS, HEAD.replace('"Tahap tiga."', '"Tahap \\u2066tiga\\u2069."') + "Teks.\n")
+    site.write("content/pages/kontak.md", "---\ntitle: Kontak\n---\n\nBaris\nHubungi\x07 kami.\n")
+    site.write("content/pages/data.md", "---\ntitle: Data\nsummary: \"\\x9b1m\"\n---\n\nIsi.\n")
+    site.write("content/pages/tentang.md", "---\ntitle: Tentang\nsummary: \"Nama \u200e\u200f\"\n"
+                                           "---\n\nIsi \u200e tentang.\n")
+    found = load_problems(site)
+    assert f"{REGION}:9: the text contains the invisible character U+001B (ESCAPE), which does " \
+           "not belong in text (it often comes from copying out of a terminal or a word " \
+           "processor); delete it" in found, found
+    assert f"{REGION}:10: the text contains the invisible character U+202E (RIGHT-TO-LEFT " \
+           "OVERRIDE), which makes the text around it display in another order than it is " \
+           "written; delete it" in found, found
+    assert any(p.startswith("content/regions/kota-depok.yaml:10: contains the invisible "
+                            "character U+202E") for p in found), found
+    assert any(p.startswith(f"{NEWS}:4: the text contains the invisible character U+2066 "
+                            "(LEFT-TO-RIGHT ISOLATE)") for p in found), found
+    assert any(p.startswith("content/pages/kontak.md:6: contains the invisible character U+0007 "
+                            "(BELL)") for p in found), found
+    assert any(p.startswith("content/pages/data.md:3: the text contains the invisible character "
+                            "U+009B") for p in found), found
+    assert not any("tentang.md" in p for p in found), found  # direction marks are allowed
+
+
+def test_updated_dates_in_the_future_are_refused(site: FixtureSite) -> None:
+    site.write(REGION, (site.root / REGION).read_text() + "updated: 2099-12-31\n")
+    site.write("content/pages/kontak.md", "---\ntitle: Kontak\nupdated: 2026-11-29\n---\nx\n")
+    site.write("content/pages/tentang.en.md", "---\ntitle: About\nupdated: 2027-01-01\n---\nx\n")
+    site.write(NEWS, HEAD.replace("summary:", "updated: 2026-12-01\nsummary:") + "x\n")
+    # scheduled announcements are valid: a later date, and 'updated' no later than that date
+    site.write("content/news/2027-01-10-nanti.md", HEAD.replace("2019-05-15", "2027-01-10")
+               .replace("summary:", "updated: 2027-01-10\nsummary:") + "x\n")
+    site.write("content/news/2027-01-11-lebih.md", HEAD.replace("2019-05-15", "2027-01-11")
+               .replace("summary:", "updated: 2027-01-12\nsummary:") + "x\n")
+    found = load_problems(site)
+    later = "write the date of the last change, which cannot be in the future"
+    assert f"{REGION}:9: 'updated' is 2099-12-31, after today (2026-11-28); {later}" in found, found
+    assert f"content/pages/kontak.md:3: 'updated' is 2026-11-29, after today (2026-11-28); {later}" in found
+    assert f"content/pages/tentang.en.md:3: 'updated' is 2027-01-01, after today (2026-11-28); {later}" in found
+    assert f"{NEWS}:4: 'updated' is 2026-12-01, after today (2026-11-28); {later}" in found
+    assert "content/news/2027-01-11-lebih.md:4: 'updated' is 2027-01-12, after today (2026-11-28) " \
+           f"and after the announcement's date 2027-01-11; {later}" in found, found
+    assert not any("nanti" in p for p in found), found
+    load_site(write_site(site.root.parent / "lain").root, TODAY)  # the fixture itself is fine
