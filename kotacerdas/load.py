@@ -1,9 +1,10 @@
 """Load and validate a site folder: configuration, reference data, regions, news, pages.
 
 Every problem in the run is collected and raised together as one ``ContentError``; nothing
-downstream runs on content that did not pass. Reading rules that protect the output folder live
-here too: file names must be slugs, symlinks, pipes and devices are refused, every input file
-is read by ``read_file`` (regular files only, size checked before reading), text must be UTF-8 without
+downstream runs on content that did not pass, and no file found in content/ is left out without a
+problem naming it (``_account_for_every_file``). Reading rules that protect the build live here
+too: file names must be slugs, symlinks, pipes and devices are refused, every input file is read
+by ``read_file`` (regular files only, size checked before reading), text must be UTF-8 without
 invisible control characters.
 """
 
@@ -37,21 +38,30 @@ NEWS_NAME = re.compile(r"^(\d{4}-\d{2}-\d{2})-(.+)\.md$")
 TRANSLATION_NAME = re.compile(r"^(.+)\.([a-z]{2})\.md$")  # tentang.en.md beside tentang.md
 REFERENCE_FILES = ("provinces.yaml", "kabupaten-kota.yaml", "cohorts.yaml")
 SHAPES_FILE = "provinces.geojson"  # optional, beside the reference YAML: boundaries for the map
+CONTENT_FOLDERS = {"news": ".md", "pages": ".md", "reference": ".yaml", "regions": ".yaml"}
+"""The folders of content/ and the files they hold; nothing else in content/ is read."""
+FOLDER_NAMES = {"berita": "news", "pengumuman": "news", "halaman": "pages", "daerah": "regions",
+                "peserta": "regions", "wilayah": "regions", "referensi": "reference"}
+"""Indonesian names an editor may give a content folder (the site's own addresses use them)."""
 
 
 def load_site(site: Path, today: dt.date) -> Content:
     """Read everything under ``site``; raise ContentError listing every problem found.
 
     ``today`` is the date in Asia/Jakarta that the caller builds for (loading never reads the
-    clock): no 'updated' date may be later.
+    clock): no 'updated' date may be later. Every file found in content/ ends up in the
+    returned content or named by a problem; none is left out without a word.
     """
     problems = Problems(site)
     content_dir = site / "content"
     _refuse_special_files(content_dir, problems)
     _refuse_special_files(site / "templates", problems)
+    _check_content_folder(content_dir, problems)
     config = load_config(site / "site_config.yaml", problems)
-    provinces, kabkota, cohorts, has_reference = load_reference(content_dir / "reference", problems)
-    shapes, shapes_digest = load_shapes(content_dir / "reference" / SHAPES_FILE, provinces, problems)
+    reference_dir = content_dir / "reference"
+    reference = _reference_files(reference_dir, problems)
+    provinces, kabkota, cohorts, has_reference = _reference_from(reference, reference_dir, problems)
+    shapes, shapes_digest = load_shapes(reference_dir / SHAPES_FILE, provinces, problems)
     regions = _load_regions(content_dir / "regions", problems, today)
     news_files, news_translated = _split_translations(content_dir / "news", problems)
     page_files, pages_translated = _split_translations(content_dir / "pages", problems)
@@ -65,6 +75,11 @@ def load_site(site: Path, today: dt.date) -> Content:
     _check_province_slugs(provinces, regions, content_dir, has_reference, problems)
     _check_news_slugs(news, problems)
     cohorts = _complete_cohorts(cohorts, regions)
+    loaded = {problems.display(reference_dir / name) for name in reference}
+    if shapes_digest:
+        loaded.add(problems.display(reference_dir / SHAPES_FILE))
+    _account_for_every_file(content_dir, problems,
+                            loaded | {x.path for x in (*regions, *news, *pages, *translations)})
     problems.raise_if_any()
     assert config is not None
     return Content(config=config, provinces=provinces, kabkota=kabkota, cohorts=cohorts,
@@ -156,7 +171,6 @@ def read_text(path: Path, problems: Problems) -> str | None:
         problems.add(path, text.count("\n", 0, at) + 1, message)
         return None
     return text
-
 
 
 def read_yaml(path: Path, problems: Problems, text: str | None = None, offset: int = 0) -> Any:
@@ -275,15 +289,19 @@ def _refuse_special_files(folder: Path, problems: Problems) -> None:
             continue
 
 
-def _files(folder: Path, suffix: str, problems: Problems, also: tuple[str, ...] = ()) -> list[Path]:
-    """The content files of one folder, sorted; stray files are reported, dot-files ignored."""
+def _entries(folder: Path) -> list[os.DirEntry[str]]:
+    """The entries of a folder that the site is made of, sorted: all but dot-files (.gitkeep)."""
     if not folder.is_dir():
         return []
-    out = []
     with os.scandir(folder) as found:  # file types without a stat call per file
-        entries = sorted(found, key=lambda e: e.name)
-    for entry in entries:
-        if entry.name.startswith(".") or entry.is_symlink():
+        return sorted((e for e in found if not e.name.startswith(".")), key=lambda e: e.name)
+
+
+def _files(folder: Path, suffix: str, problems: Problems, also: tuple[str, ...] = ()) -> list[Path]:
+    """The content files of one folder, sorted; stray files are reported, dot-files ignored."""
+    out = []
+    for entry in _entries(folder):
+        if entry.is_symlink():
             continue
         path = folder / entry.name
         if entry.is_dir():
@@ -294,6 +312,63 @@ def _files(folder: Path, suffix: str, problems: Problems, also: tuple[str, ...] 
             out.append(path)
     _case_duplicates(out, problems)
     return out
+
+
+def _check_content_folder(content_dir: Path, problems: Problems) -> None:
+    """Only the folders of CONTENT_FOLDERS are read: anything else in content/ would be left out
+    of the site without a word, so each is reported, with where it probably belongs."""
+    known = ", ".join(f"{name}/" for name in sorted(CONTENT_FOLDERS))
+    for entry in _entries(content_dir):
+        path = content_dir / entry.name
+        if entry.is_symlink():
+            continue  # reported by _refuse_special_files
+        if entry.name in CONTENT_FOLDERS:
+            if not entry.is_dir(follow_symlinks=False):
+                problems.add(path, None, f"must be a folder (content/{entry.name}/) holding "
+                                         f"*{CONTENT_FOLDERS[entry.name]} files, not a file")
+            continue
+        if entry.is_dir(follow_symlinks=False):
+            near = FOLDER_NAMES.get(entry.name.lower()) or next(iter(difflib.get_close_matches(
+                entry.name.lower(), list(CONTENT_FOLDERS), n=1)), None)
+            tip = f"did you mean content/{near}/? " if near else ""
+            problems.add(path, None, f"unknown folder: nothing in it is read; {tip}content/ holds "
+                                     f"only the folders {known}")
+        else:
+            problems.add(path, None, f"is not read: files go into a folder of content/; "
+                                     f"{_home_of(entry.name)}")
+
+
+def _home_of(name: str) -> str:
+    """Where a file found directly in content/ probably belongs, as advice."""
+    if NEWS_NAME.match(name):
+        return f"move it to content/news/{name} if it is an announcement"
+    if name.endswith(".md"):
+        return f"move it to content/pages/{name} if it is a page, or to content/news/"
+    if name in REFERENCE_FILES or name == SHAPES_FILE:
+        return f"move it to content/reference/{name}"
+    if name.endswith(".yaml"):
+        return f"move it to content/regions/{name} if it is a region"
+    return "content/ holds only the folders news/, pages/, reference/ and regions/"
+
+
+def _account_for_every_file(content_dir: Path, problems: Problems, loaded: set[str]) -> None:
+    """The last guard against silent loss: every file in the content folders was loaded into
+    the site or is named by a problem saying why not; any other file is reported here."""
+    named = {p.path for p in problems.items}
+    for folder in CONTENT_FOLDERS:
+        for entry in _entries(content_dir / folder):
+            path = content_dir / folder / entry.name
+            shown = problems.display(path)
+            if shown not in loaded and shown not in named:
+                problems.add(path, None, "was not read into the site, and no other problem says "
+                                         "why; check that it is complete, and tell the site's "
+                                         "developers: the generator should have named the reason")
+
+
+def _reported(problems: Problems, path: Path) -> bool:
+    """Whether a problem already names ``path`` (so leaving the file out loses nothing silently)."""
+    shown = problems.display(path)
+    return any(p.path == shown for p in problems.items)
 
 
 def _check_updated(path: Path, data: LineDict, problems: Problems, today: dt.date,
@@ -340,8 +415,9 @@ def load_config(path: Path, problems: Problems) -> SiteConfig | None:
         return None
     data = read_yaml(path, problems)
     if not isinstance(data, dict):
-        if data is not None or not problems:
-            problems.add(path, 1, "must be a set of 'field: value' lines")
+        if not _reported(problems, path):
+            problems.add(path, 1, "must be a set of 'field: value' lines" + (
+                ", with at least 'title' and 'base_url'" if data is None else ""))
         return None
     if not check(data, schemas.CONFIG, problems, path):
         return None
@@ -361,20 +437,44 @@ def load_config(path: Path, problems: Problems) -> SiteConfig | None:
 def load_reference(folder: Path, problems: Problems
                     ) -> tuple[tuple[Province, ...], tuple[Kabkota, ...], tuple[Cohort, ...], bool]:
     """Provinces, kabupaten/kota and rounds from ``content/reference/`` (all optional)."""
-    if not folder.is_dir():
-        return (), (), (), False
-    _files(folder, ".yaml", problems, also=(SHAPES_FILE,))
-    paths = {name: folder / name for name in REFERENCE_FILES}
+    return _reference_from(_reference_files(folder, problems), folder, problems)
+
+
+def _reference_files(folder: Path, problems: Problems) -> dict[str, list[Any]]:
+    """The reference files that were read and passed their schema, by name; every other file of
+    the folder is named by a problem. Empty when the site has no content/reference/."""
     loaded: dict[str, list[Any]] = {}
+    if not folder.is_dir():
+        return loaded
+    known = (*REFERENCE_FILES, SHAPES_FILE)
+    for path in _files(folder, ".yaml", problems, also=(SHAPES_FILE,)):
+        if path.name not in known:
+            near = difflib.get_close_matches(path.name, known, n=1)
+            tip = f"did you mean {near[0]}? " if near else ""
+            problems.add(path, None, f"unexpected file; {tip}content/reference/ holds only "
+                                     f"{', '.join(known)}")
     for name, schema in zip(REFERENCE_FILES, (schemas.PROVINCES, schemas.KABKOTA, schemas.COHORTS)):
-        path = paths[name]
+        path = folder / name
         if not os.path.lexists(path):
             problems.add(path, None, "is missing; content/reference/ needs provinces.yaml, "
                                      "kabupaten-kota.yaml and cohorts.yaml")
             continue
         data = read_yaml(path, problems)
-        if data is not None and check(data, schema, problems, path):
+        if data is None:
+            if not _reported(problems, path):
+                problems.add(path, 1, "is empty; convert the reference data again with "
+                                      "`python build.py import-reference DATA_DIR`")
+        elif check(data, schema, problems, path):
             loaded[name] = data
+    return loaded
+
+
+def _reference_from(loaded: dict[str, list[Any]], folder: Path, problems: Problems
+                    ) -> tuple[tuple[Province, ...], tuple[Kabkota, ...], tuple[Cohort, ...], bool]:
+    """The reference data from its files' data, checked across files."""
+    if not folder.is_dir():
+        return (), (), (), False
+    paths = {name: folder / name for name in REFERENCE_FILES}
     provinces = tuple(Province(code=p["code"], name=p["name"], slug=slugify(p["name"]),
                                lat=p.get("lat"), lon=p.get("lon"), aliases=tuple(p.get("aliases", ())))
                       for p in loaded.get("provinces.yaml", []))
@@ -401,7 +501,8 @@ def load_reference(folder: Path, problems: Problems
 
 def load_shapes(path: Path, provinces: tuple[Province, ...], problems: Problems
                 ) -> tuple[tuple[ProvinceShape, ...], str]:
-    """Province boundaries for the map (optional file), checked lightly; and a digest of the file."""
+    """Province boundaries for the map (optional file), checked lightly; and a digest of the file
+    (empty when it was not read)."""
     if not os.path.lexists(path) or path.is_symlink() or path.is_dir():
         return (), ""  # a link or a folder of this name is reported by the folder's checks
     text = read_text(path, problems)
@@ -464,11 +565,12 @@ def _load_regions(folder: Path, problems: Problems, today: dt.date) -> tuple[Reg
         if text is None:
             continue
         data = read_yaml(path, problems, text)
-        if data is None and problems:
-            continue
         if not isinstance(data, dict):
-            problems.add(path, 1, "must be a set of 'field: value' lines (name:, type:, province:, "
-                                  "code:, cohort:)")
+            if not _reported(problems, path):
+                problems.add(path, 1, ("has no fields (it is empty, only comments, or '~'); it "
+                                       if data is None else "") +
+                             "must be a set of 'field: value' lines (name:, type:, province:, "
+                             "code:, cohort:)")
             continue
         if not check(data, schemas.REGION, problems, path):
             continue
@@ -575,14 +677,22 @@ def _markdown_files(paths: list[Path], problems: Problems, schema: dict[str, Any
         if split is None:
             continue
         data, body = split
-        if data is None:
-            continue
         if not isinstance(data, dict):
-            problems.add(path, 2, "front matter must be 'field: value' lines (title:, date:, …)")
+            if not _reported(problems, path):
+                problems.add(path, 2, _no_fields(data, schema))
             continue
         if check(data, schema, problems, path):
             out.append((path, data, body, digest_of(path.name + "\n" + text)))
     return out
+
+
+def _no_fields(data: Any, schema: dict[str, Any]) -> str:
+    """What to write when a file's front matter is not a set of fields."""
+    if data is None:
+        needed = ", ".join(f"{name}:" for name in schema["required"])
+        return (f"front matter has no fields (it is empty, only comments, or '~'), so nothing "
+                f"would be published; write {needed} between the two '---' lines")
+    return "front matter must be 'field: value' lines (title:, date:, …)"
 
 
 def _load_news(paths: list[Path], problems: Problems, region_slugs: set[str], today: dt.date
@@ -667,8 +777,10 @@ def _load_translations(kind: str, paths: list[Path], originals: tuple[NewsItem, 
             problems.add(path, None, f"site_config.yaml has no '{language}' edition; add "
                                      f"'translations:' with '{language}:' to it, or remove this file")
             continue
-        if original is None and (path.parent / (name + ".md")).is_file():
-            continue  # the original has problems of its own, reported there
+        if original is None and os.path.lexists(path.parent / (name + ".md")):
+            problems.add(path, None, f"is not published while its original {name}.md has "
+                                     "problems (listed for that file); fix those first")
+            continue
         if original is None:
             problems.add(path, None, f"is a translation of {name}.md, which does not exist in "
                                      f"{path.parent.name}/; give it the same name as its original "

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -11,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO, FixtureSite, write_site
+from kotacerdas import load
 from kotacerdas.errors import ContentError, Problems
 from kotacerdas.load import load_site, read_file
 from kotacerdas.yamlsafe import load as load_yaml
@@ -255,8 +257,10 @@ def test_sources_may_be_citations_without_url(site: FixtureSite) -> None:
     assert len(found) == 1 and found[0].startswith("content/news/2019-05-15-tahap-tiga.md:9: 'sources [2]' must be a web address")
 
 
-REGION = "content/regions/kota-bandung.yaml"
+# --- no file is dropped without a problem naming it (hostile-findings D2, D22) -----------------
+
 NEWS = "content/news/2019-05-15-tahap-tiga.md"
+REGION = "content/regions/kota-bandung.yaml"
 HEAD = '---\ntitle: "Tahap tiga"\ndate: 2019-05-15\nsummary: "Tahap tiga."\n---\n\n'
 TODAY = dt.date(2026, 11, 28)  # on or after every date in the fixture
 
@@ -268,23 +272,76 @@ def load_problems(site: FixtureSite, today: dt.date = TODAY) -> list[str]:
     return [str(p) for p in exc.value.problems]
 
 
-# --- whole numbers (D20) -----------------------------------------------------------------------
+@pytest.mark.parametrize("front", ["---\n---\n", "---\n# title: T\n# date: 2019-05-15\n---\n",
+                                   "---\n~\n---\n"])
+def test_empty_front_matter_is_reported(site: FixtureSite, front: str) -> None:
+    site.write(NEWS, front + "Isi berita.\n")
+    site.write("content/pages/kontak.md", front + "Hubungi kami.\n")
+    site.write("content/pages/tentang.en.md", front + "About text.\n")
+    found = problems(site)
+    for rel, fields in ((NEWS, "title:, date:, summary:"), ("content/pages/kontak.md", "title:"),
+                        ("content/pages/tentang.en.md", "title:")):
+        assert f"{rel}:2: front matter has no fields (it is empty, only comments, or '~'), so " \
+               f"nothing would be published; write {fields} between the two '---' lines" in found, found
 
-def test_whole_numbers_written_as_decimals_are_refused(site: FixtureSite) -> None:
-    site.write(REGION, (site.root / REGION).read_text().replace("cohort: 2017", "cohort: 2017.0"))
-    site.write("content/reference/cohorts.yaml", (site.root / "content/reference/cohorts.yaml")
-               .read_text().replace("announced: 25", "announced: 25.0"))
-    site.write("site_config.yaml", (site.root / "site_config.yaml").read_text()
-               .replace("news_per_page: 2", "news_per_page: 10.0"))
-    result = site.run("build", "--no-cache")
-    assert result.returncode == 1
-    found = result.stderr.splitlines()
-    assert f"{REGION}:5: 'cohort' must be a year such as 2017, or a list of years such as " \
-           "[2017, 2021] (got the number 2017.0)" in found, found
-    assert "content/reference/cohorts.yaml:1: '[1].announced' must be a whole number, not the " \
-           "number 25.0; write it without a decimal point" in found, found
-    assert "site_config.yaml:6: 'news_per_page' must be a whole number, not the number 10.0; " \
-           "write it without a decimal point" in found, found
+
+@pytest.mark.parametrize("text", ["# name: Kota Bandung\n# type: kota\n", "~\n", "---\n...\n"])
+def test_region_without_fields_is_reported_even_beside_other_problems(site: FixtureSite,
+                                                                       text: str) -> None:
+    site.write(REGION, text)
+    site.write("content/pages/kontak.md", "---\ntitle: [\n---\nx\n")  # an unrelated problem
+    found = load_problems(site)
+    assert any(p.startswith(f"{REGION}:1: has no fields (it is empty, only comments, or '~')")
+               for p in found), found
+
+
+def test_empty_reference_file_and_unknown_reference_file_are_reported(site: FixtureSite) -> None:
+    site.write("content/reference/cohorts.yaml", "# dikosongkan\n")
+    site.write("content/reference/provinsi.yaml", "- {code: \"32\", name: Jawa Barat}\n")
+    found = load_problems(site)
+    assert "content/reference/cohorts.yaml:1: is empty; convert the reference data again with " \
+           "`python build.py import-reference DATA_DIR`" in found
+    assert any(p.startswith("content/reference/provinsi.yaml: unexpected file; did you mean "
+                            "provinces.yaml?") for p in found), found
+
+
+def test_translation_of_a_broken_original_is_named(site: FixtureSite) -> None:
+    site.write("content/pages/tentang.md", "---\ntitle: [\n---\nIsi.\n")
+    found = load_problems(site)
+    assert "content/pages/tentang.en.md: is not published while its original tentang.md has " \
+           "problems (listed for that file); fix those first" in found, found
+
+
+def test_a_file_a_loader_drops_is_reported_by_the_ledger(site: FixtureSite, monkeypatch) -> None:
+    """The guard behind every loader: should one skip a file without a word, the load still fails
+    naming each file."""
+    monkeypatch.setattr(load, "_load_pages", lambda paths, problems, today: ())
+    found = load_problems(site)
+    for name in ("data", "kontak", "tentang"):
+        assert any(p.startswith(f"content/pages/{name}.md: was not read into the site")
+                   for p in found), found
+
+
+def test_files_outside_the_content_folders_are_reported(site: FixtureSite) -> None:
+    site.write("content/berita/2019-06-01-penting.md", HEAD.replace("2019-05-15", "2019-06-01") + "x\n")
+    site.write("content/region/kota-baru.yaml", "name: Kota Baru\n")
+    site.write("content/2019-06-02-lepas.md", HEAD.replace("2019-05-15", "2019-06-02") + "x\n")
+    site.write("content/.DS_Store", "")  # dot-files stay ignored
+    found = problems(site)
+    assert any(p.startswith("content/berita: unknown folder: nothing in it is read; did you mean "
+                            "content/news/?") for p in found), found
+    assert any(p.startswith("content/region: unknown folder: nothing in it is read; did you mean "
+                            "content/regions/?") for p in found), found
+    assert any(p.startswith("content/2019-06-02-lepas.md: is not read: files go into a folder of "
+                            "content/; move it to content/news/2019-06-02-lepas.md") for p in found), found
+    assert not any(".DS_Store" in p for p in found)
+
+
+def test_a_content_folder_that_is_a_file_is_reported(site: FixtureSite) -> None:
+    shutil.rmtree(site.root / "content/pages")
+    site.write("content/pages", "title: Tentang\n")
+    assert any(p.startswith("content/pages: must be a folder (content/pages/) holding *.md files")
+               for p in load_problems(site))
 
 
 # --- nesting deep enough to crash libyaml (D6) -------------------------------------------------
@@ -379,6 +436,25 @@ def test_oversized_file_is_refused_before_it_is_read(site: FixtureSite, monkeypa
         "ordinary one",
         "/proc/self/maps: is more than 1,000 bytes; content files must be under 1,000 bytes, "
         "split it or remove pasted data"]
+
+
+# --- whole numbers (D20) -----------------------------------------------------------------------
+
+def test_whole_numbers_written_as_decimals_are_refused(site: FixtureSite) -> None:
+    site.write(REGION, (site.root / REGION).read_text().replace("cohort: 2017", "cohort: 2017.0"))
+    site.write("content/reference/cohorts.yaml", (site.root / "content/reference/cohorts.yaml")
+               .read_text().replace("announced: 25", "announced: 25.0"))
+    site.write("site_config.yaml", (site.root / "site_config.yaml").read_text()
+               .replace("news_per_page: 2", "news_per_page: 10.0"))
+    result = site.run("build", "--no-cache")
+    assert result.returncode == 1
+    found = result.stderr.splitlines()
+    assert f"{REGION}:5: 'cohort' must be a year such as 2017, or a list of years such as " \
+           "[2017, 2021] (got the number 2017.0)" in found, found
+    assert "content/reference/cohorts.yaml:1: '[1].announced' must be a whole number, not the " \
+           "number 25.0; write it without a decimal point" in found, found
+    assert "site_config.yaml:6: 'news_per_page' must be a whole number, not the number 10.0; " \
+           "write it without a decimal point" in found, found
 
 
 # --- invisible characters and future dates (D25) -----------------------------------------------
