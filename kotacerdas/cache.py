@@ -155,11 +155,12 @@ def _key_in(path: str) -> bytes:
 
 def _read_key(path: str) -> bytes:
     """The key in ``path``: a regular file of this user's that nobody else may read."""
-    fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_NOFOLLOW", 0)
+                 | getattr(os, "O_NONBLOCK", 0))
     with os.fdopen(fd, "rb") as f:
         st = os.fstat(fd)
-        if (not stat.S_ISREG(st.st_mode) or st.st_mode & 0o077
-                or (hasattr(os, "getuid") and st.st_uid != os.getuid())):
+        if not stat.S_ISREG(st.st_mode) or (hasattr(os, "getuid") and (
+                st.st_uid != os.getuid() or st.st_mode & 0o077)):
             raise PermissionError(f"{path} is not a private file of this user")
         key = f.read(_KEY_BYTES + 1)
     if len(key) != _KEY_BYTES:

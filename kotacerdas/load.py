@@ -38,6 +38,9 @@ NEWS_NAME = re.compile(r"^(\d{4}-\d{2}-\d{2})-(.+)\.md$")
 TRANSLATION_NAME = re.compile(r"^(.+)\.([a-z]{2})\.md$")  # tentang.en.md beside tentang.md
 REFERENCE_FILES = ("provinces.yaml", "kabupaten-kota.yaml", "cohorts.yaml")
 SHAPES_FILE = "provinces.geojson"  # optional, beside the reference YAML: boundaries for the map
+_READ_FLAGS = (os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_NOFOLLOW", 0)
+               | getattr(os, "O_NONBLOCK", 0))
+"""Open for reading without following a symlink or waiting on a pipe (where the system can)."""
 CONTENT_FOLDERS = {"news": ".md", "pages": ".md", "reference": ".yaml", "regions": ".yaml"}
 """The folders of content/ and the files they hold; nothing else in content/ is read."""
 FOLDER_NAMES = {"berita": "news", "pengumuman": "news", "halaman": "pages", "daerah": "regions",
@@ -103,8 +106,7 @@ def read_file(path: Path, problems: Problems, limit: int = MAX_FILE_BYTES) -> by
         if kind is not None:
             problems.add(path, None, _not_a_file(kind))
             return None
-        # O_NONBLOCK: should the file become a pipe after lstat, opening it does not wait.
-        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+        fd = os.open(path, _READ_FLAGS)  # should it have become a pipe since, this does not wait
         with os.fdopen(fd, "rb") as f:
             st = os.fstat(fd)
             kind = _special_kind(st.st_mode)
