@@ -14,20 +14,30 @@ The two ``.jsonl`` stores are logs: a build appends what it added and rewrites t
 when they hold much that is no longer used. Their first line names the generator's code; another
 code means an empty store. Anything unexpected (another version, a corrupt file) means an empty
 cache, i.e. a full build. Every cached value is content-addressed, so a stale one is never used.
+
+Nothing read back is trusted more than what it replaces: every file and every store line is signed
+(keyed BLAKE2b, ``Seal``) with a key kept outside the cache folder, in this user's own cache
+directory (``key_path``). A cache folder that was committed, copied or edited by hand therefore
+holds nothing that verifies; an entry that does not verify is ignored like a miss, and the store
+is rewritten without it. (The stores also bind their lines to the generator's code, so a line
+from another version never verifies either.)
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
+import hmac
 import json
 import os
+import stat
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
-VERSION = 2
+VERSION = 3
 FILE = "build-cache.json"
 PAGES_FILE = "pages.json"
 MARKDOWN_FILE = "markdown.jsonl"
@@ -36,6 +46,9 @@ PACKAGE = Path(__file__).resolve().parent
 BUILTIN_TEMPLATES = PACKAGE.parent / "templates"  # the same folder as render.BUILTIN_TEMPLATES
 Stamp = tuple[int, int, int]  # (size, mtime in ns, ctime in ns)
 _JAKARTA = dt.timezone(dt.timedelta(hours=7), "WIB")
+KEY_ENV = "KOTACERDAS_CACHE_KEY"
+"""Names another key file than the default (tests isolate themselves with it)."""
+_KEY_BYTES = 32
 
 
 def digest_of(text: str) -> str:
@@ -109,6 +122,93 @@ def stamp(path: Path) -> Stamp:
 def output_digest(stamps: dict[str, Stamp]) -> str:
     """One digest for all of output/'s stamps."""
     return digest_of(repr(sorted(stamps.items())))
+
+
+# --- signing --------------------------------------------------------------------------------
+
+def key_path() -> Path:
+    """Where this user's signing key lives: outside every cache folder, so whoever can write a
+    cache folder (a commit, a copied folder) cannot sign what it holds."""
+    if os.environ.get(KEY_ENV):
+        return Path(os.environ[KEY_ENV])
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "kotacerdas" / "cache-key"
+
+
+@functools.cache
+def _key_in(path: str) -> bytes:
+    """The key kept in ``path``, made there on first use (random, readable by this user only).
+    When it can be neither read nor made, a key for this process alone: nothing from an earlier
+    build verifies then, so the build is a full one, never a wrong one."""
+    try:
+        return _read_key(path)
+    except FileNotFoundError:
+        pass
+    except OSError:
+        return os.urandom(_KEY_BYTES)
+    try:
+        _make_key(path)
+        return _read_key(path)
+    except OSError:
+        return os.urandom(_KEY_BYTES)
+
+
+def _read_key(path: str) -> bytes:
+    """The key in ``path``: a regular file of this user's that nobody else may read."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_NOFOLLOW", 0)
+                 | getattr(os, "O_NONBLOCK", 0))
+    with os.fdopen(fd, "rb") as f:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode) or (hasattr(os, "getuid") and (
+                st.st_uid != os.getuid() or st.st_mode & 0o077)):
+            raise PermissionError(f"{path} is not a private file of this user")
+        key = f.read(_KEY_BYTES + 1)
+    if len(key) != _KEY_BYTES:
+        raise PermissionError(f"{path} does not hold a key")
+    return key
+
+
+def _make_key(path: str) -> None:
+    """Write a new key to ``path`` whole or not at all (a key made meanwhile by another build wins)."""
+    folder = os.path.dirname(path) or "."
+    os.makedirs(folder, mode=0o700, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".cache-key-", dir=folder)  # mode 0600
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(os.urandom(_KEY_BYTES))
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            pass
+    finally:
+        os.unlink(tmp)
+
+
+class Seal:
+    """Signs and checks the text of one cache file (or of each line of a store) with this user's
+    key: one keyed BLAKE2b per line, bound to the file's name and the generator's code."""
+
+    def __init__(self, name: str, code: str = ""):
+        self._base = hashlib.blake2b(f"{name}\0{code}\0".encode(), digest_size=16,
+                                     key=_key_in(str(key_path())))
+
+    def _mac(self, payload: bytes) -> bytes:
+        h = self._base.copy()
+        h.update(payload)
+        return h.hexdigest().encode()
+
+    def sign(self, text: str) -> str:
+        """``text`` (one line, no newline) with its signature in front."""
+        return self._mac(text.encode("utf-8", "surrogatepass")).decode() + " " + text
+
+    def open(self, signed: bytes) -> bytes | None:
+        """What a signed line holds, or None when its signature does not verify."""
+        if signed.endswith(b"\n"):
+            signed = signed[:-1]
+        mac, sep, payload = signed.partition(b" ")
+        if not sep or not hmac.compare_digest(mac, self._mac(payload)):
+            return None
+        return payload
 
 
 # --- the key -----------------------------------------------------------------------------------
@@ -198,9 +298,10 @@ def probe(folder: Path, site: Path, output: Path, base_url: str | None, drafts: 
 
 
 def read(folder: Path) -> CacheState:
-    """The main file in ``folder``, or an empty state when absent, unreadable or of another version."""
+    """The main file in ``folder``, or an empty state when absent, unreadable, unsigned or of
+    another version."""
     try:
-        raw = json.loads((folder / FILE).read_bytes())
+        raw = json.loads(Seal(FILE).open((folder / FILE).read_bytes()) or b"null")
         if raw.get("version") != VERSION:
             return CacheState()
         return CacheState(key=str(raw["key"]), inputs=str(raw["inputs"]), output=str(raw["output"]),
@@ -222,17 +323,19 @@ def write(folder: Path, state: CacheState, pages: dict[str, str]) -> None:
     """Save the page fingerprints, then the main file (atomically, last)."""
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "markdown.json").unlink(missing_ok=True)  # version 1's Markdown cache
-    _write_atomic(folder / PAGES_FILE, _dumps({"key": state.key, "pages": pages}))
-    _write_atomic(folder / FILE, _dumps({
+    _write_atomic(folder / PAGES_FILE, Seal(PAGES_FILE).sign(_dumps({"key": state.key,
+                                                                     "pages": pages})))
+    _write_atomic(folder / FILE, Seal(FILE).sign(_dumps({
         "version": VERSION, "key": state.key, "inputs": state.inputs, "output": state.output,
         "pages": state.pages, "participants": state.participants,
-        "announcements": state.announcements}))
+        "announcements": state.announcements})))
 
 
 def read_pages(folder: Path, key: str) -> dict[str, str]:
-    """Page fingerprints saved with the main file of the same key (empty when they differ)."""
+    """Page fingerprints saved with the main file of the same key (empty when they differ or the
+    file is not signed)."""
     try:
-        raw = json.loads((folder / PAGES_FILE).read_bytes())
+        raw = json.loads(Seal(PAGES_FILE).open((folder / PAGES_FILE).read_bytes()) or b"null")
         if raw["key"] != key or not isinstance(raw["pages"], dict):
             return {}
         return {str(k): str(v) for k, v in raw["pages"].items()}
@@ -256,41 +359,48 @@ class Store:
     def save(self, live: dict[str, Any], line: Callable[[str, Any], str] | None = None) -> None:
         """Make the file hold ``live``: append the new entries, or rewrite when mostly stale.
         ``line`` writes one entry (default: the JSON array [key, value])."""
-        line = line or (lambda k, v: _dumps([k, v]))
+        unsigned = line or (lambda k, v: _dumps([k, v]))
+        sign = Seal(self.path.name, self.code).sign
         new = [k for k in live if k not in self.loaded]
         header = _dumps({"version": VERSION, "code": self.code})
         if self.lines and self.lines + len(new) <= 2 * len(live) + 64:
             if not new:
                 return
-            data = "".join(line(k, live[k]) + "\n" for k in new).encode("utf-8", "surrogatepass")
+            data = "".join(sign(unsigned(k, live[k])) + "\n" for k in new)
             with open(self.path, "ab") as f:
-                f.write(data)
+                f.write(data.encode("utf-8", "surrogatepass"))
             return
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        _write_atomic(self.path, header + "\n", (line(k, live[k]) + "\n" for k in sorted(live)))
+        _write_atomic(self.path, header + "\n",
+                      (sign(unsigned(k, live[k])) + "\n" for k in sorted(live)))
 
 
 def read_store(path: Path, code: str) -> Store:
-    """The entries of a store written by this code (none when another code wrote it)."""
+    """The entries of a store written by this code (none when another code wrote it); a line
+    whose signature does not verify is left out like a torn one."""
     store = Store(path, code)
     items: dict[str, Any] = {}
     lines, torn = 0, False
+    seal = Seal(path.name, code)
     try:
         with open(path, "rb") as f:
             if json.loads(f.readline()) != {"version": VERSION, "code": code}:
                 return store
             for line in f:
                 lines += 1
+                payload = seal.open(line)
                 try:
-                    pair = json.loads(line.decode("utf-8", "surrogatepass"))
-                except ValueError:  # a torn write: keep every line that still reads
+                    if payload is None:
+                        raise ValueError("not signed with this user's key")
+                    pair = json.loads(payload.decode("utf-8", "surrogatepass"))
+                except ValueError:  # a torn write, or a line not ours: keep every line that reads
                     torn = True
                     continue
                 if type(pair) is list and len(pair) == 2 and type(pair[0]) is str:
                     items[pair[0]] = pair[1]
     except (OSError, ValueError):
         return store
-    # A torn file is rewritten on save (lines = 0), never appended to.
+    # A file with a torn or foreign line is rewritten on save (lines = 0), never appended to.
     store.items, store.lines, store.loaded = items, 0 if torn else lines, set(items)
     return store
 

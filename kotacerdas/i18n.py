@@ -15,6 +15,7 @@ A string that counts something may give one text per CLDR plural category of its
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
 from typing import Any
 
@@ -86,7 +87,7 @@ def load_catalogue(language: str, template_dirs: list[Path], problems: Problems,
     strings: dict[str, Text] = {}
     for folder in reversed(template_dirs):
         path = folder / "strings" / f"{language}.yaml"
-        if path.is_file():
+        if os.path.lexists(path):  # read_yaml refuses a pipe or a folder of that name, saying so
             data = read_yaml(path, problems)
             if isinstance(data, dict):
                 strings.update({str(k): _entry(path, line_of(data, [k]), str(k), v, problems)

@@ -1,8 +1,11 @@
 """Load and validate a site folder: configuration, reference data, regions, news, pages.
 
 Every problem in the run is collected and raised together as one ``ContentError``; nothing
-downstream runs on content that did not pass. Reading rules that protect the output folder live
-here too: file names must be slugs, symlinks are refused, files must be UTF-8 text.
+downstream runs on content that did not pass, and no file found in content/ is left out without a
+problem naming it (``_account_for_every_file``). Reading rules that protect the build live here
+too: file names must be slugs, symlinks, pipes and devices are refused, every input file is read
+by ``read_file`` (regular files only, size checked before reading), text must be UTF-8 without
+invisible control characters.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ import hashlib
 import json
 import os
 import re
+import stat
 from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Any, Iterator
@@ -25,7 +29,7 @@ from .errors import Problems
 from .parsecache import ParseCache
 from .slugs import is_slug, slugify
 from .validate import check as check_schema
-from .yamlsafe import LineDict, line_of
+from .yamlsafe import LineDict, find_invisible, line_of
 from .yamlsafe import load as load_yaml
 
 MAX_FILE_BYTES = 1_000_000
@@ -34,30 +38,51 @@ NEWS_NAME = re.compile(r"^(\d{4}-\d{2}-\d{2})-(.+)\.md$")
 TRANSLATION_NAME = re.compile(r"^(.+)\.([a-z]{2})\.md$")  # tentang.en.md beside tentang.md
 REFERENCE_FILES = ("provinces.yaml", "kabupaten-kota.yaml", "cohorts.yaml")
 SHAPES_FILE = "provinces.geojson"  # optional, beside the reference YAML: boundaries for the map
+_READ_FLAGS = (os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_NOFOLLOW", 0)
+               | getattr(os, "O_NONBLOCK", 0))
+"""Open for reading without following a symlink or waiting on a pipe (where the system can)."""
+CONTENT_FOLDERS = {"news": ".md", "pages": ".md", "reference": ".yaml", "regions": ".yaml"}
+"""The folders of content/ and the files they hold; nothing else in content/ is read."""
+FOLDER_NAMES = {"berita": "news", "pengumuman": "news", "halaman": "pages", "daerah": "regions",
+                "peserta": "regions", "wilayah": "regions", "referensi": "reference"}
+"""Indonesian names an editor may give a content folder (the site's own addresses use them)."""
 
 
-def load_site(site: Path) -> Content:
-    """Read everything under ``site``; raise ContentError listing every problem found."""
+def load_site(site: Path, today: dt.date) -> Content:
+    """Read everything under ``site``; raise ContentError listing every problem found.
+
+    ``today`` is the date in Asia/Jakarta that the caller builds for (loading never reads the
+    clock): no 'updated' date may be later. Every file found in content/ ends up in the
+    returned content or named by a problem; none is left out without a word.
+    """
     problems = Problems(site)
     content_dir = site / "content"
-    _refuse_symlinks(content_dir, problems)
-    _refuse_symlinks(site / "templates", problems)
+    _refuse_special_files(content_dir, problems)
+    _refuse_special_files(site / "templates", problems)
+    _check_content_folder(content_dir, problems)
     config = load_config(site / "site_config.yaml", problems)
-    provinces, kabkota, cohorts, has_reference = load_reference(content_dir / "reference", problems)
-    shapes, shapes_digest = load_shapes(content_dir / "reference" / SHAPES_FILE, provinces, problems)
-    regions = _load_regions(content_dir / "regions", problems)
+    reference_dir = content_dir / "reference"
+    reference = _reference_files(reference_dir, problems)
+    provinces, kabkota, cohorts, has_reference = _reference_from(reference, reference_dir, problems)
+    shapes, shapes_digest = load_shapes(reference_dir / SHAPES_FILE, provinces, problems)
+    regions = _load_regions(content_dir / "regions", problems, today)
     news_files, news_translated = _split_translations(content_dir / "news", problems)
     page_files, pages_translated = _split_translations(content_dir / "pages", problems)
-    news = _load_news(news_files, problems, {r.slug for r in regions})
-    pages = _load_pages(page_files, problems)
-    translations = (_load_translations("news", news_translated, news, config, problems)
-                    + _load_translations("page", pages_translated, pages, config, problems))
+    news = _load_news(news_files, problems, {r.slug for r in regions}, today)
+    pages = _load_pages(page_files, problems, today)
+    translations = (_load_translations("news", news_translated, news, config, problems, today)
+                    + _load_translations("page", pages_translated, pages, config, problems, today))
     if not has_reference:
         provinces = _provinces_from_regions(regions)
     _check_regions(regions, provinces, kabkota, has_reference, problems)
     _check_province_slugs(provinces, regions, content_dir, has_reference, problems)
     _check_news_slugs(news, problems)
     cohorts = _complete_cohorts(cohorts, regions)
+    loaded = {problems.display(reference_dir / name) for name in reference}
+    if shapes_digest:
+        loaded.add(problems.display(reference_dir / SHAPES_FILE))
+    _account_for_every_file(content_dir, problems,
+                            loaded | {x.path for x in (*regions, *news, *pages, *translations)})
     problems.raise_if_any()
     assert config is not None
     return Content(config=config, provinces=provinces, kabkota=kabkota, cohorts=cohorts,
@@ -73,19 +98,62 @@ def digest_of(text: str) -> str:
 
 # --- reading files ------------------------------------------------------------------------
 
-def read_text(path: Path, problems: Problems) -> str | None:
-    """Read an editor's file as text: UTF-8 (BOM allowed), any line ending, bounded size."""
-    if path.is_symlink():
-        problems.add(path, None, "is a symbolic link; replace it with a real file")
-        return None
+def read_file(path: Path, problems: Problems, limit: int = MAX_FILE_BYTES) -> bytes | None:
+    """The bytes of one input file: every file the build reads comes through here, so none can
+    hang it (a named pipe waits forever for a writer) or fill memory before its size is known."""
     try:
-        raw = path.read_bytes()
+        kind = _special_kind(os.lstat(path).st_mode)
+        if kind is not None:
+            problems.add(path, None, _not_a_file(kind))
+            return None
+        fd = os.open(path, _READ_FLAGS)  # should it have become a pipe since, this does not wait
+        with os.fdopen(fd, "rb") as f:
+            st = os.fstat(fd)
+            kind = _special_kind(st.st_mode)
+            if kind is not None:
+                problems.add(path, None, _not_a_file(kind))
+                return None
+            raw = f.read(limit + 1) if st.st_size <= limit else b""
     except OSError as exc:
-        problems.add(path, None, f"cannot be read: {exc.strerror}")
+        problems.add(path, None, f"cannot be read: {exc.strerror or exc}")
         return None
-    if len(raw) > MAX_FILE_BYTES:
-        problems.add(path, None, f"is {len(raw):,} bytes; content files must be under "
-                                 f"{MAX_FILE_BYTES:,} bytes, split it or remove pasted data")
+    if st.st_size > limit or len(raw) > limit:  # (a file can grow, or not know its size)
+        size = f"{st.st_size:,} bytes" if st.st_size > limit else f"more than {limit:,} bytes"
+        problems.add(path, None, f"is {size}; content files must be under {limit:,} bytes, "
+                                 "split it or remove pasted data")
+        return None
+    return raw
+
+
+def _special_kind(mode: int) -> str | None:
+    """What a file that is not a plain file is (a symlink, pipe, socket, device, folder), else None."""
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISLNK(mode):
+        return "a symbolic link"
+    if stat.S_ISFIFO(mode):
+        return "a named pipe (FIFO)"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    return "a device"
+
+
+def _not_a_file(kind: str) -> str:
+    """The one message for an input that is not a plain file (the walk and the reader agree)."""
+    if kind == "a symbolic link":
+        return "is a symbolic link; replace it with a real file"
+    if kind == "a folder":
+        return "is a folder, not a file; rename or remove it, and save the file in its place"
+    return f"is {kind}, not a normal file; delete it, and save the file you meant as an ordinary one"
+
+
+def read_text(path: Path, problems: Problems) -> str | None:
+    """Read an editor's file as text: UTF-8 (BOM allowed), any line ending, bounded size, and no
+    invisible control characters (yamlsafe.find_invisible)."""
+    raw = read_file(path, problems)
+    if raw is None:
         return None
     try:
         text = raw.decode("utf-8-sig")
@@ -98,7 +166,13 @@ def read_text(path: Path, problems: Problems) -> str | None:
         problems.add(path, text[: text.index("\x00")].count("\n") + 1,
                      "contains a NUL character; this is not a text file")
         return None
-    return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
+    text = text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
+    invisible = find_invisible(text)
+    if invisible is not None:
+        at, message = invisible
+        problems.add(path, text.count("\n", 0, at) + 1, message)
+        return None
+    return text
 
 
 def read_yaml(path: Path, problems: Problems, text: str | None = None, offset: int = 0) -> Any:
@@ -189,9 +263,10 @@ def split_front_matter(path: Path, text: str, problems: Problems) -> tuple[Any, 
     return None
 
 
-def _refuse_symlinks(folder: Path, problems: Problems) -> None:
+def _refuse_special_files(folder: Path, problems: Problems) -> None:
     """Git can commit symbolic links; one in content/ or templates/ could publish any file of
-    the machine that builds the site."""
+    the machine that builds the site. A named pipe, socket or device there (local only) would
+    hang a read or be skipped without a word: each is reported."""
     name = folder.name
     if folder.is_symlink():
         problems.add(folder, None, f"is a symbolic link; {name}/ must be a real folder of the "
@@ -207,21 +282,28 @@ def _refuse_symlinks(folder: Path, problems: Problems) -> None:
                     if entry.is_symlink():
                         problems.add(entry.path, None, f"is a symbolic link; {name} must be real "
                                                        f"files inside {name}/")
-                    elif entry.is_dir():
+                    elif entry.is_dir(follow_symlinks=False):
                         stack.append(entry.path)
+                    elif not entry.is_file(follow_symlinks=False):
+                        kind = _special_kind(entry.stat(follow_symlinks=False).st_mode)
+                        problems.add(entry.path, None, _not_a_file(kind or "a device"))
         except (PermissionError, FileNotFoundError, NotADirectoryError):
             continue
 
 
-def _files(folder: Path, suffix: str, problems: Problems, also: tuple[str, ...] = ()) -> list[Path]:
-    """The content files of one folder, sorted; stray files are reported, dot-files ignored."""
+def _entries(folder: Path) -> list[os.DirEntry[str]]:
+    """The entries of a folder that the site is made of, sorted: all but dot-files (.gitkeep)."""
     if not folder.is_dir():
         return []
-    out = []
     with os.scandir(folder) as found:  # file types without a stat call per file
-        entries = sorted(found, key=lambda e: e.name)
-    for entry in entries:
-        if entry.name.startswith(".") or entry.is_symlink():
+        return sorted((e for e in found if not e.name.startswith(".")), key=lambda e: e.name)
+
+
+def _files(folder: Path, suffix: str, problems: Problems, also: tuple[str, ...] = ()) -> list[Path]:
+    """The content files of one folder, sorted; stray files are reported, dot-files ignored."""
+    out = []
+    for entry in _entries(folder):
+        if entry.is_symlink():
             continue
         path = folder / entry.name
         if entry.is_dir():
@@ -232,6 +314,76 @@ def _files(folder: Path, suffix: str, problems: Problems, also: tuple[str, ...] 
             out.append(path)
     _case_duplicates(out, problems)
     return out
+
+
+def _check_content_folder(content_dir: Path, problems: Problems) -> None:
+    """Only the folders of CONTENT_FOLDERS are read: anything else in content/ would be left out
+    of the site without a word, so each is reported, with where it probably belongs."""
+    known = ", ".join(f"{name}/" for name in sorted(CONTENT_FOLDERS))
+    for entry in _entries(content_dir):
+        path = content_dir / entry.name
+        if entry.is_symlink():
+            continue  # reported by _refuse_special_files
+        if entry.name in CONTENT_FOLDERS:
+            if not entry.is_dir(follow_symlinks=False):
+                problems.add(path, None, f"must be a folder (content/{entry.name}/) holding "
+                                         f"*{CONTENT_FOLDERS[entry.name]} files, not a file")
+            continue
+        if entry.is_dir(follow_symlinks=False):
+            near = FOLDER_NAMES.get(entry.name.lower()) or next(iter(difflib.get_close_matches(
+                entry.name.lower(), list(CONTENT_FOLDERS), n=1)), None)
+            tip = f"did you mean content/{near}/? " if near else ""
+            problems.add(path, None, f"unknown folder: nothing in it is read; {tip}content/ holds "
+                                     f"only the folders {known}")
+        else:
+            problems.add(path, None, f"is not read: files go into a folder of content/; "
+                                     f"{_home_of(entry.name)}")
+
+
+def _home_of(name: str) -> str:
+    """Where a file found directly in content/ probably belongs, as advice."""
+    if NEWS_NAME.match(name):
+        return f"move it to content/news/{name} if it is an announcement"
+    if name.endswith(".md"):
+        return f"move it to content/pages/{name} if it is a page, or to content/news/"
+    if name in REFERENCE_FILES or name == SHAPES_FILE:
+        return f"move it to content/reference/{name}"
+    if name.endswith(".yaml"):
+        return f"move it to content/regions/{name} if it is a region"
+    return "content/ holds only the folders news/, pages/, reference/ and regions/"
+
+
+def _account_for_every_file(content_dir: Path, problems: Problems, loaded: set[str]) -> None:
+    """The last guard against silent loss: every file in the content folders was loaded into
+    the site or is named by a problem saying why not; any other file is reported here."""
+    named = {p.path for p in problems.items}
+    for folder in CONTENT_FOLDERS:
+        for entry in _entries(content_dir / folder):
+            path = content_dir / folder / entry.name
+            shown = problems.display(path)
+            if shown not in loaded and shown not in named:
+                problems.add(path, None, "was not read into the site, and no other problem says "
+                                         "why; check that it is complete, and tell the site's "
+                                         "developers: the generator should have named the reason")
+
+
+def _reported(problems: Problems, path: Path) -> bool:
+    """Whether a problem already names ``path`` (so leaving the file out loses nothing silently)."""
+    shown = problems.display(path)
+    return any(p.path == shown for p in problems.items)
+
+
+def _check_updated(path: Path, data: LineDict, problems: Problems, today: dt.date,
+                   latest: dt.date | None = None) -> None:
+    """An 'updated' date after today would be shown as the site's last update and in the sitemap.
+    ``latest`` allows a later one (an announcement scheduled for a later day)."""
+    updated = data.get("updated")
+    limit = max(today, latest) if latest else today
+    if isinstance(updated, dt.date) and updated > limit:
+        later = f" and after the announcement's date {limit.isoformat()}" if limit > today else ""
+        problems.add(path, line_of(data, ["updated"]),
+                     f"'updated' is {updated.isoformat()}, after today ({today.isoformat()})"
+                     f"{later}; write the date of the last change, which cannot be in the future")
 
 
 def _case_duplicates(paths: list[Path], problems: Problems) -> None:
@@ -259,14 +411,15 @@ def _sources(data: Any) -> tuple[Source, ...]:
 
 def load_config(path: Path, problems: Problems) -> SiteConfig | None:
     """Read and validate ``site_config.yaml``."""
-    if not path.is_file():
+    if not os.path.lexists(path):
         problems.add(path, None, "is missing; every site needs a site_config.yaml with at least "
                                  "'title' and 'base_url'")
         return None
     data = read_yaml(path, problems)
     if not isinstance(data, dict):
-        if data is not None or not problems:
-            problems.add(path, 1, "must be a set of 'field: value' lines")
+        if not _reported(problems, path):
+            problems.add(path, 1, "must be a set of 'field: value' lines" + (
+                ", with at least 'title' and 'base_url'" if data is None else ""))
         return None
     if not check(data, schemas.CONFIG, problems, path):
         return None
@@ -286,20 +439,44 @@ def load_config(path: Path, problems: Problems) -> SiteConfig | None:
 def load_reference(folder: Path, problems: Problems
                     ) -> tuple[tuple[Province, ...], tuple[Kabkota, ...], tuple[Cohort, ...], bool]:
     """Provinces, kabupaten/kota and rounds from ``content/reference/`` (all optional)."""
-    if not folder.is_dir():
-        return (), (), (), False
-    _files(folder, ".yaml", problems, also=(SHAPES_FILE,))
-    paths = {name: folder / name for name in REFERENCE_FILES}
+    return _reference_from(_reference_files(folder, problems), folder, problems)
+
+
+def _reference_files(folder: Path, problems: Problems) -> dict[str, list[Any]]:
+    """The reference files that were read and passed their schema, by name; every other file of
+    the folder is named by a problem. Empty when the site has no content/reference/."""
     loaded: dict[str, list[Any]] = {}
+    if not folder.is_dir():
+        return loaded
+    known = (*REFERENCE_FILES, SHAPES_FILE)
+    for path in _files(folder, ".yaml", problems, also=(SHAPES_FILE,)):
+        if path.name not in known:
+            near = difflib.get_close_matches(path.name, known, n=1)
+            tip = f"did you mean {near[0]}? " if near else ""
+            problems.add(path, None, f"unexpected file; {tip}content/reference/ holds only "
+                                     f"{', '.join(known)}")
     for name, schema in zip(REFERENCE_FILES, (schemas.PROVINCES, schemas.KABKOTA, schemas.COHORTS)):
-        path = paths[name]
-        if not path.is_file():
+        path = folder / name
+        if not os.path.lexists(path):
             problems.add(path, None, "is missing; content/reference/ needs provinces.yaml, "
                                      "kabupaten-kota.yaml and cohorts.yaml")
             continue
         data = read_yaml(path, problems)
-        if data is not None and check(data, schema, problems, path):
+        if data is None:
+            if not _reported(problems, path):
+                problems.add(path, 1, "is empty; convert the reference data again with "
+                                      "`python build.py import-reference DATA_DIR`")
+        elif check(data, schema, problems, path):
             loaded[name] = data
+    return loaded
+
+
+def _reference_from(loaded: dict[str, list[Any]], folder: Path, problems: Problems
+                    ) -> tuple[tuple[Province, ...], tuple[Kabkota, ...], tuple[Cohort, ...], bool]:
+    """The reference data from its files' data, checked across files."""
+    if not folder.is_dir():
+        return (), (), (), False
+    paths = {name: folder / name for name in REFERENCE_FILES}
     provinces = tuple(Province(code=p["code"], name=p["name"], slug=slugify(p["name"]),
                                lat=p.get("lat"), lon=p.get("lon"), aliases=tuple(p.get("aliases", ())))
                       for p in loaded.get("provinces.yaml", []))
@@ -326,9 +503,10 @@ def load_reference(folder: Path, problems: Problems
 
 def load_shapes(path: Path, provinces: tuple[Province, ...], problems: Problems
                 ) -> tuple[tuple[ProvinceShape, ...], str]:
-    """Province boundaries for the map (optional file), checked lightly; and a digest of the file."""
-    if not path.is_file() or path.is_symlink():
-        return (), ""
+    """Province boundaries for the map (optional file), checked lightly; and a digest of the file
+    (empty when it was not read)."""
+    if not os.path.lexists(path) or path.is_symlink() or path.is_dir():
+        return (), ""  # a link or a folder of this name is reported by the folder's checks
     text = read_text(path, problems)
     if text is None:
         return (), ""
@@ -377,7 +555,7 @@ def _complete_cohorts(cohorts: tuple[Cohort, ...], regions: tuple[Region, ...]) 
 
 # --- regions ------------------------------------------------------------------------------
 
-def _load_regions(folder: Path, problems: Problems) -> tuple[Region, ...]:
+def _load_regions(folder: Path, problems: Problems, today: dt.date) -> tuple[Region, ...]:
     regions = []
     for path in _files(folder, ".yaml", problems):
         slug = path.name[: -len(".yaml")]
@@ -389,14 +567,16 @@ def _load_regions(folder: Path, problems: Problems) -> tuple[Region, ...]:
         if text is None:
             continue
         data = read_yaml(path, problems, text)
-        if data is None and problems:
-            continue
         if not isinstance(data, dict):
-            problems.add(path, 1, "must be a set of 'field: value' lines (name:, type:, province:, "
-                                  "code:, cohort:)")
+            if not _reported(problems, path):
+                problems.add(path, 1, ("has no fields (it is empty, only comments, or '~'); it "
+                                       if data is None else "") +
+                             "must be a set of 'field: value' lines (name:, type:, province:, "
+                             "code:, cohort:)")
             continue
         if not check(data, schemas.REGION, problems, path):
             continue
+        _check_updated(path, data, problems, today)
         cohort = data["cohort"]
         cohorts = tuple(sorted(cohort if isinstance(cohort, list) else [cohort]))
         unverified = tuple(sorted(data.get("unverified_cohorts", [])))
@@ -499,17 +679,26 @@ def _markdown_files(paths: list[Path], problems: Problems, schema: dict[str, Any
         if split is None:
             continue
         data, body = split
-        if data is None:
-            continue
         if not isinstance(data, dict):
-            problems.add(path, 2, "front matter must be 'field: value' lines (title:, date:, …)")
+            if not _reported(problems, path):
+                problems.add(path, 2, _no_fields(data, schema))
             continue
         if check(data, schema, problems, path):
             out.append((path, data, body, digest_of(path.name + "\n" + text)))
     return out
 
 
-def _load_news(paths: list[Path], problems: Problems, region_slugs: set[str]) -> tuple[NewsItem, ...]:
+def _no_fields(data: Any, schema: dict[str, Any]) -> str:
+    """What to write when a file's front matter is not a set of fields."""
+    if data is None:
+        needed = ", ".join(f"{name}:" for name in schema["required"])
+        return (f"front matter has no fields (it is empty, only comments, or '~'), so nothing "
+                f"would be published; write {needed} between the two '---' lines")
+    return "front matter must be 'field: value' lines (title:, date:, …)"
+
+
+def _load_news(paths: list[Path], problems: Problems, region_slugs: set[str], today: dt.date
+               ) -> tuple[NewsItem, ...]:
     items = []
     for path, data, body, digest in _markdown_files(paths, problems, schemas.NEWS):
         m = NEWS_NAME.match(path.name)
@@ -530,6 +719,7 @@ def _load_news(paths: list[Path], problems: Problems, region_slugs: set[str]) ->
         if data.get("updated") and data["updated"] < data["date"]:
             problems.add(path, line_of(data, ["updated"]), "'updated' is before 'date'; an update "
                                                            "comes after publication")
+        _check_updated(path, data, problems, today, latest=data["date"])
         items.append(NewsItem(
             slug=m.group(2), title=data["title"], date=data["date"], summary=data["summary"],
             body=body, path=problems.display(path), tags=tuple(data.get("tags", ())),
@@ -556,7 +746,7 @@ def _check_news_slugs(news: tuple[NewsItem, ...], problems: Problems) -> None:
                                        f"be /berita/{slug}/: give one a different name")
 
 
-def _load_pages(paths: list[Path], problems: Problems) -> tuple[Page, ...]:
+def _load_pages(paths: list[Path], problems: Problems, today: dt.date) -> tuple[Page, ...]:
     pages = []
     for path, data, body, digest in _markdown_files(paths, problems, schemas.PAGE):
         slug = path.name[: -len(".md")]
@@ -564,13 +754,15 @@ def _load_pages(paths: list[Path], problems: Problems) -> tuple[Page, ...]:
             problems.add(path, None, f"file name '{path.name}' may only use a-z, 0-9 and single "
                                      "hyphens, e.g. tentang.md")
             continue
+        _check_updated(path, data, problems, today)
         pages.append(Page(slug=slug, title=data["title"], body=body, path=problems.display(path),
                           summary=data.get("summary", ""), updated=data.get("updated"), digest=digest))
     return tuple(pages)
 
 
 def _load_translations(kind: str, paths: list[Path], originals: tuple[NewsItem, ...] | tuple[Page, ...],
-                       config: SiteConfig | None, problems: Problems) -> tuple[Translation, ...]:
+                       config: SiteConfig | None, problems: Problems, today: dt.date
+                       ) -> tuple[Translation, ...]:
     """Translations of announcements or pages; each needs its original and a configured edition."""
     by_file = {Path(o.path).name: o for o in originals}
     schema = schemas.NEWS_TRANSLATION if kind == "news" else schemas.PAGE_TRANSLATION
@@ -587,13 +779,17 @@ def _load_translations(kind: str, paths: list[Path], originals: tuple[NewsItem, 
             problems.add(path, None, f"site_config.yaml has no '{language}' edition; add "
                                      f"'translations:' with '{language}:' to it, or remove this file")
             continue
-        if original is None and (path.parent / (name + ".md")).is_file():
-            continue  # the original has problems of its own, reported there
+        if original is None and os.path.lexists(path.parent / (name + ".md")):
+            problems.add(path, None, f"is not published while its original {name}.md has "
+                                     "problems (listed for that file); fix those first")
+            continue
         if original is None:
             problems.add(path, None, f"is a translation of {name}.md, which does not exist in "
                                      f"{path.parent.name}/; give it the same name as its original "
                                      f"plus .{language}.md")
             continue
+        _check_updated(path, data, problems, today,
+                       latest=original.date if isinstance(original, NewsItem) else None)
         out.append(Translation(kind=kind, slug=original.slug, language=language,
                                title=data["title"], body=body, path=problems.display(path),
                                original_path=original.path, summary=data.get("summary", ""),

@@ -7,7 +7,9 @@ keeps every type (dates, times, numbers, booleans, non-text keys) and every line
 any problem is stored; a file with a YAML problem is parsed again on every build, so its messages
 are exactly those of a build without cache, and so are the messages of a schema check that fails
 (the check runs again on the restored data, which is equal to freshly parsed data, lines included).
-Cross-file checks never come from here: they run over everything on every build.
+Cross-file checks never come from here: they run over everything on every build. Entries come
+back only when signed with this user's key (``cache.Seal``), and one that does not decode to
+exactly the shape ``encode`` writes is a miss: the file is parsed again.
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ def key_of(text: str, offset: int) -> str:
     return h.hexdigest()
 
 
-_SCALARS = (str, int, float, bool, type(None))
+_SCALARS = frozenset((str, int, float, bool, type(None)))
 
 
 def encode(data: Any) -> Any:
@@ -78,11 +80,21 @@ _new_list = list.__new__
 
 
 def decode(data: Any) -> Any:
-    """The inverse of ``encode``: fresh objects, equal to the parsed ones, lines included."""
+    """The inverse of ``encode``: fresh objects, equal to the parsed ones, lines included.
+
+    Raises ValueError (or TypeError) for anything ``encode`` cannot have written: a restored
+    entry has exactly the shape of freshly parsed data, or it is not restored at all.
+    """
     if type(data) is not dict:
-        return data
+        if type(data) in _SCALARS:
+            return data
+        raise ValueError("not an encoded value")
+    if len(data) != 1:
+        raise ValueError("not an encoded value")
     flat = data.get("m")
     if flat is not None:
+        if type(flat) is not list or len(flat) % 3 != 1 or type(flat[0]) is not int:
+            raise ValueError("not an encoded mapping")
         out = _new_dict(LineDict)
         lines: dict[Any, int] = {}
         it = iter(flat)
@@ -90,22 +102,28 @@ def decode(data: Any) -> Any:
         for k, v, line in zip(it, it, it):
             if type(k) is dict:
                 k = decode(k)
-            out[k] = decode(v) if type(v) is dict else v
+            out[k] = v if type(v) in _SCALARS else decode(v)
             if line is not None:
+                if type(line) is not int:
+                    raise ValueError("not a line number")
                 lines[k] = line
         out.lines = lines
         return out
     flat = data.get("s")
     if flat is not None:
+        if type(flat) is not list or len(flat) % 2 != 1 or type(flat[0]) is not int:
+            raise ValueError("not an encoded sequence")
         seq = _new_list(LineList)
         it = iter(flat)
         seq.line = next(it)
         seq.lines = flat[2::2]
-        seq.extend([decode(v) if type(v) is dict else v for v in flat[1::2]])
+        if any(type(line) is not int for line in seq.lines):
+            raise ValueError("not a line number")
+        seq.extend([v if type(v) in _SCALARS else decode(v) for v in flat[1::2]])
         return seq
-    if "d" in data:
+    if type(data.get("d")) is str:
         return dt.date.fromisoformat(data["d"])
-    if "t" in data:
+    if type(data.get("t")) is str:
         return dt.datetime.fromisoformat(data["t"])
     raise ValueError("not an encoded value")
 
@@ -144,10 +162,10 @@ class ParseCache:
         try:
             data = decode(entry["d"])
             valid = entry.get("v", [])
-            if not isinstance(valid, list):
+            if type(valid) is not list or any(type(v) is not str for v in valid):
                 return key, None
-        except (KeyError, TypeError, ValueError, AttributeError, StopIteration):
-            return key, None
+        except (KeyError, TypeError, ValueError, AttributeError, StopIteration, RecursionError):
+            return key, None  # not what encode writes: parsed again, like a miss
         if data is None:
             return key, None
         entry = {"d": entry["d"], "v": list(valid)}

@@ -48,7 +48,8 @@ def render_site(site: Path, base_url: str | None = None, drafts: bool = False,
     ``previous`` and ``markdown_cache`` come from an earlier call and make this an incremental
     rebuild: only pages whose inputs changed are rendered, only changed Markdown converted.
     """
-    content = load_site(site)
+    today = today or today_in_jakarta()
+    content = load_site(site, today)
     problems = Problems(site)
     renderers: list[Renderer] = []
     for language in content.config.languages:

@@ -20,7 +20,7 @@ from . import metadata
 from . import urls as routes
 from .errors import Problems
 from .i18n import Catalogue, load_catalogue
-from .load import digest_of
+from .load import digest_of, read_file
 from .parallel import map_indexed
 from .writer import write_file
 from .model import SiteModel
@@ -63,7 +63,7 @@ class Renderer:
         self.catalogue: Catalogue = load_catalogue(
             model.config.language, dirs, problems, default.catalogue if default else None)
         self.assets = asset_files(dirs)
-        self._asset_versions = {name: hashlib.sha256(p.read_bytes()).hexdigest()[:10]
+        self._asset_versions = {name: hashlib.sha256(read_file(p, problems) or b"").hexdigest()[:10]
                                 for name, p in self.assets.items()}
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader([str(d) for d in dirs]),
@@ -84,7 +84,7 @@ class Renderer:
         self.env.globals["page_meta"] = lambda spec: metadata.page_meta(model, t, spec)
         self.url: Callable[[str], str] = model.urls.root.path
         self.model = model
-        self.fingerprint = _global_fingerprint(dirs, model)
+        self.fingerprint = _global_fingerprint(dirs, model, problems)
 
     def asset_url(self, name: str) -> str:
         """URL of a theme file with a content hash, so browsers refetch it only when it changes."""
@@ -203,13 +203,14 @@ def page_fingerprint(renderer: Renderer, spec: PageSpec) -> str:
                            scalars)))
 
 
-def _global_fingerprint(dirs: list[Path], model: SiteModel) -> str:
+def _global_fingerprint(dirs: list[Path], model: SiteModel, problems: Problems) -> str:
     """What every page shows or is shaped by: templates, strings, assets, config, site chrome."""
     h = hashlib.blake2b(digest_size=16)
     for folder in dirs:
         for path in sorted(folder.rglob("*")):
             if path.is_file():
-                h.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes())
+                h.update(path.relative_to(folder).as_posix().encode() + b"\0"
+                         + (read_file(path, problems) or b""))
     h.update(repr((model.fingerprints["config"], model.urls.origin, model.urls.base_path,
                    model.urls.prefix, [lang for lang, _ in model.editions], model.site_updated,
                    [(p.slug, p.title, p.lang) for p in model.pages])).encode())

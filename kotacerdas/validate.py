@@ -23,16 +23,24 @@ def _is_string(checker: Any, value: Any) -> bool:
     return isinstance(value, str)
 
 
+def _is_integer(checker: Any, value: Any) -> bool:
+    """A whole number as YAML reads one: 2017, never 2017.0 (jsonschema's default accepts that
+    float, which would then show as '2017.0' in addresses and data files) nor true/false."""
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
 if TYPE_CHECKING:
     from jsonschema.exceptions import ValidationError
 
 
 @cache
 def _validator_class() -> Any:
-    """JSON Schema 2020-12 with YAML's dates as a type of their own and strings only as text."""
+    """JSON Schema 2020-12 with YAML's dates as a type of their own, strings only as text and
+    integers only as Python ints."""
     from jsonschema import Draft202012Validator, validators
 
-    types = Draft202012Validator.TYPE_CHECKER.redefine("date", _is_date).redefine("string", _is_string)
+    types = Draft202012Validator.TYPE_CHECKER.redefine_many(
+        {"date": _is_date, "string": _is_string, "integer": _is_integer})
     return validators.extend(Draft202012Validator, type_checker=types)
 
 
@@ -87,6 +95,8 @@ def _message(err: ValidationError, schema_root: dict[str, Any]) -> str:
             tip = "; put the value in quotes"
         if expected == "date" and isinstance(err.instance, str):
             tip = "; write a real date as YYYY-MM-DD, e.g. 2021-12-31"
+        if expected == "integer" and isinstance(err.instance, float):
+            tip = "; write it without a decimal point"
         if custom:
             return f"{where} {custom} (got {_describe(err.instance)})"
         return f"{where} must be {names}, not {_describe(err.instance)}{tip}"

@@ -3,17 +3,36 @@
 PyYAML's C loader is used when available; only the safe constructors are ever involved.
 Mappings and sequences come back as ``LineDict``/``LineList``, which are plain ``dict``/``list``
 subclasses carrying the 1-based source line of each key or item, so validation errors can point
-at the exact line an editor has to fix.
+at the exact line an editor has to fix. Two things are refused before or after parsing: nesting
+deeper than ``MAX_DEPTH`` (libyaml's C composer would overflow the stack and kill the process)
+and invisible control characters in any text (``find_invisible``), however they were written.
 """
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass
 from typing import Any, Iterable
 
 import yaml
 
 _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+MAX_DEPTH = 100
+"""Deepest nesting of lists and mappings accepted. Real content nests fewer than 10 levels;
+libyaml's composer recurses in C once per level and overflows the stack (the process dies with
+no message) at about 25,000 levels, and Python's recursion limit is near 1,000."""
+
+_INVISIBLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+"""C0 controls but tab and newline, DEL, C1 controls, and the bidirectional embeddings,
+overrides and isolates (U+202A-U+202E, U+2066-U+2069), which make text display in another order
+than it is stored ("Trojan Source"). The marks U+200E/U+200F/U+061C stay allowed: they only set
+the direction of the neutral characters beside them, and mixed-script names can need them."""
+
+_CONTROL_NAMES = {0x07: "BELL", 0x08: "BACKSPACE", 0x09: "TAB", 0x0B: "VERTICAL TAB",
+                  0x0C: "FORM FEED", 0x0D: "CARRIAGE RETURN", 0x1B: "ESCAPE", 0x7F: "DELETE",
+                  0x85: "NEXT LINE"}
 
 
 class LineDict(dict):
@@ -102,11 +121,34 @@ _Loader.add_constructor("tag:yaml.org,2002:map", _construct_map)
 _Loader.add_constructor("tag:yaml.org,2002:seq", _construct_seq)
 
 
+def find_invisible(text: str) -> tuple[int, str] | None:
+    """The index of the first invisible control character in ``text`` (see _INVISIBLE) and a
+    sentence saying what it is and what to do, or None when there is none."""
+    found = _INVISIBLE.search(text)
+    if found is None:
+        return None
+    char = found.group()
+    code = ord(char)
+    name = unicodedata.name(char, "") or _CONTROL_NAMES.get(code, "a control character")
+    if 0x202A <= code <= 0x2069:
+        why = "makes the text around it display in another order than it is written"
+    else:
+        why = "does not belong in text (it often comes from copying out of a terminal or a word processor)"
+    return found.start(), (f"contains the invisible character U+{code:04X} ({name}), which {why}; "
+                           "delete it")
+
+
 def load(text: str, line_offset: int = 0) -> tuple[Any, list[YamlProblem]]:
     """Parse one YAML document; return (data, problems). Data is None when it cannot be parsed.
 
     ``line_offset`` shifts reported lines, for YAML that starts further down a file (front matter).
     """
+    deep = _too_deep(text)
+    if deep is not None:
+        return None, [YamlProblem(deep + line_offset,
+                                  f"lists and fields are nested more than {MAX_DEPTH} levels deep "
+                                  "here; real content needs only a few: close the '[' and '{' "
+                                  "you opened, or write the value as a simple list")]
     loader = _Loader(text)
     try:
         data = loader.get_single_data()
@@ -121,9 +163,60 @@ def load(text: str, line_offset: int = 0) -> tuple[Any, list[YamlProblem]]:
     finally:
         loader.dispose()
     problems = [YamlProblem(p.line + line_offset, p.text(line_offset)) for p in loader.duplicates]
+    if "\\" in text or _INVISIBLE.search(text):  # escapes such as "\e" write what the file cannot
+        problems += [YamlProblem(p.line + line_offset, p.message) for p in _invisible_values(data)]
     if line_offset:
         _shift_lines(data, line_offset)
     return data, problems
+
+
+def _too_deep(text: str) -> int | None:
+    """The 1-based line where lists and mappings first nest deeper than MAX_DEPTH, if they do.
+
+    Counted over libyaml's parse events, before anything is composed: its parser keeps a stack
+    instead of recursing, and counting its own events means no quoting, comment, tag or
+    indentation trick can hide a level from the count.
+    """
+    # Each level opens with its own '[', '{', '-', '?' or ':'; with fewer of those than the
+    # limit the text cannot nest too deep, and nothing is parsed twice (most files stop here).
+    if sum(map(text.count, "[{-?:")) <= MAX_DEPTH:
+        return None
+    depth = 0
+    opening = (yaml.MappingStartEvent, yaml.SequenceStartEvent)
+    closing = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
+    try:
+        for event in yaml.parse(text, Loader=_BaseLoader):
+            if isinstance(event, opening):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    return event.start_mark.line + 1
+            elif isinstance(event, closing):
+                depth -= 1
+    except yaml.YAMLError:
+        pass  # the load that follows reports the syntax error
+    return None
+
+
+def _invisible_values(data: Any) -> list[YamlProblem]:
+    """One problem per key or text value holding an invisible control character, at its line."""
+    found = []
+    seen: set[int] = set()  # aliases share objects: each is looked at once
+    stack: list[tuple[Any, int]] = [(data, getattr(data, "line", 0) or 1)]
+    while stack:
+        item, line = stack.pop()
+        if isinstance(item, str):
+            bad = find_invisible(item)
+            if bad is not None:
+                found.append(YamlProblem(line, f"the text {bad[1]}"))
+        elif isinstance(item, (LineDict, LineList)) and id(item) not in seen:
+            seen.add(id(item))
+            if isinstance(item, LineDict):
+                stack.extend((x, item.lines.get(k, item.line)) for k, v in item.items()
+                             for x in (k, v))
+            else:
+                stack.extend((v, item.lines[i] if i < len(item.lines) else item.line)
+                             for i, v in enumerate(item))
+    return found
 
 
 def _shift_lines(data: Any, offset: int) -> None:

@@ -250,7 +250,7 @@ def test_torn_stores_keep_what_still_reads(tmp_path: Path) -> None:
     for name in (cache.MARKDOWN_FILE, cache.PARSED_FILE):
         lines = (store / name).read_text().splitlines()
         assert json.loads(lines[0])["version"] == cache.VERSION
-        assert all(json.loads(line)[0] != "abc" for line in lines[1:])  # rewritten whole
+        assert all(json.loads(line.split(" ", 1)[1])[0] != "abc" for line in lines[1:])  # rewritten
 
 
 def test_unchanged_files_are_not_parsed_again(tmp_path: Path, monkeypatch) -> None:
@@ -319,3 +319,152 @@ def test_dates_and_times_keep_their_type_and_zone() -> None:
     assert type(restored["d"]) is dt.date and restored["d"] == dt.date(2021, 12, 31)
     assert type(restored["t"]) is dt.datetime and restored["t"] == data["t"]
     assert restored["t"].utcoffset() == dt.timedelta(hours=7)
+
+
+# --- nothing read back is trusted more than what it replaces (hostile-findings D9) -------------
+
+NEWS_TEXT = '---\ntitle: "Tahap tiga"\ndate: 2019-05-15\nsummary: "Tahap tiga."\n---\n\nTeks baru.\n'
+SCRIPT = '<script src="https://evil.example/x.js"></script>'
+
+
+@pytest.fixture(autouse=True)
+def _own_key(tmp_path: Path, monkeypatch) -> Path:
+    """Each test signs with a key of its own, outside its cache folder."""
+    key = tmp_path / "keys" / "cache-key"
+    monkeypatch.setenv(cache.KEY_ENV, str(key))
+    return key
+
+
+def _signed_with_another_key(monkeypatch, tmp_path: Path, name: str, text: str) -> str:
+    """``text`` signed as a line of cache file ``name``, but with a key that is not the user's."""
+    own = os.environ[cache.KEY_ENV]
+    monkeypatch.setenv(cache.KEY_ENV, str(tmp_path / "other-key"))
+    line = cache.Seal(name, cache.code_digest()).sign(text)
+    monkeypatch.setenv(cache.KEY_ENV, own)
+    return line
+
+
+def _markdown_entry(site) -> str:  # noqa: ANN001
+    """A Markdown cache line for the exact digest the edited announcement will have, with a script."""
+    name = "2019-05-15-tahap-tiga.md"
+    return json.dumps(["/kota-cerdas/\0" + load.digest_of(name + "\n" + NEWS_TEXT),
+                       "<p>Teks baru.</p>" + SCRIPT])
+
+
+@pytest.mark.parametrize("signed", ["unsigned", "another key"])
+def test_cached_markdown_is_never_trusted_unsigned(tmp_path: Path, monkeypatch, signed: str) -> None:
+    site = _site(tmp_path)
+    out, store = tmp_path / "out", tmp_path / "cache"
+    _build(site.root, out, store)
+    line = _markdown_entry(site)
+    if signed == "another key":
+        line = _signed_with_another_key(monkeypatch, tmp_path, cache.MARKDOWN_FILE, line)
+    with (store / cache.MARKDOWN_FILE).open("a") as f:
+        f.write(line + "\n")
+    (site.root / "content/news/2019-05-15-tahap-tiga.md").write_text(NEWS_TEXT)
+    _build(site.root, out, store)
+    assert SCRIPT not in (out / "berita/tahap-tiga/index.html").read_text()
+    _assert_same_as_full_build(site, out, tmp_path)
+    assert SCRIPT not in (store / cache.MARKDOWN_FILE).read_text()  # rewritten without it
+
+
+def test_wrong_shape_parse_cache_is_ignored(tmp_path: Path) -> None:
+    site = _site(tmp_path)
+    out, store = tmp_path / "out", tmp_path / "cache"
+    _build(site.root, out, store)
+    path = store / cache.PARSED_FILE
+    lines = path.read_text().splitlines()
+    path.write_text("\n".join([lines[0]] + [json.dumps([json.loads(line.split(" ", 1)[1])[0],
+                                                       {"d": {"m": [1]}, "v": []}])
+                                            for line in lines[1:]]) + "\n")
+    news = _originals(site)[0]
+    news.write_text(news.read_text() + "\nx\n")
+    _build(site.root, out, store)
+    _assert_same_as_full_build(site, out, tmp_path)
+    _build(site.root, out, store)  # and every later build too
+    _assert_same_as_full_build(site, out, tmp_path)
+
+
+@pytest.mark.parametrize("entry", [{"d": {"m": "xyz"}, "v": []}, {"d": {"m": [1, "title"]}, "v": []},
+                                   {"d": {"m": ["1", "title", "x", 2]}, "v": []},
+                                   {"d": {"s": [1, [2], 1]}, "v": []}, {"d": {"d": 5}, "v": []},
+                                   {"d": {"m": [1, "title", "x", "two"]}, "v": []},
+                                   {"d": {"m": [1, "title", "x", 2]}, "v": [7]}, {"d": [1]}])
+def test_signed_entry_of_a_wrong_shape_is_a_miss(tmp_path: Path, entry: dict) -> None:
+    """Even an entry that verifies is used only when it decodes to what the encoder writes."""
+    site = _site(tmp_path)
+    out, store = tmp_path / "out", tmp_path / "cache"
+    _build(site.root, out, store)
+    path = store / cache.PARSED_FILE
+    lines = path.read_text().splitlines()
+    seal = cache.Seal(cache.PARSED_FILE, cache.code_digest())
+    path.write_text("\n".join([lines[0]] + [seal.sign(json.dumps([json.loads(line.split(" ", 1)[1])[0],
+                                                                 entry]))
+                                            for line in lines[1:]]) + "\n")
+    news = _originals(site)[0]
+    news.write_text(news.read_text() + "\nx\n")
+    _build(site.root, out, store)
+    _assert_same_as_full_build(site, out, tmp_path)
+
+
+def _payload(path: Path) -> dict:
+    """The JSON a signed cache file holds (as someone without the key could read it)."""
+    return json.loads(path.read_text().split(" ", 1)[1])
+
+
+def test_hand_made_main_file_cannot_vouch_for_output(tmp_path: Path) -> None:
+    site = _site(tmp_path)
+    out, store = tmp_path / "out", tmp_path / "cache"
+    _build(site.root, out, store)
+    (out / "index.html").write_text("<p>dirusak</p>")
+    state = _payload(store / cache.FILE)
+    state["output"] = cache.output_digest(cache.output_stamps(out))  # "output/ is current"
+    (store / cache.FILE).write_text(json.dumps(state))
+    assert not _build(site.root, out, store).unchanged
+    _assert_same_as_full_build(site, out, tmp_path)
+
+
+def test_hand_made_page_fingerprints_do_not_skip_pages(tmp_path: Path) -> None:
+    site = _site(tmp_path)
+    out, store = tmp_path / "out", tmp_path / "cache"
+    _build(site.root, out, store)
+    news = _originals(site)[0]
+    news.write_text(news.read_text() + "\nKalimat baru.\n")
+    # learn the fingerprints the edited site will have, from a copy built with its own cache
+    copy = tmp_path / "copy"
+    shutil.copytree(site.root, copy / "site")
+    shutil.copytree(out, copy / "out")
+    shutil.copytree(store, copy / "cache")
+    _build(copy / "site", copy / "out", copy / "cache")
+    forged = _payload(copy / "cache" / cache.PAGES_FILE)
+    forged["key"] = _payload(store / cache.FILE)["key"]
+    (store / cache.PAGES_FILE).write_text(json.dumps(forged))  # "every page is already current"
+    _build(site.root, out, store)
+    _assert_same_as_full_build(site, out, tmp_path)
+
+
+def test_key_lives_outside_the_cache_and_only_its_owner_reads_it(tmp_path: Path, _own_key: Path,
+                                                                 monkeypatch) -> None:
+    site = _site(tmp_path)
+    _build(site.root, tmp_path / "out", tmp_path / "cache")
+    assert _own_key.is_file() and (_own_key.stat().st_mode & 0o777) == 0o600
+    assert not any(p.name == _own_key.name for p in (tmp_path / "cache").rglob("*"))
+    assert _build(site.root, tmp_path / "out", tmp_path / "cache").unchanged  # the same key again
+    monkeypatch.delenv(cache.KEY_ENV)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert cache.key_path() == tmp_path / "xdg" / "kotacerdas" / "cache-key"
+    monkeypatch.delenv("XDG_CACHE_HOME")
+    assert cache.key_path() == Path.home() / ".cache" / "kotacerdas" / "cache-key"
+
+
+def test_a_key_others_can_read_signs_nothing_that_is_kept(tmp_path: Path, _own_key: Path) -> None:
+    site = _site(tmp_path)
+    out, store = tmp_path / "out", tmp_path / "cache"
+    _build(site.root, out, store)
+    _own_key.chmod(0o644)
+    cache._key_in.cache_clear()  # a new process would read the file again
+    try:
+        assert not _build(site.root, out, store).unchanged  # the key is refused: a full build
+    finally:
+        cache._key_in.cache_clear()
+    _assert_same_as_full_build(site, out, tmp_path)

@@ -16,7 +16,7 @@ from conftest import REPO, FixtureSite
 from htmlcheck import soup
 from kotacerdas import charts
 from kotacerdas.load import load_site
-from kotacerdas.model import build_model
+from kotacerdas.model import build_model, today_in_jakarta
 
 
 def chart_of(page: Path, uid: str) -> ET.Element:
@@ -100,7 +100,7 @@ def test_fixture_province_chart_matches_table(built: FixtureSite) -> None:
 
 @pytest.fixture(scope="module")
 def real_model():
-    return build_model(load_site(REPO))
+    return build_model(load_site(REPO, today_in_jakarta()))
 
 
 def test_real_round_chart_equals_table_equals_model(real_site: Path, real_model) -> None:

@@ -180,8 +180,8 @@ def test_hostile_front_matter_keeps_every_feed_well_formed(site: FixtureSite) ->
         summary: 'Ringkasan ]]> & <i>miring</i>'
         ---
 
-        Teks dengan ]]&gt; dan <script>alert(1)</script> serta [bagian](#rincian). \x01\x0b\ufffe
-        """)
+        Teks dengan ]]&gt; dan <script>alert(1)</script> serta [bagian](#rincian). \ufffe
+        """)  # (control characters such as \x01 never get this far: test_load refuses them)
     result = site.run("build")
     assert result.returncode == 0, result.stderr
     for name in ("atom.xml", "rss.xml"):

@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
-from conftest import FixtureSite
+from conftest import REPO, FixtureSite, write_site
+from kotacerdas import load
+from kotacerdas.errors import ContentError, Problems
+from kotacerdas.load import load_site, read_file
+from kotacerdas.yamlsafe import load as load_yaml
 
 
 def problems(site: FixtureSite) -> list[str]:
@@ -246,3 +255,255 @@ def test_sources_may_be_citations_without_url(site: FixtureSite) -> None:
         """)
     found = problems(site)
     assert len(found) == 1 and found[0].startswith("content/news/2019-05-15-tahap-tiga.md:9: 'sources [2]' must be a web address")
+
+
+# --- no file is dropped without a problem naming it (hostile-findings D2, D22) -----------------
+
+NEWS = "content/news/2019-05-15-tahap-tiga.md"
+REGION = "content/regions/kota-bandung.yaml"
+HEAD = '---\ntitle: "Tahap tiga"\ndate: 2019-05-15\nsummary: "Tahap tiga."\n---\n\n'
+TODAY = dt.date(2026, 11, 28)  # on or after every date in the fixture
+
+
+def load_problems(site: FixtureSite, today: dt.date = TODAY) -> list[str]:
+    """Load the site in-process; it must fail with a ContentError, whose problems are returned."""
+    with pytest.raises(ContentError) as exc:
+        load_site(site.root, today)
+    return [str(p) for p in exc.value.problems]
+
+
+@pytest.mark.parametrize("front", ["---\n---\n", "---\n# title: T\n# date: 2019-05-15\n---\n",
+                                   "---\n~\n---\n"])
+def test_empty_front_matter_is_reported(site: FixtureSite, front: str) -> None:
+    site.write(NEWS, front + "Isi berita.\n")
+    site.write("content/pages/kontak.md", front + "Hubungi kami.\n")
+    site.write("content/pages/tentang.en.md", front + "About text.\n")
+    found = problems(site)
+    for rel, fields in ((NEWS, "title:, date:, summary:"), ("content/pages/kontak.md", "title:"),
+                        ("content/pages/tentang.en.md", "title:")):
+        assert f"{rel}:2: front matter has no fields (it is empty, only comments, or '~'), so " \
+               f"nothing would be published; write {fields} between the two '---' lines" in found, found
+
+
+@pytest.mark.parametrize("text", ["# name: Kota Bandung\n# type: kota\n", "~\n", "---\n...\n"])
+def test_region_without_fields_is_reported_even_beside_other_problems(site: FixtureSite,
+                                                                       text: str) -> None:
+    site.write(REGION, text)
+    site.write("content/pages/kontak.md", "---\ntitle: [\n---\nx\n")  # an unrelated problem
+    found = load_problems(site)
+    assert any(p.startswith(f"{REGION}:1: has no fields (it is empty, only comments, or '~')")
+               for p in found), found
+
+
+def test_empty_reference_file_and_unknown_reference_file_are_reported(site: FixtureSite) -> None:
+    site.write("content/reference/cohorts.yaml", "# dikosongkan\n")
+    site.write("content/reference/provinsi.yaml", "- {code: \"32\", name: Jawa Barat}\n")
+    found = load_problems(site)
+    assert "content/reference/cohorts.yaml:1: is empty; convert the reference data again with " \
+           "`python build.py import-reference DATA_DIR`" in found
+    assert any(p.startswith("content/reference/provinsi.yaml: unexpected file; did you mean "
+                            "provinces.yaml?") for p in found), found
+
+
+def test_translation_of_a_broken_original_is_named(site: FixtureSite) -> None:
+    site.write("content/pages/tentang.md", "---\ntitle: [\n---\nIsi.\n")
+    found = load_problems(site)
+    assert "content/pages/tentang.en.md: is not published while its original tentang.md has " \
+           "problems (listed for that file); fix those first" in found, found
+
+
+def test_a_file_a_loader_drops_is_reported_by_the_ledger(site: FixtureSite, monkeypatch) -> None:
+    """The guard behind every loader: should one skip a file without a word, the load still fails
+    naming each file."""
+    monkeypatch.setattr(load, "_load_pages", lambda paths, problems, today: ())
+    found = load_problems(site)
+    for name in ("data", "kontak", "tentang"):
+        assert any(p.startswith(f"content/pages/{name}.md: was not read into the site")
+                   for p in found), found
+
+
+def test_files_outside_the_content_folders_are_reported(site: FixtureSite) -> None:
+    site.write("content/berita/2019-06-01-penting.md", HEAD.replace("2019-05-15", "2019-06-01") + "x\n")
+    site.write("content/region/kota-baru.yaml", "name: Kota Baru\n")
+    site.write("content/2019-06-02-lepas.md", HEAD.replace("2019-05-15", "2019-06-02") + "x\n")
+    site.write("content/.DS_Store", "")  # dot-files stay ignored
+    found = problems(site)
+    assert any(p.startswith("content/berita: unknown folder: nothing in it is read; did you mean "
+                            "content/news/?") for p in found), found
+    assert any(p.startswith("content/region: unknown folder: nothing in it is read; did you mean "
+                            "content/regions/?") for p in found), found
+    assert any(p.startswith("content/2019-06-02-lepas.md: is not read: files go into a folder of "
+                            "content/; move it to content/news/2019-06-02-lepas.md") for p in found), found
+    assert not any(".DS_Store" in p for p in found)
+
+
+def test_a_content_folder_that_is_a_file_is_reported(site: FixtureSite) -> None:
+    shutil.rmtree(site.root / "content/pages")
+    site.write("content/pages", "title: Tentang\n")
+    assert any(p.startswith("content/pages: must be a folder (content/pages/) holding *.md files")
+               for p in load_problems(site))
+
+
+# --- nesting deep enough to crash libyaml (D6) -------------------------------------------------
+
+@pytest.mark.parametrize("rel, text", [
+    (REGION, "quick_wins: " + "[" * 25000 + "]" * 25000 + "\n"),     # the report's, closed
+    (REGION, "quick_wins: " + "[" * 30000 + "\n"),                     # unclosed
+    (REGION, "- " * 30000 + "x\n"),                                    # compact block sequences
+    (NEWS, "title: T\ndate: 2019-05-15\nsummary: S\nx:\n"             # indentation, front matter
+           + "".join(" " * i + "- a:\n" for i in range(1, 120, 2))),
+])
+def test_deep_yaml_nesting_is_a_content_error(site: FixtureSite, rel: str, text: str) -> None:
+    if rel == NEWS:
+        site.write(rel, "---\n" + text + "---\nIsi.\n")
+    else:
+        site.write(rel, (site.root / rel).read_text() + text if text.startswith("q") else text)
+    result = site.run("build", "--no-cache")
+    assert result.returncode == 1, (result.returncode, result.stderr[-2000:])
+    assert "Traceback" not in result.stderr
+    assert any(line.startswith(rel + ":") and "nested more than 100 levels deep" in line
+               for line in result.stderr.splitlines()), result.stderr[-2000:]
+
+
+def test_nesting_limit_is_exact() -> None:
+    assert load_yaml("a: " + "[" * 99 + "]" * 99 + "\n")[1] == []
+    data, found = load_yaml("a: " + "[" * 100 + "]" * 100 + "\n", 4)
+    assert data is None and [p.line for p in found] == [5]
+    assert "nested more than 100 levels deep" in found[0].message
+
+
+# --- only regular files, read with a bound (D18, D24) ------------------------------------------
+
+def _check_with_timeout(site: FixtureSite) -> list[str]:
+    """`check` that must end quickly: a read that waits on a pipe fails the test, not the suite."""
+    result = subprocess.run([sys.executable, str(REPO / "build.py"), "check", "--site", str(site.root)],
+                            cwd=REPO, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+    return result.stderr.splitlines()
+
+
+@pytest.mark.parametrize("rel", [
+    "content/regions/kota-fifo.yaml", "content/news/2019-06-01-fifo.md",          # the report's
+    "site_config.yaml", "content/reference/cohorts.yaml", "content/reference/provinces.geojson",
+    "templates/strings/id.yaml", "templates/base.html", "content/pages/tentang.en.md",
+])
+def test_named_pipe_is_refused_without_waiting(site: FixtureSite, rel: str) -> None:
+    path = site.root / rel
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.unlink(missing_ok=True)
+    os.mkfifo(path)
+    found = _check_with_timeout(site)
+    assert any(line.startswith(f"{rel}: is a named pipe (FIFO), not a normal file; delete it,")
+               for line in found), found
+
+
+def test_oversized_file_is_refused_before_it_is_read(site: FixtureSite, monkeypatch) -> None:
+    big = site.root / "content/pages/besar.md"
+    with open(big, "wb") as f:
+        f.truncate(2_000_000_000)  # sparse: no disk used
+    small = site.write("content/pages/sedang.md", "---\ntitle: T\n---\n" + "x" * 5000)
+    reads: list[int] = []
+    real = os.fdopen
+
+    class Counting:
+        def __init__(self, f):
+            self.f = f
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            self.f.close()
+
+        def read(self, n=-1):
+            data = self.f.read(n)
+            reads.append(len(data) if n != -1 else 10 ** 12)
+            return data
+
+    monkeypatch.setattr(os, "fdopen", lambda *a, **k: Counting(real(*a, **k)))
+    problems_ = Problems(site.root)
+    assert read_file(big, problems_) is None
+    assert read_file(small, problems_, limit=1000) is None
+    assert read_file(Path("/dev/zero"), problems_) is None
+    assert read_file(Path("/proc/self/maps"), problems_, limit=1000) is None  # size 0, longer
+    assert reads == [1001], reads  # only the file that hides its size was read, and only so far
+    assert [str(p) for p in problems_.items] == [
+        "content/pages/besar.md: is 2,000,000,000 bytes; content files must be under 1,000,000 "
+        "bytes, split it or remove pasted data",
+        "content/pages/sedang.md: is 5,017 bytes; content files must be under 1,000 bytes, split "
+        "it or remove pasted data",
+        "/dev/zero: is a device, not a normal file; delete it, and save the file you meant as an "
+        "ordinary one",
+        "/proc/self/maps: is more than 1,000 bytes; content files must be under 1,000 bytes, "
+        "split it or remove pasted data"]
+
+
+# --- whole numbers (D20) -----------------------------------------------------------------------
+
+def test_whole_numbers_written_as_decimals_are_refused(site: FixtureSite) -> None:
+    site.write(REGION, (site.root / REGION).read_text().replace("cohort: 2017", "cohort: 2017.0"))
+    site.write("content/reference/cohorts.yaml", (site.root / "content/reference/cohorts.yaml")
+               .read_text().replace("announced: 25", "announced: 25.0"))
+    site.write("site_config.yaml", (site.root / "site_config.yaml").read_text()
+               .replace("news_per_page: 2", "news_per_page: 10.0"))
+    result = site.run("build", "--no-cache")
+    assert result.returncode == 1
+    found = result.stderr.splitlines()
+    assert f"{REGION}:5: 'cohort' must be a year such as 2017, or a list of years such as " \
+           "[2017, 2021] (got the number 2017.0)" in found, found
+    assert "content/reference/cohorts.yaml:1: '[1].announced' must be a whole number, not the " \
+           "number 25.0; write it without a decimal point" in found, found
+    assert "site_config.yaml:6: 'news_per_page' must be a whole number, not the number 10.0; " \
+           "write it without a decimal point" in found, found
+
+
+# --- invisible characters and future dates (D25) -----------------------------------------------
+
+def test_control_and_bidi_characters_are_refused(site: FixtureSite) -> None:
+    region = (site.root / REGION).read_text()
+    site.write(REGION, region + 'note: "\\e[31mmerah \\a \\v \\f"\naliases: ["Kota \\u202EgnudnaB"]\n')
+    site.write("content/regions/kota-depok.yaml",
+               (site.root / "content/regions/kota-depok.yaml").read_text() + "summary: Depok \u202e x\n")
+    site.write(NEWS, HEAD.replace('"Tahap tiga."', '"Tahap \\u2066tiga\\u2069."') + "Teks.\n")
+    site.write("content/pages/kontak.md", "---\ntitle: Kontak\n---\n\nBaris\nHubungi\x07 kami.\n")
+    site.write("content/pages/data.md", "---\ntitle: Data\nsummary: \"\\x9b1m\"\n---\n\nIsi.\n")
+    site.write("content/pages/tentang.md", "---\ntitle: Tentang\nsummary: \"Nama \u200e\u200f\"\n"
+                                           "---\n\nIsi \u200e tentang.\n")
+    found = load_problems(site)
+    assert f"{REGION}:9: the text contains the invisible character U+001B (ESCAPE), which does " \
+           "not belong in text (it often comes from copying out of a terminal or a word " \
+           "processor); delete it" in found, found
+    assert f"{REGION}:10: the text contains the invisible character U+202E (RIGHT-TO-LEFT " \
+           "OVERRIDE), which makes the text around it display in another order than it is " \
+           "written; delete it" in found, found
+    assert any(p.startswith("content/regions/kota-depok.yaml:10: contains the invisible "
+                            "character U+202E") for p in found), found
+    assert any(p.startswith(f"{NEWS}:4: the text contains the invisible character U+2066 "
+                            "(LEFT-TO-RIGHT ISOLATE)") for p in found), found
+    assert any(p.startswith("content/pages/kontak.md:6: contains the invisible character U+0007 "
+                            "(BELL)") for p in found), found
+    assert any(p.startswith("content/pages/data.md:3: the text contains the invisible character "
+                            "U+009B") for p in found), found
+    assert not any("tentang.md" in p for p in found), found  # direction marks are allowed
+
+
+def test_updated_dates_in_the_future_are_refused(site: FixtureSite) -> None:
+    site.write(REGION, (site.root / REGION).read_text() + "updated: 2099-12-31\n")
+    site.write("content/pages/kontak.md", "---\ntitle: Kontak\nupdated: 2026-11-29\n---\nx\n")
+    site.write("content/pages/tentang.en.md", "---\ntitle: About\nupdated: 2027-01-01\n---\nx\n")
+    site.write(NEWS, HEAD.replace("summary:", "updated: 2026-12-01\nsummary:") + "x\n")
+    # scheduled announcements are valid: a later date, and 'updated' no later than that date
+    site.write("content/news/2027-01-10-nanti.md", HEAD.replace("2019-05-15", "2027-01-10")
+               .replace("summary:", "updated: 2027-01-10\nsummary:") + "x\n")
+    site.write("content/news/2027-01-11-lebih.md", HEAD.replace("2019-05-15", "2027-01-11")
+               .replace("summary:", "updated: 2027-01-12\nsummary:") + "x\n")
+    found = load_problems(site)
+    later = "write the date of the last change, which cannot be in the future"
+    assert f"{REGION}:9: 'updated' is 2099-12-31, after today (2026-11-28); {later}" in found, found
+    assert f"content/pages/kontak.md:3: 'updated' is 2026-11-29, after today (2026-11-28); {later}" in found
+    assert f"content/pages/tentang.en.md:3: 'updated' is 2027-01-01, after today (2026-11-28); {later}" in found
+    assert f"{NEWS}:4: 'updated' is 2026-12-01, after today (2026-11-28); {later}" in found
+    assert "content/news/2027-01-11-lebih.md:4: 'updated' is 2027-01-12, after today (2026-11-28) " \
+           f"and after the announcement's date 2027-01-11; {later}" in found, found
+    assert not any("nanti" in p for p in found), found
+    load_site(write_site(site.root.parent / "lain").root, TODAY)  # the fixture itself is fine

@@ -169,3 +169,14 @@ def test_cname_only_for_a_custom_domain(site: FixtureSite, base_url: str, cname:
     path = site.output / "CNAME"
     assert (path.read_bytes() if path.exists() else None) == cname
     assert (site.output / ".nojekyll").is_file()
+
+
+def test_pages_build_cache_keeps_the_key_its_entries_are_signed_with(monkeypatch) -> None:
+    """Without the key (kotacerdas/cache.py, key_path) nothing restored would verify."""
+    from kotacerdas import cache
+
+    restore = step_using(load("pages.yml")["jobs"]["build"], "actions/cache")
+    monkeypatch.delenv(cache.KEY_ENV, raising=False)
+    monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+    assert restore["with"]["path"].split() == [".build-cache", "~/.cache/kotacerdas"]
+    assert cache.key_path().parent == Path("~/.cache/kotacerdas").expanduser()
