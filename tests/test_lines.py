@@ -102,7 +102,7 @@ def test_external_link_listing_is_escaped(site: FixtureSite) -> None:
     """Reported: a newline in a link target forged a ::notice in a check that passes."""
     site.write(NEWS, HEAD + '<a href="https://ok.example/\n::notice file=README.md::forged">x</a>\n'
                             '<a href="https://ok.example/a##[warning]forged">y</a>\n'
-                            '<a href="https://ok.example/\x1b[31mred">z</a>\n')
+                            '<a href="https://ok.example/&#x1b;[31mred">z</a>\n')
     for fmt in ("github", "text"):
         result = site.run("check", "--format", fmt, "--external")
         assert result.returncode == 0, result.stderr
@@ -128,10 +128,10 @@ def test_hostile_file_names_are_printed_escaped(site: FixtureSite, name: str) ->
 
 def test_translation_report_is_one_line_per_gap(site: FixtureSite) -> None:
     site.write("templates/strings/id.yaml",
-               '"x\\n::warning file=README.md::forged\\e[31m": "teks"\n')
+               '"x\\n::warning file=README.md::forged\\u2028": "teks"\n')
     result = site.run("check", "--format", "text")
     assert result.returncode == 0, result.stderr
-    assert "interface string 'x\\n::warning file=README.md::forged\\x1b[31m' has no 'en' text" \
+    assert "interface string 'x\\n::warning file=README.md::forged\\u2028' has no 'en' text" \
         in result.stdout
     assert runner_commands(result.stdout) == []
     assert_plain_terminal_text(result.stdout)
