@@ -17,6 +17,7 @@ import jinja2
 from markupsafe import Markup
 
 from . import metadata
+from .corrections import correction_url
 from . import urls as routes
 from .errors import Problems
 from .i18n import Catalogue, load_catalogue
@@ -76,7 +77,9 @@ class Renderer:
             abs_url=model.urls.absolute, root_url=model.urls.root.path, asset=self.asset_url,
             static_pages=static, footer_pages=[static[s] for s in FOOTER_PAGES if s in static],
             lang_attr=self.lang_attr, editions=model.editions,
-            language_names=LANGUAGE_NAMES, catalogues={model.language: t})
+            language_names=LANGUAGE_NAMES, catalogues={model.language: t},
+            correction_url=lambda region='', year='': correction_url(
+                model.config.repository, region, year))
         if default is not None:  # the site-wide pages (404) speak every edition's language
             default.env.globals["catalogues"][model.language] = t
         self.env.filters.update(date=t.date, number=t.number, isodate=lambda d: d.isoformat())
