@@ -13,12 +13,15 @@ from typing import Any
 
 @dataclass(frozen=True)
 class Source:
-    """Where a fact comes from: a web address, or a citation when no stable address exists."""
+    """Where a fact comes from: a web address, or a citation (title, publisher, date, language);
+    ``title`` is empty when the headline is unknown, never invented."""
 
     title: str
     url: str | None = None
     publisher: str | None = None
     date: dt.date | None = None
+    language: str | None = None
+    """The language the cited page is written in ('id', 'en'), when known."""
 
 
 @dataclass(frozen=True)

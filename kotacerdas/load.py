@@ -250,8 +250,9 @@ def _sources(data: Any) -> tuple[Source, ...]:
         if isinstance(item, str):
             out.append(Source(title=item, url=item))
         else:
-            out.append(Source(title=item["title"], url=item.get("url"),
-                              publisher=item.get("publisher"), date=item.get("date")))
+            out.append(Source(title=item.get("title", ""), url=item.get("url"),
+                              publisher=item.get("publisher"), date=item.get("date"),
+                              language=item.get("language")))
     return tuple(out)
 
 

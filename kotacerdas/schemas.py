@@ -22,14 +22,17 @@ _year = {"type": "integer", "minimum": 2000, "maximum": 2100}
 _text = {"type": "string", "minLength": 1}
 
 SOURCE: dict[str, Any] = {
-    "description": "Sumber: alamat web, atau {title, url, publisher, date} bila tidak ada alamat stabil.",
+    "description": "Sumber: alamat web, atau kutipan {url, title, publisher, date, language}; "
+                   "judul boleh kosong bila tidak diketahui (jangan mengarang judul).",
     "anyOf": [
         _url,
-        {"type": "object", "required": ["title"], "additionalProperties": False,
-         "properties": {"title": _text, "url": _url, "publisher": _text, "date": {"type": "date"}}},
+        {"type": "object", "additionalProperties": False,
+         "anyOf": [{"required": ["url"]}, {"required": ["title"]}],
+         "properties": {"title": _text, "url": _url, "publisher": _text, "date": {"type": "date"},
+                        "language": {"enum": ["id", "en"]}}},
     ],
-    "x-message": "must be a web address (https://…) or a mapping with 'title' and optional "
-                 "'url', 'publisher', 'date'",
+    "x-message": "must be a web address (https://…) or a citation with 'url' and optional "
+                 "'title', 'publisher', 'date', 'language' (id or en)",
 }
 _sources = {"type": "array", "items": SOURCE, "description": SOURCE["description"]}
 

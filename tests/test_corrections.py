@@ -92,3 +92,34 @@ def test_no_link_without_a_github_repository(built) -> None:  # the fixture site
     url = correction_url("https://github.com/a/b/", "Kota X & Y", 2019)
     assert parse_qs(urlsplit(url).query) == {"template": [FORM_FILE], "title": ["Koreksi data: Kota X & Y"],
                                              "daerah": ["Kota X & Y"], "angkatan": ["2019"]}
+
+
+def test_citations_never_show_an_address_path(real_site: Path) -> None:
+    """A source without a title shows its publisher and host, or its host: never the URL's path."""
+    seen = 0
+    for page in real_site.rglob("*.html"):
+        for a in BeautifulSoup(page.read_bytes(), "html.parser").select("ol.sources a[href]"):
+            url = urlsplit(a["href"])
+            text = a.get_text()
+            assert url.path.strip("/") == "" or url.path.strip("/").split("/")[-1] not in text, (page, text)
+            seen += 1
+    assert seen > 200
+
+
+def test_citation_with_title_and_publisher(site) -> None:
+    site.write("content/regions/kota-bandung.yaml",
+               (site.root / "content/regions/kota-bandung.yaml").read_text().replace(
+                   "  - https://example.org/bandung\n",
+                   "  - {title: Bandung teken MoU, url: 'https://www.example.org/bandung/mou-2017', "
+                   "publisher: Humas Bandung, date: 2017-05-22}\n"
+                   "  - {url: 'https://example.org/x/slug-berita', publisher: Diskominfo}\n"
+                   "  - https://example.org/y/slug-lain\n"))
+    assert site.run("build", "--no-cache").returncode == 0
+    items = [li.get_text(" ", strip=True) for li in BeautifulSoup(
+        (site.output / "daerah/kota-bandung/index.html").read_bytes(), "html.parser").select("ol.sources li")]
+    assert items[0] == "Bandung teken MoU — Humas Bandung, 22 Mei 2017"
+    assert items[1] == "Diskominfo (example.org)"
+    assert items[2] == "example.org"
+    en = [li.get_text(" ", strip=True) for li in BeautifulSoup(
+        (site.output / "en/daerah/kota-bandung/index.html").read_bytes(), "html.parser").select("ol.sources li")]
+    assert en[0] == "Bandung teken MoU — Humas Bandung, 22 May 2017"
