@@ -18,6 +18,7 @@ import jinja2
 from markupsafe import Markup
 
 from . import metadata
+from .content import STATUSES, note_in
 from .corrections import correction_url
 from . import urls as routes
 from .errors import Problems
@@ -79,6 +80,7 @@ class Renderer:
             static_pages=static, footer_pages=[static[s] for s in FOOTER_PAGES if s in static],
             lang_attr=self.lang_attr, editions=model.editions,
             language_names=LANGUAGE_NAMES, catalogues={model.language: t},
+            note_of=lambda item: note_in(item, model.language), statuses=STATUSES,
             correction_url=lambda region='', year='': correction_url(
                 model.config.repository, region, year))
         if default is not None:  # the site-wide pages (404) speak every edition's language
