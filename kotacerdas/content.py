@@ -13,12 +13,20 @@ from typing import Any
 
 @dataclass(frozen=True)
 class Source:
-    """Where a fact comes from: a web address, or a citation when no stable address exists."""
+    """Where a fact comes from: a web address, or a citation (title, publisher, date, language);
+    ``title`` is empty when the headline is unknown, never invented."""
 
     title: str
     url: str | None = None
     publisher: str | None = None
     date: dt.date | None = None
+    language: str | None = None
+    """The language the cited page is written in ('id', 'en'), when known."""
+
+    @property
+    def known_title(self) -> str:
+        """The headline, or '' when it is unknown (a bare address is not a title)."""
+        return self.title if self.title and self.title != self.url else ""
 
 
 @dataclass(frozen=True)
@@ -67,8 +75,54 @@ class Cohort:
     year: int
     announced: int | None = None
     stage: str = ""
-    source: Source | None = None
+    sources: tuple[Source, ...] = ()
     note: str = ""
+    note_en: str = ""
+    research_note: str = ""
+    """The researchers' working note: kept for maintainers, never rendered or published."""
+
+
+CONFIRMED, UNCERTAIN, INFERRED, WITHDRAWN = "confirmed", "uncertain", "inferred", "withdrawn"
+STATUSES = (CONFIRMED, UNCERTAIN, INFERRED, WITHDRAWN)
+"""A round's status in a region file: stated by a source; suggested without the year being
+stated; deduced (from a group count, an event); named for the round but did not take part."""
+
+
+@dataclass(frozen=True)
+class Participation:
+    """A region in one yearly round: its status, its notes and the sources that say so."""
+
+    year: int
+    status: str = CONFIRMED
+    note: str = ""
+    """The note for citizens, in Bahasa Indonesia."""
+    note_en: str = ""
+    """The same note in English."""
+    research_note: str = ""
+    """The researchers' working note: kept for maintainers, never rendered or published."""
+    sources: tuple[Source, ...] = ()
+
+    @property
+    def took_part(self) -> bool:
+        """False for a withdrawn round: named for it, but not a participation."""
+        return self.status != WITHDRAWN
+
+    @property
+    def unverified(self) -> bool:
+        """True when no source states the participation in this year (uncertain, inferred)."""
+        return self.status in (UNCERTAIN, INFERRED)
+
+
+def note_in(item: Participation | Region | Cohort, language: str) -> tuple[str, str]:
+    """(text, its language) of an item's note for a reader of ``language``: the note written in
+    that language, else the other one (so a reader sees it marked as another language); never
+    the research note."""
+    own, other = (item.note_en, item.note) if language == "en" else (item.note, item.note_en)
+    if own:
+        return own, "en" if language == "en" else "id"
+    if other:
+        return other, "id" if language == "en" else "en"
+    return "", ""
 
 
 @dataclass(frozen=True)
@@ -80,12 +134,14 @@ class Region:
     type: str
     province: str
     code: str
-    cohorts: tuple[int, ...]
+    rounds: tuple[Participation, ...]
+    """Every round the region file names, by year, withdrawn ones included."""
     path: str
-    unverified_cohorts: tuple[int, ...] = ()
     sources: tuple[Source, ...] = ()
     note: str = ""
-    note_lang: str = "id"
+    """An editor's general note for citizens, in Bahasa Indonesia."""
+    note_en: str = ""
+    """The same note in English."""
     aliases: tuple[str, ...] = ()
     website: str | None = None
     coordinates: tuple[float, float] | None = None
@@ -96,9 +152,46 @@ class Region:
     digest: str = ""
 
     @property
+    def cohorts(self) -> tuple[int, ...]:
+        """The years it took part in: its rounds that were not withdrawn."""
+        return tuple(p.year for p in self.rounds if p.took_part)
+
+    @property
+    def participations(self) -> tuple[Participation, ...]:
+        """Its rounds that were not withdrawn."""
+        return tuple(p for p in self.rounds if p.took_part)
+
+    @property
+    def unverified_cohorts(self) -> tuple[int, ...]:
+        """The years it took part in that no source states directly (uncertain, inferred)."""
+        return tuple(p.year for p in self.rounds if p.unverified)
+
+    @property
+    def withdrawn(self) -> tuple[Participation, ...]:
+        """The rounds it was named for but did not take part in."""
+        return tuple(p for p in self.rounds if not p.took_part)
+
+    @property
+    def participant(self) -> bool:
+        """False when every round it names was withdrawn: it keeps a page, but is counted nowhere."""
+        return bool(self.cohorts)
+
+    @property
     def unverified(self) -> bool:
         """True when any of its rounds is not directly stated by a source."""
         return bool(self.unverified_cohorts)
+
+    def round(self, year: int) -> Participation | None:
+        """Its round of one year, if it names that year."""
+        return next((p for p in self.rounds if p.year == year), None)
+
+    @property
+    def all_sources(self) -> tuple[Source, ...]:
+        """Every source of the region once: its rounds' (by year), then its general ones."""
+        seen: dict[object, Source] = {}
+        for s in (*(s for p in self.rounds for s in p.sources), *self.sources):
+            seen.setdefault(s.url or (s.title, s.publisher), s)
+        return tuple(seen.values())
 
 
 @dataclass(frozen=True)

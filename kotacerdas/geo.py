@@ -314,6 +314,8 @@ class MapPoint:
     name: str
     x: str
     y: str
+    unverified: bool = False
+    """True when one of its rounds is not yet verified: drawn as a white circle."""
 
 
 @dataclass(frozen=True)
@@ -360,7 +362,8 @@ def build_map(m: SiteModel, detail: Detail = FULL) -> MapView | None:
     for r in sorted(m.regions, key=lambda r: r.code):
         if r.coordinates is not None:
             x, y = projected.projection(r.coordinates[1], r.coordinates[0])
-            points.append(MapPoint(r.slug, r.name, _num(round(x * 10)), _num(round(y * 10))))
+            points.append(MapPoint(r.slug, r.name, _num(round(x * 10)), _num(round(y * 10)),
+                                   r.unverified))
     used = [level_of(a.count) for a in areas]
     legend = tuple(LegendEntry(low, high, fill, used.count(i))
                    for i, (low, high, fill) in enumerate(LEVELS))

@@ -23,8 +23,8 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from . import geo, schemas
-from .content import (Cohort, Content, Kabkota, NewsItem, Page, Province, ProvinceShape,
-                      Region, SiteConfig, Source, Translation)
+from .content import (CONFIRMED, Cohort, Content, Kabkota, NewsItem, Page, Participation,
+                      Province, ProvinceShape, Region, SiteConfig, Source, Translation)
 from .errors import Problems
 from .parsecache import ParseCache
 from .slugs import is_slug, slugify
@@ -402,8 +402,9 @@ def _sources(data: Any) -> tuple[Source, ...]:
         if isinstance(item, str):
             out.append(Source(title=item, url=item))
         else:
-            out.append(Source(title=item["title"], url=item.get("url"),
-                              publisher=item.get("publisher"), date=item.get("date")))
+            out.append(Source(title=item.get("title", ""), url=item.get("url"),
+                              publisher=item.get("publisher"), date=item.get("date"),
+                              language=item.get("language")))
     return tuple(out)
 
 
@@ -485,7 +486,8 @@ def _reference_from(loaded: dict[str, list[Any]], folder: Path, problems: Proble
                             lon=k.get("lon"))
                     for k in loaded.get("kabupaten-kota.yaml", []))
     cohorts = tuple(Cohort(year=c["year"], announced=c["announced"], stage=c.get("stage", ""),
-                           source=_sources([c["source"]])[0], note=c.get("note", ""))
+                           sources=_sources(c["sources"]), note=c.get("note", ""),
+                           note_en=c.get("note_en", ""), research_note=c.get("research_note", ""))
                     for c in loaded.get("cohorts.yaml", []))
     for items, key, path in ((provinces, "code", paths["provinces.yaml"]),
                              (kabkota, "code", paths["kabupaten-kota.yaml"]),
@@ -547,9 +549,10 @@ def _provinces_from_regions(regions: tuple[Region, ...]) -> tuple[Province, ...]
 
 
 def _complete_cohorts(cohorts: tuple[Cohort, ...], regions: tuple[Region, ...]) -> tuple[Cohort, ...]:
-    """Add a round (with unknown announced size) for every year a region names but the reference lacks."""
+    """Add a round (with unknown announced size) for every year a region names but the reference
+    lacks (a withdrawn round too: the region was named for it)."""
     known = {c.year for c in cohorts}
-    extra = {y for r in regions for y in r.cohorts} - known
+    extra = {p.year for r in regions for p in r.rounds} - known
     return tuple(sorted(cohorts + tuple(Cohort(year=y) for y in extra), key=lambda c: c.year))
 
 
@@ -577,14 +580,7 @@ def _load_regions(folder: Path, problems: Problems, today: dt.date) -> tuple[Reg
         if not check(data, schemas.REGION, problems, path):
             continue
         _check_updated(path, data, problems, today)
-        cohort = data["cohort"]
-        cohorts = tuple(sorted(cohort if isinstance(cohort, list) else [cohort]))
-        unverified = tuple(sorted(data.get("unverified_cohorts", [])))
-        for i, year in enumerate(data.get("unverified_cohorts", [])):
-            if year not in cohorts:
-                problems.add(path, line_of(data, ["unverified_cohorts", i]),
-                             f"unverified_cohorts names {year}, which is not in 'cohort'; "
-                             "add the year to cohort or remove it here")
+        rounds = _rounds(data, path, problems)
         coords = data.get("coordinates")
         if coords is not None and not (-12 <= coords[0] <= 7 and 94 <= coords[1] <= 143):
             problems.add(path, line_of(data, ["coordinates"]),
@@ -592,15 +588,39 @@ def _load_regions(folder: Path, problems: Problems, today: dt.date) -> tuple[Reg
                          "e.g. [-6.91, 107.61]; check the order")
         regions.append(Region(
             slug=slug, name=data["name"], type=data["type"], province=data["province"],
-            code=data["code"], cohorts=cohorts, path=problems.display(path),
-            unverified_cohorts=unverified, sources=_sources(data.get("sources")),
-            note=data.get("note", ""), note_lang=data.get("note_lang", "id"),
+            code=data["code"], rounds=rounds, path=problems.display(path),
+            sources=_sources(data.get("sources")), note=data.get("note", ""),
+            note_en=data.get("note_en", ""),
             aliases=tuple(data.get("aliases", ())), website=data.get("website"),
             coordinates=tuple(coords) if coords else None,  # type: ignore[arg-type]
             summary=data.get("summary", ""), masterplan_status=data.get("masterplan_status", ""),
             quick_wins=tuple(data.get("quick_wins", ())), updated=data.get("updated"),
             digest=digest_of(slug + "\n" + text)))
     return tuple(regions)
+
+
+def _rounds(data: dict[str, Any], path: Path, problems: Problems) -> tuple[Participation, ...]:
+    """A region's 'cohort' (a year, or a list of years and round mappings) as rounds by year;
+    a year given twice is a problem at its second line."""
+    items = data["cohort"] if isinstance(data["cohort"], list) else [data["cohort"]]
+    first_line: dict[int, int] = {}
+    rounds = []
+    for i, item in enumerate(items):
+        where = ["cohort", i] if isinstance(data["cohort"], list) else ["cohort"]
+        p = Participation(year=item) if isinstance(item, int) else Participation(
+            year=item["year"], status=item.get("status", CONFIRMED), note=item.get("note", ""),
+            note_en=item.get("note_en", ""), research_note=item.get("research_note", ""),
+            sources=_sources(item.get("sources")))
+        line = line_of(data, where)
+        if p.year in first_line:
+            before = first_line[p.year]
+            also = f" (also on line {before})" if before and before != line else ""
+            problems.add(path, line, f"'cohort' lists {p.year} twice{also}; give each year once, "
+                                     "with its status, notes and sources together")
+            continue
+        first_line[p.year] = line
+        rounds.append(p)
+    return tuple(sorted(rounds, key=lambda p: p.year))
 
 
 def _check_province_slugs(provinces: tuple[Province, ...], regions: tuple[Region, ...],

@@ -34,7 +34,10 @@ class CohortSummary:
 
     cohort: Cohort
     regions: tuple[Region, ...]
+    """The regions that took part (withdrawn rounds are not participations)."""
     unverified: int
+    withdrawn: tuple[Region, ...] = ()
+    """The regions named for the round that did not take part in it: listed apart, not counted."""
 
     @property
     def known(self) -> int:
@@ -71,6 +74,9 @@ class SiteModel:
     fingerprints: dict[str, str] = field(default_factory=dict)
     editions: tuple[tuple[str, Urls], ...] = ()
     """Every language edition's language and URLs, the default first (this one among them)."""
+    withdrawn_only: tuple[Region, ...] = ()
+    """Regions whose every round was withdrawn: not participants (not in ``regions``), but they
+    keep a page that says so."""
 
     @property
     def config(self):  # noqa: ANN201 (SiteConfig)
@@ -138,14 +144,17 @@ def build_model(content: Content, base_url: str | None = None, drafts: bool = Fa
     today = today or today_in_jakarta()
     news = tuple(sorted((n for n in content.news if drafts or (not n.draft and n.date <= today)),
                         key=lambda n: (n.date, n.slug), reverse=True))
-    regions = tuple(sorted(content.regions, key=region_sort_key))
+    every_region = tuple(sorted(content.regions, key=region_sort_key))
+    regions = tuple(r for r in every_region if r.participant)
     province_by_name = {name.casefold(): p for p in content.provinces for name in (p.name, *p.aliases)}
-    province_of = {r.slug: province_by_name[r.province.casefold()] for r in regions}
+    province_of = {r.slug: province_by_name[r.province.casefold()] for r in every_region}
     in_province: dict[str, list[Region]] = defaultdict(list)
     for r in regions:
         in_province[province_of[r.slug].slug].append(r)
     cohorts = tuple(CohortSummary(c, tuple(r for r in regions if c.year in r.cohorts),
-                                  sum(1 for r in regions if c.year in r.unverified_cohorts))
+                                  sum(1 for r in regions if c.year in r.unverified_cohorts),
+                                  tuple(r for r in every_region
+                                        if any(p.year == c.year for p in r.withdrawn)))
                     for c in content.cohorts)
     by_tag: dict[str, list[NewsItem]] = defaultdict(list)
     by_region: dict[str, list[NewsItem]] = defaultdict(list)
@@ -167,7 +176,7 @@ def build_model(content: Content, base_url: str | None = None, drafts: bool = Fa
     published = {n.slug for n in news}  # the originals' dates: one "last updated" for all editions
     dates = [n.last_updated for n in original.news if n.slug in published] + \
             [p.updated for p in original.pages if p.updated] + \
-            [r.updated for r in regions if r.updated]
+            [r.updated for r in every_region if r.updated]
     stats = {
         "participants": len(regions),
         "participations": sum(len(r.cohorts) for r in regions),
@@ -185,8 +194,9 @@ def build_model(content: Content, base_url: str | None = None, drafts: bool = Fa
         news_by_tag={k: tuple(v) for k, v in by_tag.items()},
         news_by_region={k: tuple(v) for k, v in by_region.items()},
         html=html, site_updated=max(dates) if dates else None,
-        region_by_slug={r.slug: r for r in regions}, stats=stats,
-        fingerprints=_fingerprints(content, regions, news), editions=editions)
+        region_by_slug={r.slug: r for r in every_region}, stats=stats,
+        fingerprints=_fingerprints(content, every_region, news), editions=editions,
+        withdrawn_only=tuple(r for r in every_region if not r.participant))
 
 
 def _fingerprints(content: Content, regions: tuple[Region, ...], news: tuple[NewsItem, ...]

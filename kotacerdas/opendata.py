@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from . import urls
-from .content import Region, Source
+from .content import CONFIRMED, INFERRED, UNCERTAIN, WITHDRAWN, Participation, Region, Source
 from .i18n import Catalogue
 from .model import SiteModel
 
@@ -39,6 +39,10 @@ REFERENCE_SOURCES = (
     ("cahyadsn/wilayah_boundaries", "https://github.com/cahyadsn/wilayah_boundaries"),
 )
 MIT = {"name": "MIT", "title": "MIT License", "path": "https://opensource.org/licenses/MIT"}
+
+STATUS_CODES = {CONFIRMED: "terkonfirmasi", UNCERTAIN: "tahun_belum_pasti",
+                INFERRED: "disimpulkan", WITHDRAWN: "tidak_ikut_serta"}
+"""A round's status as the open data writes it (Indonesian, like every other name in it)."""
 
 MEDIATYPES = {"csv": "text/csv", "json": "application/json", "geojson": "application/geo+json"}
 LABELS = {"csv": "CSV", "json": "JSON", "geojson": "GeoJSON"}
@@ -107,7 +111,7 @@ PESERTA = Table("peserta", (
     Column("situs_web", "string", format="uri"),
     Column("sumber", "string", json_type="array", sep=" ", key="peserta_sumber"),
     Column("catatan", "string", key="peserta_catatan"),
-    Column("bahasa_catatan", "string", {"enum": ["id", "en"]}),
+    Column("catatan_en", "string", key="peserta_catatan_en"),
     Column("diperbarui", "date", key="peserta_diperbarui"),
     Column("url", "string", {**REQUIRED, "unique": True}, format="uri", key="peserta_url"),
 ), ("csv", "json", "geojson"), ("kode_wilayah",), (("kode_provinsi", "provinsi", "kode_provinsi"),))
@@ -118,11 +122,27 @@ ANGKATAN = Table("angkatan", (
     Column("diumumkan", "integer", COUNT, unit="regions"),
     Column("tercatat", "integer", {**REQUIRED, **COUNT}, unit="regions"),
     Column("belum_terverifikasi", "integer", {**REQUIRED, **COUNT}, unit="regions"),
+    Column("tidak_ikut_serta", "integer", {**REQUIRED, **COUNT}, unit="regions"),
     Column("belum_tercatat", "integer", COUNT, unit="regions"),
-    Column("sumber", "string", json_type="object", key="angkatan_sumber"),
+    Column("sumber", "string", json_type="array", sep=" ", key="angkatan_sumber"),
     Column("catatan", "string", key="angkatan_catatan"),
+    Column("catatan_en", "string", key="angkatan_catatan_en"),
     Column("url", "string", {**REQUIRED, "unique": True}, format="uri", key="angkatan_url"),
 ), ("csv", "json"), ("tahun",))
+
+KEIKUTSERTAAN = Table("keikutsertaan", (
+    Column("kode_wilayah", "string", {**REQUIRED, "pattern": r"^\d{2}\.\d{2}$"},
+           key="keikutsertaan_kode_wilayah"),
+    Column("nama", "string", REQUIRED, key="keikutsertaan_nama"),
+    Column("tahun", "integer", {**REQUIRED, **YEAR}, unit="year", key="keikutsertaan_tahun"),
+    Column("status", "string", {**REQUIRED, "enum": list(STATUS_CODES.values())}),
+    Column("catatan", "string", key="keikutsertaan_catatan"),
+    Column("catatan_en", "string", key="keikutsertaan_catatan_en"),
+    Column("sumber", "string", json_type="array", sep=" ", key="keikutsertaan_sumber"),
+    Column("url", "string", REQUIRED, format="uri", key="keikutsertaan_url"),
+), ("csv", "json"), ("kode_wilayah", "tahun"), (("tahun", "angkatan", "tahun"),))
+"""One row per region and round it names, withdrawn rounds included. Not keyed to ``peserta``:
+a region whose every round was withdrawn has rows here but is not a participant."""
 
 PROVINSI = Table("provinsi", (
     Column("kode_provinsi", "string", {**REQUIRED, "unique": True, "pattern": r"^\d{2}$"},
@@ -150,15 +170,16 @@ BERITA = Table("berita", (
     Column("url", "string", {**REQUIRED, "unique": True}, format="uri", key="berita_url"),
 ), ("json",), ("slug",))
 
-TABLES = (PESERTA, ANGKATAN, PROVINSI, BERITA)
+TABLES = (PESERTA, KEIKUTSERTAAN, ANGKATAN, PROVINSI, BERITA)
 
 
 # --- rows: one function per table, values as JSON would hold them ---------------------------
 
 
 def _source(s: Source) -> dict[str, Any]:
-    return {"judul": s.title, "url": s.url, "penerbit": s.publisher,
-            "tanggal": s.date.isoformat() if s.date else None}
+    """A citation; ``judul`` is empty when the headline is unknown (never the address)."""
+    return {"judul": s.known_title or None, "url": s.url, "penerbit": s.publisher,
+            "tanggal": s.date.isoformat() if s.date else None, "bahasa": s.language}
 
 
 def _region_row(m: SiteModel, r: Region) -> dict[str, Any]:
@@ -169,8 +190,8 @@ def _region_row(m: SiteModel, r: Region) -> dict[str, Any]:
         "kode_provinsi": province.code, "provinsi": province.name,
         "angkatan": sorted(r.cohorts), "tahun_belum_terverifikasi": sorted(r.unverified_cohorts),
         "lintang": lat, "bujur": lon, "situs_web": r.website,
-        "sumber": [_source(s) for s in r.sources], "catatan": r.note or None,
-        "bahasa_catatan": r.note_lang if r.note else None,
+        "sumber": [_source(s) for s in r.all_sources], "catatan": r.note or None,
+        "catatan_en": r.note_en or None,
         "diperbarui": r.updated.isoformat() if r.updated else None,
         "url": m.urls.absolute(urls.region(r.slug)),
     }
@@ -181,13 +202,29 @@ def participant_rows(m: SiteModel) -> list[dict[str, Any]]:
     return [_region_row(m, r) for r in sorted(m.regions, key=lambda r: (r.code, r.slug))]
 
 
+def _participation_row(m: SiteModel, r: Region, p: Participation) -> dict[str, Any]:
+    """A region's round as its page shows it: status, the notes for readers, its own sources."""
+    return {
+        "kode_wilayah": r.code, "nama": r.name, "tahun": p.year, "status": STATUS_CODES[p.status],
+        "catatan": p.note or None, "catatan_en": p.note_en or None,
+        "sumber": [_source(s) for s in p.sources], "url": m.urls.absolute(urls.region(r.slug)),
+    }
+
+
+def participation_rows(m: SiteModel) -> list[dict[str, Any]]:
+    """One row per region and round its file names (withdrawn ones too), by code and year."""
+    every = sorted((*m.regions, *m.withdrawn_only), key=lambda r: (r.code, r.slug))
+    return [_participation_row(m, r, p) for r in every for p in r.rounds]
+
+
 def round_rows(m: SiteModel) -> list[dict[str, Any]]:
     """One row per yearly round: announced size against the participants recorded."""
     return [{
         "tahun": c.cohort.year, "tahap": c.cohort.stage or None, "diumumkan": c.cohort.announced,
-        "tercatat": c.known, "belum_terverifikasi": c.unverified, "belum_tercatat": c.missing,
-        "sumber": _source(c.cohort.source) if c.cohort.source else None,
-        "catatan": c.cohort.note or None,
+        "tercatat": c.known, "belum_terverifikasi": c.unverified,
+        "tidak_ikut_serta": len(c.withdrawn), "belum_tercatat": c.missing,
+        "sumber": [_source(s) for s in c.cohort.sources],
+        "catatan": c.cohort.note or None, "catatan_en": c.cohort.note_en or None,
         "url": m.urls.absolute(urls.cohort(c.cohort.year)),
     } for c in sorted(m.cohorts, key=lambda c: c.cohort.year)]
 
@@ -216,8 +253,8 @@ def announcement_rows(m: SiteModel) -> list[dict[str, Any]]:
 
 
 ROWS: dict[str, Callable[[SiteModel], list[dict[str, Any]]]] = {
-    "peserta": participant_rows, "angkatan": round_rows, "provinsi": province_rows,
-    "berita": announcement_rows,
+    "peserta": participant_rows, "keikutsertaan": participation_rows, "angkatan": round_rows,
+    "provinsi": province_rows, "berita": announcement_rows,
 }
 
 
@@ -469,6 +506,17 @@ def _completeness(table: Table, m: SiteModel, t: Catalogue) -> tuple[str, ...]:
             t("data_complete_website", count=sum(1 for r in rows if r["situs_web"]), total=len(rows)),
             t("data_complete_sources", count=sum(1 for r in rows if r["sumber"]), total=len(rows)),
         )
+    if table is KEIKUTSERTAAN:
+        rows = participation_rows(m)
+        withdrawn = sum(1 for r in rows if r["status"] == STATUS_CODES[WITHDRAWN])
+        unverified = sum(1 for r in rows if r["status"] in (STATUS_CODES[UNCERTAIN],
+                                                           STATUS_CODES[INFERRED]))
+        return (
+            t("data_complete_keikutsertaan", count=len(rows) - withdrawn, withdrawn=withdrawn),
+            t("data_complete_keikutsertaan_unverified", count=unverified),
+            t("data_complete_keikutsertaan_sources", count=sum(1 for r in rows if r["sumber"]),
+              total=len(rows)),
+        )
     if table is ANGKATAN:
         rows = round_rows(m)
         sized = [r for r in rows if r["diumumkan"]]
@@ -479,6 +527,8 @@ def _completeness(table: Table, m: SiteModel, t: Catalogue) -> tuple[str, ...]:
             t("data_complete_angkatan_missing",
               missing=sum(r["belum_tercatat"] or 0 for r in rows),
               announced=sum(r["diumumkan"] or 0 for r in rows)),
+            t("data_complete_angkatan_withdrawn",
+              count=sum(r["tidak_ikut_serta"] for r in rows)),
         )
     if table is PROVINSI:
         rows = province_rows(m)
@@ -505,7 +555,7 @@ def datasets(m: SiteModel, t: Catalogue) -> tuple[Dataset, ...]:
                        for c in table.columns)
         sources = [(s["title"], s.get("path")) for s in _sources(table, m, t)]
         licence = t(f"data_licence_{table.name}")
-        if table in (PESERTA, PROVINSI) and not m.content.has_reference:
+        if table in (PESERTA, KEIKUTSERTAAN, PROVINSI) and not m.content.has_reference:
             licence = t("data_licence_unknown")
         missing = tuple(r for r in m.regions if r.coordinates is None) if table is PESERTA else ()
         out.append(Dataset(table.name, t(f"data_title_{table.name}"), t(f"data_about_{table.name}"),

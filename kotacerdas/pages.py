@@ -59,7 +59,7 @@ def site_pages(m: SiteModel, t: Catalogue) -> list[PageSpec | DataFile]:
     pages: list[PageSpec | DataFile] = [
         home(m, t),
         directory(m, t),
-        *(region_page(m, t, r) for r in m.regions),
+        *(region_page(m, t, r) for r in (*m.regions, *m.withdrawn_only)),
         province_index(m, t),
         *(province_page(m, t, p) for p in m.provinces),
         cohort_index(m, t),
@@ -123,7 +123,8 @@ def directory(m: SiteModel, t: Catalogue) -> PageSpec:
 
 
 def region_page(m: SiteModel, t: Catalogue, r: Region) -> PageSpec:
-    """One participant: every field, rounds, province, sources, announcements, caveat."""
+    """One region file: every field, each round with its status, province, sources, announcements
+    (a region whose every round was withdrawn has one too, saying it is not a participant)."""
     news = m.news_by_region.get(r.slug, ())
     return PageSpec(urls.region(r.slug), "region.html", r.name,
                     (*_home(t), (t("directory_title"), urls.DIRECTORY)), r.updated,
@@ -141,12 +142,13 @@ def province_index(m: SiteModel, t: Catalogue) -> PageSpec:
 def province_page(m: SiteModel, t: Catalogue, p: Province) -> PageSpec:
     """The participants of one province."""
     regions = m.regions_in_province.get(p.slug, ())
+    named = tuple(r for r in m.withdrawn_only if m.province_of[r.slug] == p)
     return PageSpec(urls.province(p.slug), "province.html", t("province_title", name=p.name),
                     (*_home(t), (t("provinces_title"), urls.PROVINCES)), m.site_updated,
                     t("province_description", name=p.name, count=len(regions)),
-                    {"province": p, "regions": regions,
+                    {"province": p, "regions": regions, "named": named,
                      "kabkota": [k for k in m.content.kabkota if k.province_code == p.code]},
-                    _all(m, "reference") + _each(regions))
+                    _all(m, "reference") + _each(regions) + _each(named))
 
 
 def cohort_index(m: SiteModel, t: Catalogue) -> PageSpec:
@@ -161,7 +163,7 @@ def cohort_page(m: SiteModel, t: Catalogue, c: CohortSummary) -> PageSpec:
                     t("cohort_title", year=c.cohort.year),
                     (*_home(t), (t("cohorts_title"), urls.COHORTS)), m.site_updated,
                     t("cohort_description", year=c.cohort.year), {"summary": c},
-                    _all(m, "reference") + _each(c.regions))
+                    _all(m, "reference") + _each(c.regions) + _each(c.withdrawn))
 
 
 def news_list(m: SiteModel, t: Catalogue) -> Iterator[PageSpec]:

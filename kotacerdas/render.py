@@ -12,11 +12,14 @@ import sys
 import traceback
 from pathlib import Path
 from typing import Any, Callable
+from urllib.parse import urlsplit
 
 import jinja2
 from markupsafe import Markup
 
 from . import metadata
+from .content import STATUSES, note_in
+from .corrections import correction_url
 from . import urls as routes
 from .errors import Problems
 from .i18n import Catalogue, load_catalogue
@@ -76,10 +79,14 @@ class Renderer:
             abs_url=model.urls.absolute, root_url=model.urls.root.path, asset=self.asset_url,
             static_pages=static, footer_pages=[static[s] for s in FOOTER_PAGES if s in static],
             lang_attr=self.lang_attr, editions=model.editions,
-            language_names=LANGUAGE_NAMES, catalogues={model.language: t})
+            language_names=LANGUAGE_NAMES, catalogues={model.language: t},
+            note_of=lambda item: note_in(item, model.language), statuses=STATUSES,
+            correction_url=lambda region='', year='': correction_url(
+                model.config.repository, region, year))
         if default is not None:  # the site-wide pages (404) speak every edition's language
             default.env.globals["catalogues"][model.language] = t
-        self.env.filters.update(date=t.date, number=t.number, isodate=lambda d: d.isoformat())
+        self.env.filters.update(date=t.date, number=t.number, isodate=lambda d: d.isoformat(),
+                                host=host_name)
         self.env.filters["jsonld"] = metadata.jsonld
         self.env.globals["page_meta"] = lambda spec: metadata.page_meta(model, t, spec)
         self.url: Callable[[str], str] = model.urls.root.path
@@ -113,6 +120,13 @@ class Renderer:
                               f"template error while rendering /{spec.route}: "
                               f"{type(exc).__name__}: {exc}")
         return None
+
+
+def host_name(url: str) -> str:
+    """The host of an address as a reader would name the site ('www.' dropped): what a citation
+    without a title shows instead of the address's path."""
+    host = urlsplit(url).hostname or url
+    return host[4:] if host.startswith("www.") else host
 
 
 def _template_frame(exc: BaseException) -> tuple[str | None, int | None]:

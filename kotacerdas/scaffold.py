@@ -40,17 +40,28 @@ NEWS_EXAMPLES: dict[str, str] = {
     "sources": "sources:\n  - https://www.komdigi.go.id/berita/contoh",
 }
 REGION_EXAMPLES: dict[str, str] = {
-    "unverified_cohorts": "unverified_cohorts: [{year}]",
     "sources": "sources:\n  - https://www.komdigi.go.id/berita/contoh\n"
                "  - {{title: \"Siaran pers\", publisher: \"Kominfo\", date: {today}}}",
     "note": "note: \"Catatan tentang data daerah ini.\"",
-    "note_lang": "note_lang: id",
+    "note_en": "note_en: \"The same note in English.\"",
     "aliases": "aliases: [\"{alias}\"]",
     "website": "website: https://www.contoh.go.id",
     "summary": "summary: \"Ringkasan program smart city daerah ini.\"",
     "masterplan_status": "masterplan_status: \"ditetapkan perkada\"",
     "quick_wins": "quick_wins:\n  - \"Nama program quick win\"",
 }
+
+ROUND_EXAMPLE = """\
+# Angkatan yang belum pasti, atau yang batal diikuti, ditulis dengan keterangannya:
+# cohort:
+#   - 2017
+#   - year: {year}
+#     status: uncertain  # confirmed (bawaan), uncertain, inferred, atau withdrawn
+#     note: "Catatan untuk pembaca: mengapa belum pasti."
+#     note_en: "The same note in English."
+#     research_note: "Catatan kerja peneliti; tidak ditampilkan."
+#     sources:
+#       - https://www.komdigi.go.id/berita/contoh"""
 
 
 class Refusal(Exception):
@@ -190,7 +201,8 @@ def region_text(ref: Kabkota, province: Province | None, year: int, today: dt.da
         "type": f"type: {ref.type}",
         "province": f"province: {_quote(province.name if province else '')}",
         "code": f"code: {_quote(ref.code)}",
-        "cohort": f"cohort: {year}  # PERIKSA: tahun angkatan menurut sumber, mis. 2017 atau [2017, 2021]",
+        "cohort": f"cohort: {year}  # PERIKSA: tahun angkatan menurut sumber, mis. 2017 atau [2017, 2021]"
+                  + "".join(f"\n{line}" for line in ROUND_EXAMPLE.format(year=year).split("\n")),
         "updated": f"updated: {today.isoformat()}",
     }
     if ref.lat is not None and ref.lon is not None:

@@ -3,11 +3,14 @@
 One schema per file kind drives validation (``validate``), and later the scaffolding of new files.
 Descriptions are in Bahasa Indonesia because editors read them. ``x-message`` gives the error to
 show when a ``pattern`` or ``anyOf`` fails, since the generic wording would not help an editor.
+``x-removed`` names fields an earlier format had, with what to write instead.
 """
 
 from __future__ import annotations
 
 from typing import Any
+
+from .content import STATUSES
 
 SLUG = r"^(?!.*\n)[a-z0-9]+(-[a-z0-9]+)*$"
 CODE = r"^[0-9]{2}\.[0-9]{2}$"
@@ -22,16 +25,51 @@ _year = {"type": "integer", "minimum": 2000, "maximum": 2100}
 _text = {"type": "string", "minLength": 1}
 
 SOURCE: dict[str, Any] = {
-    "description": "Sumber: alamat web, atau {title, url, publisher, date} bila tidak ada alamat stabil.",
+    "description": "Sumber: alamat web, atau kutipan {url, title, publisher, date, language}; "
+                   "judul boleh kosong bila tidak diketahui (jangan mengarang judul).",
     "anyOf": [
         _url,
-        {"type": "object", "required": ["title"], "additionalProperties": False,
-         "properties": {"title": _text, "url": _url, "publisher": _text, "date": {"type": "date"}}},
+        {"type": "object", "additionalProperties": False,
+         "anyOf": [{"required": ["url"]}, {"required": ["title"]}],
+         "properties": {"title": _text, "url": _url, "publisher": _text, "date": {"type": "date"},
+                        "language": {"enum": ["id", "en"]}}},
     ],
-    "x-message": "must be a web address (https://…) or a mapping with 'title' and optional "
-                 "'url', 'publisher', 'date'",
+    "x-message": "must be a web address (https://…) or a citation with 'url' and optional "
+                 "'title', 'publisher', 'date', 'language' (id or en)",
 }
 _sources = {"type": "array", "items": SOURCE, "description": SOURCE["description"]}
+
+_notes = {
+    "note": {**_text, "description": "Catatan untuk pembaca, dalam bahasa Indonesia (singkat, "
+                                     "dengan kata-kata sendiri)."},
+    "note_en": {**_text, "description": "Catatan yang sama dalam bahasa Inggris."},
+    "research_note": {**_text, "description": "Catatan kerja peneliti untuk pengelola; tidak "
+                                              "pernah ditampilkan di situs atau data terbuka."},
+}
+
+# Typed keywords apply only to their own type, so one schema takes a year or a round mapping
+# without anyOf, and an error inside a round is reported as itself, on its own line.
+_ROUND = {
+    "type": ["integer", "object"], "minimum": 2000, "maximum": 2100,
+    "required": ["year"], "additionalProperties": False,
+    "properties": {
+        "year": {**_year, "description": "Tahun angkatan, mis. 2021."},
+        "status": {"enum": list(STATUSES),
+                   "description": "confirmed (bawaan: sumber menyatakannya), uncertain (sumber "
+                                  "menyiratkan, tahunnya tidak dinyatakan), inferred (disimpulkan), "
+                                  "withdrawn (disebut untuk angkatan ini tetapi tidak ikut)."},
+        **_notes,
+        "sources": _sources,
+    },
+    "x-message": "must be a year such as 2017, or a round such as {year: 2021, status: uncertain, "
+                 "note: \"…\"}",
+}
+_ROUNDS = {
+    "type": ["integer", "array"], "minimum": 2000, "maximum": 2100, "minItems": 1,
+    "items": _ROUND,
+    "x-message": "must be a year such as 2017, or a list of years and rounds such as "
+                 "[2017, {year: 2021, status: uncertain}]",
+}
 
 REGION: dict[str, Any] = {
     "title": "region",
@@ -45,16 +83,15 @@ REGION: dict[str, Any] = {
         "code": {"type": "string", "pattern": CODE, "description": "Kode Kemendagri, mis. \"32.73\".",
                  "x-message": "must be a Kemendagri code in quotes, two digits, a dot and two "
                               "digits, e.g. \"32.73\""},
-        "cohort": {"anyOf": [_year, {"type": "array", "items": _year, "minItems": 1,
-                                     "uniqueItems": True}],
-                   "description": "Tahun angkatan, atau daftar tahun, mis. 2017 atau [2017, 2021].",
-                   "x-message": "must be a year such as 2017, or a list of years such as [2017, 2021]"},
-        "unverified_cohorts": {"type": "array", "items": _year, "uniqueItems": True,
-                               "description": "Tahun angkatan yang belum terverifikasi: sumber "
-                                              "tidak menyatakannya secara langsung."},
+        "cohort": {**_ROUNDS,
+                   "description": "Angkatan: satu tahun, atau daftar yang setiap butirnya tahun "
+                                  "(terkonfirmasi) atau {year, status, note, note_en, "
+                                  "research_note, sources}, mis. 2017 atau "
+                                  "[2017, {year: 2021, status: uncertain, note: \"…\"}]."},
         "sources": _sources,
-        "note": {**_text, "description": "Catatan tentang data daerah ini."},
-        "note_lang": {"enum": ["id", "en"], "description": "Bahasa catatan: id atau en."},
+        "note": {**_text, "description": "Catatan umum tentang data daerah ini, dalam bahasa "
+                                         "Indonesia."},
+        "note_en": {**_text, "description": "Catatan yang sama dalam bahasa Inggris."},
         "aliases": {"type": "array", "items": _text, "uniqueItems": True,
                     "description": "Ejaan lain nama daerah, mis. 'Kabupaten Gunung Kidul'."},
         "website": {**_url, "description": "Situs resmi pemerintah daerah."},
@@ -64,6 +101,14 @@ REGION: dict[str, Any] = {
         "masterplan_status": {**_text, "description": "Status masterplan, mis. 'ditetapkan perkada'."},
         "quick_wins": {"type": "array", "items": _text, "description": "Program quick win."},
         "updated": {"type": "date", "description": "Tanggal data daerah ini terakhir diperbarui."},
+    },
+    "x-removed": {
+        "unverified_cohorts": "mark each of those rounds in 'cohort' instead, e.g. "
+                              "cohort: [2017, {year: 2018, status: uncertain, note: \"…\"}] "
+                              "(status: inferred when the year was deduced); then delete this line",
+        "note_lang": "write the note for readers in Bahasa Indonesia under 'note' and in English "
+                     "under 'note_en'; a researchers' working note goes under 'research_note' of "
+                     "its round in 'cohort'; then delete this line",
     },
 }
 
@@ -187,8 +232,11 @@ KABKOTA: dict[str, Any] = {
 
 COHORTS: dict[str, Any] = {
     "type": "array",
-    "items": {"type": "object", "required": ["year", "announced", "source"],
+    "items": {"type": "object", "required": ["year", "announced", "sources"],
               "additionalProperties": False,
               "properties": {"year": _year, "announced": {"type": "integer", "minimum": 0},
-                             "stage": {"type": "string"}, "source": SOURCE, "note": _text}},
+                             "stage": {"type": "string"},
+                             "sources": {**_sources, "minItems": 1}, **_notes},
+              "x-removed": {"source": "a round lists its sources now: write 'sources:' with one "
+                                      "'- https://…' line (or citation) per source instead"}},
 }

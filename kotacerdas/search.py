@@ -10,6 +10,9 @@ Format: ``{"items": [entry, ...]}``, each entry with short keys:
 - ``y`` type: ``peserta``, ``wilayah-non-peserta``, ``provinsi``, ``berita`` or ``halaman``
 - ``t`` title, ``u`` URL (root-relative, under the base path), ``d`` short text
 - ``w`` (optional) a caveat shown as a badge: the rounds a participant is unverified for
+- ``n`` (optional) why, after the badge: each unverified round's note in the edition's language
+  (or what its status means); never a research note. ``l``: the language of ``n`` when it is
+  not the edition's (a note not yet translated)
 - ``k`` search keys: names as ``normalize`` leaves them, place names without their
   Kabupaten/Kota prefix (aliases included), so 'Gunung Kidul' and 'kab. gunungkidul' both match
 
@@ -24,7 +27,7 @@ import unicodedata
 from typing import Any, Iterable
 
 from . import urls
-from .content import Kabkota, NewsItem, Page, Province, Region
+from .content import Kabkota, NewsItem, Page, Province, Region, note_in
 from .i18n import Catalogue
 from .model import CohortSummary, SiteModel
 
@@ -52,23 +55,45 @@ def _keys(*names: str) -> list[str]:
     return list(dict.fromkeys(k for k in names if k))
 
 
-def _entry(kind: str, title: str, url: str, text: str, keys: list[str], badge: str = ""
-           ) -> dict[str, Any]:
+def _entry(kind: str, title: str, url: str, text: str, keys: list[str], badge: str = "",
+           why: str = "") -> dict[str, Any]:
     entry: dict[str, Any] = {"y": kind, "t": title, "u": url, "d": text}
     if badge:
         entry["w"] = badge
+    if why:
+        entry["n"] = why
     entry["k"] = keys
     return entry
 
 
 def participant(m: SiteModel, t: Catalogue, r: Region) -> dict[str, Any]:
-    """A participating kabupaten/kota: its province, rounds and any unverified round."""
+    """A participating kabupaten/kota: its province, rounds and any unverified round, with why."""
     years = ", ".join(map(str, r.cohorts))
     text = f"{m.province_of[r.slug].name} · {t('field_cohorts').lower()} {years}"
     badge = t("unverified_in_list", years=", ".join(map(str, r.unverified_cohorts))) \
         if r.unverified else ""
-    return _entry("peserta", r.name, m.urls.path(urls.region(r.slug)), text,
-                  _keys(place_key(r.name), *(place_key(a) for a in r.aliases)), badge)
+    unverified = [p for p in r.participations if p.unverified]
+    notes = [note_in(p, m.language) for p in unverified]
+    why = " ".join(note or t(f"status_why_{p.status}") for p, (note, _) in zip(unverified, notes))
+    entry = _entry("peserta", r.name, m.urls.path(urls.region(r.slug)), text,
+                   _keys(place_key(r.name), *(place_key(a) for a in r.aliases)), badge, why)
+    languages = {lang if note else m.language for note, lang in notes}
+    if len(languages) == 1 and languages != {m.language}:
+        entry["l"] = languages.pop()  # a note not yet translated: search.js marks its language
+    return entry
+
+
+def _sentence(text: str) -> str:
+    """Text with its first letter upper-case (the rest as written)."""
+    return text[:1].upper() + text[1:]
+
+
+def named_only(m: SiteModel, t: Catalogue, r: Region) -> dict[str, Any]:
+    """A region named for rounds it did not take part in: not a participant; its page says so."""
+    years = ", ".join(str(p.year) for p in r.withdrawn)
+    return _entry("wilayah-non-peserta", r.name, m.urls.path(urls.region(r.slug)),
+                  _sentence(t("withdrawn_in_list", years=years)),
+                  _keys(place_key(r.name), *(place_key(a) for a in r.aliases)))
 
 
 def non_participant(m: SiteModel, t: Catalogue, k: Kabkota, home: Province) -> dict[str, Any]:
@@ -113,7 +138,8 @@ def static_page(m: SiteModel, t: Catalogue, p: Page) -> dict[str, Any]:
 def entries(m: SiteModel, t: Catalogue) -> Iterable[dict[str, Any]]:
     """Every entry, in a fixed order: participants, other kabupaten/kota, provinces, news, pages."""
     yield from (participant(m, t, r) for r in m.regions)
-    taking_part = {r.code for r in m.regions}
+    yield from (named_only(m, t, r) for r in m.withdrawn_only)
+    taking_part = {r.code for r in (*m.regions, *m.withdrawn_only)}
     by_code = {p.code: p for p in m.provinces}
     for k in sorted(m.content.kabkota, key=lambda k: k.code):
         if k.code not in taking_part and k.province_code in by_code:

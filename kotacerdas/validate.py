@@ -141,11 +141,16 @@ def check(data: Any, schema: dict[str, Any], problems: Problems, path: Any) -> b
 
 
 def _unknown_fields(data: Any, err: ValidationError, problems: Problems, path: Any) -> None:
-    """One problem per unknown field, on its own line, suggesting the closest allowed name."""
+    """One problem per unknown field, on its own line, suggesting the closest allowed name; a
+    field the format no longer has (``x-removed``) says what to write instead."""
     allowed = sorted(err.schema.get("properties", {}))
+    removed = err.schema.get("x-removed", {})
     for name in sorted(set(err.instance) - set(allowed), key=str):
+        line = line_of(data, [*err.absolute_path, name])
+        if name in removed:
+            problems.add(path, line, f"'{name}' is no longer used; {removed[name]}")
+            continue
         near = difflib.get_close_matches(str(name), allowed, n=1)
         tip = f"did you mean '{near[0]}'? " if near else ""
         hint = err.schema.get("x-unknown") or f"{tip}allowed fields: {', '.join(allowed)}"
-        problems.add(path, line_of(data, [*err.absolute_path, name]),
-                     f"unknown field '{name}'; {hint}")
+        problems.add(path, line, f"unknown field '{name}'; {hint}")

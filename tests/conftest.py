@@ -49,8 +49,11 @@ KABKOTA = """\
 """
 
 COHORTS = """\
-- {year: 2017, announced: 25, stage: Tahap I, source: "https://example.org/2017"}
-- {year: 2018, announced: 50, source: "https://example.org/2018"}
+- {year: 2017, announced: 25, stage: Tahap I, sources: ["https://example.org/2017"],
+   note: "Tahap I dimulai di Makassar.", note_en: "Stage I began in Makassar.",
+   research_note: "RISET-ANGKATAN-2017 list of 25 in source"}
+- {year: 2018, announced: 50, sources: ["https://example.org/2018"],
+   note: "Tahap II dimulai di Jakarta."}
 """
 
 REGIONS = {
@@ -69,10 +72,13 @@ name: Kota Depok
 type: kota
 province: Jawa Barat
 code: "32.76"
-cohort: [2017, 2018]
-unverified_cohorts: [2018]
-note: "2018: UNCERTAIN: conflicting sources"
-note_lang: en
+cohort:
+  - 2017
+  - year: 2018
+    status: uncertain
+    note: "Dua sumber menyebut tahun yang berbeda."
+    note_en: "Two sources give different years."
+    research_note: "2018: UNCERTAIN: conflicting sources"
 sources: [https://example.org/depok]
 """,
     "kabupaten-gunungkidul": """\
@@ -84,6 +90,45 @@ cohort: 2018
 aliases: [Kabupaten Gunung Kidul]
 """,
 }
+
+STATUS_REGIONS = {
+    # named for 2017 but did not take part; 2018 only deduced
+    "kota-yogyakarta": """\
+name: Kota Yogyakarta
+type: kota
+province: DI Yogyakarta
+code: "34.71"
+cohort:
+  - year: 2017
+    status: withdrawn
+    note: "Disebut pada Mei 2017, lalu dibatalkan; bergabung pada 2018."
+    note_en: "Named in May 2017, then cancelled; joined in 2018."
+    research_note: "RISET-YOGYA-2017 cancelled per Diskominfo head"
+    sources:
+      - {url: "https://www.example.org/yogya/batal", title: "Yogyakarta batal ikut",
+         publisher: "Humas Yogyakarta", date: 2017-06-01, language: id}
+  - year: 2018
+    status: inferred
+    note: "Hadir dalam forum daerah peserta 2018."
+    note_en: "Attended the 2018 participants' forum."
+    research_note: "INFERRED: RISET-YOGYA-2018 at the forum"
+    sources: ["https://example.org/yogya/forum"]
+coordinates: [-7.80, 110.37]
+""",
+    # named for 2018 only, and did not take part: not a participant; its note is not translated
+    "kabupaten-bandung": """\
+name: Kabupaten Bandung
+type: kabupaten
+province: Jawa Barat
+code: "32.04"
+cohort:
+  - year: 2018
+    status: withdrawn
+    note: "Tercantum dalam daftar Mei 2018, tetapi digantikan daerah lain."
+    research_note: "RISET-KABBANDUNG replaced"
+""",
+}
+"""Regions with every status (added by the tests that need them; the base fixture has none)."""
 
 NEWS = {
     "2017-05-22-peluncuran": """\
@@ -208,6 +253,17 @@ def built(site: FixtureSite) -> FixtureSite:
     result = site.run("build")
     assert result.returncode == 0, result.stderr
     return site
+
+
+@pytest.fixture(scope="session")
+def status_output(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The fixture site plus STATUS_REGIONS (every status of a round), built once: its output/."""
+    site = write_site(tmp_path_factory.mktemp("status") / "site")
+    for slug, text in STATUS_REGIONS.items():
+        site.write(f"content/regions/{slug}.yaml", text)
+    result = site.run("build")
+    assert result.returncode == 0, result.stderr
+    return site.output
 
 
 @pytest.fixture(scope="session")

@@ -89,6 +89,31 @@ def test_no_axe_violations(chromium, real_site: Path, real_site_url: str, width:
     assert not failures, "\n".join(failures)
 
 
+STATUS_PAGES = ("daerah/kota-yogyakarta/", "daerah/kabupaten-bandung/", "daerah/kota-depok/",
+                "angkatan/2017/", "angkatan/2018/", "daerah/", "provinsi/jawa-barat/", "data/")
+"""Fixture pages with withdrawn and not yet verified rounds (the real site has none withdrawn yet)."""
+
+
+def test_pages_with_every_status_have_no_axe_violations(chromium, status_output: Path) -> None:
+    from browser import serve
+    context = chromium.new_context(viewport={"width": 320, "height": 900})
+    context.add_init_script(path=str(axe_path()))
+    page = context.new_page()
+    failures = []
+    try:
+        with serve(status_output, "/kota-cerdas/") as url:
+            for prefix in ("", "en/"):
+                for route in STATUS_PAGES:
+                    page.goto(url + prefix + route)
+                    result = run_axe(page)
+                    assert result["passes"] > 10, route
+                    if result["violations"]:
+                        failures.append(f"{prefix}{route}:\n" + describe(result["violations"]))
+    finally:
+        context.close()
+    assert not failures, "\n".join(failures)
+
+
 @pytest.mark.parametrize("width", WIDTHS)
 def test_search_results_have_no_axe_violations(chromium, real_site_url: str, width: int) -> None:
     """The search page as a script fills it in: results, counts and badges are checked too."""

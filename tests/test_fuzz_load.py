@@ -182,17 +182,22 @@ def test_mutated_real_files(fixture_site: Path, rel: str, data: st.DataObject) -
 
 text_values = st.text(min_size=1, max_size=40) | st.sampled_from(
     ["</script><script>alert(1)</script>", "\u2028\u2029", "ｋｏｔａ", "a" * 300, "'\"&<>", " x "])
-years = st.sampled_from([2017, 2018])
+years = st.sampled_from([2017, 2018, 2019])
+rounds = st.fixed_dictionaries(
+    {"year": years},
+    optional={"status": st.sampled_from(["confirmed", "uncertain", "inferred", "withdrawn"]),
+              "note": text_values, "note_en": text_values, "research_note": text_values,
+              "sources": st.lists(st.sampled_from(["https://example.org/r", {"title": "R"}]),
+                                  max_size=2)})
 region_records = st.fixed_dictionaries(
     {"name": st.just("Kota Bandung"), "type": st.just("kota"),
      "province": st.sampled_from(["Jawa Barat", "jawa barat"]), "code": st.just("32.73"),
-     "cohort": st.sampled_from([2017, 2018, [2017, 2018], [2018, 2017], 2019])},
+     "cohort": years | st.lists(years | rounds, min_size=1, max_size=3)},
     optional={
-        "unverified_cohorts": st.lists(years, max_size=2, unique=True),
         "sources": st.lists(st.sampled_from(["https://example.org/a", {"title": "T"},
                                              {"title": "T", "url": "https://example.org/b",
                                               "date": dt.date(2020, 1, 1)}]), max_size=3),
-        "note": text_values, "note_lang": st.sampled_from(["id", "en"]),
+        "note": text_values, "note_en": text_values,
         "aliases": st.lists(text_values, max_size=3, unique=True),
         "website": st.sampled_from(["https://bandung.go.id", "http://x.id/a?b=<c>"]),
         "coordinates": st.tuples(st.floats(-12, 7), st.floats(94, 142)).map(list),

@@ -178,6 +178,28 @@ def test_map_page_links_every_province_with_its_count(site: FixtureSite) -> None
     assert soup(site.output / "index.html").select_one("a[href='/kota-cerdas/peta/']")
 
 
+def test_map_dots_show_status_and_leave_out_regions_that_did_not_take_part(site: FixtureSite) -> None:
+    from conftest import STATUS_REGIONS
+    write_shapes(site)
+    site.write("content/regions/kota-bandung.yaml",
+               (site.root / "content/regions/kota-bandung.yaml").read_text()
+               + "coordinates: [-6.91, 107.61]\n")
+    site.write("content/regions/kota-yogyakarta.yaml", STATUS_REGIONS["kota-yogyakarta"])
+    site.write("content/regions/kabupaten-bandung.yaml",
+               STATUS_REGIONS["kabupaten-bandung"] + "coordinates: [-7.1, 107.6]\n")
+    assert site.run("build").returncode == 0
+    svg = svg_of((site.output / "peta" / "index.html").read_text(encoding="utf-8"), "map")
+    dots = svg.findall(".//circle")
+    assert len(dots) == 2  # Bandung and Yogyakarta; Kabupaten Bandung took part in no round
+    hollow = [c for c in dots if c.get("class") == "unverified"]
+    assert len(hollow) == 1 and hollow[0].get("fill") == geo.POINT_RING
+    assert "1 di antaranya belum terverifikasi" in svg.find("desc").text
+    legend = [li.text.strip() for li in soup(site.output / "peta" / "index.html").select(".map-legend li")]
+    assert legend[-1] == "titik tengah wilayah peserta yang belum terverifikasi (lingkaran putih)"
+    english = svg_of((site.output / "en" / "peta" / "index.html").read_text(encoding="utf-8"), "map")
+    assert "1 of them is not yet verified" in english.find("desc").text
+
+
 def test_without_boundaries_there_is_no_map(built: FixtureSite) -> None:
     assert not (built.output / "peta").exists()
     for page in ("index.html", "provinsi/index.html"):

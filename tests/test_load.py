@@ -216,19 +216,113 @@ def test_bad_config_values(site: FixtureSite) -> None:
     assert any(p.startswith("site_config.yaml:1: 'title' must not be empty") for p in found)
 
 
-def test_unverified_years_must_be_rounds(site: FixtureSite) -> None:
+def test_coordinates_must_be_inside_indonesia(site: FixtureSite) -> None:
     site.write("content/regions/kota-bandung.yaml", """\
         name: Kota Bandung
         type: kota
         province: Jawa Barat
         code: "32.73"
         cohort: 2017
-        unverified_cohorts: [2019]
         coordinates: [107.6, -6.9]
         """)
     found = problems(site)
-    assert any(p.startswith("content/regions/kota-bandung.yaml:6: unverified_cohorts names 2019") for p in found)
-    assert any(p.startswith("content/regions/kota-bandung.yaml:7: 'coordinates' must be [latitude, longitude]") for p in found)
+    assert any(p.startswith("content/regions/kota-bandung.yaml:6: 'coordinates' must be [latitude, longitude]") for p in found)
+
+
+def test_rounds_carry_status_notes_and_sources(site: FixtureSite) -> None:
+    from conftest import STATUS_REGIONS
+    from kotacerdas.content import Participation, Source
+    from kotacerdas.load import load_site
+    for slug, text in STATUS_REGIONS.items():
+        site.write(f"content/regions/{slug}.yaml", text)
+    regions = {r.slug: r for r in load_site(site.root).regions}
+    assert regions["kota-bandung"].rounds == (Participation(2017),)
+    yogya = regions["kota-yogyakarta"]
+    assert [(p.year, p.status) for p in yogya.rounds] == [(2017, "withdrawn"), (2018, "inferred")]
+    assert yogya.rounds[0].note_en == "Named in May 2017, then cancelled; joined in 2018."
+    assert yogya.rounds[0].research_note == "RISET-YOGYA-2017 cancelled per Diskominfo head"
+    assert yogya.rounds[0].sources == (Source(title="Yogyakarta batal ikut",
+                                              url="https://www.example.org/yogya/batal",
+                                              publisher="Humas Yogyakarta",
+                                              date=dt.date(2017, 6, 1), language="id"),)
+    assert yogya.cohorts == (2018,) and yogya.unverified_cohorts == (2018,) and yogya.participant
+    assert [p.year for p in yogya.withdrawn] == [2017]
+    named = regions["kabupaten-bandung"]
+    assert named.cohorts == () and not named.participant and not named.unverified
+    depok = regions["kota-depok"]
+    assert depok.cohorts == (2017, 2018) and depok.unverified_cohorts == (2018,)
+
+
+def test_removed_fields_say_what_to_write_instead(site: FixtureSite) -> None:
+    site.write("content/regions/kota-depok.yaml", """\
+        name: Kota Depok
+        type: kota
+        province: Jawa Barat
+        code: "32.76"
+        cohort: [2017, 2018]
+        unverified_cohorts: [2018]
+        note: "2018: UNCERTAIN: conflicting sources"
+        note_lang: en
+        """)
+    site.write("content/reference/cohorts.yaml", """\
+        - {year: 2017, announced: 25, sources: ["https://example.org/2017"]}
+        - year: 2018
+          announced: 50
+          source: "https://example.org/2018"
+        """)
+    found = problems(site)
+    assert any(p.startswith("content/regions/kota-depok.yaml:6: 'unverified_cohorts' is no longer "
+                            "used; mark each of those rounds in 'cohort' instead") and
+               "status: uncertain" in p for p in found), found
+    assert any(p.startswith("content/regions/kota-depok.yaml:8: 'note_lang' is no longer used") and
+               "'note_en'" in p and "'research_note'" in p for p in found), found
+    assert any(p.startswith("content/reference/cohorts.yaml:4: 'source' is no longer used") and
+               "'sources:'" in p for p in found), found
+    assert not any("unknown field" in p for p in found), found
+
+
+def test_a_round_mapping_is_checked_on_its_own_lines(site: FixtureSite) -> None:
+    site.write("content/regions/kota-depok.yaml", """\
+        name: Kota Depok
+        type: kota
+        province: Jawa Barat
+        code: "32.76"
+        cohort:
+          - 2017
+          - year: 2018
+            status: unsure
+            notes: "x"
+          - {status: uncertain}
+          - 1999
+        """)
+    found = problems(site)
+    assert "content/regions/kota-depok.yaml:8: 'cohort [2].status' must be one of: confirmed, " \
+           "uncertain, inferred, withdrawn (got the text 'unsure')" in found, found
+    assert any(p.startswith("content/regions/kota-depok.yaml:9: unknown field 'notes'; did you mean "
+                            "'note'?") for p in found), found
+    assert any(p.startswith("content/regions/kota-depok.yaml:10: missing required field 'year'")
+               for p in found), found
+    assert "content/regions/kota-depok.yaml:11: 'cohort [4]' must be between 2000 and 2100 " \
+           "(got 1999)" in found, found
+
+
+@pytest.mark.parametrize("cohort,line,also", [
+    ("[2017, 2017]", 5, ""),
+    ("\n  - 2017\n  - year: 2017\n    status: uncertain", 7, " (also on line 6)"),
+])
+def test_a_year_given_twice_is_refused(site: FixtureSite, cohort: str, line: int, also: str) -> None:
+    site.write("content/regions/kota-bandung.yaml", 'name: Kota Bandung\ntype: kota\n'
+               f'province: Jawa Barat\ncode: "32.73"\ncohort: {cohort}\n')
+    assert problems(site) == [f"content/regions/kota-bandung.yaml:{line}: 'cohort' lists 2017 "
+                              f"twice{also}; give each year once, with its status, notes and "
+                              "sources together"]
+
+
+def test_a_withdrawn_only_region_is_valid_content(site: FixtureSite) -> None:
+    from conftest import STATUS_REGIONS
+    site.write("content/regions/kabupaten-bandung.yaml", STATUS_REGIONS["kabupaten-bandung"])
+    result = site.run("check")
+    assert result.returncode == 0, result.stderr
 
 
 def test_stray_files_are_reported(site: FixtureSite) -> None:

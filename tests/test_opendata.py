@@ -14,15 +14,16 @@ import frictionless
 import pytest
 from babel.numbers import format_decimal
 
-from conftest import FixtureSite
+from conftest import EDITIONS, FixtureSite
 from htmlcheck import soup
 
 from kotacerdas.opendata import PESERTA, Column, Table, spreadsheet_text, to_csv
 
 PREFIX = "/kota-cerdas/"
 BASE = "https://kominfo.github.io/kota-cerdas/"
-FILES = ("peserta.csv", "peserta.json", "peserta.geojson", "angkatan.csv", "angkatan.json",
-         "provinsi.csv", "berita.json", "datapackage.json")
+FILES = ("peserta.csv", "peserta.json", "peserta.geojson", "keikutsertaan.csv",
+         "keikutsertaan.json", "angkatan.csv", "angkatan.json", "provinsi.csv", "berita.json",
+         "datapackage.json")
 
 
 def raw_csv(path: Path) -> list[dict[str, str]]:
@@ -162,6 +163,38 @@ def test_rounds_agree_with_round_pages_and_home_table(real_site: Path) -> None:
         if rec["diumumkan"]:
             assert rec["belum_tercatat"] == max(rec["diumumkan"] - rec["tercatat"], 0)
             assert page.select_one("meter")["value"] == str(rec["tercatat"])
+        assert len(page.select("main .withdrawn-list li")) == rec["tidak_ikut_serta"]
+        assert [s["url"] for s in rec["sumber"]] == \
+            [a["href"] for a in page.select("#sumber + ol.sources a")]
+
+
+def test_participations_agree_with_region_files_and_pages(real_site: Path) -> None:
+    import yaml
+    from conftest import REPO
+    data = real_site / "data"
+    rows, records = read_csv(data / "keikutsertaan.csv"), read_json(data / "keikutsertaan.json")
+    expected = []
+    for path in sorted((REPO / "content" / "regions").glob("*.yaml")):
+        region = yaml.safe_load(path.read_text(encoding="utf-8"))
+        rounds = region["cohort"] if isinstance(region["cohort"], list) else [region["cohort"]]
+        for r in rounds:
+            r = r if isinstance(r, dict) else {"year": r}
+            expected.append((region["code"], r["year"], r.get("status", "confirmed"), path.stem))
+    codes = {"confirmed": "terkonfirmasi", "uncertain": "tahun_belum_pasti",
+             "inferred": "disimpulkan", "withdrawn": "tidak_ikut_serta"}
+    assert [(r["kode_wilayah"], r["tahun"], r["status"]) for r in records] == \
+        [(code, year, codes[status]) for code, year, status, _ in sorted(expected)]
+    assert [(r["kode_wilayah"], int(r["tahun"]), r["status"]) for r in rows] == \
+        [(r["kode_wilayah"], r["tahun"], r["status"]) for r in records]
+    peserta = {r["kode_wilayah"]: r for r in read_json(data / "peserta.json")}
+    for rec, (_, year, status, slug) in zip(records, sorted(expected)):
+        assert rec["url"] == BASE + f"daerah/{slug}/"
+        took_part = status != "withdrawn"
+        assert (year in peserta[rec["kode_wilayah"]]["angkatan"]) == took_part \
+            if rec["kode_wilayah"] in peserta else not took_part
+        round_page = soup(real_site / "angkatan" / str(year) / "index.html")
+        href = f"{PREFIX}daerah/{slug}/"
+        assert bool(round_page.select_one(f"main .region-list a[href='{href}']")) == took_part
 
 
 def test_provinces_agree_with_province_pages(real_site: Path) -> None:
@@ -271,9 +304,10 @@ def test_fixture_site_downloads_follow_content_and_leave_out_drafts(site: Fixtur
     assert [r["kode_wilayah"] for r in rows] == ["32.73", "32.76", "34.03", "34.71"]
     yogya = next(r for r in read_json(data / "peserta.json") if r["slug"] == "kota-yogyakarta")
     assert yogya["sumber"] == [
-        {"judul": "Surat Kominfo", "url": None, "penerbit": "Kominfo", "tanggal": "2018-05-08"},
-        {"judul": "https://example.org/yogya", "url": "https://example.org/yogya", "penerbit": None,
-         "tanggal": None}]
+        {"judul": "Surat Kominfo", "url": None, "penerbit": "Kominfo", "tanggal": "2018-05-08",
+         "bahasa": None},
+        {"judul": None, "url": "https://example.org/yogya", "penerbit": None, "tanggal": None,
+         "bahasa": None}]  # an address is not a title
     row = next(r for r in rows if r["slug"] == "kota-yogyakarta")
     assert row["sumber"] == "https://example.org/yogya"
     assert row["catatan"] == 'Catatan, dengan "kutip" dan koma'
@@ -287,8 +321,9 @@ def test_fixture_site_downloads_follow_content_and_leave_out_drafts(site: Fixtur
     assert [r["slug"] for r in read_json(data / "berita.json")] == [
         "tahap-tiga", "tahap-dua", "peluncuran"]
     rounds = read_csv(data / "angkatan.csv")
-    assert [(r["tahun"], r["diumumkan"], r["tercatat"], r["belum_terverifikasi"], r["belum_tercatat"])
-            for r in rounds] == [("2017", "25", "3", "0", "22"), ("2018", "50", "3", "1", "47")]
+    assert [(r["tahun"], r["diumumkan"], r["tercatat"], r["belum_terverifikasi"],
+             r["tidak_ikut_serta"], r["belum_tercatat"]) for r in rounds] == [
+        ("2017", "25", "3", "0", "0", "22"), ("2018", "50", "3", "1", "0", "47")]
     page = soup(site.output / "data" / "index.html")
     missing = page.select("section[aria-labelledby=unduh-peserta] .region-list a")
     assert [a.text for a in missing] == ["Kota Bandung", "Kota Depok", "Kabupaten Gunungkidul"]
@@ -305,6 +340,79 @@ def test_fixture_site_without_reference_data_claims_no_licence(tmp_path: Path) -
     assert not any("cahyadsn" in json.dumps(r.get("sources")) for r in package["resources"])
     provinces = read_csv(site.output / "data" / "provinsi.csv")
     assert {p["jumlah_kabupaten_kota"] for p in provinces} == {""}
+
+
+@pytest.fixture
+def status_site(status_output: Path) -> Path:
+    """The fixture site with a withdrawn, an inferred and a withdrawn-only region, built."""
+    return status_output
+
+
+@pytest.mark.parametrize("prefix", [prefix for prefix, _ in EDITIONS])
+def test_participations_carry_status_notes_and_citations(status_site: Path, prefix: str) -> None:
+    data = status_site / prefix / "data"
+    package = assert_valid_package(data)
+    table = next(r for r in package["resources"] if r["name"] == "keikutsertaan")
+    assert table["schema"]["primaryKey"] == ["kode_wilayah", "tahun"]
+    assert table["schema"]["foreignKeys"] == [
+        {"fields": ["tahun"], "reference": {"resource": "angkatan", "fields": ["tahun"]}}]
+    rows, records = read_csv(data / "keikutsertaan.csv"), read_json(data / "keikutsertaan.json")
+    assert [(r["kode_wilayah"], r["tahun"], r["status"]) for r in rows] == [
+        ("32.04", "2018", "tidak_ikut_serta"), ("32.73", "2017", "terkonfirmasi"),
+        ("32.76", "2017", "terkonfirmasi"), ("32.76", "2018", "tahun_belum_pasti"),
+        ("34.03", "2018", "terkonfirmasi"), ("34.71", "2017", "tidak_ikut_serta"),
+        ("34.71", "2018", "disimpulkan")]
+    assert [(r["kode_wilayah"], r["tahun"], r["status"]) for r in records] == \
+        [(r["kode_wilayah"], int(r["tahun"]), r["status"]) for r in rows]
+    yogya = records[5]
+    assert yogya["catatan"] == "Disebut pada Mei 2017, lalu dibatalkan; bergabung pada 2018."
+    assert yogya["catatan_en"] == "Named in May 2017, then cancelled; joined in 2018."
+    assert yogya["sumber"] == [{"judul": "Yogyakarta batal ikut",
+                                "url": "https://www.example.org/yogya/batal",
+                                "penerbit": "Humas Yogyakarta", "tanggal": "2017-06-01",
+                                "bahasa": "id"}]
+    assert rows[5]["sumber"] == "https://www.example.org/yogya/batal"
+    assert records[0]["catatan_en"] is None and rows[0]["catatan_en"] == ""
+    # peserta: participants only, their years without the withdrawn ones
+    peserta = {r["kode_wilayah"]: r for r in read_json(data / "peserta.json")}
+    assert sorted(peserta) == ["32.73", "32.76", "34.03", "34.71"]
+    assert peserta["34.71"]["angkatan"] == [2018] and peserta["34.71"]["tahun_belum_terverifikasi"] == [2018]
+    assert [s["url"] for s in peserta["34.71"]["sumber"]] == [
+        "https://www.example.org/yogya/batal", "https://example.org/yogya/forum"]
+    for record in records:  # every participation's region is a participant, and only those
+        took_part = record["status"] != "tidak_ikut_serta"
+        assert not took_part or record["kode_wilayah"] in peserta
+    assert "32.04" not in peserta
+    rounds = {r["tahun"]: r for r in read_json(data / "angkatan.json")}
+    assert [(y, r["tercatat"], r["belum_terverifikasi"], r["tidak_ikut_serta"], r["belum_tercatat"])
+            for y, r in rounds.items()] == [(2017, 2, 0, 1, 23), (2018, 3, 2, 1, 47)]
+    assert rounds[2017]["catatan"] == "Tahap I dimulai di Makassar."
+    assert rounds[2017]["catatan_en"] == "Stage I began in Makassar."
+    assert rounds[2017]["sumber"] == [{"judul": None, "url": "https://example.org/2017",
+                                       "penerbit": None, "tanggal": None, "bahasa": None}]
+
+
+@pytest.mark.parametrize("prefix", [prefix for prefix, _ in EDITIONS])
+def test_participations_equal_the_region_and_round_pages(status_site: Path, prefix: str) -> None:
+    records = read_json(status_site / prefix / "data" / "keikutsertaan.json")
+    for rec in records:
+        slug = rec["url"].rsplit("/", 2)[1]
+        page = soup(status_site / prefix / "daerah" / slug / "index.html")
+        shown = {int(li.a["href"].rstrip("/").rsplit("/", 1)[1]): li
+                 for li in page.select("ul.rounds > li")}
+        li = shown[rec["tahun"]]
+        assert ("round-withdrawn" in li["class"]) == (rec["status"] == "tidak_ikut_serta")
+        assert bool(li.select_one(".badge-warning")) == (rec["status"] in ("tahun_belum_pasti",
+                                                                            "disimpulkan"))
+        note = rec["catatan_en"] or rec["catatan"] if prefix else rec["catatan"]
+        assert (li.select_one(".note").text if li.select_one(".note") else None) == note
+        assert [a["href"] for a in li.select(".meta a")] == [s["url"] for s in rec["sumber"]]
+        round_page = soup(status_site / prefix / "angkatan" / str(rec["tahun"]) / "index.html")
+        region_link = f"{PREFIX}{prefix}daerah/{slug}/"
+        listed = round_page.select_one(f"main .region-list a[href='{region_link}']")
+        apart = round_page.select_one(f"main .withdrawn-list a[href='{region_link}']")
+        assert (listed is None, apart is None) == ((False, True) if rec["status"] != "tidak_ikut_serta"
+                                                   else (True, False))
 
 
 @pytest.mark.parametrize("value", ["a,b", 'kata "kutip"', "baris\nbaru", " spasi ", ""])

@@ -42,7 +42,8 @@ def test_every_row_of_the_spreadsheet_is_published_with_its_year(real_site: Path
 
 
 def test_unverified_rows_show_their_caveat_on_page_and_in_listings(real_site: Path) -> None:
-    unverified = [p.stem for p in REGION_FILES if "unverified_cohorts" in p.read_text()]
+    unverified = [p.stem for p in REGION_FILES
+                  if re.search(r"status: (uncertain|inferred)\b", p.read_text())]
     assert len(unverified) == 15
     directory = soup(real_site / "daerah" / "index.html")
     for slug in unverified:
@@ -50,6 +51,25 @@ def test_unverified_rows_show_their_caveat_on_page_and_in_listings(real_site: Pa
         assert "Belum terverifikasi" in page.select_one(".warning").text
         item = directory.find("a", href=f"/kota-cerdas/daerah/{slug}/").parent
         assert "belum terverifikasi" in item.text
+
+
+def test_no_research_note_is_published(real_site: Path) -> None:
+    """The researchers' notes stay in content/ (region files and cohorts.yaml): no built file,
+    page or download of either edition carries one, nor an English flag word."""
+    import yaml
+    notes = set()
+    for path in [*REGION_FILES, REPO / "content" / "reference" / "cohorts.yaml"]:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        rounds = data if isinstance(data, list) else data["cohort"]
+        notes |= {r["research_note"] for r in (rounds if isinstance(rounds, list) else [])
+                  if isinstance(r, dict) and r.get("research_note")}
+    assert len(notes) > 50
+    for path in real_site.rglob("*"):
+        if path.is_file() and path.suffix in (".html", ".json", ".csv", ".geojson", ".xml"):
+            body = path.read_text(encoding="utf-8")
+            assert not re.search(r"\b(UNCERTAIN|INFERRED)\b", body), path
+            leaked = [n for n in notes if n in body]
+            assert not leaked, (path.relative_to(real_site), leaked[:1])
 
 
 @pytest.mark.parametrize("prefix,date", [("", "31 Desember 2021"), ("en/", "31 December 2021")])

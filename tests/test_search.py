@@ -128,3 +128,27 @@ def test_real_index_and_script_fit_the_budget(real_site: Path) -> None:
     size = sum(len(gzip.compress((real_site / rel).read_bytes(), 9))
                for rel in ("cari/indeks.json", "assets/search.js"))
     assert size < BUDGET, f"search costs {size} bytes gzipped, over {BUDGET}"
+
+
+def test_index_says_why_a_participant_is_not_yet_verified_in_each_edition(site: FixtureSite) -> None:
+    from conftest import STATUS_REGIONS
+    for slug, text in STATUS_REGIONS.items():
+        site.write(f"content/regions/{slug}.yaml", text)
+    yogya = STATUS_REGIONS["kota-yogyakarta"].replace(
+        '    note_en: "Attended the 2018 participants\' forum."\n', "")
+    site.write("content/regions/kota-yogyakarta.yaml", yogya)
+    assert site.run("build").returncode == 0
+    items = by_title(index(site.output))
+    assert items["Kota Depok"]["n"] == "Dua sumber menyebut tahun yang berbeda."
+    assert "l" not in items["Kota Depok"] and "n" not in items["Kota Bandung"]
+    english = by_title(index(site.output / "en"))
+    assert english["Kota Depok"]["w"] == "not yet verified for the 2018 round"
+    assert english["Kota Depok"]["n"] == "Two sources give different years." and "l" not in english["Kota Depok"]
+    # a note without English text is shown as it is, marked as Indonesian
+    assert english["Kota Yogyakarta"]["n"] == "Hadir dalam forum daerah peserta 2018."
+    assert english["Kota Yogyakarta"]["l"] == "id"
+    # named for a round only, and did not take part: not a participant, linked to its own page
+    named = items["Kabupaten Bandung"]
+    assert named["y"] == "wilayah-non-peserta" and named["u"] == "/kota-cerdas/daerah/kabupaten-bandung/"
+    assert named["d"] == "Disebut untuk angkatan 2018, tidak ikut serta"
+    assert sum(1 for e in index(site.output) if e["t"] == "Kabupaten Bandung") == 1

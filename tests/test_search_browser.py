@@ -75,6 +75,15 @@ def test_a_non_participant_is_named_plainly_with_how_regions_join(search: Any) -
     assert "Aceh Barat Daya" in results(search).nth(1).inner_text()
 
 
+def test_a_participant_not_yet_verified_says_so_and_why(search: Any) -> None:
+    box(search).fill("dairi")
+    first = results(search).first
+    expect(first.locator(".badge-warning")).to_have_text("belum terverifikasi untuk angkatan 2021")
+    expect(first.locator(".search-text").first).to_have_text(re.compile(r"disimpulkan"))
+    box(search).fill("bandung")
+    expect(results(search).first.locator(".badge-warning")).to_have_count(0)
+
+
 def test_the_kind_typed_comes_first(search: Any) -> None:
     box(search).fill("kota sorong")
     expect(results(search).first).to_contain_text("Kota Sorong belum tercatat sebagai peserta")

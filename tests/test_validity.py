@@ -39,3 +39,10 @@ def test_svg_files_are_valid(real_site: Path) -> None:
     svgs = sorted(str(p) for p in real_site.rglob("*.svg"))
     assert svgs
     _check(["--also-check-svg", *svgs])
+
+
+def test_pages_with_every_status_are_valid(status_output: Path) -> None:
+    """Withdrawn and not yet verified rounds (region, round, province, directory, data pages)."""
+    _check(["--skip-non-html", *(str(p) for p in sorted(status_output.rglob("*.html"))
+                                 if "/daerah/" in str(p) or "/angkatan/" in str(p)
+                                 or "/provinsi/" in str(p) or "/data/" in str(p))])

@@ -114,6 +114,11 @@
         li.appendChild(document.createTextNode(" "));
         li.appendChild(el("span", "badge badge-warning", entry.w));
       }
+      if (entry.n) {
+        var why = el("span", "search-text", entry.n);
+        if (entry.l) why.lang = entry.l;
+        li.appendChild(why);
+      }
       if (entry.d) li.appendChild(el("span", "search-text meta", entry.d));
     }
     return li;

@@ -1,0 +1,64 @@
+"""The site model: who counts as a participant of which round, and the headline numbers."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from conftest import STATUS_REGIONS, FixtureSite
+
+from kotacerdas.content import Participation, Region, note_in
+from kotacerdas.load import load_site
+from kotacerdas.model import SiteModel, build_model
+
+
+def model_of(site: FixtureSite, language: str = "id") -> SiteModel:
+    for slug, text in STATUS_REGIONS.items():
+        site.write(f"content/regions/{slug}.yaml", text)
+    return build_model(load_site(site.root), today=dt.date(2026, 12, 1), language=language)
+
+
+def test_withdrawn_rounds_are_not_participations(site: FixtureSite) -> None:
+    m = model_of(site)
+    assert [r.slug for r in m.regions] == ["kota-bandung", "kota-depok", "kabupaten-gunungkidul",
+                                           "kota-yogyakarta"]
+    assert [r.slug for r in m.withdrawn_only] == ["kabupaten-bandung"]
+    assert m.region_by_slug["kabupaten-bandung"].name == "Kabupaten Bandung"  # it keeps a page
+    assert m.stats["participants"] == 4
+    assert m.stats["participations"] == 5  # Yogyakarta's withdrawn 2017 and Kab. Bandung not counted
+    assert m.stats["unverified"] == 2
+    assert [r.slug for r in m.regions_in_province["jawa-barat"]] == ["kota-bandung", "kota-depok"]
+    rounds = {c.cohort.year: c for c in m.cohorts}
+    assert [r.slug for r in rounds[2017].regions] == ["kota-bandung", "kota-depok"]
+    assert [r.slug for r in rounds[2017].withdrawn] == ["kota-yogyakarta"]
+    assert (rounds[2017].known, rounds[2017].unverified, rounds[2017].missing) == (2, 0, 23)
+    assert [r.slug for r in rounds[2018].withdrawn] == ["kabupaten-bandung"]
+    assert (rounds[2018].known, rounds[2018].unverified, rounds[2018].missing) == (3, 2, 47)
+
+
+def test_a_year_named_only_by_a_withdrawn_round_is_a_round_with_nobody_recorded(
+        site: FixtureSite) -> None:
+    site.write("content/regions/kabupaten-bandung.yaml",
+               STATUS_REGIONS["kabupaten-bandung"].replace("2018", "2019"))
+    rounds = {c.cohort.year: c for c in build_model(load_site(site.root)).cohorts}
+    assert rounds[2019].known == 0 and [r.slug for r in rounds[2019].withdrawn] == \
+        ["kabupaten-bandung"]
+
+
+def test_notes_in_the_readers_language_never_the_research_note() -> None:
+    both = Participation(2018, note="Catatan.", note_en="Note.", research_note="RISET")
+    assert note_in(both, "id") == ("Catatan.", "id") and note_in(both, "en") == ("Note.", "en")
+    only_id = Participation(2018, note="Catatan.", research_note="RISET")
+    assert note_in(only_id, "en") == ("Catatan.", "id")  # shown, marked as Indonesian
+    only_en = Participation(2018, note_en="Note.")
+    assert note_in(only_en, "id") == ("Note.", "en")
+    assert note_in(Participation(2018, research_note="RISET"), "id") == ("", "")
+
+
+def test_all_sources_lists_each_address_once_rounds_first() -> None:
+    from kotacerdas.content import Source
+    a, b, c = (Source(title=u, url=u) for u in ("https://a.example/", "https://b.example/",
+                                               "https://c.example/"))
+    region = Region("kota-x", "Kota X", "kota", "P", "00.01",
+                    (Participation(2017, sources=(b,)), Participation(2018, sources=(a, b))),
+                    "content/regions/kota-x.yaml", sources=(c, a))
+    assert region.all_sources == (b, a, c)

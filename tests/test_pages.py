@@ -1,0 +1,181 @@
+"""What citizens read about each participation, on every page type of both editions: its status in
+plain words, withdrawn rounds explained and never counted, notes in the reader's language, and no
+research note anywhere. Read from a built fixture site the way a browser would."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from conftest import EDITIONS, FixtureSite, strings
+from htmlcheck import soup
+
+from kotacerdas.i18n import Catalogue
+
+PREFIX = "/kota-cerdas/"
+RESEARCH_NOTES = ("conflicting sources", "RISET-ANGKATAN-2017", "RISET-YOGYA-2017",
+                  "RISET-YOGYA-2018", "RISET-KABBANDUNG")
+"""Words that appear only in the fixture's research_note fields."""
+NOTES = {
+    "id": {"depok": "Dua sumber menyebut tahun yang berbeda.",
+           "yogya-2017": "Disebut pada Mei 2017, lalu dibatalkan; bergabung pada 2018.",
+           "yogya-2018": "Hadir dalam forum daerah peserta 2018.",
+           "round-2017": "Tahap I dimulai di Makassar."},
+    "en": {"depok": "Two sources give different years.",
+           "yogya-2017": "Named in May 2017, then cancelled; joined in 2018.",
+           "yogya-2018": "Attended the 2018 participants' forum.",
+           "round-2017": "Stage I began in Makassar."},
+}
+KAB_BANDUNG_NOTE = "Tercantum dalam daftar Mei 2018, tetapi digantikan daerah lain."  # no note_en
+
+
+@pytest.fixture
+def output(status_output: Path) -> Path:
+    """The fixture site with a withdrawn, an inferred and a withdrawn-only region, built."""
+    return status_output
+
+
+def page(output: Path, prefix: str, route: str):  # noqa: ANN201 (BeautifulSoup)
+    return soup(output / prefix / route / "index.html")
+
+
+def item(doc, slug: str, prefix: str, within: str = "main .region-list"):  # noqa: ANN001, ANN201
+    """The list item that links to a region's page."""
+    link = doc.select_one(f"{within} a[href='{PREFIX}{prefix}daerah/{slug}/']")
+    return link.find_parent("li") if link else None
+
+
+def text(node) -> str:  # noqa: ANN001
+    return " ".join(node.get_text(" ").split())
+
+
+@pytest.mark.parametrize("prefix,language", EDITIONS)
+def test_unverified_says_so_and_why_on_every_page_type(output: Path, prefix: str,
+                                                       language: str) -> None:
+    t, notes = strings(language), NOTES[language]
+    badge = t["unverified_badge"]
+    depok = page(output, prefix, "daerah/kota-depok")
+    assert depok.select_one(".warning")
+    rounds = {li.a.text: li for li in depok.select("#keikutsertaan + ul.rounds > li")}
+    label = t["cohort_title"].format(year=2018)
+    assert badge in text(rounds[label]) and notes["depok"] in text(rounds[label])
+    confirmed = rounds[t["cohort_title"].format(year=2017)]
+    assert not confirmed.select(".badge") and badge not in text(confirmed)
+    bandung = page(output, prefix, "daerah/kota-bandung")
+    assert not bandung.select(".warning, .badge") and badge not in text(bandung.main)
+    for route in ("angkatan/2018", "provinsi/jawa-barat", "daerah"):
+        listing = page(output, prefix, route)
+        li = item(listing, "kota-depok", prefix)
+        assert li.select_one(".badge-warning") and badge in text(li), route
+        assert notes["depok"] in text(li), route
+        if route != "provinsi/jawa-barat":
+            yogya = item(listing, "kota-yogyakarta", prefix)
+            assert badge in text(yogya) and notes["yogya-2018"] in text(yogya), route
+    round_page = page(output, prefix, "angkatan/2018")
+    assert not item(round_page, "kabupaten-gunungkidul", prefix).select(".badge")
+    assert sum(1 for li in round_page.select("main .region-list li") if li.select(".badge")) == 2
+
+
+@pytest.mark.parametrize("prefix,language", EDITIONS)
+def test_a_withdrawn_round_is_explained_and_not_counted(output: Path, prefix: str,
+                                                        language: str) -> None:
+    t, notes = strings(language), NOTES[language]
+    yogya = page(output, prefix, "daerah/kota-yogyakarta")
+    withdrawn = yogya.select_one("ul.rounds li.round-withdrawn")
+    assert withdrawn.a["href"] == f"{PREFIX}{prefix}angkatan/2017/"
+    assert t["withdrawn_round"].format(year=2017) in text(withdrawn)
+    assert notes["yogya-2017"] in text(withdrawn)
+    assert not withdrawn.select(".badge")  # not an unverified participation: not a participation
+    facts = {dt.text: dd for dt, dd in zip(yogya.select(".facts dt"), yogya.select(".facts dd"))}
+    assert [a.text for a in facts[t["field_cohorts"]].select("a")] == ["2018"]
+    round_page = page(output, prefix, "angkatan/2017")
+    complete = t["cohort_complete"].format(known=2, announced=25)
+    assert complete in text(round_page.select_one(".completeness"))
+    assert round_page.select_one("meter")["value"] == "2"
+    assert item(round_page, "kota-yogyakarta", prefix) is None
+    apart = item(round_page, "kota-yogyakarta", prefix, "#tidak-ikut-serta ~ ul.withdrawn-list")
+    assert notes["yogya-2017"] in text(apart)
+    home = page(output, prefix, "")
+    assert [s.text for s in home.select(".stat-number")] == ["4", "5", "2", "2"]
+    rows = {tr.th.a.text: [td.text for td in tr.select("td")]
+            for tr in page(output, prefix, "data").select("#kelengkapan-angkatan ~ div tbody tr")}
+    assert rows == {"2017": ["25", "2", "0", "1", "23"], "2018": ["50", "3", "2", "1", "47"]}
+
+
+@pytest.mark.parametrize("prefix,language", EDITIONS)
+def test_a_region_with_only_withdrawn_rounds_keeps_its_page_and_is_counted_nowhere(
+        output: Path, prefix: str, language: str) -> None:
+    t = strings(language)
+    own = page(output, prefix, "daerah/kabupaten-bandung")
+    assert t["withdrawn_only_title"] in own.select_one(".warning").text
+    note = own.select_one("ul.rounds li.round-withdrawn .note")
+    assert note.text == KAB_BANDUNG_NOTE and note.get("lang") == ("id" if language == "en" else None)
+    directory = page(output, prefix, "daerah")
+    assert item(directory, "kabupaten-bandung", prefix) is None
+    assert item(directory, "kabupaten-bandung", prefix, "#tidak-ikut-serta ~ ul.withdrawn-list")
+    assert "4" in text(directory.select_one(".lead"))
+    province = page(output, prefix, "provinsi/jawa-barat")
+    counted = Catalogue(language, t)("province_count", count=2, total=3)
+    assert counted in text(province.select_one(".lead"))
+    assert "Kabupaten Bandung" not in [li.text for li in province.select("main ul.columns li")]
+    assert item(province, "kabupaten-bandung", prefix, "#tidak-ikut-serta ~ ul.withdrawn-list")
+    round_page = page(output, prefix, "angkatan/2018")
+    assert t["cohort_complete"].format(known=3, announced=50) in text(round_page.select_one(".completeness"))
+    assert item(round_page, "kabupaten-bandung", prefix) is None
+    index = json.loads((output / prefix / "cari" / "indeks.json").read_text(encoding="utf-8"))
+    entry = next(e for e in index["items"] if e["t"] == "Kabupaten Bandung")
+    assert entry["y"] == "wilayah-non-peserta" and entry["u"] == f"{PREFIX}{prefix}daerah/kabupaten-bandung/"
+
+
+@pytest.mark.parametrize("prefix,language", EDITIONS)
+def test_notes_are_shown_in_the_readers_language(output: Path, prefix: str, language: str) -> None:
+    notes, other = NOTES[language], NOTES["id" if language == "en" else "en"]
+    yogya = text(page(output, prefix, "daerah/kota-yogyakarta").main)
+    assert notes["yogya-2017"] in yogya and notes["yogya-2018"] in yogya
+    assert other["yogya-2017"] not in yogya and other["yogya-2018"] not in yogya
+    round_page = page(output, prefix, "angkatan/2017")
+    note = round_page.select_one(".completeness ~ p.note")
+    assert note.text == notes["round-2017"] and note.get("lang") is None
+    assert [a["href"] for a in round_page.select("#sumber + ol.sources a")] == ["https://example.org/2017"]
+    untranslated = page(output, prefix, "angkatan/2018").select_one(".completeness ~ p.note")
+    assert untranslated.text == "Tahap II dimulai di Jakarta."
+    assert untranslated.get("lang") == ("id" if language == "en" else None)
+
+
+def test_no_research_note_and_no_flag_word_in_any_output_file(output: Path) -> None:
+    """Every file of both editions: pages, search index, feeds, sitemaps, open data."""
+    content = "".join(p.read_text(encoding="utf-8") for p in (output.parent / "content").rglob("*.yaml"))
+    assert all(words in content for words in RESEARCH_NOTES)  # the notes are there to leak
+    files = [p for p in output.rglob("*") if p.is_file()]
+    assert any(p.name == "keikutsertaan.csv" for p in files)
+    for path in files:
+        body = path.read_bytes().decode("utf-8", errors="replace")
+        for words in RESEARCH_NOTES:
+            assert words not in body, (path.relative_to(output), words)
+        assert not re.search(r"\b(UNCERTAIN|INFERRED)\b", body), path.relative_to(output)
+        if path.suffix == ".html":
+            assert "Catatan riset" not in body and "Research note" not in body, path
+
+
+@pytest.mark.parametrize("prefix,language", EDITIONS)
+def test_data_page_explains_the_four_statuses(output: Path, prefix: str, language: str) -> None:
+    t = strings(language)
+    doc = page(output, prefix, "data")
+    terms = [dt.text for dt in doc.select("#arti-status ~ dl.statuses dt")]
+    assert terms == [t[f"status_name_{s}"] for s in ("confirmed", "uncertain", "inferred",
+                                                      "withdrawn")]
+    headers = [th.text for th in doc.select("#kelengkapan-angkatan ~ div thead th")]
+    assert headers == [t["col_year"], t["col_announced"], t["col_known"], t["col_unverified"],
+                       t["col_withdrawn"], t["col_missing"]]
+    sources = {li.a.text: [a["href"] for a in li.select("a")[1:]]
+               for li in doc.select("#sumber-angkatan + ul li")}
+    assert sources == {"2017": ["https://example.org/2017"], "2018": ["https://example.org/2018"]}
+
+
+def test_a_site_without_status_regions_shows_no_withdrawn_section(built: FixtureSite) -> None:
+    for route in ("daerah", "angkatan/2017", "provinsi/jawa-barat"):
+        assert not page(built.output, "", route).select("#tidak-ikut-serta, .withdrawn-list"), route
+
