@@ -23,7 +23,7 @@ from kotacerdas import geo
 from kotacerdas.content import ProvinceShape
 from kotacerdas.importer import import_reference
 from kotacerdas.load import load_site
-from kotacerdas.model import build_model
+from kotacerdas.model import build_model, today_in_jakarta
 
 BASE_PATH = "/kota-cerdas/"
 
@@ -240,7 +240,7 @@ def test_import_reference_copies_the_boundaries(tmp_path: Path) -> None:
 
 @pytest.fixture(scope="module")
 def real_model():
-    return build_model(load_site(REPO), base_url="https://kominfo.github.io/kota-cerdas/")
+    return build_model(load_site(REPO, today_in_jakarta()), base_url="https://kominfo.github.io/kota-cerdas/")
 
 
 def test_real_map_has_38_linked_provinces_matching_the_tables(real_site: Path, real_model) -> None:

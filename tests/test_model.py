@@ -14,7 +14,7 @@ from kotacerdas.model import SiteModel, build_model
 def model_of(site: FixtureSite, language: str = "id") -> SiteModel:
     for slug, text in STATUS_REGIONS.items():
         site.write(f"content/regions/{slug}.yaml", text)
-    return build_model(load_site(site.root), today=dt.date(2026, 12, 1), language=language)
+    return build_model(load_site(site.root, dt.date(2026, 12, 1)), today=dt.date(2026, 12, 1), language=language)
 
 
 def test_withdrawn_rounds_are_not_participations(site: FixtureSite) -> None:
@@ -39,7 +39,7 @@ def test_a_year_named_only_by_a_withdrawn_round_is_a_round_with_nobody_recorded(
         site: FixtureSite) -> None:
     site.write("content/regions/kabupaten-bandung.yaml",
                STATUS_REGIONS["kabupaten-bandung"].replace("2018", "2019"))
-    rounds = {c.cohort.year: c for c in build_model(load_site(site.root)).cohorts}
+    rounds = {c.cohort.year: c for c in build_model(load_site(site.root, dt.date(2026, 12, 1))).cohorts}
     assert rounds[2019].known == 0 and [r.slug for r in rounds[2019].withdrawn] == \
         ["kabupaten-bandung"]
 

@@ -467,7 +467,8 @@ def test_formula_in_a_region_note_is_neutralised(site: FixtureSite) -> None:
     path = site.root / "content/regions/kota-bandung.yaml"
     path.write_text(path.read_text() + f"note: '{note}'\ncoordinates: [-6.91, 107.61]\n")
     site.write("content/reference/cohorts.yaml",
-               COHORTS.replace("stage: Tahap I", 'stage: "=1+1", note: "\uff0dcmd|calc"'))
+               COHORTS.replace("stage: Tahap I", 'stage: "=1+1"')
+               .replace('"Tahap I dimulai di Makassar."', '"\uff0dcmd|calc"'))
     assert site.run("build", "--no-cache").returncode == 0
     data = site.output / "data"
     assert_valid_package(data)
