@@ -7,12 +7,16 @@ never the build time, so two builds of the same content give the same bytes.
 
 XML is written with ``xml.etree`` (which escapes text and attributes); characters XML 1.0 cannot
 carry at all are dropped first, so no title or body can make a feed ill-formed.
+
+Every href and src of a body is checked once more after it was made absolute (``absolute_links``):
+a link that is not relative, http(s), mailto or tel is removed.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import email.utils
+import html
 import json
 import re
 import xml.etree.ElementTree as ET
@@ -21,6 +25,7 @@ from typing import Callable
 from urllib.parse import urljoin, urlsplit
 
 from . import urls
+from .urls import is_safe_link
 from .content import NewsItem
 from .i18n import Catalogue
 from .model import JAKARTA, SiteModel
@@ -108,18 +113,21 @@ def feed_updated(m: SiteModel, feed: Feed) -> dt.date:
     return max((n.last_updated for n in feed.items), default=m.site_updated or EPOCH)
 
 
-def absolute_links(html: str, page_url: str) -> str:
+def absolute_links(body: str, page_url: str) -> str:
     """Resolve every href/src of sanitized HTML against the page's absolute URL.
 
     Feed readers show content away from the site, where '/kota-cerdas/daerah/…' or '#bagian'
     would point nowhere; links that already carry a scheme (https:, mailto:) are left alone.
+    Whatever the result, a link that is not safe (``urls.is_safe_link``) is dropped.
     """
     def fix(match: re.Match[str]) -> str:
         value = match.group(2)
-        if urlsplit(value).scheme:
-            return match.group(0)
-        return match.group(1) + urljoin(page_url, value) + match.group(3)
-    return _LINK_ATTR.sub(fix, html)
+        if not urlsplit(html.unescape(value)).scheme:
+            value = urljoin(page_url, value)
+        if not is_safe_link(html.unescape(value)):
+            return ""
+        return match.group(1) + value + match.group(3)
+    return _LINK_ATTR.sub(fix, body)
 
 
 def entry_html(m: SiteModel, item: NewsItem) -> str:

@@ -10,6 +10,9 @@ check must work offline and give the same answer every time.
 When a broken link comes from an editor's Markdown, the problem points at the source file and
 line (``sources`` maps an output file to the file it was made from); otherwise it points at
 the built page, because the link came from a template.
+
+One more thing every page must get right is checked on the way: no href or src has a scheme other
+than http(s), mailto or tel (``urls.is_safe_link``), whoever wrote it.
 """
 
 from __future__ import annotations
@@ -25,12 +28,13 @@ from typing import TYPE_CHECKING, Iterable, Mapping
 from urllib.parse import unquote, urljoin, urlsplit
 
 from .errors import Problem
+from .urls import is_safe_link
 
 if TYPE_CHECKING:
     from .model import SiteModel
 
 LINK_ATTRIBUTES = ("href", "src")
-SKIPPED_SCHEMES = ("mailto", "tel", "data", "javascript")
+SKIPPED_SCHEMES = ("mailto", "tel")
 _XML_LINK = re.compile(r'<loc>\s*([^<\s]+)\s*</loc>|<link\b[^>]*?\bhref="([^"]+)"')
 
 
@@ -163,6 +167,12 @@ class _Checker:
     def check_page(self, name: str, page: _Page) -> None:
         here = page_url(self.base_path, name)
         for value, line in page.links:
+            if not is_safe_link(value):
+                self._problem(name, line, value, "unsafe",
+                              f"link to {value!r} is not a web address (https://…), mailto:, tel: "
+                              "or a site address, and a browser or feed reader could run it as a "
+                              "program: remove it")
+                continue
             value = value.strip()
             try:
                 parts = urlsplit(value)

@@ -3,7 +3,8 @@
 Raw HTML in Markdown is allowed through Python-Markdown and then cleaned by an allowlist: no
 scripts, styles, event handlers, iframes, forms or images, and only http(s), mailto and tel
 links. Root-relative links are moved under the site's base path while sanitizing, so editors
-write '/daerah/kota-bandung/' and it works under any subpath.
+write '/daerah/kota-bandung/' and it works under any subpath; every link is checked again after
+that rewriting (``urls.is_safe_link``), the last step that can change it.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ from typing import Callable
 import markdown
 import nh3
 
+from .urls import SAFE_SCHEMES, as_browser_reads, is_safe_link
+
 ALLOWED_TAGS = {"a", "abbr", "b", "blockquote", "br", "caption", "code", "dd", "del", "dl", "dt",
                 "em", "figcaption", "figure", "h2", "h3", "h4", "h5", "h6", "hr", "i", "ins",
                 "kbd", "li", "mark", "ol", "p", "pre", "q", "s", "small", "strong", "sub", "sup",
@@ -21,7 +24,6 @@ ALLOWED_TAGS = {"a", "abbr", "b", "blockquote", "br", "caption", "code", "dd", "
 ALLOWED_ATTRIBUTES = {"a": {"href", "title", "hreflang"}, "abbr": {"title"}, "ol": {"start"},
                       "td": {"colspan", "rowspan"}, "th": {"colspan", "rowspan", "scope"},
                       **{f"h{i}": {"id"} for i in range(2, 7)}}
-URL_SCHEMES = {"http", "https", "mailto", "tel"}
 _HEADING = re.compile(r"<(/?)h([1-6])\b")
 _ID_SAFE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 
@@ -36,8 +38,10 @@ class Converter:
         self._site_link = site_link
 
     def _filter(self, tag: str, attr: str, value: str) -> str | None:
+        """nh3's last word on each attribute: links rewritten, then checked as written."""
         if attr == "href":
-            return self._site_link(value.strip())
+            link = self._site_link(as_browser_reads(value))
+            return link if is_safe_link(link) else None
         if attr == "id" and not _ID_SAFE.match(value):
             return None
         return value
@@ -49,7 +53,7 @@ class Converter:
         if "<h1" in html:
             html = _HEADING.sub(lambda m: f"<{m.group(1)}h{min(int(m.group(2)) + 1, 6)}", html)
         return nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES,
-                         url_schemes=URL_SCHEMES, link_rel=None, strip_comments=True,
+                         url_schemes=set(SAFE_SCHEMES), link_rel=None, strip_comments=True,
                          clean_content_tags={"script", "style", "noscript", "template", "textarea",
                                              "iframe", "object", "embed", "svg", "math"},
                          attribute_filter=self._filter)

@@ -233,6 +233,11 @@ def test_feeds_are_byte_identical_across_builds(built: FixtureSite) -> None:
     ('<a href="https://example.org/a?b=1&amp;c=2">x</a>', '<a href="https://example.org/a?b=1&amp;c=2">x</a>'),
     ('<a href="mailto:a@b.id">x</a>', '<a href="mailto:a@b.id">x</a>'),
     ('<a title="/tidak/" href="//cdn.example/x">x</a>', '<a title="/tidak/" href="https://cdn.example/x">x</a>'),
+    # whatever a body holds, a link that is not web, mail, phone or relative is dropped
+    ('<a href="javascript:alert(1)">x</a>', "<a>x</a>"),
+    ('<a href="&#x6a;avascript:alert(1)">x</a>', "<a>x</a>"),
+    ('<a href=" \x01JAVA&#9;SCRIPT:alert(1)">x</a>', "<a>x</a>"),
+    ('<a href="data:text/html,x">x</a> <a href="vbscript:x">y</a>', "<a>x</a> <a>y</a>"),
 ])
 def test_absolute_links(html: str, expected: str) -> None:
     assert absolute_links(html, BASE + "berita/y/") == expected

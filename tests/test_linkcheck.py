@@ -7,6 +7,8 @@ import os
 import subprocess
 import sys
 
+import pytest
+
 from conftest import REPO, FixtureSite, run_build
 from kotacerdas.linkcheck import Source, check_links, find_line
 
@@ -171,3 +173,16 @@ def test_an_unparseable_address_is_a_problem_not_a_crash() -> None:
     report = check_links({"index.html": _page('<a href="http://[rusak/">x</a>')}, BASE)
     assert [p.message.split(";")[0] for p in report.problems] == [
         "built page: link to http://[rusak/ is not a valid web address"]
+
+
+# --- no link runs code ------------------------------------------------------------------------
+
+@pytest.mark.parametrize("link", ['<a href="javascript:alert(1)">x</a>',
+                                  '<a href="\u3000javascript:alert(1)">x</a>',
+                                  '<img src="data:text/html,x" alt="">',
+                                  '<a href=" VBScript:x">x</a>'])
+def test_a_link_that_runs_code_is_a_problem(link: str) -> None:
+    """Whoever wrote it: the sanitizer keeps them out of bodies, check keeps them out of templates."""
+    report = check_links({"index.html": _page(link + '<a href="mailto:a@b.id">m</a>')}, BASE)
+    [problem] = report.problems
+    assert "could run it as a program: remove it" in problem.message
