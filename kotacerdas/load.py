@@ -18,7 +18,7 @@ from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Any, Iterator
 
-from . import geo, schemas
+from . import geo, mdlimits, schemas
 from .content import (Cohort, Content, Kabkota, NewsItem, Page, Province, ProvinceShape,
                       Region, SiteConfig, Source, Translation)
 from .errors import Problems
@@ -499,6 +499,9 @@ def _markdown_files(paths: list[Path], problems: Problems, schema: dict[str, Any
         if split is None:
             continue
         data, body = split
+        first = text.count("\n", 0, len(text) - len(body))  # lines before the body
+        for line, message in mdlimits.hazards(body):
+            problems.add(path, first + line, message)
         if data is None:
             continue
         if not isinstance(data, dict):

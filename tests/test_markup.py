@@ -8,7 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kotacerdas.markup import Converter
+from kotacerdas.markup import ConversionFailed, Converter
 from kotacerdas.urls import Urls, is_safe_link
 
 HOSTILE = [
@@ -180,3 +180,12 @@ def test_the_fuzz_checker_would_see_a_bypass() -> None:
         _assert_safe('<p><a href=" \x01JAVA\tSCRIPT:x">x</a></p>')
     with pytest.raises(AssertionError):
         _assert_safe('<p onclick="x">x</p>')
+
+
+# --- a document the libraries cannot convert is a ConversionFailed, and nothing is left behind --
+
+def test_recursion_is_a_conversion_failure_and_the_next_document_is_right() -> None:
+    convert = Converter(lambda h: h)
+    with pytest.raises(ConversionFailed, match="nests lists"):
+        convert.to_html("* " * 10000 + "a\n")  # mdlimits refuses this before it gets here
+    assert convert.to_html("# a\n\n[x](/y) *b*") == '<h2 id="a">a</h2>\n<p><a href="/y">x</a> <em>b</em></p>'
