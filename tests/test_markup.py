@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import os
+import re
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kotacerdas.markup import ConversionFailed, Converter
+from conftest import REPO
+from kotacerdas.markup import ConversionFailed, Converter, template_ids
 from kotacerdas.urls import Urls, is_safe_link
 
 HOSTILE = [
@@ -189,3 +191,44 @@ def test_recursion_is_a_conversion_failure_and_the_next_document_is_right() -> N
     with pytest.raises(ConversionFailed, match="nests lists"):
         convert.to_html("* " * 10000 + "a\n")  # mdlimits refuses this before it gets here
     assert convert.to_html("# a\n\n[x](/y) *b*") == '<h2 id="a">a</h2>\n<p><a href="/y">x</a> <em>b</em></p>'
+
+
+# --- heading ids never repeat an id of the page templates ---------------------------------------
+
+@pytest.fixture(scope="module")
+def reserved() -> Converter:
+    return Converter(Urls("https://contoh.github.io/kota-cerdas/").site_link,
+                     template_ids([REPO / "templates"]))
+
+
+def test_template_ids_come_from_the_templates() -> None:
+    rule = template_ids([REPO / "templates"])
+    for taken in ("konten-utama", "sumber", "berita-terkait", "cari-situs", "unduh-data",
+                  "prov-jawa-barat", "peta-judul", "tidak-ditemukan-en"):
+        assert rule.fullmatch(taken), taken
+    for free in ("rincian", "sumber-data", "cara-daerah-bergabung", "how-a-region-joins", "prov",
+                 "konten-utama_1", "x-judul_1"):
+        assert not rule.fullmatch(free), free
+
+
+@pytest.mark.parametrize("heading, expected", [
+    ("# Konten utama", "konten-utama_1"),     # the skip link's target, <main id>
+    ("## Sumber", "sumber_1"),                # the sources section's aria-labelledby
+    ("## Cari situs", "cari-situs_1"),        # the search field in every page's header
+    ("## Unduh data", "unduh-data_1"),        # the data page, which shows content/pages/data.md
+    ("### Prov Jawa Barat", "prov-jawa-barat_1"),  # an id a template builds from a slug
+    ("## Rincian", "rincian"),                # everything else keeps its id: links point at them
+    ("## Cara daerah bergabung", "cara-daerah-bergabung"),
+])
+def test_headings_move_past_template_ids(reserved: Converter, heading: str, expected: str) -> None:
+    assert f'id="{expected}"' in reserved.to_html(heading)
+
+
+def test_a_repeated_reserved_heading_gets_the_next_number(reserved: Converter) -> None:
+    html = reserved.to_html("## Sumber\n\n## Sumber\n\n## Sumber_1")
+    assert re.findall(r'id="([^"]+)"', html) == ["sumber_1", "sumber_2", "sumber_3"]
+
+
+def test_a_template_id_written_in_html_is_dropped(reserved: Converter) -> None:
+    html = reserved.to_html('<h2 id="konten-utama">A</h2>\n\n<h2 id="rincian">B</h2>')
+    assert "konten-utama" not in html and 'id="rincian"' in html
