@@ -7,12 +7,23 @@ never the build time, so two builds of the same content give the same bytes.
 
 XML is written with ``xml.etree`` (which escapes text and attributes); characters XML 1.0 cannot
 carry at all are dropped first, so no title or body can make a feed ill-formed.
+
+Text is declared for what it is: Atom's title, subtitle and summary are text constructs of type
+text, JSON Feed's title and summary are plain text, and bodies are HTML (Atom type="html",
+content_html, content:encoded). RSS 2.0 declares nothing; its description is HTML to readers and
+many read titles as HTML too, so every RSS text element whose HTML reading would differ from the
+text ('<', '&amp;') is escaped for HTML (``rss_text``), and every other one is written as it is,
+which shows the same in readers that take it for plain text.
+
+Every href and src of a body is checked once more after it was made absolute (``absolute_links``):
+a link that is not relative, http(s), mailto or tel is removed.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import email.utils
+import html
 import json
 import re
 import xml.etree.ElementTree as ET
@@ -21,6 +32,7 @@ from typing import Callable
 from urllib.parse import urljoin, urlsplit
 
 from . import urls
+from .urls import is_safe_link
 from .content import NewsItem
 from .i18n import Catalogue
 from .model import JAKARTA, SiteModel
@@ -108,18 +120,21 @@ def feed_updated(m: SiteModel, feed: Feed) -> dt.date:
     return max((n.last_updated for n in feed.items), default=m.site_updated or EPOCH)
 
 
-def absolute_links(html: str, page_url: str) -> str:
+def absolute_links(body: str, page_url: str) -> str:
     """Resolve every href/src of sanitized HTML against the page's absolute URL.
 
     Feed readers show content away from the site, where '/kota-cerdas/daerah/…' or '#bagian'
     would point nowhere; links that already carry a scheme (https:, mailto:) are left alone.
+    Whatever the result, a link that is not safe (``urls.is_safe_link``) is dropped.
     """
     def fix(match: re.Match[str]) -> str:
         value = match.group(2)
-        if urlsplit(value).scheme:
-            return match.group(0)
-        return match.group(1) + urljoin(page_url, value) + match.group(3)
-    return _LINK_ATTR.sub(fix, html)
+        if not urlsplit(html.unescape(value)).scheme:
+            value = urljoin(page_url, value)
+        if not is_safe_link(html.unescape(value)):
+            return ""
+        return match.group(1) + value + match.group(3)
+    return _LINK_ATTR.sub(fix, body)
 
 
 def entry_html(m: SiteModel, item: NewsItem) -> str:
@@ -132,6 +147,12 @@ def publisher(m: SiteModel) -> tuple[str, str]:
     org = m.config.organisation or {}
     return (str(org.get("name") or m.config.title),
             str(org.get("website") or m.urls.absolute(urls.HOME)))
+
+
+def rss_text(text: str) -> str:
+    """Plain text for an RSS element, escaped for HTML when a reader that reads it as HTML
+    would show something else ('<b>', '&amp;'); otherwise as it is, right in every reader."""
+    return html.escape(text, quote=False) if "<" in text or html.unescape(text) != text else text
 
 
 def _clean(text: str) -> str:
@@ -189,9 +210,9 @@ def rss(m: SiteModel, feed: Feed) -> bytes:
     """RSS 2.0 with content:encoded for the full body and atom:link rel=self."""
     root = ET.Element("rss", {"version": "2.0", "xmlns:atom": ATOM_NS, "xmlns:content": CONTENT_NS})
     channel = _add(root, "channel")
-    _add(channel, "title", feed.title)
+    _add(channel, "title", rss_text(feed.title))
     _add(channel, "link", m.urls.absolute(feed.page_route))
-    _add(channel, "description", feed.description)
+    _add(channel, "description", rss_text(feed.description))
     _add(channel, "language", m.config.language)
     _add(channel, "lastBuildDate", rfc822(feed_updated(m, feed)))
     _add(channel, "atom:link", rel="self", type="application/rss+xml",
@@ -199,13 +220,13 @@ def rss(m: SiteModel, feed: Feed) -> bytes:
     for item in feed.items:
         url = m.urls.absolute(urls.announcement(item.slug))
         entry = _add(channel, "item")
-        _add(entry, "title", item.title)
+        _add(entry, "title", rss_text(item.title))
         _add(entry, "link", url)
         _add(entry, "guid", url, isPermaLink="true")
         _add(entry, "pubDate", rfc822(item.date))
         for tag in item.tags:
-            _add(entry, "category", tag, domain=m.urls.absolute(urls.TAGS))
-        _add(entry, "description", item.summary)
+            _add(entry, "category", rss_text(tag), domain=m.urls.absolute(urls.TAGS))
+        _add(entry, "description", rss_text(item.summary))
         _add(entry, "content:encoded", entry_html(m, item))
     return _xml(root)
 

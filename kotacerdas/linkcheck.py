@@ -10,6 +10,10 @@ check must work offline and give the same answer every time.
 When a broken link comes from an editor's Markdown, the problem points at the source file and
 line (``sources`` maps an output file to the file it was made from); otherwise it points at
 the built page, because the link came from a template.
+
+Two more things every page must get right are checked on the way: an id appears only once on a
+page (a second one makes links and aria references find the wrong place), and no href or src has
+a scheme other than http(s), mailto or tel (``urls.is_safe_link``), whoever wrote it.
 """
 
 from __future__ import annotations
@@ -25,12 +29,13 @@ from typing import TYPE_CHECKING, Iterable, Mapping
 from urllib.parse import unquote, urljoin, urlsplit
 
 from .errors import Problem
+from .urls import is_safe_link
 
 if TYPE_CHECKING:
     from .model import SiteModel
 
 LINK_ATTRIBUTES = ("href", "src")
-SKIPPED_SCHEMES = ("mailto", "tel", "data", "javascript")
+SKIPPED_SCHEMES = ("mailto", "tel")
 _XML_LINK = re.compile(r'<loc>\s*([^<\s]+)\s*</loc>|<link\b[^>]*?\bhref="([^"]+)"')
 
 
@@ -59,6 +64,10 @@ class LinkReport:
 class _Page:
     links: list[tuple[str, int]] = field(default_factory=list)
     ids: set[str] = field(default_factory=set)
+    id_lines: dict[str, int] = field(default_factory=dict)
+    """Where each id first appears."""
+    duplicates: list[tuple[str, int]] = field(default_factory=list)
+    """(id, line) of every id already used earlier on the page."""
 
 
 class _Collector(HTMLParser):
@@ -82,6 +91,10 @@ class _Collector(HTMLParser):
                         self.page.links.append((url, line))
             elif name == "id" or (name == "name" and tag == "a"):
                 self.page.ids.add(value)
+                if name == "id" and value in self.page.id_lines:
+                    self.page.duplicates.append((value, line))
+                elif name == "id":
+                    self.page.id_lines[value] = line
 
     handle_startendtag = handle_starttag
 
@@ -141,6 +154,8 @@ class _Checker:
         # A content file shown in several editions has its broken link reported once, from
         # the default edition when it has it: (file, line, link as written) → problem.
         self._content_problems: dict[tuple[str, int, str], tuple[str, Problem]] = {}
+        # A repeated id, by (id, content file or ""): (page, line, line of its first use).
+        self._duplicate_ids: dict[tuple[str, str], list[tuple[str, int, int]]] = defaultdict(list)
 
     # --- resolving --------------------------------------------------------------------
 
@@ -162,7 +177,17 @@ class _Checker:
 
     def check_page(self, name: str, page: _Page) -> None:
         here = page_url(self.base_path, name)
+        source = self.sources.get(name)
+        for value, line in page.duplicates:
+            self._duplicate_ids[(value, source.path if source else "")].append(
+                (name, line, page.id_lines[value]))
         for value, line in page.links:
+            if not is_safe_link(value):
+                self._problem(name, line, value, "unsafe",
+                              f"link to {value!r} is not a web address (https://…), mailto:, tel: "
+                              "or a site address, and a browser or feed reader could run it as a "
+                              "program: remove it")
+                continue
             value = value.strip()
             try:
                 parts = urlsplit(value)
@@ -251,6 +276,19 @@ class _Checker:
 
     def finish(self) -> LinkReport:
         self.report.problems.extend(problem for _, problem in self._content_problems.values())
+        for (value, source), where in sorted(self._duplicate_ids.items()):
+            name, line, first = where[0]
+            others = len({page for page, _, _ in where} - {name})
+            more = f" (the same on {others} other built page{'s' * (others > 1)})" if others else ""
+            cause = (f"if it is a heading's id from {source}, change that heading's text or an "
+                     "HTML id there" if source else
+                     "it comes from a template or generated data: give one of the elements "
+                     "another id")
+            self.report.problems.append(Problem(
+                f"{self.output_label}/{name}", line,
+                f"built page: the id '{value}' is used again here, after line {first}{more}; an id "
+                f"may appear only once on a page, because links and screen readers use it to find "
+                f"one place: {cause}"))
         for (value, message), where in sorted(self._template_problems.items()):
             name, line = where[0]
             more = f" (the same link is on {len(where) - 1} other built page" \

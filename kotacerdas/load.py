@@ -22,7 +22,7 @@ from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Any, Iterator
 
-from . import geo, schemas
+from . import geo, mdlimits, schemas
 from .content import (CONFIRMED, Cohort, Content, Kabkota, NewsItem, Page, Participation,
                       Province, ProvinceShape, Region, SiteConfig, Source, Translation)
 from .errors import Problems
@@ -699,6 +699,9 @@ def _markdown_files(paths: list[Path], problems: Problems, schema: dict[str, Any
         if split is None:
             continue
         data, body = split
+        first = text.count("\n", 0, len(text) - len(body))  # lines before the body
+        for line, message in mdlimits.hazards(body):
+            problems.add(path, first + line, message)
         if not isinstance(data, dict):
             if not _reported(problems, path):
                 problems.add(path, 2, _no_fields(data, schema))

@@ -14,8 +14,9 @@ from functools import cached_property
 
 from .charts import Figures
 from .content import Cohort, Content, NewsItem, Page, Province, Region
+from .errors import ContentError, Problem
 from .load import digest_of
-from .markup import Converter
+from .markup import NO_IDS, ConversionFailed, Converter
 from .parallel import map_indexed
 from .translations import localize
 from .urls import Urls
@@ -126,12 +127,14 @@ def region_sort_key(region: Region) -> tuple[str, str]:
 def build_model(content: Content, base_url: str | None = None, drafts: bool = False,
                 today: dt.date | None = None,
                 markdown_cache: dict[tuple[str, str], str] | None = None,
-                language: str | None = None) -> SiteModel:
+                language: str | None = None, reserved_ids: re.Pattern[str] = NO_IDS) -> SiteModel:
     """Cross-reference the content and convert its Markdown, for one language edition.
 
     ``markdown_cache`` maps (base path, source digest) to HTML from an earlier build, so a rebuild
     converts only the documents that changed; the caller owns it and may share it between builds.
     ``language`` picks the edition (default: the site's language; see translations.py).
+    ``reserved_ids`` are the ids the templates use, which headings must not take
+    (markup.template_ids). A document that cannot be converted is a ContentError naming its file.
     """
     languages = content.config.languages
     default_urls = Urls(base_url or content.config.base_url)
@@ -164,15 +167,20 @@ def build_model(content: Content, base_url: str | None = None, drafts: bool = Fa
         for slug in n.regions:
             by_region[slug].append(n)
     cache = markdown_cache if markdown_cache is not None else {}
-    converter = Converter(urls.site_link)
+    converter = Converter(urls.site_link, reserved_ids)
 
-    documents = [(f"news:{n.slug}", n.digest, n.body) for n in news] + \
-                [(f"page:{p.slug}", p.digest, p.body) for p in content.pages]
-    where = urls.base_path + urls.prefix  # links in the HTML differ per base path and edition
+    documents = [(f"news:{n.slug}", n.digest, n.body, n.path) for n in news] + \
+                [(f"page:{p.slug}", p.digest, p.body, p.path) for p in content.pages]
+    # links in the HTML differ per base path and edition, heading ids with the templates' ids
+    where = urls.base_path + urls.prefix + " " + digest_of(reserved_ids.pattern)
     todo = list({d[1]: d for d in documents if (where, d[1]) not in cache}.values())
-    converted = map_indexed(lambda i: converter.to_html(todo[i][2]), len(todo))
+    converted = map_indexed(lambda i: _convert(converter, todo[i][2]), len(todo))
+    failed = [Problem(d[3], 0, str(h)) for d, h in zip(todo, converted)
+              if isinstance(h, ConversionFailed)]
+    if failed:
+        raise ContentError(failed)
     cache.update({(where, d[1]): h for d, h in zip(todo, converted)})
-    html = {key: cache[(where, digest)] for key, digest, _ in documents}
+    html = {key: cache[(where, digest)] for key, digest, _, _ in documents}
     published = {n.slug for n in news}  # the originals' dates: one "last updated" for all editions
     dates = [n.last_updated for n in original.news if n.slug in published] + \
             [p.updated for p in original.pages if p.updated] + \
@@ -197,6 +205,14 @@ def build_model(content: Content, base_url: str | None = None, drafts: bool = Fa
         region_by_slug={r.slug: r for r in every_region}, stats=stats,
         fingerprints=_fingerprints(content, every_region, news), editions=editions,
         withdrawn_only=tuple(r for r in every_region if not r.participant))
+
+
+def _convert(converter: Converter, text: str) -> str | ConversionFailed:
+    """One document's HTML, or why it failed (returned, so a forked worker can hand it back)."""
+    try:
+        return converter.to_html(text)
+    except ConversionFailed as exc:
+        return exc
 
 
 def _fingerprints(content: Content, regions: tuple[Region, ...], news: tuple[NewsItem, ...]

@@ -16,7 +16,8 @@ from .load import load_site, parse_cache
 from .model import build_model, markdown_in_use, today_in_jakarta
 from .pages import site_pages
 from .translations import Gap, completeness
-from .render import Rendered, Renderer, render_all
+from .markup import template_ids
+from .render import Rendered, Renderer, render_all, template_dirs
 from .parsecache import ParseCache, entry_line
 from .writer import check_output_dir, commit, copy_assets, patching, staging
 
@@ -52,9 +53,11 @@ def render_site(site: Path, base_url: str | None = None, drafts: bool = False,
     content = load_site(site, today)
     problems = Problems(site)
     renderers: list[Renderer] = []
+    reserved_ids = template_ids(template_dirs(site))
     for language in content.config.languages:
         model = build_model(content, base_url=base_url, drafts=drafts, today=today,
-                            markdown_cache=markdown_cache, language=language)
+                            markdown_cache=markdown_cache, language=language,
+                            reserved_ids=reserved_ids)
         renderers.append(Renderer(site, model, problems, renderers[0] if renderers else None))
     problems.raise_if_any()
     files: Rendered = {}

@@ -6,6 +6,9 @@ A *route* is a path inside the site with no leading slash ("daerah/kota-bandung/
 file that holds it ("daerah/kota-bandung/index.html"). The route functions below are the only
 place that knows what the site's URLs look like.
 
+Whether a link may be published at all is decided here too, once: ``is_safe_link``, as a browser
+reads the link (and as a more lenient reader would).
+
 Each language edition has its own ``Urls`` with a prefix ("en/" for English, "" for the default
 language), so the same routes give every edition the same structure under its own folder; files
 shared by all editions (theme assets, security.txt) go through ``Urls.root``.
@@ -13,7 +16,12 @@ shared by all editions (theme assets, security.txt) go through ``Urls.root``.
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from urllib.parse import urlsplit
+
+SAFE_SCHEMES = frozenset({"http", "https", "mailto", "tel"})
+"""The only schemes a link in published HTML may have (besides none: a relative link)."""
 
 
 class Urls:
@@ -55,6 +63,38 @@ class Urls:
                 return href
             return self.path(href)
         return href
+
+
+_C0_OR_SPACE = "".join(map(chr, range(0x21)))
+_TAB_OR_NEWLINE = str.maketrans("", "", "\t\n\r")
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
+_INVISIBLE = ("Zs", "Zl", "Zp", "Cc", "Cf")
+_ALLOWED = SAFE_SCHEMES | {""}
+
+
+def as_browser_reads(href: str) -> str:
+    """An href or src value as a browser's URL parser starts on it (WHATWG URL): without C0
+    controls and spaces at either end, and without tabs and newlines anywhere. Unicode spaces
+    (U+00A0, U+3000, …) stay: to a browser they are part of a relative URL."""
+    return href.strip(_C0_OR_SPACE).translate(_TAB_OR_NEWLINE)
+
+
+def scheme(href: str) -> str:
+    """The scheme a browser gives a link ('https', 'javascript'; '' for a relative link)."""
+    m = _SCHEME.match(as_browser_reads(href))
+    return m.group()[:-1].lower() if m else ""
+
+
+def is_safe_link(href: str) -> bool:
+    """Whether a link (its decoded attribute value) is relative or http(s), mailto or tel.
+
+    Decided the way a browser parses it, and also the way a more lenient reader would, one that
+    drops every space, control and invisible format character (as Python's ``str.strip`` and some
+    feed readers do): U+3000 followed by ``javascript:`` is a harmless relative link to a browser,
+    but not to such a reader, so it is refused too.
+    """
+    lenient = "".join(c for c in href if unicodedata.category(c) not in _INVISIBLE)
+    return scheme(href) in _ALLOWED and scheme(lenient) in _ALLOWED
 
 
 def output_file(route: str) -> str:

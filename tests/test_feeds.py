@@ -10,10 +10,12 @@ from pathlib import Path
 
 import feedparser
 import pytest
+import yaml
+from bs4 import BeautifulSoup
 
 from conftest import CONFIG, FixtureSite
 from htmlcheck import pages, soup
-from kotacerdas.feeds import absolute_links
+from kotacerdas.feeds import absolute_links, rss_text
 
 BASE = "https://contoh.github.io/kota-cerdas/"
 REAL_BASE = "https://kominfo.github.io/kota-cerdas/"
@@ -27,6 +29,17 @@ def parse(path: Path) -> feedparser.FeedParserDict:
     feed = feedparser.parse(path.read_bytes())
     assert not feed.bozo, f"{path}: {feed.get('bozo_exception')}"
     return feed
+
+
+def shown(detail: feedparser.FeedParserDict) -> str:
+    """A text field as a reader shows it: HTML is rendered (and must hold no element), plain
+    text is shown as it is."""
+    if detail.type == "text/html":
+        doc = BeautifulSoup(detail.value, "html.parser")
+        assert doc.find() is None, detail.value
+        return doc.get_text()
+    assert detail.type == "text/plain", detail.type
+    return detail.value
 
 
 def output_of(output: Path, url: str, base: str = BASE) -> Path:
@@ -188,8 +201,8 @@ def test_hostile_front_matter_keeps_every_feed_well_formed(site: FixtureSite) ->
         path = site.output / "berita" / name
         ET.fromstring(path.read_bytes())  # well-formed XML
         entry = parse(path).entries[0]
-        assert entry.title == HOSTILE
-        assert entry.summary == "Ringkasan ]]> & <i>miring</i>"
+        assert shown(entry.title_detail) == HOSTILE
+        assert shown(entry.summary_detail) == "Ringkasan ]]> & <i>miring</i>"
         assert "<script" not in entry.content[0].value
         assert f'href="{BASE}berita/tahap-tiga/#rincian"' in entry.content[0].value
     item = json_feed(site.output / "berita" / "feed.json")["items"][0]
@@ -233,9 +246,49 @@ def test_feeds_are_byte_identical_across_builds(built: FixtureSite) -> None:
     ('<a href="https://example.org/a?b=1&amp;c=2">x</a>', '<a href="https://example.org/a?b=1&amp;c=2">x</a>'),
     ('<a href="mailto:a@b.id">x</a>', '<a href="mailto:a@b.id">x</a>'),
     ('<a title="/tidak/" href="//cdn.example/x">x</a>', '<a title="/tidak/" href="https://cdn.example/x">x</a>'),
+    # whatever a body holds, a link that is not web, mail, phone or relative is dropped
+    ('<a href="javascript:alert(1)">x</a>', "<a>x</a>"),
+    ('<a href="&#x6a;avascript:alert(1)">x</a>', "<a>x</a>"),
+    ('<a href=" \x01JAVA&#9;SCRIPT:alert(1)">x</a>', "<a>x</a>"),
+    ('<a href="data:text/html,x">x</a> <a href="vbscript:x">y</a>', "<a>x</a> <a>y</a>"),
 ])
 def test_absolute_links(html: str, expected: str) -> None:
     assert absolute_links(html, BASE + "berita/y/") == expected
+
+
+@pytest.mark.parametrize("title, summary", [
+    ("Tahap tiga", "A <img src=x onerror=alert(1)> B"),     # the reported instance
+    ("Kota <b>Bandung</b>", "Kota A <2020> <i>miring</i>"),  # a title; a '<' that is no tag
+    ("AT&T &amp; R&D &copy", "Harga &lt;5&gt; & lain-lain"),  # text that looks like entities
+])
+def test_every_feed_shows_titles_and_summaries_as_written(site: FixtureSite, title: str,
+                                                          summary: str) -> None:
+    """RSS readers read description (and often title) as HTML: it must show the text, not
+    markup; Atom and JSON Feed declare text."""
+    site.write("site_config.yaml", CONFIG.replace('title: "Portal Uji"', 'title: "Portal <Uji> & Co"'))
+    site.write("content/news/2019-05-15-tahap-tiga.md", "---\n" + yaml.safe_dump(
+        {"title": title, "date": dt.date(2019, 5, 15), "summary": summary}) + "---\n\nTeks.\n")
+    assert site.run("build", "--no-cache").returncode == 0
+    for name in ("rss.xml", "atom.xml"):
+        feed = parse(site.output / "berita" / name)
+        assert shown(feed.feed.title_detail) == "Berita | Portal <Uji> & Co", name
+        entry = feed.entries[0]
+        assert (shown(entry.title_detail), shown(entry.summary_detail)) == (title, summary), name
+    item = json_feed(site.output / "berita" / "feed.json")["items"][0]
+    assert (item["title"], item["summary"]) == (title, summary)
+
+
+def test_plain_rss_text_is_written_as_it_is(site: FixtureSite) -> None:
+    """Text an HTML reading would show the same is not escaped twice, so readers that take RSS
+    titles as plain text show 'Kominfo & Bappenas', not 'Kominfo &amp; Bappenas'."""
+    site.write("content/news/2019-05-15-tahap-tiga.md", "---\ntitle: Kominfo & Bappenas\n"
+               "date: 2019-05-15\nsummary: Satu & dua\n---\n\nTeks.\n")
+    assert site.run("build", "--no-cache").returncode == 0
+    rss = (site.output / "berita" / "rss.xml").read_text(encoding="utf-8")
+    assert "<title>Kominfo &amp; Bappenas</title>" in rss
+    assert "<description>Satu &amp; dua</description>" in rss
+    assert rss_text("Kominfo & Bappenas") == "Kominfo & Bappenas"
+    assert rss_text("A <b>") == "A &lt;b&gt;" and rss_text("&amp;") == "&amp;amp;"
 
 
 def test_real_site_feeds(real_site: Path) -> None:

@@ -4,8 +4,11 @@ editor's file and line; external links are listed, never fetched."""
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
+
+import pytest
 
 from conftest import REPO, FixtureSite, run_build
 from kotacerdas.linkcheck import Source, check_links, find_line
@@ -171,3 +174,74 @@ def test_an_unparseable_address_is_a_problem_not_a_crash() -> None:
     report = check_links({"index.html": _page('<a href="http://[rusak/">x</a>')}, BASE)
     assert [p.message.split(";")[0] for p in report.problems] == [
         "built page: link to http://[rusak/ is not a valid web address"]
+
+
+# --- every id appears once on a page; no link runs code -----------------------------------------
+
+SOURCES_NEWS = """\
+---
+title: "Tahap tiga"
+date: 2019-05-15
+summary: "Tahap tiga."
+sources:
+  - https://example.org/tiga
+---
+
+# Konten utama
+
+Teks. [Lompat](#konten-utama_1)
+
+## Sumber
+
+## Cari situs
+"""
+
+
+def test_headings_never_take_a_template_id(site: FixtureSite) -> None:
+    """The reported instance (the skip link's and the sources section's ids), the header's search
+    field, and the data page's downloads, which the page shows below content/pages/data.md."""
+    site.write("content/news/2019-05-15-tahap-tiga.md", SOURCES_NEWS)
+    site.write("content/pages/data.md", "---\ntitle: Data\nupdated: 2026-11-02\n---\n\n## Unduh data\n")
+    result = site.run("check")
+    assert result.returncode == 0, result.stderr
+    assert site.run("build").returncode == 0
+    page = (site.output / "berita/tahap-tiga/index.html").read_text(encoding="utf-8")
+    for taken in ("konten-utama", "sumber", "cari-situs"):
+        assert page.count(f'id="{taken}"') == 1, taken
+        assert page.count(f'id="{taken}_1"') == 1, taken
+    assert 'aria-labelledby="sumber"' in page
+    data = (site.output / "data/index.html").read_text(encoding="utf-8")
+    assert data.count('id="unduh-data"') == 1 and 'id="unduh-data_1"' in data
+
+
+def test_check_reports_an_id_used_twice(site: FixtureSite) -> None:
+    """The next member of the class: an HTML heading's id that a Markdown heading repeats."""
+    site.write("content/news/2019-05-15-tahap-tiga.md", "---\ntitle: Tahap tiga\ndate: 2019-05-15\n"
+               "summary: Tahap tiga.\n---\n\n<h2 id=\"rincian\">Rincian</h2>\n\n## Rincian\n")
+    result = site.run("check")
+    assert result.returncode == 1
+    assert re.search(r"output/berita/tahap-tiga/index\.html:\d+: built page: the id 'rincian' is "
+                     r"used again here, after line \d+ \(the same on 1 other built page\); an id "
+                     r"may appear only once on a page", result.stderr), result.stderr
+    assert "a heading's id from content/news/2019-05-15-tahap-tiga.md" in result.stderr
+
+
+def test_an_id_a_template_repeats_is_reported_once_for_all_pages() -> None:
+    files = {f"p{i}/index.html": _page('<main id="isi">\n<h2 id="isi">x</h2></main>')
+             for i in range(3)}
+    report = check_links(files, BASE)
+    [problem] = report.problems
+    assert (problem.path, problem.line) == ("output/p0/index.html", 3)
+    assert "the id 'isi' is used again here, after line 2 (the same on 2 other built pages)" \
+        in problem.message and "template" in problem.message
+
+
+@pytest.mark.parametrize("link", ['<a href="javascript:alert(1)">x</a>',
+                                  '<a href="\u3000javascript:alert(1)">x</a>',
+                                  '<img src="data:text/html,x" alt="">',
+                                  '<a href=" VBScript:x">x</a>'])
+def test_a_link_that_runs_code_is_a_problem(link: str) -> None:
+    """Whoever wrote it: the sanitizer keeps them out of bodies, check keeps them out of templates."""
+    report = check_links({"index.html": _page(link + '<a href="mailto:a@b.id">m</a>')}, BASE)
+    [problem] = report.problems
+    assert "could run it as a program: remove it" in problem.message

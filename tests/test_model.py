@@ -1,12 +1,17 @@
-"""The site model: who counts as a participant of which round, and the headline numbers."""
+"""The site model: who counts as a participant of which round, the headline numbers, and a
+document the converter cannot handle reported as a content error naming its file."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+
+import pytest
 
 from conftest import STATUS_REGIONS, FixtureSite
 
 from kotacerdas.content import Participation, Region, note_in
+from kotacerdas.errors import ContentError
 from kotacerdas.load import load_site
 from kotacerdas.model import SiteModel, build_model
 
@@ -62,3 +67,16 @@ def test_all_sources_lists_each_address_once_rounds_first() -> None:
                     (Participation(2017, sources=(b,)), Participation(2018, sources=(a, b))),
                     "content/regions/kota-x.yaml", sources=(c, a))
     assert region.all_sources == (b, a, c)
+
+
+@pytest.mark.parametrize("language", ["id", "en"])
+def test_a_failed_conversion_names_the_file(site: FixtureSite, language: str) -> None:
+    """mdlimits refuses what is known to recurse; anything it misses still names its file."""
+    content = load_site(site.root, dt.date(2026, 12, 1))
+    news = tuple(dataclasses.replace(n, body="* " * 10000 + "a\n") if n.slug == "tahap-tiga" else n
+                 for n in content.news)
+    with pytest.raises(ContentError) as caught:
+        build_model(dataclasses.replace(content, news=news), language=language)
+    [problem] = caught.value.problems
+    assert problem.path == "content/news/2019-05-15-tahap-tiga.md"
+    assert "nests lists, quotes, links or emphasis too deeply" in problem.message
