@@ -226,7 +226,8 @@ def write_pages(folder: Path, key: str, pages: dict[str, str]) -> None:
     """Save the page fingerprints of the output about to be put in place (under ``key``; used
     only with a main file of the same key, written after that)."""
     writeguard.remove(*_where(folder, "markdown.json"))  # version 1's Markdown cache
-    writeguard.write_bytes(*_where(folder, PAGES_FILE), _encode(_dumps({"key": key, "pages": pages})))
+    writeguard.write_bytes(*_where(folder, PAGES_FILE),
+                           _encode(_dumps({"key": key, "pages": pages})))
 
 
 def write(folder: Path, state: CacheState) -> None:

@@ -40,7 +40,7 @@ from .writeguard import UnsafeWrite, link, read_regular, remove, split, target, 
     write_new
 
 MARKER = ".kotacerdas-output"
-"""A file in every build's output: this folder is the generator's, and replaced whole by each build."""
+"""A file in every build's output: the folder is the generator's, replaced whole by each build."""
 MARKER_BYTES = b"Written by the Kota Cerdas generator; each build replaces this folder whole.\n"
 LEGACY = ((".nojekyll", stat.S_ISREG), ("404.html", stat.S_ISREG), ("sitemap.xml", stat.S_ISREG),
           ("assets", stat.S_ISDIR))
@@ -49,7 +49,7 @@ _AT_FDCWD = -100
 _RENAME_EXCHANGE = 2
 
 
-# --- which folder may be replaced ----------------------------------------------------------------
+# --- which folder may be replaced ---------------------------------------------------------------
 
 def check_output_dir(output: Path, site: Path) -> None:
     """Refuse output folders whose replacement would delete something precious: the disk's root,
@@ -93,7 +93,7 @@ def is_generated(folder: Path) -> bool:
     return all(name in found and kind(found[name]) for name, kind in LEGACY)
 
 
-# --- one build at a time, and what killed builds left -----------------------------------------
+# --- one build at a time, and what killed builds left -------------------------------------------
 
 @contextlib.contextmanager
 def locked(output: Path) -> Iterator[None]:
@@ -147,7 +147,7 @@ def tidy(output: Path) -> None:
             pass
 
 
-# --- a new tree, exchanged whole ------------------------------------------------------------------
+# --- a new tree, exchanged whole ----------------------------------------------------------------
 
 @contextlib.contextmanager
 def new_tree(output: Path, known: dict[str, Stamp] | None = None) -> Iterator[Path]:
@@ -225,7 +225,7 @@ def _renameat2() -> Callable[..., int] | None:
     return call
 
 
-# --- filling a tree ---------------------------------------------------------------------------------
+# --- filling a tree -----------------------------------------------------------------------------
 
 def write_file(root: Path, rel: str, data: bytes) -> None:
     """Write one file of the tree ``root`` (never outside it), replacing whatever the spare
@@ -333,7 +333,7 @@ def write_site(files: dict[str, bytes], assets: dict[str, Path], output: Path) -
     return len(files) + len(assets)
 
 
-# --- the live preview's folder ------------------------------------------------------------------------
+# --- the live preview's folder ------------------------------------------------------------------
 
 def sync_tree(files: dict[str, bytes], output: Path, known: dict[str, bytes] | None) -> tuple[list[str], list[str]]:
     """Make ``output`` hold exactly ``files``, touching only what differs from ``known``.
