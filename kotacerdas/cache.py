@@ -35,7 +35,9 @@ import stat
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Iterator
+
+from . import writeguard
 
 VERSION = 3
 FILE = "build-cache.json"
@@ -44,7 +46,7 @@ MARKDOWN_FILE = "markdown.jsonl"
 PARSED_FILE = "parsed.jsonl"
 PACKAGE = Path(__file__).resolve().parent
 BUILTIN_TEMPLATES = PACKAGE.parent / "templates"  # the same folder as render.BUILTIN_TEMPLATES
-Stamp = tuple[int, int, int]  # (size, mtime in ns, ctime in ns)
+Stamp = tuple[int, int, int]  # inputs: (size, mtime ns, ctime ns); output: (size, mtime ns, inode)
 _JAKARTA = dt.timezone(dt.timedelta(hours=7), "WIB")
 KEY_ENV = "KOTACERDAS_CACHE_KEY"
 """Names another key file than the default (tests isolate themselves with it)."""
@@ -63,8 +65,9 @@ def today_in_jakarta() -> dt.date:
 
 # --- stamps ----------------------------------------------------------------------------------
 
-def _walk(top: str, rel: str, out: dict[str, Any], folders: bool) -> None:
-    """Stamps of every file under ``top`` (lstat: a symlink is stamped, never followed)."""
+def _walk(top: str, rel: str, out: dict[str, Any], folders: bool, output: bool = False) -> None:
+    """Stamps of every file under ``top`` (lstat: a symlink is stamped, never followed); an
+    ``output`` file by inode rather than change time (see ``output_stamps``)."""
     stack = [(top, rel)]
     while stack:
         path, prefix = stack.pop()
@@ -81,7 +84,7 @@ def _walk(top: str, rel: str, out: dict[str, Any], folders: bool) -> None:
                 stack.append((e.path, name + "/"))
             else:
                 st = e.stat(follow_symlinks=False)
-                out[name] = (st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+                out[name] = (st.st_size, st.st_mtime_ns, st.st_ino if output else st.st_ctime_ns)
 
 
 def input_digest(site: Path) -> str:
@@ -106,17 +109,16 @@ def input_digest(site: Path) -> str:
 
 
 def output_stamps(output: Path) -> dict[str, Stamp]:
-    """Stamps of every file in output/ by relative path (empty when it does not exist)."""
+    """Stamps of every file in output/ by relative path (empty when it does not exist).
+
+    An output file is stamped by size, mtime and inode: a cached rebuild's new tree shares the
+    unchanged files with output/ by hard links (writer.new_tree), which changes their
+    ctime but nothing of these, so the stamps of a new tree are known before it takes output/'s
+    place, and the cache can be saved before (pipeline._cached_build)."""
     found: dict[str, Any] = {}
     if output.is_dir() and not output.is_symlink():
-        _walk(str(output), "", found, folders=False)
+        _walk(str(output), "", found, folders=False, output=True)
     return found
-
-
-def stamp(path: Path) -> Stamp:
-    """Size, mtime and ctime of one file (not following a symlink)."""
-    st = os.stat(path, follow_symlinks=False)
-    return (st.st_size, st.st_mtime_ns, st.st_ctime_ns)
 
 
 def output_digest(stamps: dict[str, Stamp]) -> str:
@@ -311,24 +313,31 @@ def read(folder: Path) -> CacheState:
         return CacheState()
 
 
+def check_folder(folder: Path) -> None:
+    """Refuse a cache folder that is a symbolic link (or not a folder) before anything is
+    written: the cache is written only where it is (writeguard)."""
+    writeguard.target(*_where(folder, FILE))
+
+
 def invalidate(folder: Path) -> None:
     """Forget the main file, before output/ changes: an interrupted build then means a full one."""
-    try:
-        (folder / FILE).unlink()
-    except FileNotFoundError:
-        pass
+    writeguard.remove(*_where(folder, FILE))
 
 
-def write(folder: Path, state: CacheState, pages: dict[str, str]) -> None:
-    """Save the page fingerprints, then the main file (atomically, last)."""
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / "markdown.json").unlink(missing_ok=True)  # version 1's Markdown cache
-    _write_atomic(folder / PAGES_FILE, Seal(PAGES_FILE).sign(_dumps({"key": state.key,
-                                                                     "pages": pages})))
-    _write_atomic(folder / FILE, Seal(FILE).sign(_dumps({
+def write_pages(folder: Path, key: str, pages: dict[str, str]) -> None:
+    """Save the page fingerprints of the output about to be put in place (under ``key``; used
+    only with a main file of the same key, written after that)."""
+    writeguard.remove(*_where(folder, "markdown.json"))  # version 1's Markdown cache
+    writeguard.write_bytes(*_where(folder, PAGES_FILE),
+                           _encode(Seal(PAGES_FILE).sign(_dumps({"key": key, "pages": pages}))))
+
+
+def write(folder: Path, state: CacheState) -> None:
+    """Save the main file (atomically, last: it vouches for output/ and the page fingerprints)."""
+    writeguard.write_bytes(*_where(folder, FILE), _encode(Seal(FILE).sign(_dumps({
         "version": VERSION, "key": state.key, "inputs": state.inputs, "output": state.output,
         "pages": state.pages, "participants": state.participants,
-        "announcements": state.announcements})))
+        "announcements": state.announcements}))))
 
 
 def read_pages(folder: Path, key: str) -> dict[str, str]:
@@ -363,16 +372,14 @@ class Store:
         sign = Seal(self.path.name, self.code).sign
         new = [k for k in live if k not in self.loaded]
         header = _dumps({"version": VERSION, "code": self.code})
+        root, rel = _where(self.path.parent, self.path.name)
         if self.lines and self.lines + len(new) <= 2 * len(live) + 64:
-            if not new:
-                return
-            data = "".join(sign(unsigned(k, live[k])) + "\n" for k in new)
-            with open(self.path, "ab") as f:
-                f.write(data.encode("utf-8", "surrogatepass"))
+            if new:
+                writeguard.append_bytes(root, rel, _encode("".join(sign(unsigned(k, live[k])) + "\n"
+                                                                   for k in new)))
             return
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        _write_atomic(self.path, header + "\n",
-                      (sign(unsigned(k, live[k])) + "\n" for k in sorted(live)))
+        writeguard.write_bytes(root, rel, _chunked([header + "\n"], (sign(unsigned(k, live[k])) + "\n"
+                                                                      for k in sorted(live))))
 
 
 def read_store(path: Path, code: str) -> Store:
@@ -424,16 +431,27 @@ def _dumps(data: object) -> str:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
 
-def _write_atomic(path: Path, text: str, more: Iterable[str] = ()) -> None:
-    """Write ``text`` and then ``more`` (streamed, for big stores) to a temporary file, then
-    rename it into place."""
-    fd, tmp = tempfile.mkstemp(prefix=".cache-", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb", buffering=1 << 20) as f:
-            f.write(text.encode("utf-8", "surrogatepass"))
-            for part in more:
-                f.write(part.encode("utf-8", "surrogatepass"))
-        os.replace(tmp, path)
-    except BaseException:
-        os.unlink(tmp)
-        raise
+def _encode(text: str) -> bytes:
+    return text.encode("utf-8", "surrogatepass")
+
+
+def _chunked(*parts: Iterable[str], size: int = 1 << 20) -> Iterator[bytes]:
+    """Lines of text as chunks of about ``size`` bytes (a big store is streamed, not joined)."""
+    buffer: list[str] = []
+    length = 0
+    for part in parts:
+        for text in part:
+            buffer.append(text)
+            length += len(text)
+            if length >= size:
+                yield _encode("".join(buffer))
+                buffer, length = [], 0
+    if buffer:
+        yield _encode("".join(buffer))
+
+
+def _where(folder: Path, name: str) -> tuple[Path, str]:
+    """(root, relative name) of a cache file for writeguard: the cache folder itself must be a
+    real folder, wherever it is."""
+    parent, base = writeguard.split(folder)
+    return parent, f"{base}/{name}"

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from .errors import ContentError, Problem, Problems, UsageError
 from .lines import log_line
+from .writeguard import WriteFailed
 
 COMMANDS = ("build", "check", "serve", "new", "import-regions", "import-reference")
 
@@ -78,6 +79,11 @@ def main(argv: list[str] | None = None) -> int:
     except UsageError as exc:
         print(log_line(f"error: {exc}"), file=sys.stderr)
         return 2
+    except (WriteFailed, OSError) as exc:  # the system refused: one sentence, never a traceback
+        failed = exc if isinstance(exc, WriteFailed) else \
+            WriteFailed(str(exc.filename or "a file"), exc, "stopped there")
+        print(log_line(f"error: {failed}"), file=sys.stderr)
+        return 1
 
 
 def _site(args: argparse.Namespace) -> Path:
@@ -99,11 +105,13 @@ def _run(args: argparse.Namespace) -> int:
             # A first look at the cache before the generator's heavy modules are even imported:
             # a build with nothing to do finishes in the time it takes to stat the files.
             from . import cache
-            from .writer import check_output_dir
+            from .writer import check_output_dir, tidy
             check_output_dir(output, site)
+            cache.check_folder(cache_dir)
             today = cache.today_in_jakarta()
             probe = cache.probe(cache_dir, site, output, args.base_url, args.drafts, today)
             if probe.unchanged:
+                tidy(output)
                 print(f"nothing changed since the last build; {output} left as it is")
                 return 0
         from . import pipeline  # imported here so 'python build.py --help' stays instant

@@ -19,7 +19,8 @@ from .translations import Gap, completeness
 from .markup import template_ids
 from .render import Rendered, Renderer, render_all, template_dirs
 from .parsecache import ParseCache, entry_line
-from .writer import check_output_dir, commit, copy_assets, patching, staging
+from .writeguard import reporting
+from .writer import check_output_dir, copy_assets, locked, new_tree, settle
 
 
 @dataclass(frozen=True)
@@ -79,31 +80,42 @@ def render_site(site: Path, base_url: str | None = None, drafts: bool = False,
 def build(site: Path, output: Path, base_url: str | None = None, drafts: bool = False,
           today: dt.date | None = None, cache_dir: Path | None = None,
           probe: cache.Probe | None = None) -> BuildResult:
-    """Build the site into ``output``, replacing it only when everything succeeded.
+    """Build the site into ``output``, replacing it in one step only when everything succeeded.
 
     With ``cache_dir`` (see cache.py) a build whose inputs and output are unchanged stops at once
     and writes nothing; otherwise unchanged files are not parsed and validated again, unchanged
     Markdown is not converted again, and when output/ is exactly what the last build left, only
-    pages whose inputs changed are rendered and only files whose bytes changed are replaced
-    (writer.commit). The output is the same either way (tests compare it with a build without
-    cache). ``probe`` is the command line's first look at the cache (``cache.probe``), if it
-    took one for the same arguments.
+    pages whose inputs changed are rendered, the other files of the new tree being hard links to
+    output/'s (writer.new_tree). The output is the same either way (tests compare it with a
+    build without cache). ``probe`` is the command line's first look at the cache
+    (``cache.probe``), if it took one for the same arguments.
     """
     check_output_dir(output, site)
     today = today or today_in_jakarta()
-    if cache_dir is None:
-        with staging(output) as tmp:
-            rendered, renderers = render_site(site, base_url, drafts, today, write_to=tmp)
-            copy_assets(renderers[0].assets, tmp)
-        return _result(rendered, renderers)
-    if probe is None or probe.key != cache.cache_key(site, output, base_url, drafts, today):
-        probe = cache.probe(cache_dir, site, output, base_url, drafts, today)
-    state = probe.state
-    if probe.unchanged:
-        return BuildResult(pages=state.pages, files=0, participants=state.participants,
-                           announcements=state.announcements, unchanged=True)
-    with _without_gc() if probe.trusted else contextlib.nullcontext():
-        return _cached_build(site, output, base_url, drafts, today, cache_dir, probe)
+    if cache_dir is not None:
+        cache.check_folder(cache_dir)
+    with _writing(output), locked(output):
+        if cache_dir is None:
+            with new_tree(output) as tree:
+                rendered, renderers = render_site(site, base_url, drafts, today, write_to=tree)
+                copy_assets(renderers[0].assets, tree)
+                settle(tree, output, _files(rendered, renderers), {})
+            return _result(rendered, renderers)
+        if probe is None or probe.key != cache.cache_key(site, output, base_url, drafts, today) \
+                or cache.read(cache_dir) != probe.state:  # another build finished meanwhile
+            probe = cache.probe(cache_dir, site, output, base_url, drafts, today)
+        state = probe.state
+        if probe.unchanged:
+            return BuildResult(pages=state.pages, files=0, participants=state.participants,
+                               announcements=state.announcements, unchanged=True)
+        with _without_gc() if probe.trusted else contextlib.nullcontext():
+            return _cached_build(site, output, base_url, drafts, today, cache_dir, probe)
+
+
+def _writing(folder: Path, output: Path | None = None) -> contextlib.AbstractContextManager[None]:
+    """System errors while writing ``folder`` become one sentence (writeguard.WriteFailed) that
+    says the output folder was left as it was."""
+    return reporting(f"the folder {folder}", f"{output or folder} was left as it was")
 
 
 @contextlib.contextmanager
@@ -123,42 +135,41 @@ def _without_gc() -> Iterator[None]:
 
 def _cached_build(site: Path, output: Path, base_url: str | None, drafts: bool, today: dt.date,
                   cache_dir: Path, probe: cache.Probe) -> BuildResult:
-    """Build with the cache: patch output/ in place when it is trusted, else a full build."""
+    """Build with the cache into a new tree (a copy of output/ by hard links when output/ is
+    trusted, over which only the pages whose inputs changed are written). Every write that can
+    fail happens before the tree takes output/'s place: the tree, then the cache (its main file
+    forgotten first, written last, recording the new tree's stamps). A failure leaves output/ and
+    a consistent cache; a kill before the exchange leaves a main file that does not match
+    output/, so the next build is a full one."""
     code = cache.code_digest()
     fingerprints = cache.read_pages(cache_dir, probe.key) if probe.trusted else {}
     previous = {path: (fp, b"") for path, fp in fingerprints.items()} if fingerprints else None
     md_store, markdown = cache.read_markdown(cache_dir, code)
     parsed_store = cache.read_store(cache_dir / cache.PARSED_FILE, code)
     parsed = ParseCache(parsed_store.items)
-    if previous is not None:
-        with parse_cache(parsed), patching(output) as tmp:
-            rendered, renderers = render_site(site, base_url, drafts, today, previous, markdown,
-                                              write_to=tmp)
-            copy_assets(renderers[0].assets, tmp)
-            keep = set(rendered) | {"assets/" + name for name in renderers[0].assets}
+    known = probe.stamps if probe.trusted else {}
+    with parse_cache(parsed), new_tree(output, known if previous is not None else None) as tree:
+        rendered, renderers = render_site(site, base_url, drafts, today, previous, markdown,
+                                          write_to=tree)
+        copy_assets(renderers[0].assets, tree)
+        stamps = settle(tree, output, _files(rendered, renderers), known)
+        result = _result(rendered, renderers)
+        with _writing(cache_dir, output):
             cache.invalidate(cache_dir)
-            written, removed = commit(tmp, output, keep, probe.stamps)
-        stamps = probe.stamps
-        for rel in removed:
-            stamps.pop(rel, None)
-        for rel in written:
-            stamps[rel] = cache.stamp(output / rel)
-    else:
-        with parse_cache(parsed), staging(output) as tmp:
-            rendered, renderers = render_site(site, base_url, drafts, today, None, markdown,
-                                              write_to=tmp)
-            copy_assets(renderers[0].assets, tmp)
-            cache.invalidate(cache_dir)
-        stamps = cache.output_stamps(output)
-    result = _result(rendered, renderers)
-    cache.save_markdown(md_store, markdown_in_use([r.model for r in renderers], markdown))
-    parsed_store.save(parsed.used, entry_line)
-    cache.write(cache_dir, cache.CacheState(
-        key=probe.key, inputs=probe.inputs, output=cache.output_digest(stamps),
-        pages=result.pages, participants=result.participants,
-        announcements=result.announcements),
-        {path: fp for path, (fp, _) in rendered.items() if fp})
+            cache.save_markdown(md_store, markdown_in_use([r.model for r in renderers], markdown))
+            parsed_store.save(parsed.used, entry_line)
+            cache.write_pages(cache_dir, probe.key,
+                              {path: fp for path, (fp, _) in rendered.items() if fp})
+            cache.write(cache_dir, cache.CacheState(
+                key=probe.key, inputs=probe.inputs, output=cache.output_digest(stamps),
+                pages=result.pages, participants=result.participants,
+                announcements=result.announcements))
     return result
+
+
+def _files(rendered: Rendered, renderers: list[Renderer]) -> set[str]:
+    """Every file of the built site: the rendered ones and the theme's."""
+    return set(rendered) | {"assets/" + name for name in renderers[0].assets}
 
 
 def _result(rendered: Rendered, renderers: list[Renderer]) -> BuildResult:

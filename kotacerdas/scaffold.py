@@ -16,7 +16,7 @@ import json
 import re
 from pathlib import Path
 
-from . import schemas
+from . import schemas, writeguard
 from .content import Kabkota, Province
 from .errors import Problems, UsageError
 from .load import load_reference, read_yaml
@@ -78,6 +78,16 @@ def _commented(example: str, description: str) -> list[str]:
     return [f"# {description}"] + [f"# {line}" for line in example.split("\n")]
 
 
+def _create(site: Path, rel: str, text: str) -> Path:
+    """Write a new file through the write guard, never over an existing one."""
+    with writeguard.reporting(f"the folder {(site / rel).parent}", "nothing was written"):
+        try:
+            return writeguard.write_bytes(site, rel, text.encode("utf-8"), exclusive=True)
+        except FileExistsError:
+            raise Refusal(f"{rel} already exists; edit that file, or choose another title or "
+                          "date (nothing was overwritten)") from None
+
+
 def _refuse_existing(path: Path, site: Path) -> None:
     if path.exists() or path.is_symlink():
         raise Refusal(f"{path.relative_to(site).as_posix()} already exists; edit that file, or "
@@ -130,17 +140,15 @@ def new_announcement(site: Path, title: str, date: dt.date) -> Path:
     if not slug:
         raise UsageError(f"the title '{title}' has no letters or digits to make a file name from; "
                          "use a title with words")
-    path = site / "content" / "news" / f"{date.isoformat()}-{slug}.md"
+    rel = f"content/news/{date.isoformat()}-{slug}.md"
+    path = writeguard.target(site, rel)  # a linked content/ or content/news is refused first
     _refuse_existing(path, site)
     same_slug = sorted((site / "content" / "news").glob(f"*-{slug}.md"))
     for other in same_slug:
         if re.fullmatch(r"\d{4}-\d{2}-\d{2}-" + re.escape(slug) + r"\.md", other.name):
             raise Refusal(f"{other.relative_to(site).as_posix()} already uses the name '{slug}' "
                           f"(both would be /berita/{slug}/); edit that file, or choose another title")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("x", encoding="utf-8") as f:
-        f.write(announcement_text(title, date))
-    return path
+    return _create(site, rel, announcement_text(title, date))
 
 
 # --- regions ------------------------------------------------------------------------------
@@ -245,15 +253,13 @@ def new_region(site: Path, name: str, today: dt.date) -> Path:
         raise UsageError("content/reference/ is missing; run 'python build.py import-reference DIR' "
                          "first, or write the region file by hand")
     ref = find_kabkota(name, kabkota)
-    folder = site / "content" / "regions"
-    path = folder / f"{slugify(ref.name)}.yaml"
+    rel = f"content/regions/{slugify(ref.name)}.yaml"
+    path = writeguard.target(site, rel)  # a linked content/ or content/regions is refused first
+    folder = path.parent
     _refuse_existing(path, site)
     other = _existing_region_with_code(folder, ref.code)
     if other is not None:
         raise Refusal(f"{ref.name} ({ref.code}) already has {other.relative_to(site).as_posix()}; "
                       "edit that file (nothing was overwritten)")
     province = next((p for p in provinces if p.code == ref.province_code), None)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("x", encoding="utf-8") as f:
-        f.write(region_text(ref, province, today.year, today))
-    return path
+    return _create(site, rel, region_text(ref, province, today.year, today))

@@ -9,6 +9,7 @@ never show.
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import json
 import os
 import random
@@ -18,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from conftest import tree
-from kotacerdas import cache, load, parsecache, writer
+from kotacerdas import cache, load, parsecache, writeguard, writer
 from kotacerdas.errors import ContentError
 from kotacerdas.pipeline import build
 from kotacerdas.yamlsafe import LineDict, LineList
@@ -133,6 +134,7 @@ def test_one_edit_replaces_only_the_files_that_differ(tmp_path: Path) -> None:
     out, store = tmp_path / "out", tmp_path / "cache"
     _build(site.root, out, store)
     before = {p.relative_to(out).as_posix(): os.stat(p) for p in out.rglob("*") if p.is_file()}
+    old_bytes = tree(out)
     news = _originals(site)[0]
     news.write_text(news.read_text() + "\nKalimat baru yang hanya ada di sini.\n")
     _build(site.root, out, store)
@@ -144,9 +146,10 @@ def test_one_edit_replaces_only_the_files_that_differ(tmp_path: Path) -> None:
     assert f"berita/{slug}/index.html" in changed
     assert "index.html" not in changed and "daerah/kota-bandung/index.html" not in changed
     for rel in changed:  # a file is replaced only when its bytes changed
-        assert (out / rel).read_bytes() != b"", rel
+        assert (out / rel).read_bytes() != old_bytes[rel], rel
     _assert_same_as_full_build(site, out, tmp_path)
-    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".out")]
+    assert writer.leftovers(out) == []
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".out")] == [".out.spare"]
 
 
 def test_deleted_pages_and_their_folders_go(tmp_path: Path) -> None:
@@ -180,28 +183,59 @@ def test_failed_build_keeps_output_and_cache(tmp_path: Path) -> None:
     assert tree(out) == expected
 
 
-def test_interrupted_commit_means_a_full_build_next(tmp_path: Path, monkeypatch) -> None:
+@pytest.mark.parametrize("where", ["link", "write"])
+def test_a_failed_cached_build_leaves_output_and_a_consistent_cache(tmp_path: Path, monkeypatch,
+                                                                    where: str) -> None:
+    """A system error while the new tree is filled (a hard link) or while the cache is saved
+    (after its main file was forgotten): output/ is byte for byte what it was, no tree is left
+    beside it, and the next build (cached or full, whichever the cache allows) is right."""
     site = _site(tmp_path)
     out, store = tmp_path / "out", tmp_path / "cache"
     _build(site.root, out, store)
-    for news in sorted((site.root / "content/news").glob("*.md")):
+    before = tree(out)
+    for news in _originals(site):
         news.write_text(news.read_text() + "\nTambahan.\n")
     calls = []
-    real = os.replace
+    real = getattr(os, where)
 
-    def flaky(src, dst):
-        calls.append(dst)
-        if len(calls) == 2:
-            raise OSError("disk gone")
-        return real(src, dst)
+    def flaky(*args, **kwargs):
+        calls.append(args)
+        if where == "link" and len(calls) == 2 or \
+                where == "write" and os.readlink(f"/proc/self/fd/{args[0]}").startswith(str(store)):
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        return real(*args, **kwargs)
 
-    monkeypatch.setattr(writer.os, "replace", flaky)
-    with pytest.raises(OSError):
+    monkeypatch.setattr(writeguard.os, where, flaky)
+    with pytest.raises(writeguard.WriteFailed, match="the disk is full"):
         _build(site.root, out, store)
-    monkeypatch.setattr(writer.os, "replace", real)
-    assert not (store / cache.FILE).exists()  # the cache no longer vouches for output/
+    monkeypatch.setattr(writeguard.os, where, real)
+    assert tree(out) == before
+    assert writer.leftovers(out) == []
+    assert (store / cache.FILE).exists() == (where == "link")  # forgotten before the cache is saved
     assert not _build(site.root, out, store).unchanged
     _assert_same_as_full_build(site, out, tmp_path)
+
+
+@pytest.mark.parametrize("link", [".build-cache", ".build-cache/pages.json"])
+def test_a_symlinked_cache_is_never_written_through(tmp_path: Path, link: str) -> None:
+    """The cache is written only where it is: a ``.build-cache`` that is a link (Git can commit
+    one, ``git add -f`` an ignored path) or holds one is refused before anything is written."""
+    from conftest import run_build
+    site = _site(tmp_path)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "pages.json").write_text("milik orang lain")
+    if link == ".build-cache":
+        os.symlink(elsewhere, site.root / link)
+    else:
+        (site.root / ".build-cache").mkdir()
+        os.symlink(elsewhere / "pages.json", site.root / link)
+    result = run_build("build", "--site", str(site.root))
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "is a symbolic link; refusing to write through it" in result.stderr
+    assert sorted(p.name for p in elsewhere.iterdir()) == ["pages.json"]
+    assert (elsewhere / "pages.json").read_text() == "milik orang lain"
+    assert not (site.root / "output").exists()
 
 
 def test_output_changed_by_hand_is_rebuilt(tmp_path: Path) -> None:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import re
+import shutil
+from pathlib import Path
 
 import pytest
 
@@ -64,6 +67,51 @@ def test_new_announcement_refuses_to_overwrite(site: FixtureSite) -> None:
     assert other_day.returncode == 1
     assert "already uses the name 'rapat-koordinasi'" in other_day.stderr
     assert not (site.root / "content/news/2020-02-04-rapat-koordinasi.md").exists()
+
+
+@pytest.mark.parametrize("link", ["content/news", "content"])
+def test_new_announcement_never_writes_through_a_symlink(site: FixtureSite, tmp_path: Path,
+                                                         link: str) -> None:
+    """The report: content/news a link to a folder outside the site (a pull request can commit
+    one); also content/ itself. Nothing is written there, and the editor is told why."""
+    outside = tmp_path / "outside"
+    shutil.move(site.root / link, outside)
+    os.symlink(outside, site.root / link)
+    before = sorted(p.relative_to(outside).as_posix() for p in outside.rglob("*"))
+    result = site.run("new", "announcement", "Judul Uji", "--date", "2020-02-03")
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert f"{site.root / link}: is a symbolic link; refusing to write through it" in result.stderr
+    assert sorted(p.relative_to(outside).as_posix() for p in outside.rglob("*")) == before
+
+
+def test_new_region_never_writes_through_a_symlink(site: FixtureSite, tmp_path: Path) -> None:
+    outside = tmp_path / "outside"
+    shutil.move(site.root / "content/regions", outside)
+    os.symlink(outside, site.root / "content/regions")
+    result = site.run("new", "region", "Kota Yogyakarta")
+    assert result.returncode == 1 and "is a symbolic link" in result.stderr
+    assert not (outside / "kota-yogyakarta.yaml").exists()
+
+
+def test_new_never_writes_over_a_symlinked_file(site: FixtureSite, tmp_path: Path) -> None:
+    victim = tmp_path / "victim.txt"
+    victim.write_text("milik orang lain")
+    os.symlink(victim, site.root / "content/news/2020-02-03-judul-uji.md")
+    result = site.run("new", "announcement", "Judul Uji", "--date", "2020-02-03")
+    assert result.returncode == 1
+    assert victim.read_text() == "milik orang lain"
+
+
+def test_new_on_a_full_disk_is_one_sentence_and_leaves_nothing(site: FixtureSite) -> None:
+    from faults import run_with_fault
+    before = sorted(p.name for p in (site.root / "content/news").iterdir())
+    result = run_with_fault("ENOSPC:0", site.root / "content", "new", "announcement", "Judul Uji",
+                            "--site", str(site.root))
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert result.stderr.strip() == (f"error: could not write the folder {site.root}/content/news: "
+                                      "the disk is full; free some space, then try again "
+                                      "(nothing was written)")
+    assert sorted(p.name for p in (site.root / "content/news").iterdir()) == before
 
 
 def test_slug_is_cut_at_a_word_boundary() -> None:
