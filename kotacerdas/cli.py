@@ -139,7 +139,11 @@ def _run(args: argparse.Namespace) -> int:
         return serve(_site(args), host=args.host, port=args.port, drafts=args.drafts)
     if args.command == "import-reference":
         from .importer import import_reference
-        for path in import_reference(args.data_dir, _site(args)):
+        site = _site(args)
+        if not args.data_dir.is_dir():
+            raise UsageError(f"{args.data_dir} is not a folder (it should hold wilayah.csv and "
+                             "cohorts.csv)")
+        for path in import_reference(args.data_dir, site):  # all or nothing: ContentError
             print(log_line(f"wrote {path}"))
         return 0
     if args.command == "import-regions":
@@ -161,10 +165,10 @@ def _import_regions(args: argparse.Namespace) -> int:
     if not has_reference:
         raise UsageError("content/reference/ is missing; run 'python build.py import-reference DIR' first")
     report = import_regions(args.csv, site, kabkota, {p.code: p.name for p in provinces},
-                            today_in_jakarta())
+                            today_in_jakarta())  # all or nothing: ContentError lists every problem
     for line in report.lines():
         print(log_line(line))
-    return 1 if report.unmatched else 0
+    return 0
 
 
 # --- output formats, `new` ------------------------------------------------------------------

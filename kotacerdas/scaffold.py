@@ -19,7 +19,8 @@ from pathlib import Path
 from . import schemas, writeguard
 from .content import Kabkota, Province
 from .errors import Problems, UsageError
-from .load import load_reference, read_yaml
+from .importer import region_files
+from .load import load_reference
 from .slugs import slugify
 
 MAX_SLUG = 60
@@ -232,14 +233,8 @@ def region_text(ref: Kabkota, province: Province | None, year: int, today: dt.da
 
 
 def _existing_region_with_code(folder: Path, code: str) -> Path | None:
-    if not folder.is_dir():
-        return None
-    problems = Problems(folder)
-    for path in sorted(folder.glob("*.yaml")):
-        data = read_yaml(path, problems)
-        if isinstance(data, dict) and data.get("code") == code:
-            return path
-    return None
+    """The region file with this code in any form (``importer.region_files``: also unquoted)."""
+    return next((f.path for f in region_files(folder, Problems(folder)) if f.code == code), None)
 
 
 def new_region(site: Path, name: str, today: dt.date) -> Path:

@@ -49,7 +49,7 @@ _notes = {
 
 # Typed keywords apply only to their own type, so one schema takes a year or a round mapping
 # without anyOf, and an error inside a round is reported as itself, on its own line.
-_ROUND = {
+ROUND = {
     "type": ["integer", "object"], "minimum": 2000, "maximum": 2100,
     "required": ["year"], "additionalProperties": False,
     "properties": {
@@ -66,7 +66,7 @@ _ROUND = {
 }
 _ROUNDS = {
     "type": ["integer", "array"], "minimum": 2000, "maximum": 2100, "minItems": 1,
-    "items": _ROUND,
+    "items": ROUND,
     "x-message": "must be a year such as 2017, or a list of years and rounds such as "
                  "[2017, {year: 2021, status: uncertain}]",
 }

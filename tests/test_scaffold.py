@@ -219,3 +219,14 @@ def test_editor_guide_explains_every_field_and_is_linked() -> None:
                     "python build.py import-regions", "http://127.0.0.1:8000/kota-cerdas/"):
         assert command in guide
     assert "(PANDUAN-EDITOR.md)" in (REPO / "README.md").read_text(encoding="utf-8")
+
+
+def test_new_region_finds_an_unquoted_code_under_another_name(site: FixtureSite) -> None:
+    """The importer's lookup (importer.region_files): `code: 34.03` without quotes is that region."""
+    text = (site.root / "content/regions/kabupaten-gunungkidul.yaml").read_text(encoding="utf-8")
+    site.remove("content/regions/kabupaten-gunungkidul.yaml")
+    site.write("content/regions/gunung-kidul.yaml", text.replace('code: "34.03"', "code: 34.03"))
+    result = site.run("new", "region", "Gunungkidul")
+    assert result.returncode == 1
+    assert "already has content/regions/gunung-kidul.yaml" in result.stderr
+    assert not (site.root / "content/regions/kabupaten-gunungkidul.yaml").exists()
