@@ -18,33 +18,85 @@ NEWS_FILES = sorted(p for p in (REPO / "content" / "news").glob("*.md")
                     if not p.name.endswith(".en.md"))
 
 
-def test_every_participant_has_a_page(real_site: Path) -> None:
+V2 = SHARED / "data" / "v2"
+
+
+def v2_rows() -> list[dict[str, str]]:
+    """Every participation of ../shared/data/v2 itself (not a copy), one row per region × round."""
+    if not (V2 / "participants.csv").is_file():
+        pytest.skip("../shared/data/v2 is not beside this checkout")
+    return list(csv.DictReader((V2 / "participants.csv").open(encoding="utf-8")))
+
+
+def v2_citations() -> dict[str, dict[str, str]]:
+    return {r["url"]: r for r in csv.DictReader((V2 / "citations.csv").open(encoding="utf-8"))}
+
+
+def slug_of(row: dict[str, str]) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", row["official_name"].lower()).strip("-")
+
+
+def test_every_region_has_a_page(real_site: Path) -> None:
     built = {p.parent.name for p in (real_site / "daerah").glob("*/index.html")}
     assert built == {p.stem for p in REGION_FILES}
-    assert len(built) == 181
+    assert len(built) == len({r["kode"] for r in v2_rows()})
 
 
-def test_every_row_of_the_spreadsheet_is_published_with_its_year(real_site: Path) -> None:
-    participants = SHARED / "data" / "participants.csv"
-    if not participants.is_file():
-        pytest.skip("../shared/data is not beside this checkout")
-    rows = list(csv.DictReader(participants.open(encoding="utf-8")))
-    assert len(rows) == 189
-    for row in rows:
-        slug = re.sub(r"[^a-z0-9]+", "-", row["official_name"].lower()).strip("-")
+def test_every_participation_links_its_round_and_back(real_site: Path) -> None:
+    """Each v2 row that is not withdrawn: the region page links the round page, which lists the
+    region (marked 'belum terverifikasi' exactly when its status is uncertain or inferred); each
+    withdrawn row is explained on the region page and listed apart on the round page."""
+    for row in v2_rows():
+        slug, year = slug_of(row), row["cohort_year"]
         page = soup(real_site / "daerah" / slug / "index.html")
+        cohort_page = soup(real_site / "angkatan" / year / "index.html")
+        href = f"/kota-cerdas/daerah/{slug}/"
+        listed = [a for a in cohort_page.select(".region-list a") if a["href"] == href]
+        if row["status"] == "withdrawn":
+            assert not listed, (slug, year)
+            assert cohort_page.select_one("#tidak-ikut-serta").find_parent("section").find("a", href=href)
+            item = page.select_one("li.round-withdrawn").text
+            assert year in item and "tidak ikut" in item.lower(), (slug, item)
+            continue
         years = [a.text for a in page.select(".facts dd a[href*='/angkatan/']")]
-        assert row["cohort_year"] in years, (slug, years)
-        cohort_page = soup(real_site / "angkatan" / row["cohort_year"] / "index.html")
-        item = cohort_page.find("a", href=f"/kota-cerdas/daerah/{slug}/").parent
-        flagged = "belum terverifikasi" in item.text
-        assert flagged == bool(re.search(r"\b(UNCERTAIN|INFERRED)\b", row["note"])), (slug, row["note"])
+        assert year in years, (slug, years)
+        [link] = listed
+        flagged = "belum terverifikasi" in link.parent.text
+        assert flagged == (row["status"] in ("uncertain", "inferred")), (slug, row["status"])
+
+
+@pytest.mark.parametrize("prefix,column", [("", "catatan"), ("en/", "note_en")])
+def test_region_pages_show_the_note_in_their_language_and_titled_sources(
+        real_site: Path, prefix: str, column: str) -> None:
+    citations = v2_citations()
+    for row in v2_rows():
+        page = soup(real_site / prefix / "daerah" / slug_of(row) / "index.html")
+        rounds = page.select_one("#keikutsertaan").find_parent("section")
+        notes = [" ".join(p.text.split()) for p in rounds.select("p.note")]
+        assert " ".join(row[column].split()) in notes, (slug_of(row), row[column])
+        cited = {a["href"]: " ".join(a.parent.text.split()) for a in rounds.select("p.meta a[href]")}
+        for url in row["sources"].split():
+            c = citations[url]
+            assert url in cited, (slug_of(row), url)
+            if c["title"]:
+                assert c["title"] in cited[url] or c["title"] in page.text, (url, cited[url])
+            assert c["publisher"] in page.text, (url, c["publisher"])
+
+
+def expected_rounds() -> dict[int, tuple[int, int]]:
+    """Round → (announced, recorded participations that are not withdrawn), from v2 itself."""
+    announced = {int(r["year"]): int(r["announced"])
+                 for r in csv.DictReader((V2 / "cohorts.csv").open(encoding="utf-8"))}
+    recorded: dict[int, int] = {}
+    for row in v2_rows():
+        if row["status"] != "withdrawn":
+            recorded[int(row["cohort_year"])] = recorded.get(int(row["cohort_year"]), 0) + 1
+    return {y: (a, recorded.get(y, 0)) for y, a in announced.items()}
 
 
 def test_unverified_rows_show_their_caveat_on_page_and_in_listings(real_site: Path) -> None:
-    unverified = [p.stem for p in REGION_FILES
-                  if re.search(r"status: (uncertain|inferred)\b", p.read_text())]
-    assert len(unverified) == 15
+    unverified = {slug_of(r) for r in v2_rows() if r["status"] in ("uncertain", "inferred")}
+    assert unverified
     directory = soup(real_site / "daerah" / "index.html")
     for slug in unverified:
         page = soup(real_site / "daerah" / slug / "index.html")
@@ -84,28 +136,44 @@ def test_all_announcements_are_published(real_site: Path, prefix: str, date: str
 
 
 def test_rounds_say_how_complete_they_are(real_site: Path) -> None:
-    text = soup(real_site / "angkatan" / "2017" / "index.html").select_one(".completeness").text
-    assert "25 dari 25 daerah tercatat" in text
-    text = soup(real_site / "angkatan" / "2022" / "index.html").select_one(".completeness").text
-    assert "21 dari 50 daerah tercatat" in text and "29 daerah lagi belum tercatat" in text
+    for year, (announced, recorded) in expected_rounds().items():
+        text = " ".join(soup(real_site / "angkatan" / str(year) / "index.html")
+                        .select_one(".completeness").text.split())
+        if announced == 0:
+            assert "Tidak ada angkatan baru" in text
+        elif recorded > announced:
+            assert f"{recorded} daerah tercatat, sedangkan yang diumumkan {announced}" in text
+        else:
+            assert f"{recorded} dari {announced} daerah tercatat" in text, (year, text)
+            if announced > recorded:
+                assert f"{announced - recorded} daerah lagi belum tercatat" in text
     page = soup(real_site / "angkatan" / "2022" / "index.html")
     assert page.find("a", href=re.compile("bekasi.tribunnews.com"))
-    assert "Tidak ada angkatan baru" in soup(real_site / "angkatan" / "2020" / "index.html").select_one(".completeness").text
+
+
+def home_numbers() -> list[str]:
+    """Participants, participations, provinces covered, regions with a round not yet verified."""
+    rows = [r for r in v2_rows() if r["status"] != "withdrawn"]
+    return [str(len({r["kode"] for r in rows})), str(len(rows)),
+            str(len({r["kode"][:2] for r in rows})),
+            str(len({r["kode"] for r in rows if r["status"] in ("uncertain", "inferred")}))]
 
 
 def test_rounds_say_how_complete_they_are_in_english(real_site: Path) -> None:
+    announced, recorded = expected_rounds()[2022]
     text = soup(real_site / "en" / "angkatan" / "2022" / "index.html").select_one(".completeness").text
-    assert "Regions recorded: 21 of 50." in text and "not yet recorded on this portal: 29" in text
+    assert f"Regions recorded: {recorded} of {announced}." in text
+    assert f"not yet recorded on this portal: {announced - recorded}" in text
     stage = soup(real_site / "en" / "angkatan" / "2021" / "index.html").select_one("h1 .subtitle")
     assert stage["lang"] == "id"  # the stage's name comes from the Indonesian data
     home = soup(real_site / "en" / "index.html")
     assert home.select_one(".site-owner").text == "Komdigi (formerly Kominfo)"
-    assert [s.text for s in home.select(".stat-number")] == ["181", "189", "34", "15"]
+    assert [s.text for s in home.select(".stat-number")] == home_numbers()
 
 
 def test_home_headline_numbers_come_from_the_data(real_site: Path) -> None:
     numbers = [s.text for s in soup(real_site / "index.html").select(".stat-number")]
-    assert numbers == ["181", "189", "34", "15"]
+    assert numbers == home_numbers()
 
 
 def test_every_internal_link_resolves(real_site: Path) -> None:
