@@ -13,8 +13,8 @@ from typing import Any
 from .content import STATUSES
 
 SLUG = r"^(?!.*\n)[a-z0-9]+(-[a-z0-9]+)*$"
-CODE = r"^[0-9]{2}\.[0-9]{2}$"
-URL = r"^https?://[^\s/$.?#][^\s]*$"
+CODE = r"^[0-9]{2}\.[0-9]{2}$(?!\n)"
+URL = r"^https?://[^\s/$.?#][^\s]*$(?!\n)"  # (?!\n): Python's $ also matches before a final newline
 
 _slug = {"type": "string", "pattern": SLUG,
          "x-message": "must be a slug: lower-case letters a-z, digits and single hyphens, "
@@ -172,7 +172,7 @@ _organisation = {
 }
 _contact = {
     "type": "object", "additionalProperties": False,
-    "properties": {"email": {"type": "string", "pattern": r"^[^@\s]+@[^@\s]+$",
+    "properties": {"email": {"type": "string", "pattern": r"^[^@\s]+@[^@\s]+$(?!\n)",
                              "x-message": "must be an e-mail address"},
                    "phone": _text, "feedback_url": _url},
 }

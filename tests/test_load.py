@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -601,3 +602,14 @@ def test_updated_dates_in_the_future_are_refused(site: FixtureSite) -> None:
            f"and after the announcement's date 2027-01-11; {later}" in found, found
     assert not any("nanti" in p for p in found), found
     load_site(write_site(site.root.parent / "lain").root, TODAY)  # the fixture itself is fine
+
+
+@pytest.mark.parametrize("field,value", [("sources", '["https://example.org/a\\n"]'),
+                                         ("website", '"https://example.org/\\n"')])
+def test_a_pattern_field_with_a_final_newline_is_refused(site: FixtureSite, field: str, value: str) -> None:
+    """Python's $ also matches before a final newline; every pattern must refuse that too."""
+    text = (site.root / REGION).read_text()
+    text = re.sub(rf"^{field}:.*\n(  - .*\n)*", "", text, flags=re.M) + f"{field}: {value}\n"
+    site.write(REGION, text)
+    found = load_problems(site)
+    assert any(p.startswith(f"{REGION}:") and field in p and "web address" in p for p in found), found
