@@ -112,11 +112,29 @@ def test_real_spreadsheet_matches_every_row(tmp_path: Path) -> None:
     assert site.run("check").returncode == 0
 
 
-def test_real_reference_converts_to_the_committed_files(tmp_path: Path) -> None:
-    """The checks change no byte of what import-reference writes for the real data."""
+def v2_data_dir(tmp_path: Path) -> Path:
+    """A folder as the importers read version 2 of the shared data: the reference tables of
+    ../shared/data beside v2's cohorts.csv, citations.csv and participants.csv."""
     needs_shared_data()
-    assert run_build("import-reference", str(DATA), "--site", str(tmp_path)).returncode == 0
-    assert tree(tmp_path / "content/reference") == tree(REPO / "content/reference")
+    v2 = DATA / "v2"
+    if not (v2 / "participants.csv").is_file():
+        pytest.skip("../shared/data/v2 is not beside this checkout")
+    data = tmp_path / "data"
+    data.mkdir()
+    for name in ("wilayah.csv", "provinces.geojson"):
+        (data / name).write_bytes((DATA / name).read_bytes())
+    for name in ("cohorts.csv", "citations.csv", "participants.csv"):
+        (data / name).write_bytes((v2 / name).read_bytes())
+    return data
+
+
+def test_real_reference_converts_to_the_committed_files(tmp_path: Path) -> None:
+    """The checks change no byte of what import-reference writes for the real data (v2)."""
+    data = v2_data_dir(tmp_path)
+    site = tmp_path / "site"
+    site.mkdir()
+    assert run_build("import-reference", str(data), "--site", str(site)).returncode == 0
+    assert tree(site / "content/reference") == tree(REPO / "content/reference")
 
 
 # --- D1: a file is written over only when it is certainly the same region -----------------
@@ -532,16 +550,8 @@ def test_v2_rows_become_rounds_with_status_notes_and_citations(site: FixtureSite
 
 def test_real_v2_data_imports_completely(tmp_path: Path) -> None:
     """../shared/data/v2 into a fresh site: every participation, with its status and citations."""
-    needs_shared_data()
+    data = v2_data_dir(tmp_path)
     v2 = DATA / "v2"
-    if not (v2 / "participants.csv").is_file():
-        pytest.skip("../shared/data/v2 is not beside this checkout")
-    data = tmp_path / "data"
-    data.mkdir()
-    for name in ("wilayah.csv", "provinces.geojson"):
-        (data / name).write_bytes((DATA / name).read_bytes())
-    for name in ("cohorts.csv", "citations.csv", "participants.csv"):
-        (data / name).write_bytes((v2 / name).read_bytes())
     site = FixtureSite(tmp_path / "s")
     site.write("site_config.yaml", 'title: T\nbase_url: "https://x.github.io/r/"\n')
     assert run_build("import-reference", str(data), "--site", str(site.root)).returncode == 0
