@@ -79,7 +79,8 @@ def test_every_linked_field_uses_the_url_pattern() -> None:
     assert all(field["pattern"] == schemas.URL for field in LINKED_FIELDS)
     assert schemas.REGION["properties"]["sources"]["items"] is schemas.SOURCE
     assert schemas.NEWS["properties"]["sources"]["items"] is schemas.SOURCE
-    assert schemas.COHORTS["items"]["properties"]["source"] is schemas.SOURCE
+    assert schemas.COHORTS["items"]["properties"]["sources"]["items"] is schemas.SOURCE
+    assert schemas.ROUND["properties"]["sources"]["items"] is schemas.SOURCE
 
 
 def _valid_url(value: str) -> bool:
