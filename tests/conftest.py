@@ -187,6 +187,20 @@ TRANSLATIONS = {
 """English translations in the fixture; kontak and two announcements have none (fallback)."""
 
 
+def real_participants() -> dict[str, dict]:
+    """The repository's region files (slug → data) with a round that was not withdrawn: the
+    participants, read from the YAML itself rather than through the generator."""
+    import yaml
+
+    out = {}
+    for path in sorted((REPO / "content" / "regions").glob("*.yaml")):
+        region = yaml.safe_load(path.read_text(encoding="utf-8"))
+        rounds = region["cohort"] if isinstance(region["cohort"], list) else [region["cohort"]]
+        if any(not isinstance(r, dict) or r.get("status") != "withdrawn" for r in rounds):
+            out[path.stem] = region
+    return out
+
+
 @dataclass
 class FixtureSite:
     """A site folder in tmp, with helpers to change files and build it."""

@@ -14,7 +14,7 @@ import frictionless
 import pytest
 from babel.numbers import format_decimal
 
-from conftest import EDITIONS, REPO, FixtureSite
+from conftest import EDITIONS, REPO, FixtureSite, real_participants
 from htmlcheck import soup
 
 from kotacerdas.opendata import PESERTA, Column, Table, spreadsheet_text, to_csv
@@ -102,24 +102,12 @@ def test_csv_files_follow_rfc_4180(real_site: Path) -> None:
         assert len({len(r) for r in rows}) == 1
 
 
-def participant_slugs() -> set[str]:
-    """The real region files with a round that was not withdrawn: the participants."""
-    import yaml
-    out = set()
-    for path in (REPO / "content" / "regions").glob("*.yaml"):
-        cohort = yaml.safe_load(path.read_text(encoding="utf-8"))["cohort"]
-        if any(not isinstance(r, dict) or r.get("status") != "withdrawn"
-               for r in (cohort if isinstance(cohort, list) else [cohort])):
-            out.add(path.stem)
-    return out
-
-
 def test_participants_csv_json_geojson_and_region_pages_agree(real_site: Path) -> None:
     data = real_site / "data"
     rows = read_csv(data / "peserta.csv")
     records = read_json(data / "peserta.json")
     features = read_json(data / "peserta.geojson")["features"]
-    participants = participant_slugs()
+    participants = set(real_participants())
     assert len(rows) == len(records) == len(participants)
     pages = {p.parent.name for p in (real_site / "daerah").glob("*/index.html")}
     assert participants <= pages  # a region named for a round it did not take part in has a page

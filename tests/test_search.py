@@ -115,12 +115,8 @@ def test_real_index_covers_all_514_kabupaten_kota(real_site: Path) -> None:
     places = [e for e in items if e["y"] in ("peserta", "wilayah-non-peserta")]
     assert len(reference) == 514
     assert len(places) == 514
-    def takes_part(region: dict) -> bool:  # a region whose every round was withdrawn is none
-        rounds = region["cohort"] if isinstance(region["cohort"], list) else [region["cohort"]]
-        return any(not isinstance(r, dict) or r.get("status") != "withdrawn" for r in rounds)
-
-    regions = [yaml.safe_load(p.read_text()) for p in (REPO / "content/regions").glob("*.yaml")]
-    codes = {r["code"] for r in regions if takes_part(r)}
+    from conftest import real_participants
+    codes = {r["code"] for r in real_participants().values()}
     assert sorted(e["t"] for e in places if e["y"] == "wilayah-non-peserta") == sorted(
         k["name"] for k in reference if k["code"] not in codes)
     titles = {e["t"]: e["y"] for e in places}
