@@ -3,7 +3,7 @@
 
 import sys
 
-from kotacerdas.cli import main
+from kotacerdas.cli.main import main
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -34,7 +34,7 @@ def die(*_):
 
 
 if fault.startswith("kill-"):
-    from kotacerdas import writer
+    from kotacerdas.build import writer
     real_swap = writer._swap_names
 
     def swap(a, b):
@@ -98,7 +98,7 @@ else:
                 return _real(*args, **kwargs)
             setattr(os, call, refusing)
 
-from kotacerdas.cli import main
+from kotacerdas.cli.main import main
 sys.exit(main(argv))
 '''
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from pathlib import Path, PurePosixPath
 
-from kotacerdas.schemas import TRANSLATED_LANGUAGES
+from kotacerdas.content.schemas import TRANSLATED_LANGUAGES
 
 
 def page_type(rel: str) -> str:

@@ -21,7 +21,7 @@ from typing import Any
 import pytest
 
 from conftest import REPO
-from kotacerdas import urls
+from kotacerdas.core import urls
 from page_types import REQUIRED_TYPES, representative_pages, route_of
 
 AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"

@@ -6,10 +6,10 @@ import re
 
 import pytest
 
-from kotacerdas.annotate import (annotation, default_format, escape_data, escape_property,
+from kotacerdas.cli.annotate import (annotation, default_format, escape_data, escape_property,
                                  format_problems)
-from kotacerdas.errors import Problem
-from kotacerdas.lines import one_line
+from kotacerdas.core.errors import Problem
+from kotacerdas.core.lines import one_line
 
 _COMMAND = re.compile(r"^::(?P<cmd>[a-z]+)(?: (?P<props>[^:]*))?::(?P<data>.*)$")
 

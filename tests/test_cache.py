@@ -19,11 +19,13 @@ from pathlib import Path
 import pytest
 
 from conftest import tree
-from kotacerdas import cache, load, parsecache, writeguard, writer
-from kotacerdas.errors import ContentError
-from kotacerdas.pipeline import build
-from kotacerdas.yamlsafe import LineDict, LineList
-from kotacerdas.yamlsafe import load as load_yaml
+from kotacerdas.build import cache, writer
+from kotacerdas.content import load, parsecache
+from kotacerdas.core import writeguard
+from kotacerdas.core.errors import ContentError
+from kotacerdas.build.pipeline import build
+from kotacerdas.content.yamlsafe import LineDict, LineList
+from kotacerdas.content.yamlsafe import load as load_yaml
 from test_incremental import BASE, TODAY, Editor, _site
 
 

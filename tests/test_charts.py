@@ -14,9 +14,9 @@ import pytest
 
 from conftest import REPO, FixtureSite
 from htmlcheck import soup
-from kotacerdas import charts
-from kotacerdas.load import load_site
-from kotacerdas.model import build_model, today_in_jakarta
+from kotacerdas.render import charts
+from kotacerdas.content.load import load_site
+from kotacerdas.model.site import build_model, today_in_jakarta
 
 
 def chart_of(page: Path, uid: str) -> ET.Element:

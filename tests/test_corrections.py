@@ -13,7 +13,7 @@ import yaml
 from bs4 import BeautifulSoup
 
 from conftest import EDITIONS, REPO
-from kotacerdas.corrections import FORM_FILE, correction_url
+from kotacerdas.render.corrections import FORM_FILE, correction_url
 
 FORM = REPO / ".github" / "ISSUE_TEMPLATE" / FORM_FILE
 

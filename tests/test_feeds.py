@@ -15,7 +15,7 @@ from bs4 import BeautifulSoup
 
 from conftest import CONFIG, FixtureSite
 from htmlcheck import pages, soup
-from kotacerdas.feeds import absolute_links, rss_text
+from kotacerdas.outputs.feeds import absolute_links, rss_text
 
 BASE = "https://contoh.github.io/kota-cerdas/"
 REAL_BASE = "https://kominfo.github.io/kota-cerdas/"

@@ -27,9 +27,10 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from conftest import tree, write_site
-from kotacerdas import cli, pipeline
-from kotacerdas.errors import ContentError, Problem
-from kotacerdas.yamlsafe import load as load_yaml
+from kotacerdas.cli import main as cli
+from kotacerdas.build import pipeline
+from kotacerdas.core.errors import ContentError, Problem
+from kotacerdas.content.yamlsafe import load as load_yaml
 
 EXAMPLES = int(os.environ.get("KC_FUZZ_EXAMPLES", "40"))
 """As in test_fuzz_load.py: `KC_FUZZ_EXAMPLES=2000` explores further (KC_FUZZ_RANDOM=1: anew)."""

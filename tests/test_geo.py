@@ -19,11 +19,11 @@ import pytest
 
 from conftest import REPO, SHARED, FixtureSite
 from htmlcheck import broken_links, soup
-from kotacerdas import geo
-from kotacerdas.content import ProvinceShape
-from kotacerdas.importer import import_reference
-from kotacerdas.load import load_site
-from kotacerdas.model import build_model, today_in_jakarta
+from kotacerdas.render import geo
+from kotacerdas.content.types import ProvinceShape
+from kotacerdas.editors.importer import import_reference
+from kotacerdas.content.load import load_site
+from kotacerdas.model.site import build_model, today_in_jakarta
 
 BASE_PATH = "/kota-cerdas/"
 

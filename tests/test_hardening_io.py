@@ -15,7 +15,7 @@ import pytest
 
 from conftest import FixtureSite, tree
 from faults import run_with_fault
-from kotacerdas import cache, writer
+from kotacerdas.build import cache, writer
 
 NEWS = "content/news/2019-05-15-tahap-tiga.md"
 REASONS = {"ENOSPC": "the disk is full", "EDQUOT": "your disk quota is used up",

@@ -15,7 +15,7 @@ import feedparser
 import pytest
 
 from conftest import FixtureSite
-from kotacerdas.urls import is_safe_link, scheme
+from kotacerdas.core.urls import is_safe_link, scheme
 
 NEWS = "content/news/2019-05-15-tahap-tiga.md"
 HEAD = '---\ntitle: "Tahap tiga"\ndate: 2019-05-15\nsummary: "Tahap tiga."\n---\n\n'

@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from conftest import REPO, FixtureSite
-from kotacerdas.i18n import Catalogue, fill
+from kotacerdas.model.i18n import Catalogue, fill
 
 PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
 

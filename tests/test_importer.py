@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO, SHARED, FixtureSite, run_build, tree
-from kotacerdas.errors import ContentError
-from kotacerdas.importer import _write_all, normal_code
+from kotacerdas.core.errors import ContentError
+from kotacerdas.editors.importer import _write_all, normal_code
 
 HEADER = ["name", "type", "province", "cohort_year", "source_url", "note", "kode", "official_name"]
 REGION = "content/regions/kota-bandung.yaml"

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO, FixtureSite, tree, write_site
-from kotacerdas.errors import ContentError
-from kotacerdas.incremental import Builder
-from kotacerdas.pipeline import build
+from kotacerdas.core.errors import ContentError
+from kotacerdas.preview.incremental import Builder
+from kotacerdas.build.pipeline import build
 
 TODAY = dt.date(2026, 11, 28)
 BASE = "http://127.0.0.1:8000/kota-cerdas/"

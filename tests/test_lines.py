@@ -15,7 +15,7 @@ import pytest
 
 from conftest import FixtureSite
 
-from kotacerdas.lines import log_line, one_line
+from kotacerdas.core.lines import log_line, one_line
 
 NEWS = "content/news/2019-05-15-tahap-tiga.md"
 REGION = "content/regions/kota-bandung.yaml"

@@ -11,7 +11,7 @@ import sys
 import pytest
 
 from conftest import REPO, FixtureSite, run_build
-from kotacerdas.linkcheck import Source, check_links, find_line
+from kotacerdas.build.linkcheck import Source, check_links, find_line
 
 BASE = "https://contoh.github.io/kota-cerdas/"
 

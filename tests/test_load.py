@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO, FixtureSite, write_site
-from kotacerdas import load
-from kotacerdas.errors import ContentError, Problems
-from kotacerdas.load import load_site, read_file
-from kotacerdas.yamlsafe import load as load_yaml
+from kotacerdas.content import load
+from kotacerdas.core.errors import ContentError, Problems
+from kotacerdas.content.load import load_site, read_file
+from kotacerdas.content.yamlsafe import load as load_yaml
 
 
 def problems(site: FixtureSite) -> list[str]:
@@ -232,8 +232,8 @@ def test_coordinates_must_be_inside_indonesia(site: FixtureSite) -> None:
 
 def test_rounds_carry_status_notes_and_sources(site: FixtureSite) -> None:
     from conftest import STATUS_REGIONS
-    from kotacerdas.content import Participation, Source
-    from kotacerdas.load import load_site
+    from kotacerdas.content.types import Participation, Source
+    from kotacerdas.content.load import load_site
     for slug, text in STATUS_REGIONS.items():
         site.write(f"content/regions/{slug}.yaml", text)
     regions = {r.slug: r for r in load_site(site.root, dt.date(2026, 12, 1)).regions}

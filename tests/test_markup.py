@@ -10,8 +10,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import REPO
-from kotacerdas.markup import ConversionFailed, Converter, template_ids
-from kotacerdas.urls import Urls, is_safe_link
+from kotacerdas.model.markup import ConversionFailed, Converter, template_ids
+from kotacerdas.core.urls import Urls, is_safe_link
 
 HOSTILE = [
     "<script>alert(1)</script>",

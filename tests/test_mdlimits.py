@@ -15,10 +15,10 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from conftest import REPO, SHARED, FixtureSite
-from kotacerdas import mdlimits
-from kotacerdas.errors import Problems
-from kotacerdas.load import read_text, split_front_matter
-from kotacerdas.markup import Converter
+from kotacerdas.content import mdlimits
+from kotacerdas.core.errors import Problems
+from kotacerdas.content.load import read_text, split_front_matter
+from kotacerdas.model.markup import Converter
 
 NEWS = "content/news/2019-05-15-tahap-tiga.md"
 HEAD = '---\ntitle: "Tahap tiga"\ndate: 2019-05-15\nsummary: "Tahap tiga."\n---\n\n'

@@ -10,7 +10,7 @@ from bs4 import BeautifulSoup
 
 from conftest import CONFIG, FixtureSite
 from htmlcheck import pages, soup
-from kotacerdas.metadata import jsonld
+from kotacerdas.render.metadata import jsonld
 
 BASE = "https://contoh.github.io/kota-cerdas/"
 ORGANISATION = """\

@@ -10,10 +10,10 @@ import pytest
 
 from conftest import STATUS_REGIONS, FixtureSite
 
-from kotacerdas.content import Participation, Region, note_in
-from kotacerdas.errors import ContentError
-from kotacerdas.load import load_site
-from kotacerdas.model import SiteModel, build_model
+from kotacerdas.content.types import Participation, Region, note_in
+from kotacerdas.core.errors import ContentError
+from kotacerdas.content.load import load_site
+from kotacerdas.model.site import SiteModel, build_model
 
 
 def model_of(site: FixtureSite, language: str = "id") -> SiteModel:
@@ -60,7 +60,7 @@ def test_notes_in_the_readers_language_never_the_research_note() -> None:
 
 
 def test_all_sources_lists_each_address_once_rounds_first() -> None:
-    from kotacerdas.content import Source
+    from kotacerdas.content.types import Source
     a, b, c = (Source(title=u, url=u) for u in ("https://a.example/", "https://b.example/",
                                                "https://c.example/"))
     region = Region("kota-x", "Kota X", "kota", "P", "00.01",

@@ -17,7 +17,7 @@ from babel.numbers import format_decimal
 from conftest import EDITIONS, REPO, FixtureSite, real_participants
 from htmlcheck import soup
 
-from kotacerdas.opendata import PESERTA, Column, Table, spreadsheet_text, to_csv
+from kotacerdas.outputs.opendata import PESERTA, Column, Table, spreadsheet_text, to_csv
 
 PREFIX = "/kota-cerdas/"
 BASE = "https://kominfo.github.io/kota-cerdas/"

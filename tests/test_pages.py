@@ -13,7 +13,7 @@ import pytest
 from conftest import EDITIONS, FixtureSite, strings
 from htmlcheck import soup
 
-from kotacerdas.i18n import Catalogue
+from kotacerdas.model.i18n import Catalogue
 
 PREFIX = "/kota-cerdas/"
 RESEARCH_NOTES = ("conflicting sources", "RISET-ANGKATAN-2017", "RISET-YOGYA-2017",

@@ -17,10 +17,10 @@ from pathlib import Path
 import pytest
 
 from conftest import FixtureSite
-from kotacerdas.errors import ContentError
-from kotacerdas.pipeline import build
-from kotacerdas.writeguard import UnsafeWrite
-from kotacerdas.writer import MARKER, write_site
+from kotacerdas.core.errors import ContentError
+from kotacerdas.build.pipeline import build
+from kotacerdas.core.writeguard import UnsafeWrite
+from kotacerdas.build.writer import MARKER, write_site
 
 REGION = 'name: Kota Bandung\ntype: kota\nprovince: Jawa Barat\ncode: "32.73"\ncohort: 2017\n'
 NEWS = "---\ntitle: T\ndate: 2020-01-01\nsummary: S\n{extra}---\nx\n"

@@ -87,7 +87,7 @@ def test_drafts_and_future_items_need_the_flag(site: FixtureSite) -> None:
 
 
 def test_today_is_decided_in_jakarta() -> None:
-    from kotacerdas.model import JAKARTA, today_in_jakarta
+    from kotacerdas.model.site import JAKARTA, today_in_jakarta
     assert JAKARTA.utcoffset(None) == dt.timedelta(hours=7)
     assert today_in_jakarta() == dt.datetime.now(dt.timezone.utc).astimezone(JAKARTA).date()
 

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 
 from conftest import FixtureSite
-from kotacerdas import schemas
-from kotacerdas.model import today_in_jakarta
-from kotacerdas.scaffold import MAX_SLUG, news_slug
-from kotacerdas.yamlsafe import load as load_yaml
+from kotacerdas.content import schemas
+from kotacerdas.model.site import today_in_jakarta
+from kotacerdas.editors.scaffold import MAX_SLUG, news_slug
+from kotacerdas.content.yamlsafe import load as load_yaml
 
 
 def _front_matter(text: str) -> dict:

@@ -89,8 +89,8 @@ def test_security_txt_lines_are_the_ones_the_portal_writes(site: FixtureSite) ->
     whatever the schema lets through; a trailing line break in an e-mail address is refused)."""
     from types import SimpleNamespace
 
-    from kotacerdas.pages import security_txt
-    from kotacerdas.urls import Urls
+    from kotacerdas.site.pages import security_txt
+    from kotacerdas.core.urls import Urls
 
     for breaker in ("\n", "\r", "\x0b", "\x0c", "\x85", "\u2028", "\u2029"):
         model = SimpleNamespace(

@@ -100,8 +100,8 @@ def test_real_site_sitemap(real_site: Path) -> None:
 
 def test_robots_txt_keeps_each_address_on_its_line() -> None:
     """A base URL cannot add a rule: urlsplit drops TAB, CR and LF, the writer escapes the rest."""
-    from kotacerdas.sitemap import robots_txt
-    from kotacerdas.urls import Urls
+    from kotacerdas.outputs.sitemap import robots_txt
+    from kotacerdas.core.urls import Urls
 
     for breaker in ("\x0b", "\x0c", "\x85", "\u2028", "\u2029", "\x1c", "\n"):
         base = Urls(f"https://contoh.go.id/a{breaker}Disallow: /{breaker}/")

@@ -13,7 +13,7 @@ import feedparser
 
 from conftest import CONFIG, FixtureSite
 from htmlcheck import pages, soup
-from kotacerdas.i18n import Catalogue
+from kotacerdas.model.i18n import Catalogue
 
 BASE = "https://contoh.github.io/kota-cerdas/"
 SITE_FILES = ("404.html", "robots.txt", ".nojekyll")

@@ -9,10 +9,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kotacerdas import schemas
-from kotacerdas.errors import Problems
-from kotacerdas.urls import as_browser_reads, is_safe_link, scheme
-from kotacerdas.validate import check
+from kotacerdas.content import schemas
+from kotacerdas.core.errors import Problems
+from kotacerdas.core.urls import as_browser_reads, is_safe_link, scheme
+from kotacerdas.content.validate import check
 
 UNICODE_SPACES = ["\u00a0", "\u1680", *map(chr, range(0x2000, 0x200B)), "\u2028", "\u2029",
                   "\u202f", "\u205f", "\u3000"]

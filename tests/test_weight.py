@@ -21,7 +21,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 from bs4 import BeautifulSoup
 
 from htmlcheck import pages
-from kotacerdas import urls
+from kotacerdas.core import urls
 from page_types import representative_pages, route_of
 
 BASE_URL = "https://kominfo.github.io/kota-cerdas/"

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from kotacerdas.writeguard import UnsafeWrite, WriteFailed, append_bytes, link, reporting, \
+from kotacerdas.core.writeguard import UnsafeWrite, WriteFailed, append_bytes, link, reporting, \
     target, write_bytes, write_new
 
 

@@ -19,8 +19,8 @@ import pytest
 
 from conftest import REPO, FixtureSite, tree
 from faults import run_with_fault
-from kotacerdas import writer
-from kotacerdas.writeguard import UnsafeWrite
+from kotacerdas.build import writer
+from kotacerdas.core.writeguard import UnsafeWrite
 
 NEWS = "content/news/2019-05-15-tahap-tiga.md"
 

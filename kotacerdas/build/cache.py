@@ -1,0 +1,457 @@
+"""The persistent build cache: what a CLI build keeps between runs, outside output/ and git.
+
+It lives in ``SITE/.build-cache/`` (or ``--cache DIR``) as JSON files, never pickle, so a cache
+restored from CI storage can hold data but never code. It records:
+
+- ``build-cache.json`` (small, read first): the cache key (arguments, date, the generator's code),
+  a digest of the stamps (size, mtime, ctime) of every input file and folder, and a digest of the
+  stamps of every output file. When both digests still match, nothing changed: the build stops
+  at once and writes nothing. This module imports nothing heavy, so that answer is quick;
+- ``pages.json``: each output page's fingerprint, so only pages whose inputs changed are rendered;
+- ``markdown.jsonl``: converted HTML by (base path, source digest);
+- ``parsed.jsonl``: parsed and validated YAML by content digest (see ``parsecache.py``).
+The two ``.jsonl`` stores are logs: a build appends what it added and rewrites them compactly only
+when they hold much that is no longer used. Their first line names the generator's code; another
+code means an empty store. Anything unexpected (another version, a corrupt file) means an empty
+cache, i.e. a full build. Every cached value is content-addressed, so a stale one is never used.
+
+Nothing read back is trusted more than what it replaces: every file and every store line is signed
+(keyed BLAKE2b, ``Seal``) with a key kept outside the cache folder, in this user's own cache
+directory (``key_path``). A cache folder that was committed, copied or edited by hand therefore
+holds nothing that verifies; an entry that does not verify is ignored like a miss, and the store
+is rewritten without it. (The stores also bind their lines to the generator's code, so a line
+from another version never verifies either.)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import hashlib
+import hmac
+import json
+import os
+import stat
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterable, Iterator
+
+from kotacerdas.core import writeguard
+
+VERSION = 3
+FILE = "build-cache.json"
+PAGES_FILE = "pages.json"
+MARKDOWN_FILE = "markdown.jsonl"
+PARSED_FILE = "parsed.jsonl"
+PACKAGE = Path(__file__).resolve().parent.parent
+BUILTIN_TEMPLATES = PACKAGE.parent / "templates"  # the same folder as render.BUILTIN_TEMPLATES
+Stamp = tuple[int, int, int]  # inputs: (size, mtime ns, ctime ns); output: (size, mtime ns, inode)
+_JAKARTA = dt.timezone(dt.timedelta(hours=7), "WIB")
+KEY_ENV = "KOTACERDAS_CACHE_KEY"
+"""Names another key file than the default (tests isolate themselves with it)."""
+_KEY_BYTES = 32
+
+
+def digest_of(text: str) -> str:
+    """A short, stable fingerprint of some text (as load.digest_of, without importing load)."""
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=12).hexdigest()
+
+
+def today_in_jakarta() -> dt.date:
+    """Today in Asia/Jakarta (as model.today_in_jakarta, without importing the model)."""
+    return dt.datetime.now(_JAKARTA).date()
+
+
+# --- stamps ----------------------------------------------------------------------------------
+
+def _walk(top: str, rel: str, out: dict[str, Any], folders: bool, output: bool = False) -> None:
+    """Stamps of every file under ``top`` (lstat: a symlink is stamped, never followed); an
+    ``output`` file by inode rather than change time (see ``output_stamps``)."""
+    stack = [(top, rel)]
+    while stack:
+        path, prefix = stack.pop()
+        try:
+            entries = list(os.scandir(path))
+        except OSError:
+            out[prefix] = "unreadable"
+            continue
+        for e in entries:
+            name = prefix + e.name
+            if e.is_dir(follow_symlinks=False):
+                if folders:
+                    out[name + "/"] = 0
+                stack.append((e.path, name + "/"))
+            else:
+                st = e.stat(follow_symlinks=False)
+                out[name] = (st.st_size, st.st_mtime_ns, st.st_ino if output else st.st_ctime_ns)
+
+
+def input_digest(site: Path) -> str:
+    """Digest of the stamps of everything a build reads: content, config, the site's and the
+    built-in templates (folders included: an empty stray folder is an error too)."""
+    found: dict[str, Any] = {}
+    for name, path in (("content/", site / "content"), ("templates/", site / "templates"),
+                       ("builtin/", BUILTIN_TEMPLATES)):
+        try:
+            st = os.stat(path, follow_symlinks=False)
+        except OSError:
+            continue
+        found[name] = (st.st_mode, st.st_size)
+        if os.path.isdir(path) and not os.path.islink(path):
+            _walk(str(path), name, found, folders=True)
+    try:
+        st = os.stat(site / "site_config.yaml", follow_symlinks=False)
+        found["site_config.yaml"] = (st.st_mode, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+    except OSError:
+        pass
+    return digest_of(repr(sorted(found.items())))
+
+
+def output_stamps(output: Path) -> dict[str, Stamp]:
+    """Stamps of every file in output/ by relative path (empty when it does not exist).
+
+    An output file is stamped by size, mtime and inode: a cached rebuild's new tree shares the
+    unchanged files with output/ by hard links (writer.new_tree), which changes their
+    ctime but nothing of these, so the stamps of a new tree are known before it takes output/'s
+    place, and the cache can be saved before (pipeline._cached_build)."""
+    found: dict[str, Any] = {}
+    if output.is_dir() and not output.is_symlink():
+        _walk(str(output), "", found, folders=False, output=True)
+    return found
+
+
+def output_digest(stamps: dict[str, Stamp]) -> str:
+    """One digest for all of output/'s stamps."""
+    return digest_of(repr(sorted(stamps.items())))
+
+
+# --- signing --------------------------------------------------------------------------------
+
+def key_path() -> Path:
+    """Where this user's signing key lives: outside every cache folder, so whoever can write a
+    cache folder (a commit, a copied folder) cannot sign what it holds."""
+    if os.environ.get(KEY_ENV):
+        return Path(os.environ[KEY_ENV])
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "kotacerdas" / "cache-key"
+
+
+@functools.cache
+def _key_in(path: str) -> bytes:
+    """The key kept in ``path``, made there on first use (random, readable by this user only).
+    When it can be neither read nor made, a key for this process alone: nothing from an earlier
+    build verifies then, so the build is a full one, never a wrong one."""
+    try:
+        return _read_key(path)
+    except FileNotFoundError:
+        pass
+    except OSError:
+        return os.urandom(_KEY_BYTES)
+    try:
+        _make_key(path)
+        return _read_key(path)
+    except OSError:
+        return os.urandom(_KEY_BYTES)
+
+
+def _read_key(path: str) -> bytes:
+    """The key in ``path``: a regular file of this user's that nobody else may read."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_NOFOLLOW", 0)
+                 | getattr(os, "O_NONBLOCK", 0))
+    with os.fdopen(fd, "rb") as f:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode) or (hasattr(os, "getuid") and (
+                st.st_uid != os.getuid() or st.st_mode & 0o077)):
+            raise PermissionError(f"{path} is not a private file of this user")
+        key = f.read(_KEY_BYTES + 1)
+    if len(key) != _KEY_BYTES:
+        raise PermissionError(f"{path} does not hold a key")
+    return key
+
+
+def _make_key(path: str) -> None:
+    """Write a new key to ``path`` whole or not at all (a key made meanwhile by another build wins)."""
+    folder = os.path.dirname(path) or "."
+    os.makedirs(folder, mode=0o700, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".cache-key-", dir=folder)  # mode 0600
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(os.urandom(_KEY_BYTES))
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            pass
+    finally:
+        os.unlink(tmp)
+
+
+class Seal:
+    """Signs and checks the text of one cache file (or of each line of a store) with this user's
+    key: one keyed BLAKE2b per line, bound to the file's name and the generator's code."""
+
+    def __init__(self, name: str, code: str = ""):
+        self._base = hashlib.blake2b(f"{name}\0{code}\0".encode(), digest_size=16,
+                                     key=_key_in(str(key_path())))
+
+    def _mac(self, payload: bytes) -> bytes:
+        h = self._base.copy()
+        h.update(payload)
+        return h.hexdigest().encode()
+
+    def sign(self, text: str) -> str:
+        """``text`` (one line, no newline) with its signature in front."""
+        return self._mac(text.encode("utf-8", "surrogatepass")).decode() + " " + text
+
+    def open(self, signed: bytes) -> bytes | None:
+        """What a signed line holds, or None when its signature does not verify."""
+        if signed.endswith(b"\n"):
+            signed = signed[:-1]
+        mac, sep, payload = signed.partition(b" ")
+        if not sep or not hmac.compare_digest(mac, self._mac(payload)):
+            return None
+        return payload
+
+
+# --- the key -----------------------------------------------------------------------------------
+
+_code: str | None = None
+
+
+def _library_versions() -> list[tuple[str, str | None]]:
+    """Versions of the libraries whose output the cache keeps (Markdown HTML, parsed YAML, pages),
+    read from package metadata without importing them: an upgrade, a new cache."""
+    from importlib import metadata
+
+    found = []
+    for name in ("Markdown", "nh3", "PyYAML", "Jinja2", "Babel", "jsonschema"):
+        try:
+            found.append((name, metadata.version(name)))
+        except metadata.PackageNotFoundError:
+            found.append((name, None))
+    return found
+
+
+def code_digest() -> str:
+    """The generator's own code, by content (checkouts reset mtimes), and the versions of the
+    libraries it relies on: a new version, a new cache."""
+    global _code
+    if _code is None:
+        h = hashlib.blake2b(digest_size=12)
+        files = []
+        for dirpath, dirnames, filenames in os.walk(PACKAGE):
+            dirnames[:] = sorted(d for d in dirnames if d != "__pycache__")
+            files += [os.path.join(dirpath, n) for n in filenames if n.endswith(".py")]
+        for path in sorted(files):
+            with open(path, "rb") as f:
+                h.update(os.path.relpath(path, PACKAGE).encode() + b"\0" + f.read() + b"\0")
+        h.update(repr(_library_versions()).encode())
+        _code = h.hexdigest()
+    return _code
+
+
+def cache_key(site: Path, output: Path, base_url: str | None, drafts: bool, today: dt.date) -> str:
+    """What must be equal for a cache to apply: arguments, today's date, the generator's code."""
+    return digest_of(repr((VERSION, str(site.resolve()), str(output.resolve()), base_url, drafts,
+                           today.isoformat(), code_digest())))
+
+
+# --- the main file and the first look ----------------------------------------------------------
+
+@dataclass
+class CacheState:
+    """The small main file: what the last successful build saw and left."""
+
+    key: str = ""
+    inputs: str = ""
+    output: str = ""
+    pages: int = 0
+    participants: int = 0
+    announcements: int = 0
+
+
+@dataclass
+class Probe:
+    """The first look at a cache: is there anything to do, and can output/ be patched in place?"""
+
+    key: str
+    state: CacheState
+    inputs: str
+    stamps: dict[str, Stamp] = field(default_factory=dict)
+    trusted: bool = False
+    """output/ is exactly what the cached build left there (its page fingerprints apply)."""
+
+    @property
+    def unchanged(self) -> bool:
+        return self.trusted and self.state.inputs == self.inputs
+
+
+def probe(folder: Path, site: Path, output: Path, base_url: str | None, drafts: bool,
+          today: dt.date) -> Probe:
+    """Compare the cache in ``folder`` with the inputs and output as they are now."""
+    key = cache_key(site, output, base_url, drafts, today)
+    state = read(folder)
+    inputs = input_digest(site)
+    if state.key != key or not state.output:
+        return Probe(key, state, inputs)
+    stamps = output_stamps(output)
+    return Probe(key, state, inputs, stamps, trusted=bool(stamps) and
+                 output_digest(stamps) == state.output)
+
+
+def read(folder: Path) -> CacheState:
+    """The main file in ``folder``, or an empty state when absent, unreadable, unsigned or of
+    another version."""
+    try:
+        raw = json.loads(Seal(FILE).open((folder / FILE).read_bytes()) or b"null")
+        if raw.get("version") != VERSION:
+            return CacheState()
+        return CacheState(key=str(raw["key"]), inputs=str(raw["inputs"]), output=str(raw["output"]),
+                          pages=int(raw["pages"]), participants=int(raw["participants"]),
+                          announcements=int(raw["announcements"]))
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return CacheState()
+
+
+def check_folder(folder: Path) -> None:
+    """Refuse a cache folder that is a symbolic link (or not a folder) before anything is
+    written: the cache is written only where it is (writeguard)."""
+    writeguard.target(*_where(folder, FILE))
+
+
+def invalidate(folder: Path) -> None:
+    """Forget the main file, before output/ changes: an interrupted build then means a full one."""
+    writeguard.remove(*_where(folder, FILE))
+
+
+def write_pages(folder: Path, key: str, pages: dict[str, str]) -> None:
+    """Save the page fingerprints of the output about to be put in place (under ``key``; used
+    only with a main file of the same key, written after that)."""
+    writeguard.remove(*_where(folder, "markdown.json"))  # version 1's Markdown cache
+    writeguard.write_bytes(*_where(folder, PAGES_FILE),
+                           _encode(Seal(PAGES_FILE).sign(_dumps({"key": key, "pages": pages}))))
+
+
+def write(folder: Path, state: CacheState) -> None:
+    """Save the main file (atomically, last: it vouches for output/ and the page fingerprints)."""
+    writeguard.write_bytes(*_where(folder, FILE), _encode(Seal(FILE).sign(_dumps({
+        "version": VERSION, "key": state.key, "inputs": state.inputs, "output": state.output,
+        "pages": state.pages, "participants": state.participants,
+        "announcements": state.announcements}))))
+
+
+def read_pages(folder: Path, key: str) -> dict[str, str]:
+    """Page fingerprints saved with the main file of the same key (empty when they differ or the
+    file is not signed)."""
+    try:
+        raw = json.loads(Seal(PAGES_FILE).open((folder / PAGES_FILE).read_bytes()) or b"null")
+        if raw["key"] != key or not isinstance(raw["pages"], dict):
+            return {}
+        return {str(k): str(v) for k, v in raw["pages"].items()}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return {}
+
+
+# --- content-addressed stores (Markdown, parsed YAML) --------------------------------------------
+
+@dataclass
+class Store:
+    """A log of key → JSON value; read whole, saved by appending what is new."""
+
+    path: Path
+    code: str
+    items: dict[str, Any] = field(default_factory=dict)
+    lines: int = 0
+    """Entries in the file (with superseded ones): how much a compaction would save."""
+    loaded: set[str] = field(default_factory=set)
+
+    def save(self, live: dict[str, Any], line: Callable[[str, Any], str] | None = None) -> None:
+        """Make the file hold ``live``: append the new entries, or rewrite when mostly stale.
+        ``line`` writes one entry (default: the JSON array [key, value])."""
+        unsigned = line or (lambda k, v: _dumps([k, v]))
+        sign = Seal(self.path.name, self.code).sign
+        new = [k for k in live if k not in self.loaded]
+        header = _dumps({"version": VERSION, "code": self.code})
+        root, rel = _where(self.path.parent, self.path.name)
+        if self.lines and self.lines + len(new) <= 2 * len(live) + 64:
+            if new:
+                writeguard.append_bytes(root, rel, _encode("".join(sign(unsigned(k, live[k])) + "\n"
+                                                                   for k in new)))
+            return
+        writeguard.write_bytes(root, rel, _chunked([header + "\n"], (sign(unsigned(k, live[k])) + "\n"
+                                                                      for k in sorted(live))))
+
+
+def read_store(path: Path, code: str) -> Store:
+    """The entries of a store written by this code (none when another code wrote it); a line
+    whose signature does not verify is left out like a torn one."""
+    store = Store(path, code)
+    items: dict[str, Any] = {}
+    lines, torn = 0, False
+    seal = Seal(path.name, code)
+    try:
+        with open(path, "rb") as f:
+            if json.loads(f.readline()) != {"version": VERSION, "code": code}:
+                return store
+            for line in f:
+                lines += 1
+                payload = seal.open(line)
+                try:
+                    if payload is None:
+                        raise ValueError("not signed with this user's key")
+                    pair = json.loads(payload.decode("utf-8", "surrogatepass"))
+                except ValueError:  # a torn write, or a line not ours: keep every line that reads
+                    torn = True
+                    continue
+                if type(pair) is list and len(pair) == 2 and type(pair[0]) is str:
+                    items[pair[0]] = pair[1]
+    except (OSError, ValueError):
+        return store
+    # A file with a torn or foreign line is rewritten on save (lines = 0), never appended to.
+    store.items, store.lines, store.loaded = items, 0 if torn else lines, set(items)
+    return store
+
+
+def read_markdown(folder: Path, code: str) -> tuple[Store, dict[tuple[str, str], str]]:
+    """Converted Markdown by (base path, digest), as the model's ``markdown_cache`` wants it."""
+    store = read_store(folder / MARKDOWN_FILE, code)
+    markdown = {}
+    for k, v in store.items.items():
+        base, sep, digest = k.partition("\0")
+        if sep and isinstance(v, str):
+            markdown[(base, digest)] = v
+    return store, markdown
+
+
+def save_markdown(store: Store, markdown: dict[tuple[str, str], str]) -> None:
+    store.save({f"{base}\0{digest}": html for (base, digest), html in markdown.items()})
+
+
+def _dumps(data: object) -> str:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
+def _encode(text: str) -> bytes:
+    return text.encode("utf-8", "surrogatepass")
+
+
+def _chunked(*parts: Iterable[str], size: int = 1 << 20) -> Iterator[bytes]:
+    """Lines of text as chunks of about ``size`` bytes (a big store is streamed, not joined)."""
+    buffer: list[str] = []
+    length = 0
+    for part in parts:
+        for text in part:
+            buffer.append(text)
+            length += len(text)
+            if length >= size:
+                yield _encode("".join(buffer))
+                buffer, length = [], 0
+    if buffer:
+        yield _encode("".join(buffer))
+
+
+def _where(folder: Path, name: str) -> tuple[Path, str]:
+    """(root, relative name) of a cache file for writeguard: the cache folder itself must be a
+    real folder, wherever it is."""
+    parent, base = writeguard.split(folder)
+    return parent, f"{base}/{name}"

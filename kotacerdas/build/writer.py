@@ -1,0 +1,369 @@
+"""Write a built site: the previous output stays whole until the new one takes its place at once.
+
+Every build, full or cached, makes a complete new tree beside ``output/`` and exchanges it for
+``output/`` in one step (Linux ``renameat2`` with ``RENAME_EXCHANGE``), so that at every moment
+``output/`` is either the last good build or the new one, never missing and never a mix. Where
+the exchange is not available (another system, a disk that lacks it) two renames do the same,
+with a moment without ``output/`` between them.
+
+The tree replaced by a build is kept beside ``output/`` as the spare (``.output.spare``) and is
+the next build's tree: its folders are reused, because making and removing the thousands of
+folders of a site costs more than rendering a few pages. A cached rebuild first makes the spare
+a copy of ``output/`` by hard links (cheap: it only relinks the files the last build changed),
+then writes the pages it renders over those names (a name is always replaced by a new file, so
+``output/``'s shared file is never changed), and ``settle`` removes what the site no longer has.
+
+Builds of one output hold a lock (on the folder that holds it), so two at once run one after the
+other, and remove the trees that killed builds of earlier versions left behind
+(``.output.new-*``, ``.output.old-*``). A build only ever replaces a folder it made itself: each
+tree carries a small marker file (``MARKER``), and an existing folder without it (and without the
+files every earlier version wrote) is refused before anything is written. Every file goes
+through ``writeguard``; the live preview's folder is kept in step here too (``sync_tree``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import errno
+import os
+import shutil
+import stat
+import tempfile
+from functools import lru_cache
+from pathlib import Path
+from typing import Callable, Iterator
+
+from kotacerdas.build.cache import Stamp, output_stamps
+from kotacerdas.core.errors import UsageError
+from kotacerdas.core.writeguard import UnsafeWrite, link, read_regular, remove, split, target, write_bytes, write_new
+
+MARKER = ".kotacerdas-output"
+"""A file in every build's output: the folder is the generator's, replaced whole by each build."""
+MARKER_BYTES = b"Written by the Kota Cerdas generator; each build replaces this folder whole.\n"
+LEGACY = ((".nojekyll", stat.S_ISREG), ("404.html", stat.S_ISREG), ("sitemap.xml", stat.S_ISREG),
+          ("assets", stat.S_ISDIR))
+"""What every build before the marker wrote: such a folder is recognised as an earlier output."""
+_AT_FDCWD = -100
+_RENAME_EXCHANGE = 2
+
+
+# --- which folder may be replaced ---------------------------------------------------------------
+
+def check_output_dir(output: Path, site: Path) -> None:
+    """Refuse output folders whose replacement would delete something precious: the disk's root,
+    the home folder, the site or its sources, a link, or a folder this generator did not make."""
+    out = output.resolve()
+    site = site.resolve()
+    if out == Path(out.anchor) or out == Path.home().resolve():
+        raise UsageError(f"refusing to use {output} as the output folder")
+    if out == site or site.is_relative_to(out):
+        raise UsageError(f"the output folder {output} contains the site itself; choose another")
+    if (site / "content").exists() and out.is_relative_to((site / "content").resolve()):
+        raise UsageError("the output folder may not be inside content/")
+    if (site / "templates").exists() and out.is_relative_to((site / "templates").resolve()):
+        raise UsageError("the output folder may not be inside templates/")
+    try:
+        mode = os.lstat(output).st_mode
+    except FileNotFoundError:
+        return
+    if stat.S_ISLNK(mode):
+        raise UsageError(f"the output folder {output} is a symbolic link; a build replaces its "
+                         "output folder whole and never through a link: give the real folder's "
+                         "path, or a new folder, with --output")
+    if not stat.S_ISDIR(mode):
+        raise UsageError(f"{output} is a file, not a folder; choose another --output folder")
+    if not is_generated(output):
+        raise UsageError(f"{output} already holds files this generator did not write, and a "
+                         f"build replaces its output folder whole; choose an empty or new folder "
+                         f"with --output, or delete {output} yourself if you no longer need what "
+                         "is in it (nothing was changed)")
+
+
+def is_generated(folder: Path) -> bool:
+    """Whether ``folder`` is empty or a build's output: it has the marker, or every file that
+    each build before the marker wrote (``LEGACY``)."""
+    with os.scandir(folder) as entries:
+        found = {e.name: e.stat(follow_symlinks=False).st_mode for e in entries}
+    if not found:
+        return True
+    if MARKER in found:
+        return stat.S_ISREG(found[MARKER])
+    return all(name in found and kind(found[name]) for name, kind in LEGACY)
+
+
+# --- one build at a time, and what killed builds left -------------------------------------------
+
+@contextlib.contextmanager
+def locked(output: Path) -> Iterator[None]:
+    """Hold the lock of the folder around ``output`` (other builds there wait), after removing
+    the trees killed builds left beside it. The lock is on the folder itself (``flock``), so a
+    build leaves no lock file behind."""
+    parent, _ = split(output)
+    parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(parent, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | os.O_CLOEXEC)
+    try:
+        _lock(fd)
+        for leftover in leftovers(output):
+            shutil.rmtree(leftover, ignore_errors=True)
+        yield
+    finally:
+        os.close(fd)  # releases the lock
+
+
+def _lock(fd: int) -> None:
+    """Wait for the exclusive lock on ``fd``; where the system or the disk has no such locks
+    (another system, some network disks), go on without: builds of one site must then not
+    overlap."""
+    try:
+        import fcntl
+    except ImportError:
+        return
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+    except OSError as exc:
+        if exc.errno not in (errno.ENOLCK, errno.EBADF, errno.EINVAL, errno.ENOTSUP,
+                             errno.EOPNOTSUPP):
+            raise
+
+
+def leftovers(output: Path) -> list[Path]:
+    """Trees beside ``output`` that a killed build left (real folders only, never a link)."""
+    parent, name = split(output)
+    prefixes = (f".{name}.new-", f".{name}.old-")
+    try:
+        with os.scandir(parent) as entries:
+            return sorted(Path(e.path) for e in entries
+                          if e.name.startswith(prefixes) and e.is_dir(follow_symlinks=False))
+    except FileNotFoundError:
+        return []
+
+
+def tidy(output: Path) -> None:
+    """Remove what killed builds left beside ``output``, for a build that writes nothing."""
+    if leftovers(output):
+        with locked(output):
+            pass
+
+
+# --- a new tree, exchanged whole ----------------------------------------------------------------
+
+@contextlib.contextmanager
+def new_tree(output: Path, known: dict[str, Stamp] | None = None) -> Iterator[Path]:
+    """The tree a build writes its site into, beside ``output``: the spare (the tree the last
+    build replaced, whose folders are reused: no folder of the site is made or removed again),
+    else a new folder. With ``known`` (output/'s trusted stamps, ``cache.output_stamps``) it
+    first becomes a copy of output/ made of hard links, for a cached rebuild to write only what
+    it renders. The body writes (``write_file``, ``copy_assets``) and ends with ``settle``; then
+    the tree takes output/'s place in one step, and the replaced tree is the next spare. On
+    failure output/ is untouched (and a spare made for this build is removed).
+    Hold ``locked(output)`` around it."""
+    parent, name = split(output)
+    output, spare = parent / name, parent / f".{name}.spare"
+    made = not _real_folder(spare)
+    if made:
+        _make_room(parent, spare.name)
+        os.mkdir(spare)
+    try:
+        if known:
+            _mirror(spare, output, known)
+        write_file(spare, MARKER, MARKER_BYTES)
+        yield spare
+        os.chmod(spare, 0o755)
+        old = exchange(spare, output)
+    except BaseException:
+        if made:
+            shutil.rmtree(spare, ignore_errors=True)
+        raise
+    if old is not None and old != spare:  # after two renames: keep the old tree as the spare
+        with contextlib.suppress(OSError):
+            os.rename(old, spare)
+        shutil.rmtree(old.parent, ignore_errors=True)
+
+
+def exchange(new: Path, output: Path) -> Path | None:
+    """Put the tree ``new`` in place of ``output``; return where the old tree is now."""
+    if not os.path.lexists(output):
+        os.rename(new, output)
+        return None
+    if _swap_names(new, output):
+        return new
+    old = Path(tempfile.mkdtemp(prefix=f".{output.name}.old-", dir=output.parent)) / "tree"
+    os.rename(output, old)  # without the exchange: output/ is missing until the next line
+    try:
+        os.rename(new, output)
+    except OSError:
+        os.rename(old, output)
+        raise
+    return old
+
+
+def _swap_names(a: Path, b: Path) -> bool:
+    """Exchange two names atomically (Linux ``renameat2(RENAME_EXCHANGE)``); False where the
+    system or the disk cannot."""
+    call = _renameat2()
+    if call is None:
+        return False
+    if call(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE) == 0:
+        return True
+    err = ctypes.get_errno()
+    if err in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP, errno.EOPNOTSUPP):
+        return False
+    raise OSError(err, os.strerror(err), str(b))
+
+
+@lru_cache(maxsize=1)
+def _renameat2() -> Callable[..., int] | None:
+    """The C library's ``renameat2`` (glibc 2.28+, musl), or None."""
+    try:
+        call = ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError):
+        return None
+    call.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    call.restype = ctypes.c_int
+    return call
+
+
+# --- filling a tree -----------------------------------------------------------------------------
+
+def write_file(root: Path, rel: str, data: bytes) -> None:
+    """Write one file of the tree ``root`` (never outside it), replacing whatever the spare
+    held at that name."""
+    _in_tree(root, rel, lambda: write_new(root, rel, data))
+
+
+def copy_assets(assets: dict[str, Path], root: Path) -> None:
+    """Copy theme files into root/assets/ (a symbolic link is refused, never followed)."""
+    for rel, src in sorted(assets.items()):
+        write_file(root, "assets/" + rel, read_regular(src))
+
+
+def settle(tree: Path, output: Path, keep: set[str], known: dict[str, Stamp]) -> dict[str, Stamp]:
+    """Finish a tree whose files ``keep`` were written or mirrored: remove what else the spare
+    held, and give each written file whose bytes equal output/'s (``known``: its trusted
+    stamps, or empty) the output file's identity again, so that only files whose bytes changed
+    are new. Returns the tree's stamps (as ``cache.output_stamps``)."""
+    stamps = output_stamps(tree)
+    for rel in sorted(set(stamps) - keep - {MARKER}):
+        parent = remove(tree, rel).parent
+        while parent != tree and _empty(parent):
+            parent.rmdir()
+            parent = parent.parent
+        del stamps[rel]
+    for rel in sorted(keep - set(stamps)):  # only after a disturbed mirror: link it now
+        if rel not in known:
+            raise RuntimeError(f"{rel} was neither written nor in the previous output")
+        _in_tree(tree, rel, lambda: link(tree, rel, target(output, rel)))
+        stamps[rel] = known[rel]
+    for rel, st in stamps.items():
+        old = known.get(rel)
+        if old is not None and st != old and st[0] == old[0] and \
+                _same_bytes(tree / rel, target(output, rel)):
+            link(tree, rel, output / rel)
+            stamps[rel] = old
+    return stamps
+
+
+def _mirror(tree: Path, output: Path, known: dict[str, Stamp]) -> None:
+    """Make ``tree`` hold output/'s files (``known``) by hard links, touching only the names that
+    are not already output/'s own file (those the last build changed, or a disturbed spare)."""
+    have = output_stamps(tree)
+    for rel, st in known.items():
+        if have.get(rel) != st:
+            _in_tree(tree, rel, lambda: link(tree, rel, target(output, rel)))
+
+
+def _in_tree(tree: Path, rel: str, write: Callable[[], object]) -> None:
+    """Do one write into a tree of ours; when the spare has something else in the way (a folder
+    where a file goes, a file where a folder goes, a link), remove that and write again."""
+    try:
+        write()
+    except (UnsafeWrite, NotADirectoryError, IsADirectoryError):
+        if not _make_room(tree, rel):
+            raise
+        write()
+
+
+def _make_room(tree: Path, rel: str) -> bool:
+    """Remove the first thing under ``tree`` on the way to ``rel`` that is not a real folder
+    (or, at ``rel`` itself, not a regular file); True if something was removed."""
+    parts = rel.split("/")
+    if rel.startswith("/") or any(p in ("", ".", "..") for p in parts):
+        return False
+    here = os.fspath(tree)
+    for i, part in enumerate(parts):
+        here = os.path.join(here, part)
+        try:
+            mode = os.lstat(here).st_mode
+        except FileNotFoundError:
+            return False
+        last = i == len(parts) - 1
+        if stat.S_ISDIR(mode) and not last or stat.S_ISREG(mode) and last:
+            continue
+        if stat.S_ISDIR(mode):
+            shutil.rmtree(here)
+        else:
+            os.unlink(here)
+        return True
+    return False
+
+
+def _real_folder(path: Path) -> bool:
+    try:
+        return stat.S_ISDIR(os.lstat(path).st_mode)
+    except FileNotFoundError:
+        return False
+
+
+def _same_bytes(a: Path, b: Path) -> bool:
+    try:
+        return read_regular(a) == read_regular(b)
+    except (OSError, UnsafeWrite):
+        return False
+
+
+def write_site(files: dict[str, bytes], assets: dict[str, Path], output: Path) -> int:
+    """Write pages and theme files into a tree and exchange it for ``output``."""
+    with locked(output), new_tree(output) as tree:
+        for rel, data in sorted(files.items()):
+            write_file(tree, rel, data)
+        copy_assets(assets, tree)
+        settle(tree, output, set(files) | {"assets/" + rel for rel in assets}, {})
+    return len(files) + len(assets)
+
+
+# --- the live preview's folder ------------------------------------------------------------------
+
+def sync_tree(files: dict[str, bytes], output: Path, known: dict[str, bytes] | None) -> tuple[list[str], list[str]]:
+    """Make ``output`` hold exactly ``files``, touching only what differs from ``known``.
+
+    ``known`` is what an earlier call left there (None: unknown, so the folder is emptied first).
+    Used by the live preview, whose folder is its own and is served while it changes: each file
+    is replaced by a rename, so a request never reads half a file. Returns (written, removed).
+    """
+    output.mkdir(parents=True, exist_ok=True)
+    if known is None:
+        for child in output.iterdir():
+            if child.is_dir() and not child.is_symlink():
+                shutil.rmtree(child)
+            else:
+                child.unlink()
+        write_bytes(output, MARKER, MARKER_BYTES)  # as in a build's output
+        known = {}
+    written = []
+    for rel, data in sorted(files.items()):
+        if known.get(rel) != data:
+            write_bytes(output, rel, data)
+            written.append(rel)
+    removed = sorted(set(known) - set(files))
+    for rel in removed:
+        parent = remove(output, rel).parent
+        while parent != output and _empty(parent):
+            parent.rmdir()
+            parent = parent.parent
+    return written, removed
+
+
+def _empty(folder: Path) -> bool:
+    with os.scandir(folder) as entries:
+        return next(entries, None) is None

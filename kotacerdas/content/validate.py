@@ -1,0 +1,156 @@
+"""Check loaded YAML against a schema and turn every failure into an editor-friendly problem.
+
+jsonschema is imported on the first check: a rebuild whose files all come from the parse cache
+(parsecache.py) never validates, and skips its import (a tenth of a one-edit rebuild).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+from functools import cache
+from typing import TYPE_CHECKING, Any, Iterator
+
+from kotacerdas.core.errors import Problems
+from kotacerdas.content.yamlsafe import line_of
+
+
+def _is_date(checker: Any, value: Any) -> bool:
+    return isinstance(value, dt.date) and not isinstance(value, dt.datetime)
+
+
+def _is_string(checker: Any, value: Any) -> bool:
+    return isinstance(value, str)
+
+
+def _is_integer(checker: Any, value: Any) -> bool:
+    """A whole number as YAML reads one: 2017, never 2017.0 (jsonschema's default accepts that
+    float, which would then show as '2017.0' in addresses and data files) nor true/false."""
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+if TYPE_CHECKING:
+    from jsonschema.exceptions import ValidationError
+
+
+@cache
+def _validator_class() -> Any:
+    """JSON Schema 2020-12 with YAML's dates as a type of their own, strings only as text and
+    integers only as Python ints."""
+    from jsonschema import Draft202012Validator, validators
+
+    types = Draft202012Validator.TYPE_CHECKER.redefine_many(
+        {"date": _is_date, "string": _is_string, "integer": _is_integer})
+    return validators.extend(Draft202012Validator, type_checker=types)
+
+
+_cache: dict[int, Any] = {}
+
+_TYPE_NAMES = {"string": "text", "integer": "a whole number", "number": "a number",
+               "array": "a list", "object": "a set of 'field: value' lines", "boolean": "true or false",
+               "date": "a date written YYYY-MM-DD", "null": "empty"}
+
+
+def _describe(value: Any) -> str:
+    if value is None:
+        return "nothing (the value is empty)"
+    if isinstance(value, bool):
+        return f"{str(value).lower()} (YAML reads yes/no/on/off as true/false; put text in quotes)"
+    if isinstance(value, dt.datetime):
+        return "a date with a time"
+    if isinstance(value, dt.date):
+        return f"the date {value.isoformat()}"
+    if isinstance(value, (int, float)):
+        return f"the number {value!r}"
+    if isinstance(value, str):
+        return f"the text '{value[:60]}'"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a set of fields"
+    return type(value).__name__
+
+
+def _field(path: Any) -> str:
+    parts = [str(p) if not isinstance(p, int) else f"[{p + 1}]" for p in path]
+    text = ".".join(parts).replace(".[", " [")
+    return f"'{text}'" if text else "the file"
+
+
+def _message(err: ValidationError, schema_root: dict[str, Any]) -> str:
+    where = _field(err.absolute_path)
+    custom = err.schema.get("x-message") if isinstance(err.schema, dict) else None
+    if err.validator == "required":
+        missing = err.message.split("'")[1]
+        desc = schema_root.get("properties", {}).get(missing, {}).get("description", "")
+        hint = f" ({desc})" if desc else ""
+        return f"missing required field '{missing}'{hint}; add it"
+    if err.validator in ("pattern", "anyOf") and custom:
+        return f"{where} {custom} (got {_describe(err.instance)})"
+    if err.validator == "type":
+        expected = err.validator_value
+        names = " or ".join(_TYPE_NAMES.get(t, t) for t in (expected if isinstance(expected, list) else [expected]))
+        tip = ""
+        if expected == "string" and isinstance(err.instance, (int, float)) and not isinstance(err.instance, bool):
+            tip = "; put the value in quotes"
+        if expected == "date" and isinstance(err.instance, str):
+            tip = "; write a real date as YYYY-MM-DD, e.g. 2021-12-31"
+        if expected == "integer" and isinstance(err.instance, float):
+            tip = "; write it without a decimal point"
+        if custom:
+            return f"{where} {custom} (got {_describe(err.instance)})"
+        return f"{where} must be {names}, not {_describe(err.instance)}{tip}"
+    if err.validator == "enum":
+        options = ", ".join(str(v) for v in err.validator_value)
+        return f"{where} must be one of: {options} (got {_describe(err.instance)})"
+    if err.validator == "minLength":
+        return f"{where} must not be empty"
+    if err.validator in ("minimum", "maximum"):
+        return f"{where} must be between {err.schema.get('minimum')} and {err.schema.get('maximum')} (got {err.instance})"
+    if err.validator == "uniqueItems":
+        return f"{where} lists the same value twice; remove the repeat"
+    if err.validator in ("minItems", "maxItems"):
+        lo, hi = err.schema.get("minItems"), err.schema.get("maxItems")
+        size = f"exactly {lo}" if lo == hi else (f"at least {lo}" if err.validator == "minItems" else f"at most {hi}")
+        return f"{where} must have {size} item(s)"
+    return f"{where}: {err.message}"
+
+
+def _leaves(errors: Iterator[ValidationError]) -> Iterator[ValidationError]:
+    """Prefer the most specific error of an anyOf unless the anyOf carries its own message."""
+    for err in errors:
+        if err.validator == "anyOf" and not err.schema.get("x-message") and err.context:
+            yield from _leaves(iter(err.context))
+        else:
+            yield err
+
+
+def check(data: Any, schema: dict[str, Any], problems: Problems, path: Any) -> bool:
+    """Validate ``data``; record each failure with its line; return True when valid."""
+    validator = _cache.get(id(schema))
+    if validator is None:
+        validator = _cache[id(schema)] = _validator_class()(schema)
+    ok = True
+    for err in sorted(_leaves(validator.iter_errors(data)), key=lambda e: [str(p) for p in e.absolute_path]):
+        ok = False
+        if err.validator == "additionalProperties":
+            _unknown_fields(data, err, problems, path)
+        else:
+            problems.add(path, line_of(data, err.absolute_path), _message(err, err.schema))
+    return ok
+
+
+def _unknown_fields(data: Any, err: ValidationError, problems: Problems, path: Any) -> None:
+    """One problem per unknown field, on its own line, suggesting the closest allowed name; a
+    field the format no longer has (``x-removed``) says what to write instead."""
+    allowed = sorted(err.schema.get("properties", {}))
+    removed = err.schema.get("x-removed", {})
+    for name in sorted(set(err.instance) - set(allowed), key=str):
+        line = line_of(data, [*err.absolute_path, name])
+        if name in removed:
+            problems.add(path, line, f"'{name}' is no longer used; {removed[name]}")
+            continue
+        near = difflib.get_close_matches(str(name), allowed, n=1)
+        tip = f"did you mean '{near[0]}'? " if near else ""
+        hint = err.schema.get("x-unknown") or f"{tip}allowed fields: {', '.join(allowed)}"
+        problems.add(path, line, f"unknown field '{name}'; {hint}")

@@ -1,0 +1,236 @@
+"""The site model: loaded content cross-referenced and grouped, Markdown turned into safe HTML.
+
+Built once per build from ``Content``; everything the pages need (who is in which province and
+round, which announcements name a region, headline numbers) is computed here, not in templates.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from kotacerdas.render.charts import Figures
+from kotacerdas.content.types import Cohort, Content, NewsItem, Page, Province, Region
+from kotacerdas.core.errors import ContentError, Problem
+from kotacerdas.content.load import digest_of
+from kotacerdas.model.markup import NO_IDS, ConversionFailed, Converter
+from kotacerdas.core.parallel import map_indexed
+from kotacerdas.model.editions import localize
+from kotacerdas.core.urls import Urls
+
+JAKARTA = dt.timezone(dt.timedelta(hours=7), "WIB")
+
+
+def today_in_jakarta() -> dt.date:
+    """Today's date in Asia/Jakarta (UTC+7 all year), which decides what is 'in the future'."""
+    return dt.datetime.now(JAKARTA).date()
+
+
+@dataclass(frozen=True)
+class CohortSummary:
+    """A round with the participants we know of and how that compares with the announced size."""
+
+    cohort: Cohort
+    regions: tuple[Region, ...]
+    """The regions that took part (withdrawn rounds are not participations)."""
+    unverified: int
+    withdrawn: tuple[Region, ...] = ()
+    """The regions named for the round that did not take part in it: listed apart, not counted."""
+
+    @property
+    def known(self) -> int:
+        """Participants recorded for the round."""
+        return len(self.regions)
+
+    @property
+    def missing(self) -> int | None:
+        """How many announced participants are not yet recorded (None when the size is unknown)."""
+        if self.cohort.announced is None:
+            return None
+        return max(self.cohort.announced - self.known, 0)
+
+
+@dataclass(frozen=True)
+class SiteModel:
+    """Everything the page list and templates read; immutable once built."""
+
+    content: Content
+    urls: Urls
+    regions: tuple[Region, ...]
+    news: tuple[NewsItem, ...]
+    pages: tuple[Page, ...]
+    provinces: tuple[Province, ...]
+    cohorts: tuple[CohortSummary, ...]
+    province_of: dict[str, Province]
+    regions_in_province: dict[str, tuple[Region, ...]]
+    news_by_tag: dict[str, tuple[NewsItem, ...]]
+    news_by_region: dict[str, tuple[NewsItem, ...]]
+    html: dict[str, str]
+    site_updated: dt.date | None
+    region_by_slug: dict[str, Region] = field(default_factory=dict)
+    stats: dict[str, int] = field(default_factory=dict)
+    fingerprints: dict[str, str] = field(default_factory=dict)
+    editions: tuple[tuple[str, Urls], ...] = ()
+    """Every language edition's language and URLs, the default first (this one among them)."""
+    withdrawn_only: tuple[Region, ...] = ()
+    """Regions whose every round was withdrawn: not participants (not in ``regions``), but they
+    keep a page that says so."""
+
+    @property
+    def config(self):  # noqa: ANN201 (SiteConfig)
+        """The site configuration as this edition sees it (its language, title, description)."""
+        return self.content.config
+
+    @property
+    def language(self) -> str:
+        """This edition's language."""
+        return self.content.config.language
+
+    @property
+    def data_language(self) -> str:
+        """The language the region and reference data are written in (the default edition's)."""
+        return self.editions[0][0] if self.editions else self.language
+
+    @property
+    def is_default(self) -> bool:
+        """True for the default-language edition, which also holds the site-wide files."""
+        return self.urls.prefix == ""
+
+    @property
+    def tags(self) -> tuple[str, ...]:
+        """Every tag used by a published announcement, alphabetically."""
+        return tuple(sorted(self.news_by_tag))
+
+    @cached_property
+    def news_facts(self) -> str:
+        """A digest of everything about the published announcements except their text (title,
+        dates, summary, topics, regions, sources): what listings of all of them show."""
+        return digest_of(repr([(n.slug, n.title, n.date, n.updated, n.summary, n.tags, n.regions,
+                                n.sources, n.lang) for n in self.news]))
+
+    @cached_property
+    def figures(self) -> Figures:
+        """Charts and the province map for templates, drawn on first use (charts.py, geo.py)."""
+        return Figures(self)
+
+
+
+def region_sort_key(region: Region) -> tuple[str, str]:
+    """Sort by place name without the Kabupaten/Kota prefix, so 'Bandung' kab and kota sit together."""
+    short = re.sub(r"^(Kabupaten|Kota)\s+(Administrasi\s+)?", "", region.name)
+    return (short.casefold(), region.type)
+
+
+def build_model(content: Content, base_url: str | None = None, drafts: bool = False,
+                today: dt.date | None = None,
+                markdown_cache: dict[tuple[str, str], str] | None = None,
+                language: str | None = None, reserved_ids: re.Pattern[str] = NO_IDS) -> SiteModel:
+    """Cross-reference the content and convert its Markdown, for one language edition.
+
+    ``markdown_cache`` maps (base path, source digest) to HTML from an earlier build, so a rebuild
+    converts only the documents that changed; the caller owns it and may share it between builds.
+    ``language`` picks the edition (default: the site's language; see translations.py).
+    ``reserved_ids`` are the ids the templates use, which headings must not take
+    (markup.template_ids). A document that cannot be converted is a ContentError naming its file.
+    """
+    languages = content.config.languages
+    default_urls = Urls(base_url or content.config.base_url)
+    editions = tuple((lang, default_urls.edition("" if i == 0 else f"{lang}/"))
+                     for i, lang in enumerate(languages))
+    language = language or languages[0]
+    urls = dict(editions)[language]
+    original = content
+    content = localize(content, language)
+    today = today or today_in_jakarta()
+    news = tuple(sorted((n for n in content.news if drafts or (not n.draft and n.date <= today)),
+                        key=lambda n: (n.date, n.slug), reverse=True))
+    every_region = tuple(sorted(content.regions, key=region_sort_key))
+    regions = tuple(r for r in every_region if r.participant)
+    province_by_name = {name.casefold(): p for p in content.provinces for name in (p.name, *p.aliases)}
+    province_of = {r.slug: province_by_name[r.province.casefold()] for r in every_region}
+    in_province: dict[str, list[Region]] = defaultdict(list)
+    for r in regions:
+        in_province[province_of[r.slug].slug].append(r)
+    cohorts = tuple(CohortSummary(c, tuple(r for r in regions if c.year in r.cohorts),
+                                  sum(1 for r in regions if c.year in r.unverified_cohorts),
+                                  tuple(r for r in every_region
+                                        if any(p.year == c.year for p in r.withdrawn)))
+                    for c in content.cohorts)
+    by_tag: dict[str, list[NewsItem]] = defaultdict(list)
+    by_region: dict[str, list[NewsItem]] = defaultdict(list)
+    for n in news:
+        for t in n.tags:
+            by_tag[t].append(n)
+        for slug in n.regions:
+            by_region[slug].append(n)
+    cache = markdown_cache if markdown_cache is not None else {}
+    converter = Converter(urls.site_link, reserved_ids)
+
+    documents = [(f"news:{n.slug}", n.digest, n.body, n.path) for n in news] + \
+                [(f"page:{p.slug}", p.digest, p.body, p.path) for p in content.pages]
+    # links in the HTML differ per base path and edition, heading ids with the templates' ids
+    where = urls.base_path + urls.prefix + " " + digest_of(reserved_ids.pattern)
+    todo = list({d[1]: d for d in documents if (where, d[1]) not in cache}.values())
+    converted = map_indexed(lambda i: _convert(converter, todo[i][2]), len(todo))
+    failed = [Problem(d[3], 0, str(h)) for d, h in zip(todo, converted)
+              if isinstance(h, ConversionFailed)]
+    if failed:
+        raise ContentError(failed)
+    cache.update({(where, d[1]): h for d, h in zip(todo, converted)})
+    html = {key: cache[(where, digest)] for key, digest, _, _ in documents}
+    published = {n.slug for n in news}  # the originals' dates: one "last updated" for all editions
+    dates = [n.last_updated for n in original.news if n.slug in published] + \
+            [p.updated for p in original.pages if p.updated] + \
+            [r.updated for r in every_region if r.updated]
+    stats = {
+        "participants": len(regions),
+        "participations": sum(len(r.cohorts) for r in regions),
+        "unverified": sum(1 for r in regions if r.unverified),
+        "provinces_covered": len(in_province),
+        "provinces": len(content.provinces),
+        "cohorts": sum(1 for c in cohorts if c.known),
+        "kabkota": len(content.kabkota),
+    }
+    return SiteModel(
+        content=content, urls=urls, regions=regions, news=news,
+        pages=tuple(sorted(content.pages, key=lambda p: p.slug)),
+        provinces=tuple(sorted(content.provinces, key=lambda p: p.code)), cohorts=cohorts,
+        province_of=province_of, regions_in_province={k: tuple(v) for k, v in in_province.items()},
+        news_by_tag={k: tuple(v) for k, v in by_tag.items()},
+        news_by_region={k: tuple(v) for k, v in by_region.items()},
+        html=html, site_updated=max(dates) if dates else None,
+        region_by_slug={r.slug: r for r in every_region}, stats=stats,
+        fingerprints=_fingerprints(content, every_region, news), editions=editions,
+        withdrawn_only=tuple(r for r in every_region if not r.participant))
+
+
+def _convert(converter: Converter, text: str) -> str | ConversionFailed:
+    """One document's HTML, or why it failed (returned, so a forked worker can hand it back)."""
+    try:
+        return converter.to_html(text)
+    except ConversionFailed as exc:
+        return exc
+
+
+def _fingerprints(content: Content, regions: tuple[Region, ...], news: tuple[NewsItem, ...]
+                  ) -> dict[str, str]:
+    """Digests of whole collections, for pages that show all of one (directory, tag index, …)."""
+    parts = {
+        "reference": content.reference_digest,
+        "regions": digest_of(" ".join(r.digest for r in regions)),
+        "news": digest_of(" ".join(n.digest for n in news)),
+        "pages": digest_of(" ".join(p.digest for p in content.pages)),
+        "config": digest_of(repr(content.config)),
+    }
+    parts["site"] = digest_of(repr(sorted(parts.items())))
+    return parts
+
+
+def markdown_in_use(models: list[SiteModel], cache: dict[tuple[str, str], str]
+                    ) -> dict[tuple[str, str], str]:
+    """The entries of a Markdown cache that the editions' documents still use (the rest is dropped)."""
+    live = {d.digest for m in models for d in (*m.news, *m.pages)}
+    return {k: v for k, v in cache.items() if k[1] in live}

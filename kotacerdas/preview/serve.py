@@ -1,0 +1,373 @@
+"""Live preview: ``python build.py serve``, on the livereload package.
+
+The site is built into a private temporary folder and served under the same path as production
+(``/kota-cerdas/`` when base_url has one). content/, templates/ and site_config.yaml are watched;
+each change triggers an incremental rebuild and a reload of open tabs. A rebuild that fails never
+stops the server: the last good build stays served and every page shows an overlay listing each
+``path:line: message`` until the next good save. The reload and overlay script is injected into
+pages as they are served; nothing of it is ever written into a build.
+
+The server answers only its own pages. Any web page open in the editor's browser can send it
+requests, so every route, the WebSocket included, first passes ``_Guard``: a ``Host`` that is not
+this server's (DNS rebinding) is refused with 421, a path no file could have (invalid
+percent-encoding, not UTF-8, a control character such as NUL, longer than a file name can be)
+with 400. The livereload WebSocket accepts only a handshake from this server's own origin, and
+``/forcereload`` only a request a browser marks as same-origin. Reload messages name the saved
+file by its path inside the site, never by where it lives on disk.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+import logging
+import mimetypes
+import re
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any, Callable, Iterable
+from urllib.parse import quote, unquote_to_bytes
+
+from livereload import Server
+from livereload.handlers import ForceReloadHandler, LiveReloadHandler, LiveReloadJSHandler
+from livereload.server import LiveScriptContainer
+from tornado import httputil, web
+
+from kotacerdas.preview.incremental import Builder
+from kotacerdas.core.lines import log_line
+from kotacerdas.render.renderer import BUILTIN_TEMPLATES
+
+PREVIEW_ASSETS = Path(__file__).resolve().parent / "static"
+INJECT = (b'<link rel="stylesheet" href="/__kotacerdas/preview.css">'
+          b'<script src="/__kotacerdas/preview.js" defer></script>')
+
+
+class PreviewApp:
+    """WSGI app serving the preview folder under the site's base path, plus the overlay's status."""
+
+    def __init__(self, builder: Builder):
+        self.builder = builder
+        self.good = False
+
+    def rebuild(self) -> None:
+        """Rebuild after a change and say in the terminal what happened."""
+        outcome = self.builder.rebuild()
+        if outcome.ok:
+            self.good = True
+            print(f"rebuilt: {outcome.rendered} page(s) rendered, {len(outcome.written)} file(s) "
+                  f"written, {len(outcome.removed)} removed", flush=True)
+        else:
+            print(f"build failed ({len(outcome.problems)} problem(s)); still serving the last good build:",
+                  flush=True)
+            for problem in outcome.problems:
+                print(log_line(f"  {problem}"), flush=True)
+
+    def status(self) -> dict[str, Any]:
+        """What the overlay shows: whether the last rebuild worked and its problems."""
+        last = self.builder.last
+        return {"ok": bool(last and last.ok), "served": self.good,
+                "problems": [str(p) for p in (last.problems if last else ())]}
+
+    def __call__(self, environ: dict[str, Any], start: Callable[..., Any]) -> Iterable[bytes]:
+        try:  # PEP 3333: PATH_INFO holds the percent-decoded bytes as latin-1 text
+            path = request_path(environ.get("PATH_INFO", "/").encode("latin-1"))
+        except ValueError as err:
+            return _respond(start, "400 Bad Request", "text/plain; charset=utf-8", str(err).encode())
+        base = self.builder.last.base_path if self.builder.last else "/"
+        if path == "/__kotacerdas/status.json":
+            return _respond(start, "200 OK", "application/json", json.dumps(self.status()).encode())
+        if path in ("/__kotacerdas/preview.js", "/__kotacerdas/preview.css"):
+            file = PREVIEW_ASSETS / path.rsplit("/", 1)[1]
+            return _respond(start, "200 OK", mimetypes.guess_type(file.name)[0] or "text/plain",
+                            file.read_bytes())
+        if not self.good:
+            return _respond(start, "503 Service Unavailable", "text/html; charset=utf-8",
+                            _waiting_page())
+        if not path.startswith(base):
+            if path in ("/", "") or base.startswith(path.rstrip("/") + "/"):
+                return _redirect(start, base)
+            return self._not_found(start)
+        rel = path[len(base):]
+        try:
+            target = (self.builder.output / rel).resolve()
+            root = self.builder.output.resolve()
+            if not target.is_relative_to(root):
+                return self._not_found(start)
+            if target.is_dir():
+                if not path.endswith("/"):
+                    return _redirect(start, quote(path + "/"))
+                target = target / "index.html"
+            found = target.is_file()
+        except OSError:  # a name the file system cannot even look up is no file of the site
+            found = False
+        if not found:
+            return self._not_found(start)
+        return self._file(start, "200 OK", target)
+
+    def _not_found(self, start: Callable[..., Any]) -> Iterable[bytes]:
+        page = self.builder.output / "404.html"
+        if page.is_file():
+            return self._file(start, "404 Not Found", page)
+        return _respond(start, "404 Not Found", "text/plain; charset=utf-8", b"404")
+
+    def _file(self, start: Callable[..., Any], status: str, target: Path) -> Iterable[bytes]:
+        data = target.read_bytes()
+        kind = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
+        if kind == "text/html":
+            data = data.replace(b"</head>", INJECT + b"</head>", 1)
+            kind += "; charset=utf-8"
+        return _respond(start, status, kind, data)
+
+
+def _respond(start: Callable[..., Any], status: str, kind: str, body: bytes) -> list[bytes]:
+    start(status, [("Content-Type", kind), ("Content-Length", str(len(body))),
+                   ("Cache-Control", "no-store")])
+    return [body]
+
+
+def _redirect(start: Callable[..., Any], location: str) -> list[bytes]:
+    start("302 Found", [("Location", location), ("Content-Length", "0")])
+    return [b""]
+
+
+def _waiting_page() -> bytes:
+    return (b'<!DOCTYPE html><html lang="id"><head><meta charset="utf-8"><title>Pratinjau</title>'
+            b"</head><body><h1>Pratinjau belum tersedia</h1><p>Build pertama gagal.</p></body></html>")
+
+
+def watched_paths(site: Path) -> list[Path]:
+    """What a change to should trigger a rebuild: content, the site's templates, its config."""
+    paths = [site / "content", site / "site_config.yaml"]
+    own = site / "templates"
+    paths.append(own if own.is_dir() else BUILTIN_TEMPLATES)
+    if own.is_dir() and own.resolve() != BUILTIN_TEMPLATES:
+        paths.append(BUILTIN_TEMPLATES)
+    return paths
+
+
+def serve(site: Path, host: str = "127.0.0.1", port: int = 8000, drafts: bool = False) -> int:
+    """Build, serve and watch until interrupted."""
+    preview = Path(tempfile.mkdtemp(prefix="kotacerdas-preview-"))
+    builder = Builder(site, preview, drafts=drafts)
+    app = PreviewApp(builder)
+    builder.base_url = _local_base_url(site, host, port)
+    app.rebuild()
+
+    def on_change() -> None:
+        builder.base_url = _local_base_url(site, host, port)
+        app.rebuild()
+
+    watched = watched_paths(site)
+    server = PreviewServer(app, Guard(host, port), watched)
+    for path in watched:
+        server.watch(str(path), on_change, delay=None)
+    base = builder.last.base_path if builder.last else "/"
+    print(log_line(f"serving http://{host}:{port}{base} (Ctrl+C to stop)"), flush=True)
+    for name in _LOGGERS:
+        logging.getLogger(name).addFilter(_one_line_record)
+    try:
+        server.serve(host=host, port=port, debug=False, restart_delay=0)
+    finally:
+        shutil.rmtree(preview, ignore_errors=True)
+    return 0
+
+
+# --- the request and handshake layer ----------------------------------------------------------
+
+_PERCENT_ENCODED = re.compile(r"(?:[^%]|%[0-9A-Fa-f]{2})*")
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+MAX_NAME_BYTES = 255
+"""The longest file or folder name Linux, macOS and Windows file systems allow."""
+MAX_PATH_BYTES = 4096
+
+
+def request_path(raw: bytes) -> str:
+    """A request path's decoded bytes as text, or ValueError when no file of a site can have it:
+    not UTF-8 (overlong forms such as %c0%ae included), a control character such as NUL, or a
+    name longer than a file system allows."""
+    try:
+        path = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise ValueError("the address is not valid UTF-8 text") from None
+    if _CONTROL.search(path):
+        raise ValueError("the address contains a control character")
+    if len(raw) > MAX_PATH_BYTES or any(len(part.encode()) > MAX_NAME_BYTES for part in path.split("/")):
+        raise ValueError("the address is longer than any file name can be")
+    return path
+
+
+class Guard:
+    """Who the preview answers: requests addressed to this server, from its own pages."""
+
+    def __init__(self, host: str, port: int):
+        self.port = port
+        self.names = frozenset({"localhost", _bracketed(host.lower())})
+
+    def own_host(self, value: str | None) -> bool:
+        """Whether a ``Host`` header names this server: localhost, the --host given, or an IP
+        address, on its port.
+
+        DNS rebinding points a name the attacker owns at 127.0.0.1, so the browser sends that
+        name; a page on an IP address can only be one this server served, so any IP address
+        is accepted (a preview started with --host 0.0.0.0 is then reachable at the machine's
+        address on the local network, as that option asks).
+        """
+        m = re.fullmatch(r"(\[[0-9A-Fa-f:.]+\]|[^:\[\]]+)(?::([0-9]{1,5}))?", value or "")
+        if not m or int(m.group(2) or 80) != self.port:
+            return False
+        name = m.group(1).lower()
+        if name in self.names:
+            return True
+        try:
+            ipaddress.ip_address(name.strip("[]") if name.startswith("[") else name)
+        except ValueError:
+            return False
+        return True
+
+    def refusal(self, request: httputil.HTTPServerRequest) -> tuple[int, str] | None:
+        """The status and reason to refuse a request with, before any route sees it."""
+        if not self.own_host(request.headers.get("Host")):
+            return 421, (f"This preview answers only at http://127.0.0.1:{self.port}/ or "
+                         f"http://localhost:{self.port}/; open the address the serve command printed.")
+        if not _PERCENT_ENCODED.fullmatch(request.path):
+            return 400, "The address has a '%' that is not followed by two hexadecimal digits."
+        try:
+            request_path(unquote_to_bytes(request.path.encode("latin-1")))
+        except ValueError as err:  # UnicodeEncodeError included
+            return 400, f"Bad address: {err}."
+        return None
+
+
+def same_origin(request: httputil.HTTPServerRequest) -> bool:
+    """Whether a browser says the request comes from a page of this server: by Fetch Metadata
+    (``Sec-Fetch-Site``), else by ``Origin``. A request carrying neither proves nothing: an
+    ``<img>`` on a foreign page in an older browser sends none."""
+    site = request.headers.get("Sec-Fetch-Site")
+    if site is not None:
+        return site in ("same-origin", "none")  # "none": the editor typed the address
+    origin = request.headers.get("Origin")
+    return origin is not None and origin.lower() == f"http://{request.headers.get('Host', '')}".lower()
+
+
+class _Guarded(web.RequestHandler):
+    """Every route of the preview starts here: requests ``Guard`` refuses never reach a handler."""
+
+    def prepare(self) -> Any:
+        refused = self.settings["guard"].refusal(self.request)
+        if refused:
+            _refuse(self, *refused)
+            return None
+        return super().prepare()
+
+
+def _refuse(handler: web.RequestHandler, status: int, reason: str) -> None:
+    """Answer with an error status and a plain sentence saying why."""
+    handler.set_status(status)
+    handler.set_header("Content-Type", "text/plain; charset=utf-8")
+    handler.set_header("Cache-Control", "no-store")
+    handler.finish(reason + "\n")
+
+
+class _ReloadSocket(_Guarded, LiveReloadHandler):
+    """livereload's WebSocket, for this server's own pages only, telling no folder names."""
+
+    def initialize(self, roots: tuple[Path, ...]) -> None:
+        self.roots = roots
+
+    def check_origin(self, origin: str) -> bool:
+        """Refuse every handshake tornado cannot show to be same-origin (livereload accepts all).
+
+        Tornado calls this only when ``Sec-Fetch-Site`` is not same-origin, or, without it,
+        when ``Origin`` differs from ``Host``; a handshake with no ``Origin`` at all is not a
+        browser's (browsers always send it) and is let through, as tornado does by default:
+        a program on this machine can read the site folder anyway.
+        """
+        return False
+
+    def write_message(self, message: Any, binary: bool = False) -> Any:
+        """A reload names the saved file from the site folder (livereload.js matches a
+        stylesheet by its last path segments), never by its absolute path."""
+        if isinstance(message, dict) and message.get("command") == "reload":
+            message = {**message, "path": reload_path(str(message.get("path") or "*"), self.roots)}
+        return super().write_message(message, binary)
+
+
+class _ForceReload(_Guarded, ForceReloadHandler):
+    """livereload's /forcereload, which reloads every open tab: only from this server's pages."""
+
+    def prepare(self) -> Any:
+        super().prepare()
+        if not self._finished and not same_origin(self.request):
+            _refuse(self, 403, "/forcereload answers only requests from the preview's own pages.")
+
+
+class _ReloadScript(_Guarded, LiveReloadJSHandler):
+    """livereload.js, which the injected preview script loads."""
+
+
+class _Preview(_Guarded, web.FallbackHandler):
+    """Everything else: the preview pages and the overlay's status (``PreviewApp``)."""
+
+
+def reload_path(path: str, roots: Iterable[Path]) -> str:
+    """The saved file as a reload message may name it: its path from the folder holding the
+    watched content/, templates/ or site_config.yaml (e.g. 'templates/assets/style.css'), or
+    '*' (reload the page) for anything else."""
+    saved = Path(path).absolute()
+    for root in roots:
+        base = root.absolute()
+        if saved == base or saved.is_relative_to(base):
+            return saved.relative_to(base.parent).as_posix()
+    return "*"
+
+
+class PreviewServer(Server):
+    """livereload's server, its watcher and its reload protocol, behind our guard and with our
+    own injection (a same-origin script the CSP allows)."""
+
+    def __init__(self, app: PreviewApp, guard: Guard, watched: Iterable[Path]):
+        super().__init__(app)
+        self.guard = guard
+        self.roots = tuple(watched)
+
+    def application(self, port: int, host: str, liveport: int | None = None,
+                    debug: bool | None = None, live_css: bool = True) -> None:
+        """livereload's routes on one port, each behind ``_Guarded`` (replaces
+        ``Server.application``, which mounts livereload's own handlers, open to any origin)."""
+        LiveReloadHandler.watcher = self.watcher
+        LiveReloadHandler.live_css = live_css
+        handlers = [
+            (r"/livereload", _ReloadSocket, {"roots": self.roots}),
+            (r"/forcereload", _ForceReload),
+            (r"/livereload.js", _ReloadScript),
+            (r".*", _Preview, {"fallback": LiveScriptContainer(self.app, b"")}),
+        ]
+        web.Application(handlers, debug=False, guard=self.guard).listen(port, address=host)
+
+
+_LOGGERS = ("livereload", "tornado.access", "tornado.application", "tornado.general")
+"""What livereload sets up to print in the terminal: saved file names, requested addresses."""
+
+
+def _one_line_record(record: logging.LogRecord) -> bool:
+    """A log record's message as one line with no terminal escapes (it quotes file names and
+    addresses, which anyone can choose)."""
+    record.msg, record.args = log_line(record.getMessage()), None
+    return True
+
+
+def _bracketed(host: str) -> str:
+    """An IPv6 address as a Host header writes it ('[::1]'); other names as they are."""
+    return f"[{host}]" if ":" in host and not host.startswith("[") else host
+
+
+def _local_base_url(site: Path, host: str, port: int) -> str:
+    """The production base path, on the local host and port (read afresh: the config may change)."""
+    from kotacerdas.core.errors import Problems
+    from kotacerdas.content.load import load_config
+    from kotacerdas.core.urls import Urls
+
+    config = load_config(site / "site_config.yaml", Problems(site))
+    path = Urls(config.base_url).base_path if config else "/"
+    return f"http://{host}:{port}{path}"

@@ -1,0 +1,381 @@
+"""Province boundaries for the map: read GeoJSON, project, simplify, write SVG path data.
+
+The browser receives finished path data (no JavaScript, no map library, no tiles): the build
+projects longitude/latitude into a viewBox about 1000 units wide, simplifies each ring with
+Douglas–Peucker to the detail a map of that size can show, drops islets too small to see, and
+rounds to 0.1 unit. Everything is a pure function of the input, sorted by province code, so the
+output is byte-identical across builds.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any, ClassVar, Iterable, Sequence
+
+from kotacerdas.content.types import Point, Polygon, ProvinceShape
+
+if TYPE_CHECKING:
+    from kotacerdas.model.site import SiteModel
+
+LON_RANGE = (90.0, 145.0)  # generous box around Indonesia: catches swapped [lat, lon] pairs
+LAT_RANGE = (-15.0, 10.0)
+
+
+# --- reading ------------------------------------------------------------------------------
+
+def parse_geojson(data: Any) -> tuple[tuple[ProvinceShape, ...], list[str]]:
+    """Province shapes (by property ``kode``) from a GeoJSON FeatureCollection, and its problems.
+
+    Checked lightly, enough that a wrong file gives a message instead of a broken map: the
+    structure, Polygon/MultiPolygon geometry, [lon, lat] numbers inside Indonesia, one feature
+    per code.
+    """
+    if not isinstance(data, dict) or data.get("type") != "FeatureCollection" \
+            or not isinstance(data.get("features"), list):
+        return (), ["must be a GeoJSON FeatureCollection: {\"type\": \"FeatureCollection\", "
+                    "\"features\": [...]}"]
+    shapes: dict[str, ProvinceShape] = {}
+    errors: list[str] = []
+    for i, feature in enumerate(data["features"], start=1):
+        props = feature.get("properties") if isinstance(feature, dict) else None
+        code = props.get("kode") if isinstance(props, dict) else None
+        if not isinstance(code, str) or not code:
+            errors.append(f"feature {i} has no 'kode' property (the two-digit Kemendagri "
+                          "province code, as text)")
+            continue
+        where = f"feature {i} (kode {code})"
+        if code in shapes:
+            errors.append(f"{where}: kode {code} appears twice; merge the two into one MultiPolygon")
+            continue
+        polygons, problem = _polygons(feature.get("geometry"))
+        if problem:
+            errors.append(f"{where}: {problem}")
+            continue
+        name = props.get("name")
+        shapes[code] = ProvinceShape(code=code, name=name if isinstance(name, str) else code,
+                                     polygons=polygons)
+    return tuple(shapes[c] for c in sorted(shapes)), errors
+
+
+def _polygons(geometry: Any) -> tuple[tuple[Polygon, ...], str | None]:
+    """The polygons of a Polygon or MultiPolygon geometry, or why it cannot be read."""
+    if not isinstance(geometry, dict) or geometry.get("type") not in ("Polygon", "MultiPolygon"):
+        return (), "geometry must be a Polygon or MultiPolygon"
+    coords = geometry.get("coordinates")
+    parts = [coords] if geometry["type"] == "Polygon" else coords
+    if not isinstance(parts, list) or not parts:
+        return (), "geometry has no coordinates"
+    polygons = []
+    for part in parts:
+        if not isinstance(part, list) or not part:
+            return (), "each polygon must be a list of rings"
+        rings = []
+        for ring in part:
+            if not isinstance(ring, list) or len(ring) < 4:
+                return (), "each ring must be a list of at least 4 [lon, lat] positions"
+            points = []
+            for pos in ring:
+                if not (isinstance(pos, list) and len(pos) >= 2
+                        and all(_is_number(v) for v in pos[:2])):
+                    return (), f"position {pos!r:.40} is not [longitude, latitude]"
+                lon, lat = float(pos[0]), float(pos[1])
+                if not (LON_RANGE[0] <= lon <= LON_RANGE[1] and LAT_RANGE[0] <= lat <= LAT_RANGE[1]):
+                    return (), (f"position [{pos[0]}, {pos[1]}] is outside Indonesia; GeoJSON "
+                                "positions are [longitude, latitude], check the order")
+                points.append((lon, lat))
+            rings.append(tuple(points))
+        polygons.append(tuple(rings))
+    return tuple(polygons), None
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+
+
+# --- projecting and simplifying -----------------------------------------------------------
+
+@dataclass(frozen=True)
+class Projection:
+    """Equirectangular, x scaled by cos(mid-latitude): near the equator it is as good as Mercator,
+    and straight lines of latitude keep the map easy to read."""
+
+    lon0: float
+    lat0: float
+    scale: float
+    kx: float
+    pad: float
+    width: float
+    height: float
+
+    def __call__(self, lon: float, lat: float) -> Point:
+        return ((lon - self.lon0) * self.kx * self.scale + self.pad,
+                (self.lat0 - lat) * self.scale + self.pad)
+
+
+def fit(shapes: Sequence[ProvinceShape], width: float = 1000.0, pad: float = 8.0) -> Projection:
+    """The projection that fits every shape into ``width`` units (height follows)."""
+    lons = [p[0] for s in shapes for poly in s.polygons for p in poly[0]]
+    lats = [p[1] for s in shapes for poly in s.polygons for p in poly[0]]
+    kx = math.cos(math.radians((min(lats) + max(lats)) / 2))
+    scale = (width - 2 * pad) / ((max(lons) - min(lons)) * kx)
+    height = (max(lats) - min(lats)) * scale + 2 * pad
+    return Projection(min(lons), max(lats), scale, kx, pad, width, math.ceil(height))
+
+
+def simplify(ring: Sequence[Point], tolerance: float) -> list[Point]:
+    """Douglas–Peucker on a closed ring (first point repeated at the end), deterministic.
+
+    The ring is split at its first point and the point farthest from it, so both anchors are
+    real corners; each half is simplified iteratively (no recursion limit on long coasts).
+    """
+    pts = list(ring[:-1]) if len(ring) > 1 and ring[0] == ring[-1] else list(ring)
+    if len(pts) < 3:
+        return pts
+    far = max(range(len(pts)), key=lambda i: (_dist2(pts[0], pts[i]), -i))
+    keep = {0, far}
+    for lo, hi in ((0, far), (far, len(pts))):
+        stack = [(lo, hi)]
+        while stack:
+            a, b = stack.pop()
+            end = pts[b % len(pts)]
+            best, best_d = -1, tolerance * tolerance
+            for i in range(a + 1, b):
+                d = _seg_dist2(pts[i], pts[a], end)
+                if d > best_d:
+                    best, best_d = i, d
+            if best >= 0:
+                keep.add(best)
+                stack += [(a, best), (best, b)]
+    return [pts[i] for i in sorted(keep)]
+
+
+def _dist2(p: Point, q: Point) -> float:
+    return (p[0] - q[0]) ** 2 + (p[1] - q[1]) ** 2
+
+
+def _seg_dist2(p: Point, a: Point, b: Point) -> float:
+    """Squared distance from p to the segment a–b."""
+    dx, dy = b[0] - a[0], b[1] - a[1]
+    length2 = dx * dx + dy * dy
+    if length2 == 0:
+        return _dist2(p, a)
+    t = max(0.0, min(1.0, ((p[0] - a[0]) * dx + (p[1] - a[1]) * dy) / length2))
+    return _dist2(p, (a[0] + t * dx, a[1] + t * dy))
+
+
+def area(ring: Sequence[Point]) -> float:
+    """Unsigned area of a ring (shoelace)."""
+    return abs(sum(p[0] * q[1] - q[0] * p[1] for p, q in zip(ring, [*ring[1:], ring[0]]))) / 2
+
+
+@dataclass(frozen=True)
+class Detail:
+    """How much of the geometry a map size needs: tolerance and smallest islet, in viewBox units."""
+
+    width: float
+    tolerance: float
+    min_area: float
+
+
+FULL = Detail(width=1000, tolerance=0.3, min_area=0.5)
+SMALL = Detail(width=1000, tolerance=1.6, min_area=12.0)
+
+
+def _tenths(ring: Iterable[Point]) -> list[tuple[int, int]]:
+    """Coordinates in integer tenths, repeated points removed: rounding happens exactly once."""
+    out: list[tuple[int, int]] = []
+    for x, y in ring:
+        p = (round(x * 10), round(y * 10))
+        if not out or out[-1] != p:
+            out.append(p)
+    if len(out) > 1 and out[0] == out[-1]:
+        out.pop()
+    return out
+
+
+def _num(tenths: int) -> str:
+    """Tenths as the shortest SVG number: 123 → '12.3', 120 → '12', 5 → '.5', -5 → '-.5'."""
+    sign = "-" if tenths < 0 else ""
+    whole, frac = divmod(abs(tenths), 10)
+    text = (str(whole) if whole else "") + (f".{frac}" if frac else "")
+    return sign + (text or "0")
+
+
+def _pair(x: int, y: int) -> str:
+    """Two numbers; a space between them unless the second starts with a minus sign."""
+    b = _num(y)
+    return _num(x) + ("" if b.startswith("-") else " ") + b
+
+
+def path_data(rings: Iterable[list[tuple[int, int]]]) -> str:
+    """SVG path data for rings in tenths: 'M' absolute start, relative 'l' steps, 'z' to close.
+
+    Relative steps are differences of already rounded integers, so they never drift.
+    """
+    parts = []
+    for ring in rings:
+        (x0, y0), steps = ring[0], []
+        px, py = x0, y0
+        for x, y in ring[1:]:
+            pair = _pair(x - px, y - py)
+            steps.append(pair if not steps or pair.startswith("-") else " " + pair)
+            px, py = x, y
+        parts.append(f"M{_pair(x0, y0)}l{''.join(steps)}z")
+    return "".join(parts)
+
+
+@dataclass(frozen=True)
+class ProjectedShape:
+    """One province ready for SVG: its path data."""
+
+    code: str
+    path: str
+
+
+@dataclass(frozen=True)
+class ProjectedMap:
+    """All provinces projected at one level of detail, plus the projection for placing points."""
+
+    projection: Projection
+    shapes: tuple[ProjectedShape, ...]
+
+    @property
+    def view_box(self) -> str:
+        return f"0 0 {_num(round(self.projection.width * 10))} {_num(round(self.projection.height * 10))}"
+
+
+@lru_cache(maxsize=4)
+def project(shapes: tuple[ProvinceShape, ...], detail: Detail) -> ProjectedMap:
+    """Project and simplify every shape; cached, so a rebuild with the same shapes is free."""
+    proj = fit(shapes, detail.width)
+    out = []
+    for shape in shapes:
+        kept: list[list[tuple[int, int]]] = []
+        for polygon in shape.polygons:
+            for n, ring in enumerate(polygon):
+                xy = [proj(lon, lat) for lon, lat in ring]
+                tenths = _tenths(simplify(xy, detail.tolerance)) if area(xy) >= detail.min_area else []
+                if len(tenths) >= 3:
+                    kept.append(tenths)
+                elif n == 0:
+                    break  # an islet too small to see: its holes go with it
+        if not kept:  # never lose a province: keep its largest polygon, unsimplified
+            biggest = max(shape.polygons, key=lambda poly: area(poly[0]))
+            kept = [_tenths(proj(lon, lat) for lon, lat in biggest[0])]
+        out.append(ProjectedShape(shape.code, path_data(kept)))
+    return ProjectedMap(proj, tuple(out))
+
+
+# --- the map as the templates draw it ------------------------------------------------------
+
+# Participant counts → shade. Fixed breaks read more easily in a legend than computed ones.
+# Every fill keeps ≥ 3:1 contrast against the dark boundary line (WCAG 1.4.11), so each province
+# stays distinct from its neighbours and the sea; the number itself is always given in text.
+LEVELS: tuple[tuple[int, int | None, str], ...] = (
+    (0, 0, "#f4f6f8"),
+    (1, 2, "#c6dbef"),
+    (3, 5, "#93bde2"),
+    (6, 10, "#5f9ccf"),
+    (11, None, "#3a7fbf"),
+)
+BOUNDARY = "#1b1b1b"
+POINT = "#1b1b1b"
+POINT_RING = "#ffffff"
+BACKGROUND = "#ffffff"
+
+
+def level_of(count: int) -> int:
+    """Index into LEVELS for a participant count."""
+    for i, (low, high, _) in enumerate(LEVELS):
+        if count >= low and (high is None or count <= high):
+            return i
+    return len(LEVELS) - 1
+
+
+@dataclass(frozen=True)
+class MapArea:
+    """One province on the map."""
+
+    code: str
+    name: str
+    slug: str
+    count: int
+    fill: str
+    path: str
+
+
+@dataclass(frozen=True)
+class MapPoint:
+    """One participant at its coordinates."""
+
+    slug: str
+    name: str
+    x: str
+    y: str
+    unverified: bool = False
+    """True when one of its rounds is not yet verified: drawn as a white circle."""
+
+
+@dataclass(frozen=True)
+class LegendEntry:
+    """One shade of the legend: the range of counts it stands for."""
+
+    low: int
+    high: int | None
+    fill: str
+    provinces: int
+
+
+@dataclass(frozen=True)
+class MapView:
+    """Everything a template needs to draw the province map."""
+
+    boundary: ClassVar[str] = BOUNDARY
+    point: ClassVar[str] = POINT
+    point_ring: ClassVar[str] = POINT_RING
+
+    view_box: str
+    areas: tuple[MapArea, ...]
+    points: tuple[MapPoint, ...]
+    unplaced: int
+    legend: tuple[LegendEntry, ...]
+
+
+def build_map(m: SiteModel, detail: Detail = FULL) -> MapView | None:
+    """The province map of a site, or None when it has no province shapes."""
+    shapes = m.content.province_shapes
+    if not shapes:
+        return None
+    projected = project(shapes, detail)
+    by_code = {p.code: p for p in m.provinces}
+    areas = []
+    for shape in projected.shapes:
+        province = by_code.get(shape.code)
+        if province is None:
+            continue
+        count = len(m.regions_in_province.get(province.slug, ()))
+        areas.append(MapArea(shape.code, province.name, province.slug, count,
+                             LEVELS[level_of(count)][2], shape.path))
+    points = []
+    for r in sorted(m.regions, key=lambda r: r.code):
+        if r.coordinates is not None:
+            x, y = projected.projection(r.coordinates[1], r.coordinates[0])
+            points.append(MapPoint(r.slug, r.name, _num(round(x * 10)), _num(round(y * 10)),
+                                   r.unverified))
+    used = [level_of(a.count) for a in areas]
+    legend = tuple(LegendEntry(low, high, fill, used.count(i))
+                   for i, (low, high, fill) in enumerate(LEVELS))
+    return MapView(projected.view_box, tuple(areas), tuple(points),
+                   len(m.regions) - len(points), legend)
+
+
+def contrast(a: str, b: str) -> float:
+    """WCAG contrast ratio of two '#rrggbb' colours."""
+    def luminance(colour: str) -> float:
+        channels = [int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+        r, g, b = (c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b
+    high, low = sorted((luminance(a), luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)

@@ -1,0 +1,304 @@
+"""The list of pages the site has. ``site_pages`` reads as the site map: one line per section.
+
+Each page is a ``PageSpec``: its route, the template that renders it, its title, breadcrumbs,
+last-updated date and the data its template needs. Nothing here renders or writes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterable, Iterator
+
+from kotacerdas.outputs import feeds, opendata, search, sitemap
+from kotacerdas.core import urls
+from kotacerdas.content.types import NewsItem, Page, Province, Region
+from kotacerdas.model.i18n import Catalogue
+from kotacerdas.core.lines import one_line
+from kotacerdas.model.site import CohortSummary, SiteModel
+
+Crumbs = tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    """One output page: where it lives and what its template receives."""
+
+    route: str
+    template: str
+    title: str
+    breadcrumbs: Crumbs = ()
+    updated: dt.date | None = None
+    description: str = ""
+    context: dict[str, Any] = field(default_factory=dict)
+    deps: tuple[str, ...] | None = None
+    """Digests of the content this page shows; None means it may show anything (always rebuilt
+    when any content changes). Used to re-render only what an edit affects."""
+    lang: str = ""
+    """The language of the page's own text (announcements and pages; see translations.py)."""
+
+
+@dataclass(frozen=True)
+class DataFile:
+    """One output file that is not an HTML page (feed, sitemap, download): bytes from a function.
+
+    ``produce`` must be a pure function of the model, so output stays byte-identical across builds.
+    """
+
+    route: str
+    produce: Callable[[], bytes]
+    deps: tuple[str, ...] | None = None
+    """As PageSpec.deps: with it, a file whose inputs did not change is not produced again."""
+
+
+def site_pages(m: SiteModel, t: Catalogue) -> list[PageSpec | DataFile]:
+    """Every page and file of one language edition, in one list: this is the site map.
+
+    Every edition has the same pages under its own prefix (urls.py); the default edition also
+    holds the files the whole site shares (hosting files, security.txt, the 404 page, robots.txt).
+    """
+    pages: list[PageSpec | DataFile] = [
+        home(m, t),
+        directory(m, t),
+        *(region_page(m, t, r) for r in (*m.regions, *m.withdrawn_only)),
+        province_index(m, t),
+        *(province_page(m, t, p) for p in m.provinces),
+        cohort_index(m, t),
+        *(cohort_page(m, t, c) for c in m.cohorts),
+        *news_list(m, t),
+        *(announcement_page(m, t, n) for n in m.news),
+        tag_index(m, t),
+        *(tag_page(m, t, tag) for tag in m.tags),
+        *(static_page(m, t, p) for p in m.pages),
+        search_page(m, t),
+        search_index(m, t),
+        *(DataFile(route, produce, _listings(m)) for route, produce in opendata.producers(m, t).items()),
+        *([map_page(m, t)] if m.content.province_shapes else []),
+        *(DataFile(route, produce, deps) for route, produce, deps in feeds.feed_files(m, t)),
+    ]
+    shared = [*hosting_files(m), *security_txt(m), not_found(m, t)] if m.is_default else []
+    return [*pages, *shared, *crawler_files(m, pages)]
+
+
+def crawler_files(m: SiteModel, pages: list[PageSpec | DataFile]) -> list[DataFile]:
+    """sitemap.xml listing every HTML page of the edition with its other-language twins, and
+    (in the default edition) robots.txt naming every edition's sitemap."""
+    listed = [(p.route, p.updated) for p in pages if isinstance(p, PageSpec)]
+    others = [u for _, u in m.editions]
+    files = [DataFile(urls.SITEMAP, lambda: sitemap.sitemap_xml(m.urls, listed, m.editions),
+                      (repr(listed),))]
+    if m.is_default:
+        files.append(DataFile(urls.ROBOTS, lambda: sitemap.robots_txt(others)))
+    return files
+
+
+def _home(t: Catalogue) -> Crumbs:
+    return ((t("nav_home"), urls.HOME),)
+
+
+def _all(m: SiteModel, *collections: str) -> tuple[str, ...]:
+    """Dependency on whole collections ('regions', 'news', 'reference', …)."""
+    return tuple(m.fingerprints[c] for c in collections)
+
+
+def _each(items: Iterable[Region | NewsItem | Page]) -> tuple[str, ...]:
+    """Dependency on each of the given items."""
+    return tuple(i.digest for i in items)
+
+
+def _latest(items: tuple[NewsItem, ...]) -> dt.date | None:
+    return max((n.last_updated for n in items), default=None)
+
+
+def home(m: SiteModel, t: Catalogue) -> PageSpec:
+    """What the movement is, the headline numbers, the latest announcements, ways in."""
+    return PageSpec(urls.HOME, "home.html", m.config.title, (), m.site_updated,
+                    m.config.description, {"latest": m.news[:5]},
+                    _all(m, "regions", "reference") + _each(m.news[:5]))
+
+
+def directory(m: SiteModel, t: Catalogue) -> PageSpec:
+    """All participants, grouped by province."""
+    return PageSpec(urls.DIRECTORY, "directory.html", t("directory_title"), _home(t),
+                    m.site_updated, t("directory_description"), deps=_all(m, "regions", "reference"))
+
+
+def region_page(m: SiteModel, t: Catalogue, r: Region) -> PageSpec:
+    """One region file: every field, each round with its status, province, sources, announcements
+    (a region whose every round was withdrawn has one too, saying it is not a participant)."""
+    news = m.news_by_region.get(r.slug, ())
+    return PageSpec(urls.region(r.slug), "region.html", r.name,
+                    (*_home(t), (t("directory_title"), urls.DIRECTORY)), r.updated,
+                    r.summary or t("region_description", name=r.name, province=r.province),
+                    {"region": r, "province": m.province_of[r.slug], "news": news},
+                    (r.digest, *_all(m, "reference"), *_each(news)))
+
+
+def province_index(m: SiteModel, t: Catalogue) -> PageSpec:
+    """The 38 provinces with their number of participants."""
+    return PageSpec(urls.PROVINCES, "provinces.html", t("provinces_title"), _home(t),
+                    m.site_updated, t("provinces_description"), deps=_all(m, "regions", "reference"))
+
+
+def province_page(m: SiteModel, t: Catalogue, p: Province) -> PageSpec:
+    """The participants of one province."""
+    regions = m.regions_in_province.get(p.slug, ())
+    named = tuple(r for r in m.withdrawn_only if m.province_of[r.slug] == p)
+    return PageSpec(urls.province(p.slug), "province.html", t("province_title", name=p.name),
+                    (*_home(t), (t("provinces_title"), urls.PROVINCES)), m.site_updated,
+                    t("province_description", name=p.name, count=len(regions)),
+                    {"province": p, "regions": regions, "named": named,
+                     "kabkota": [k for k in m.content.kabkota if k.province_code == p.code]},
+                    _all(m, "reference") + _each(regions) + _each(named))
+
+
+def cohort_index(m: SiteModel, t: Catalogue) -> PageSpec:
+    """Every yearly round with its completeness."""
+    return PageSpec(urls.COHORTS, "cohorts.html", t("cohorts_title"), _home(t), m.site_updated,
+                    t("cohorts_description"), deps=_all(m, "regions", "reference"))
+
+
+def cohort_page(m: SiteModel, t: Catalogue, c: CohortSummary) -> PageSpec:
+    """One round: its participants and how complete our list is against the announced size."""
+    return PageSpec(urls.cohort(c.cohort.year), "cohort.html",
+                    t("cohort_title", year=c.cohort.year),
+                    (*_home(t), (t("cohorts_title"), urls.COHORTS)), m.site_updated,
+                    t("cohort_description", year=c.cohort.year), {"summary": c},
+                    _all(m, "reference") + _each(c.regions) + _each(c.withdrawn))
+
+
+def news_list(m: SiteModel, t: Catalogue) -> Iterator[PageSpec]:
+    """The announcements, newest first, ``news_per_page`` to a page."""
+    size = m.config.news_per_page
+    chunks = [m.news[i:i + size] for i in range(0, len(m.news), size)] or [()]
+    for number, items in enumerate(chunks, start=1):
+        title = t("news_title") if number == 1 else t("news_title_page", number=number)
+        crumbs = _home(t) if number == 1 else (*_home(t), (t("news_title"), urls.NEWS))
+        yield PageSpec(urls.news_page(number), "news_list.html", title, crumbs, _latest(items),
+                       t("news_description"),
+                       {"items": items, "number": number, "count": len(chunks),
+                        "previous": urls.news_page(number - 1) if number > 1 else None,
+                        "next": urls.news_page(number + 1) if number < len(chunks) else None},
+                       (str(len(chunks)), *_each(items)))
+
+
+def announcement_page(m: SiteModel, t: Catalogue, n: NewsItem) -> PageSpec:
+    """One announcement with its sources and the regions it names."""
+    return PageSpec(urls.announcement(n.slug), "announcement.html", n.title,
+                    (*_home(t), (t("news_title"), urls.NEWS)), n.last_updated, n.summary,
+                    {"item": n, "body": m.html[f"news:{n.slug}"],
+                     "regions": [m.region_by_slug[s] for s in n.regions]},
+                    (n.digest, *_each(m.region_by_slug[s] for s in n.regions)), n.lang)
+
+
+def tag_index(m: SiteModel, t: Catalogue) -> PageSpec:
+    """Every topic with its number of announcements."""
+    return PageSpec(urls.TAGS, "tags.html", t("tags_title"), (*_home(t), (t("news_title"), urls.NEWS)),
+                    _latest(m.news), t("tags_description"), deps=_all(m, "news"))
+
+
+def tag_page(m: SiteModel, t: Catalogue, tag: str) -> PageSpec:
+    """The announcements with one topic."""
+    items = m.news_by_tag[tag]
+    return PageSpec(urls.tag(tag), "tag.html", t("tag_title", tag=tag),
+                    (*_home(t), (t("news_title"), urls.NEWS), (t("tags_title"), urls.TAGS)),
+                    _latest(items), t("tag_description", tag=tag), {"tag": tag, "items": items},
+                    _each(items))
+
+
+def static_page(m: SiteModel, t: Catalogue, p: Page) -> PageSpec:
+    """A page from content/pages/; templates/page-<slug>.html may add computed parts."""
+    return PageSpec(urls.static_page(p.slug), f"page-{p.slug}.html|page.html", p.title, _home(t),
+                    p.updated, p.summary, {"doc": p, "body": m.html[f"page:{p.slug}"],
+                                          **_data_page(m, t, p)},
+                    (p.digest, *_all(m, "regions", "reference", "news")), p.lang)
+
+
+def search_page(m: SiteModel, t: Catalogue) -> PageSpec:
+    """The search box; search.js fills in results, and without it the page links to the lists."""
+    return PageSpec(urls.SEARCH, "search.html", t("search_title"), _home(t), None,
+                    t("search_description"),  # links to the section of /tentang/ on joining
+                    deps=_each(p for p in m.pages if p.slug == "tentang"))
+
+
+def search_index(m: SiteModel, t: Catalogue) -> DataFile:
+    """What the search page searches: every region, kabupaten/kota, announcement and page."""
+    return DataFile(urls.SEARCH_INDEX, lambda: search.index_json(m, t), _listings(m))
+
+
+def _listings(m: SiteModel) -> tuple[str, ...]:
+    """What the search index and the open data read: all regions, reference data and pages, and
+    the announcements without their text (so editing an announcement's body leaves them be)."""
+    return (*_all(m, "regions", "reference", "pages"), m.news_facts)
+
+
+def _data_page(m: SiteModel, t: Catalogue, p: Page) -> dict[str, Any]:
+    """The data page documents every download (kotacerdas/opendata.py) below its text."""
+    if urls.static_page(p.slug) != urls.DATA:
+        return {}
+    return {"datasets": opendata.datasets(m, t), "package": opendata.package_download(m, t)}
+
+
+def hosting_files(m: SiteModel) -> list[DataFile]:
+    """GitHub Pages files: an empty .nojekyll (serve the files as they are, no Jekyll pass) and,
+    when the site lives on its own domain, CNAME naming it.
+
+    The custom domain is derived from the base URL being built (site_config.yaml, or the address
+    ``actions/configure-pages`` reports): an https host that is not *.github.io, not localhost or
+    an IP address, with no path. No extra setting can disagree with base_url that way.
+    """
+    files = [DataFile(".nojekyll", lambda: b"")]
+    domain = custom_domain(m.urls.origin, m.urls.base_path)
+    if domain:
+        files.append(DataFile("CNAME", lambda: domain.encode("ascii") + b"\n"))
+    return files
+
+
+def custom_domain(origin: str, base_path: str) -> str | None:
+    """The custom domain GitHub Pages would serve this site from, or None."""
+    scheme, _, host = origin.partition("://")
+    host = host.split(":", 1)[0].lower()
+    if scheme != "https" or base_path != "/" or not host or "." not in host:
+        return None
+    if host.endswith(".github.io") or host == "localhost" or host.replace(".", "").isdigit() \
+            or host.startswith("["):
+        return None
+    return host
+
+
+def map_page(m: SiteModel, t: Catalogue) -> PageSpec:
+    """The province map, large, with the same provinces as a list (only with provinces.geojson)."""
+    return PageSpec(urls.MAP, "map.html", t("map_title"), _home(t), m.site_updated,
+                    t("map_description"), deps=_all(m, "regions", "reference"))
+
+
+def security_contacts(m: SiteModel) -> list[str]:
+    """Contact URIs for security.txt, from site_config.yaml's contact (e-mail first)."""
+    contact = m.config.contact
+    found = [f"mailto:{contact['email']}"] if contact.get("email") else []
+    return found + ([contact["feedback_url"]] if contact.get("feedback_url") else [])
+
+
+def security_txt(m: SiteModel) -> Iterator[DataFile]:
+    """RFC 9116 security.txt, when the site has a contact and dated content; no text from the
+    configuration can add a line (``lines.one_line``), so every field is one the portal wrote.
+
+    Expires is one year after the newest content date rather than a clock reading, so builds
+    stay byte-identical; a site left unedited for a year then says its contacts may be stale.
+    """
+    contacts = security_contacts(m)
+    if not contacts or m.site_updated is None:
+        return
+    expires = m.site_updated + dt.timedelta(days=365)
+    lines = [f"# {one_line(m.config.title)}: how to report a security vulnerability (RFC 9116).",
+             *(f"Contact: {one_line(c)}" for c in contacts),
+             f"Expires: {expires.isoformat()}T00:00:00Z",
+             "Preferred-Languages: id, en",
+             f"Canonical: {one_line(m.urls.absolute(urls.SECURITY_TXT))}"]
+    yield DataFile(urls.SECURITY_TXT, lambda: ("\n".join(lines) + "\n").encode("utf-8"))
+
+
+def not_found(m: SiteModel, t: Catalogue) -> PageSpec:
+    """The page GitHub Pages serves for any unknown address."""
+    return PageSpec(urls.NOT_FOUND, "404.html", t("not_found_title"), _home(t), None,
+                    t("not_found_description"), deps=())
