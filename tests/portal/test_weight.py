@@ -100,7 +100,7 @@ def page_cost(output: Path, rel: str) -> tuple[int, list[str]]:
             continue
         path = local_file(output, url)
         if not path.is_file():
-            continue  # a broken reference: tests/test_real_site.py reports those
+            continue  # a broken reference: tests/portal/test_real_site.py reports those
         data = path.read_bytes()
         total += gz(data)
         if path.suffix == ".css":

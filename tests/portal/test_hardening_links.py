@@ -131,7 +131,7 @@ def test_unicode_space_before_javascript_is_removed(site: FixtureSite) -> None:
 def test_every_published_link_is_safe(site: FixtureSite) -> None:
     """Pages, JSON-LD, the three feeds and the open data: no link has a scheme other than
     http(s), mailto or tel; the URL fields that reach them are http(s) by their schema
-    (tests/test_urls.py), and bodies by the sanitizer."""
+    (tests/core/test_urls.py), and bodies by the sanitizer."""
     site.write("site_config.yaml", (site.root / "site_config.yaml").read_text(encoding="utf-8") + """\
 organisation: {name: Kominfo, website: "https://x.example/\\"onmouseover=alert(1)//"}
 contact: {email: a@b.id, feedback_url: "https://x.example/\\"><svg/onload=alert(7)>"}
