@@ -19,6 +19,7 @@ import pytest
 
 from conftest import REPO, SHARED, FixtureSite
 from htmlcheck import broken_links, soup
+from kotacerdas.content import geojson
 from kotacerdas.render import geo
 from kotacerdas.content.types import ProvinceShape
 from kotacerdas.editors.importer import import_reference
@@ -90,7 +91,7 @@ def test_numbers_are_short(tenths: int, text: str) -> None:
 
 
 def test_projection_keeps_every_point_inside_the_view_box() -> None:
-    shapes, errors = geo.parse_geojson(GEOJSON)
+    shapes, errors = geojson.parse_geojson(GEOJSON)
     assert not errors
     proj = geo.fit(shapes)
     for s in shapes:
@@ -125,7 +126,7 @@ def test_tiny_islets_are_dropped_but_a_province_never_disappears() -> None:
 def test_wrong_geojson_is_explained(change, message: str) -> None:
     data = copy.deepcopy(GEOJSON)
     change(data)
-    _, errors = geo.parse_geojson(data)
+    _, errors = geojson.parse_geojson(data)
     assert any(message in e for e in errors), errors
 
 
