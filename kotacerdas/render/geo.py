@@ -297,13 +297,3 @@ def build_map(m: SiteModel, detail: Detail = FULL) -> MapView | None:
                    for i, (low, high, fill) in enumerate(LEVELS))
     return MapView(projected.view_box, tuple(areas), tuple(points),
                    len(m.regions) - len(points), legend)
-
-
-def contrast(a: str, b: str) -> float:
-    """WCAG contrast ratio of two '#rrggbb' colours."""
-    def luminance(colour: str) -> float:
-        channels = [int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
-        r, g, b = (c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
-        return 0.2126 * r + 0.7152 * g + 0.0722 * b
-    high, low = sorted((luminance(a), luminance(b)), reverse=True)
-    return (high + 0.05) / (low + 0.05)
