@@ -18,6 +18,7 @@ import jinja2
 from markupsafe import Markup
 
 from kotacerdas.render import metadata
+from kotacerdas.render.charts import Figures
 from kotacerdas.content.types import STATUSES, note_in
 from kotacerdas.render.corrections import correction_url
 from kotacerdas.core import urls as routes
@@ -75,7 +76,7 @@ class Renderer:
         t = self.catalogue
         static = {p.slug: p for p in model.pages}
         self.env.globals.update(
-            t=t, site=model, config=model.config, routes=routes, url=model.urls.path,
+            t=t, site=model, figures=Figures(model), config=model.config, routes=routes, url=model.urls.path,
             abs_url=model.urls.absolute, root_url=model.urls.root.path, asset=self.asset_url,
             static_pages=static, footer_pages=[static[s] for s in FOOTER_PAGES if s in static],
             lang_attr=self.lang_attr, editions=model.editions,
