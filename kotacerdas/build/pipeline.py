@@ -13,9 +13,11 @@ from kotacerdas.core.errors import ContentError, Problems
 from kotacerdas.build.linkcheck import check_links, content_sources
 from kotacerdas.build import cache
 from kotacerdas.content.load import load_site, parse_cache
+from kotacerdas.content.strings import read_strings
 from kotacerdas.model.site import build_model, markdown_in_use, today_in_jakarta
 from kotacerdas.site.pages import site_pages
 from kotacerdas.model.editions import Gap, completeness
+from kotacerdas.model.i18n import Catalogue
 from kotacerdas.model.markup import template_ids
 from kotacerdas.render.renderer import Rendered, Renderer, render_all, template_dirs
 from kotacerdas.content.parsecache import ParseCache, entry_line
@@ -54,12 +56,19 @@ def render_site(site: Path, base_url: str | None = None, drafts: bool = False,
     content = load_site(site, today)
     problems = Problems(site)
     renderers: list[Renderer] = []
-    reserved_ids = template_ids(template_dirs(site))
+    dirs = template_dirs(site)
+    strings = {language: read_strings(language, dirs, problems)
+               for language in content.config.languages}
+    problems.raise_if_any()
+    reserved_ids = template_ids(dirs)
     for language in content.config.languages:
         model = build_model(content, base_url=base_url, drafts=drafts, today=today,
                             markdown_cache=markdown_cache, language=language,
                             reserved_ids=reserved_ids)
-        renderers.append(Renderer(site, model, problems, renderers[0] if renderers else None))
+        default = renderers[0] if renderers else None
+        catalogue = Catalogue(language, strings[language],
+                              default.catalogue.strings if default else None)
+        renderers.append(Renderer(site, model, catalogue, problems, default))
     problems.raise_if_any()
     files: Rendered = {}
     for renderer in renderers:

@@ -22,7 +22,7 @@ from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Any, Iterator
 
-from kotacerdas.render import geo
+from kotacerdas.content import geojson as geo
 from kotacerdas.content import mdlimits, schemas
 from kotacerdas.content.types import (CONFIRMED, Cohort, Content, Kabkota, NewsItem, Page, Participation, Province, ProvinceShape, Region, SiteConfig, Source, Translation)
 from kotacerdas.core.errors import Problems

@@ -12,7 +12,6 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from kotacerdas.render.charts import Figures
 from kotacerdas.content.types import Cohort, Content, NewsItem, Page, Province, Region
 from kotacerdas.core.errors import ContentError, Problem
 from kotacerdas.content.load import digest_of
@@ -110,12 +109,6 @@ class SiteModel:
         dates, summary, topics, regions, sources): what listings of all of them show."""
         return digest_of(repr([(n.slug, n.title, n.date, n.updated, n.summary, n.tags, n.regions,
                                 n.sources, n.lang) for n in self.news]))
-
-    @cached_property
-    def figures(self) -> Figures:
-        """Charts and the province map for templates, drawn on first use (charts.py, geo.py)."""
-        return Figures(self)
-
 
 
 def region_sort_key(region: Region) -> tuple[str, str]:

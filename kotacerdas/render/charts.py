@@ -4,7 +4,7 @@ A chart is an ``<svg role="img">`` named by its ``<title>`` and ``<desc>``. role
 assistive technology read only those two, so every page that shows a chart also shows the same
 numbers in a table. Each bar has its value written beside it, so nothing depends on colour, and
 the labels sit above the bars so long province names fit a phone screen. ``Figures`` is what
-templates reach through ``site.figures``.
+templates reach through the global ``figures`` (``renderer.Renderer``).
 """
 
 from __future__ import annotations
@@ -101,7 +101,7 @@ def bar_chart(rows: Sequence[Row], uid: str, title: str, desc: str, width: int =
 
 
 class Figures:
-    """Charts and the province map of one site model, for templates (``site.figures``)."""
+    """Charts and the province map of one site model, for templates (the global ``figures``)."""
 
     def __init__(self, m: SiteModel):
         self._m = m

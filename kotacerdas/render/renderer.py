@@ -18,11 +18,12 @@ import jinja2
 from markupsafe import Markup
 
 from kotacerdas.render import metadata
+from kotacerdas.render.charts import Figures
 from kotacerdas.content.types import STATUSES, note_in
 from kotacerdas.render.corrections import correction_url
 from kotacerdas.core import urls as routes
 from kotacerdas.core.errors import Problems
-from kotacerdas.model.i18n import Catalogue, load_catalogue
+from kotacerdas.model.i18n import Catalogue
 from kotacerdas.content.load import digest_of, read_file
 from kotacerdas.core.parallel import map_indexed
 from kotacerdas.build.writer import write_file
@@ -57,14 +58,14 @@ def asset_files(dirs: list[Path]) -> dict[str, Path]:
 class Renderer:
     """A configured Jinja2 environment for one site and model."""
 
-    def __init__(self, site: Path, model: SiteModel, problems: Problems,
+    def __init__(self, site: Path, model: SiteModel, catalogue: Catalogue, problems: Problems,
                  default: Renderer | None = None):
-        """``default`` is the default-language edition's renderer, when this one is another's."""
+        """``catalogue`` holds the edition's interface strings (read by content/strings.py);
+        ``default`` is the default-language edition's renderer, when this one is another's."""
         dirs = template_dirs(site)
         self.problems = problems
         self.dirs = dirs
-        self.catalogue: Catalogue = load_catalogue(
-            model.config.language, dirs, problems, default.catalogue if default else None)
+        self.catalogue = catalogue
         self.assets = asset_files(dirs)
         self._asset_versions = {name: hashlib.sha256(read_file(p, problems) or b"").hexdigest()[:10]
                                 for name, p in self.assets.items()}
@@ -75,7 +76,7 @@ class Renderer:
         t = self.catalogue
         static = {p.slug: p for p in model.pages}
         self.env.globals.update(
-            t=t, site=model, config=model.config, routes=routes, url=model.urls.path,
+            t=t, site=model, figures=Figures(model), config=model.config, routes=routes, url=model.urls.path,
             abs_url=model.urls.absolute, root_url=model.urls.root.path, asset=self.asset_url,
             static_pages=static, footer_pages=[static[s] for s in FOOTER_PAGES if s in static],
             lang_attr=self.lang_attr, editions=model.editions,

@@ -14,11 +14,13 @@ import json
 import os
 import random
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
-from conftest import tree
+from conftest import REPO, tree
 from kotacerdas.build import cache, writer
 from kotacerdas.content import load, parsecache
 from kotacerdas.core import writeguard
@@ -271,6 +273,36 @@ def test_a_corrupt_or_foreign_cache_means_a_full_build(tmp_path: Path) -> None:
     assert not _build(site.root, out, store).unchanged
     assert tree(out) == expected
 
+
+def test_the_code_digest_covers_every_module_of_the_package(tmp_path: Path) -> None:
+    """The cache key hashes the package from a folder computed from ``__file__``: were it one
+    subpackage, an edit elsewhere would reuse stale pages (architecture review §4.8, risk 1). In a
+    copy of the package each ``.py`` file is changed in turn, and the digest must change."""
+    copy = tmp_path / "copy"
+    shutil.copytree(REPO / "kotacerdas", copy / "kotacerdas",
+                    ignore=shutil.ignore_patterns("__pycache__"))
+
+    def digest() -> str:
+        """code_digest() of the copy, in a new process (the digest is kept once computed)."""
+        return subprocess.run(
+            [sys.executable, "-B", "-c",
+             "from kotacerdas.build.cache import code_digest; print(code_digest())"],
+            cwd=copy, capture_output=True, text=True, check=True, timeout=120).stdout.strip()
+
+    before = digest()
+    files = sorted((copy / "kotacerdas").rglob("*.py"))
+    assert len(files) == len(list((REPO / "kotacerdas").rglob("*.py"))) > 40
+    unseen = []
+    for path in files:
+        original = path.read_bytes()
+        path.write_bytes(original + b"\n# changed\n")
+        try:
+            if digest() == before:
+                unseen.append(path.relative_to(copy).as_posix())
+        finally:
+            path.write_bytes(original)
+    assert unseen == []
+    assert digest() == before
 
 def test_torn_stores_keep_what_still_reads(tmp_path: Path) -> None:
     site = _site(tmp_path)

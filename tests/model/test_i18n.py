@@ -1,5 +1,5 @@
-"""Interface strings are text with {name} placeholders, never format strings, and are checked
-where they are written."""
+"""Interface strings are text with {name} placeholders, never format strings (the files are
+checked in tests/content/test_strings.py)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import re
 import pytest
 import yaml
 
-from conftest import REPO, FixtureSite
+from conftest import REPO
 from kotacerdas.model.i18n import Catalogue, fill
 
 PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
@@ -48,44 +48,3 @@ def test_fill_knows_only_names() -> None:
     with pytest.raises(KeyError):
         fill("{nope}", {"count": 1})
     assert Catalogue("id", {"x": "{count} berita"})("x") == "{count} berita"  # filled in by search.js
-
-
-@pytest.mark.parametrize("text, shown", [
-    ("{count:>5000000}", "{count:>5000000}"),            # the reported instance: 20 MB of spaces
-    ("Ada {count.__class__.__mro__}", "{count.__class__.__mro__}"),   # Python's internals
-    ("{0} berita", "{0}"), ("{count!r} berita", "{count!r}"), ("{count[0]} berita", "{count[0]}"),
-    ("{{count}} berita", "{}"), ("berita }", "}"),
-])
-def test_a_format_string_is_reported_at_its_line(site: FixtureSite, text: str, shown: str) -> None:
-    site.write("templates/strings/id.yaml", f"news_title: Berita\ntag_count: {yaml.safe_dump(text).strip()}\n")
-    result = site.run("build", "--no-cache")
-    assert result.returncode == 1
-    assert f"templates/strings/id.yaml:2: 'tag_count' contains '{shown}', which is not a " \
-           "placeholder: placeholders are written {name} only" in result.stderr
-    assert not site.output.exists()
-
-
-def test_a_plural_form_is_checked_at_its_own_line(site: FixtureSite) -> None:
-    site.write("templates/strings/en.yaml",
-               'tag_count:\n  one: "{count} item"\n  other: "{count:,} items"\n')
-    result = site.run("build", "--no-cache")
-    assert result.returncode == 1
-    assert "templates/strings/en.yaml:3: 'tag_count' contains '{count:,}'" in result.stderr
-
-
-def test_a_placeholder_the_string_is_not_given_is_reported_there(site: FixtureSite) -> None:
-    """It used to fail at the template line (templates/tags.html:6), far from the mistake."""
-    site.write("templates/strings/id.yaml", 'tag_count: "{jumlah} berita"\nnews_title: "{count}"\n')
-    result = site.run("build", "--no-cache")
-    assert result.returncode == 1
-    assert "templates/strings/id.yaml:1: 'tag_count' uses {jumlah}, which this string is not " \
-           "given; it can use {count}" in result.stderr
-    assert "templates/strings/id.yaml:2: 'news_title' uses {count}, which this string is not " \
-           "given; it can use no placeholders" in result.stderr
-    assert "templates/tags.html" not in result.stderr
-
-
-def test_a_valid_override_still_renders(site: FixtureSite) -> None:
-    site.write("templates/strings/id.yaml", 'tag_count: "{count} pengumuman"\n')
-    assert site.run("build", "--no-cache").returncode == 0
-    assert "1 pengumuman" in (site.output / "topik" / "index.html").read_text(encoding="utf-8")

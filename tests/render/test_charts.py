@@ -125,3 +125,19 @@ def test_real_province_chart_equals_table_equals_model(real_site: Path, real_mod
     desc = chart_of(page, "grafik-provinsi").find("desc").text
     covered = sum(1 for n in model.values() if n)
     assert f"{covered} dari 38 provinsi memiliki peserta" in desc
+
+
+def test_a_template_still_using_site_figures_is_reported_at_its_line(site: FixtureSite) -> None:
+    """The charts and maps are the template global ``figures`` (the model holds data only): a
+    site's own template written for the old ``site.figures`` fails at that line, saying why."""
+    builtin = (REPO / "templates" / "cohorts.html").read_text(encoding="utf-8")
+    assert builtin.count("figures.") == 1
+    old = builtin.replace("figures.", "site.figures.")
+    line = 1 + old[:old.index("site.figures.")].count("\n")
+    site.write("templates/cohorts.html", old)
+    result = site.run("build")
+    assert result.returncode == 1
+    assert f"templates/cohorts.html:{line}: template error" in result.stderr, result.stderr
+    assert "has no attribute 'figures'" in result.stderr, result.stderr
+    site.write("templates/cohorts.html", builtin)
+    assert site.run("build").returncode == 0
