@@ -10,6 +10,7 @@ import datetime as dt
 import sys
 from pathlib import Path
 
+from kotacerdas.core.clock import today_in_jakarta
 from kotacerdas.core.errors import ContentError, Problem, Problems, UsageError
 from kotacerdas.core.lines import log_line
 from kotacerdas.core.writeguard import WriteFailed
@@ -108,7 +109,7 @@ def _run(args: argparse.Namespace) -> int:
             from kotacerdas.build.writer import check_output_dir, tidy
             check_output_dir(output, site)
             cache.check_folder(cache_dir)
-            today = cache.today_in_jakarta()
+            today = today_in_jakarta()
             probe = cache.probe(cache_dir, site, output, args.base_url, args.drafts, today)
             if probe.unchanged:
                 tidy(output)
@@ -154,7 +155,6 @@ def _run(args: argparse.Namespace) -> int:
 def _import_regions(args: argparse.Namespace) -> int:
     from kotacerdas.editors.importer import import_regions
     from kotacerdas.content.load import load_reference
-    from kotacerdas.model.site import today_in_jakarta
 
     site = _site(args)
     if not args.csv.is_file():
@@ -245,7 +245,6 @@ def _print_translations(gaps: list, args: argparse.Namespace) -> None:
 
 
 def _new(args: argparse.Namespace) -> int:
-    from kotacerdas.model.site import today_in_jakarta
     from kotacerdas.editors.scaffold import Refusal, new_announcement, new_region
 
     site = _site(args)

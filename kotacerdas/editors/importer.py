@@ -30,6 +30,7 @@ from typing import Any
 
 from kotacerdas.content import schemas
 from kotacerdas.content.types import Kabkota
+from kotacerdas.core.clock import today_in_jakarta
 from kotacerdas.core.errors import ContentError, Problem, Problems
 from kotacerdas.content.load import read_yaml
 from kotacerdas.core.slugs import slugify
@@ -400,8 +401,6 @@ def import_reference(data_dir: Path, site: Path, today: dt.date | None = None) -
             planned[f"{REFERENCE_DIR}/provinces.geojson"] = shapes.read_bytes()
     _unsafe_targets(site, list(planned), problems)
     problems.raise_if_any()
-    from kotacerdas.build.cache import today_in_jakarta  # the clock without the build's heavy modules
-
     today = today or today_in_jakarta()
     refused = _refusals(site, planned, _load_problems(site, today), today)
     if refused:

@@ -15,19 +15,12 @@ from functools import cached_property
 from kotacerdas.render.charts import Figures
 from kotacerdas.content.types import Cohort, Content, NewsItem, Page, Province, Region
 from kotacerdas.core.errors import ContentError, Problem
-from kotacerdas.content.load import digest_of
+from kotacerdas.core.digest import digest_of
 from kotacerdas.model.markup import NO_IDS, ConversionFailed, Converter
 from kotacerdas.core.parallel import map_indexed
 from kotacerdas.model.editions import localize
+from kotacerdas.core.clock import today_in_jakarta
 from kotacerdas.core.urls import Urls
-
-JAKARTA = dt.timezone(dt.timedelta(hours=7), "WIB")
-
-
-def today_in_jakarta() -> dt.date:
-    """Today's date in Asia/Jakarta (UTC+7 all year), which decides what is 'in the future'."""
-    return dt.datetime.now(JAKARTA).date()
-
 
 @dataclass(frozen=True)
 class CohortSummary:

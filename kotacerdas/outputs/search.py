@@ -21,12 +21,12 @@ search.js applies the same ``normalize`` and ``PREFIXES`` to the query; keep the
 
 from __future__ import annotations
 
-import json
 import re
 import unicodedata
 from typing import Any, Iterable
 
 from kotacerdas.core import urls
+from kotacerdas.core.jsontext import compact_json
 from kotacerdas.content.types import Kabkota, NewsItem, Page, Province, Region, note_in
 from kotacerdas.model.i18n import Catalogue
 from kotacerdas.model.site import CohortSummary, SiteModel
@@ -153,4 +153,4 @@ def entries(m: SiteModel, t: Catalogue) -> Iterable[dict[str, Any]]:
 def index_json(m: SiteModel, t: Catalogue) -> bytes:
     """The index file: compact, UTF-8, byte-identical for the same content."""
     data = {"items": list(entries(m, t))}
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return compact_json(data).encode("utf-8")

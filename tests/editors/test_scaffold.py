@@ -11,7 +11,7 @@ import pytest
 
 from conftest import FixtureSite
 from kotacerdas.content import schemas
-from kotacerdas.model.site import today_in_jakarta
+from kotacerdas.core.clock import today_in_jakarta
 from kotacerdas.editors.scaffold import MAX_SLUG, news_slug
 from kotacerdas.content.yamlsafe import load as load_yaml
 
