@@ -20,7 +20,7 @@ from kotacerdas.content import schemas
 from kotacerdas.core import writeguard
 from kotacerdas.content.types import Kabkota, Province
 from kotacerdas.core.errors import Problems, UsageError
-from kotacerdas.editors.importer import region_files
+from kotacerdas.editors.regionfiles import readable_file_with_code
 from kotacerdas.content.load import load_reference
 from kotacerdas.core.slugs import slugify
 
@@ -233,11 +233,6 @@ def region_text(ref: Kabkota, province: Province | None, year: int, today: dt.da
     return "\n".join(lines) + "\n"
 
 
-def _existing_region_with_code(folder: Path, code: str) -> Path | None:
-    """The region file with this code in any form (``importer.region_files``: also unquoted)."""
-    return next((f.path for f in region_files(folder, Problems(folder)) if f.code == code), None)
-
-
 def new_region(site: Path, name: str, today: dt.date) -> Path:
     """Create content/regions/<slug>.yaml for a kabupaten/kota of the reference data."""
     problems = Problems(site)
@@ -253,7 +248,7 @@ def new_region(site: Path, name: str, today: dt.date) -> Path:
     path = writeguard.target(site, rel)  # a linked content/ or content/regions is refused first
     folder = path.parent
     _refuse_existing(path, site)
-    other = _existing_region_with_code(folder, ref.code)
+    other = readable_file_with_code(folder, ref.code)
     if other is not None:
         raise Refusal(f"{ref.name} ({ref.code}) already has {other.relative_to(site).as_posix()}; "
                       "edit that file (nothing was overwritten)")
