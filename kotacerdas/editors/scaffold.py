@@ -17,6 +17,7 @@ import re
 from pathlib import Path
 
 from kotacerdas.content import schemas
+from kotacerdas.content.placenames import kind_and_core
 from kotacerdas.core import writeguard
 from kotacerdas.content.types import Kabkota, Province
 from kotacerdas.core.errors import Problems, UsageError
@@ -155,21 +156,6 @@ def new_announcement(site: Path, title: str, date: dt.date) -> Path:
 
 # --- regions ------------------------------------------------------------------------------
 
-_PREFIX = re.compile(r"^(kabupaten|kab\.?|kotamadya|kodya|kota)(\s+adm(?:inistrasi|\.)?)?\s+",
-                     re.IGNORECASE)
-
-
-def _kind_and_core(name: str) -> tuple[str | None, str]:
-    """('kota'|'kabupaten'|None, the name without its prefix, casefolded, letters and digits only)."""
-    text = " ".join(name.split())
-    m = _PREFIX.match(text)
-    kind = None
-    if m:
-        kind = "kabupaten" if m.group(1).lower().startswith("kab") else "kota"
-        text = text[m.end():]
-    return kind, re.sub(r"[^0-9a-z]", "", text.casefold())
-
-
 def find_kabkota(name: str, kabkota: tuple[Kabkota, ...]) -> Kabkota:
     """The kabupaten/kota an editor means: forgiving about case, spaces and Kab./Kota prefixes.
 
@@ -180,12 +166,12 @@ def find_kabkota(name: str, kabkota: tuple[Kabkota, ...]) -> Kabkota:
     by_code = {k.code: k for k in kabkota}
     if wanted in by_code:
         return by_code[wanted]
-    kind, core = _kind_and_core(wanted)
+    kind, core = kind_and_core(wanted)
     if not core:
         raise UsageError("give the name of a kabupaten or kota, e.g. "
                          "python build.py new region \"Kota Bandung\"")
     same_core = [k for k in kabkota
-                 if core in (_kind_and_core(k.name)[1], _kind_and_core(k.short_name)[1])]
+                 if core in (kind_and_core(k.name)[1], kind_and_core(k.short_name)[1])]
     matches = [k for k in same_core if kind is None or k.type == kind]
     if len(matches) == 1:
         return matches[0]
@@ -195,7 +181,7 @@ def find_kabkota(name: str, kabkota: tuple[Kabkota, ...]) -> Kabkota:
     names = sorted(k.name for k in kabkota)
     near = sorted(k.name for k in same_core) or difflib.get_close_matches(wanted, names, n=3, cutoff=0.6)
     if not near:
-        by_core = {_kind_and_core(k.name)[1]: k.name for k in kabkota}
+        by_core = {kind_and_core(k.name)[1]: k.name for k in kabkota}
         near = [by_core[c] for c in difflib.get_close_matches(core, sorted(by_core), n=3, cutoff=0.6)]
     tip = f"; did you mean {', '.join(repr(n) for n in near)}?" if near else ""
     raise Refusal(f"'{wanted}' is not a kabupaten/kota in content/reference/kabupaten-kota.yaml"

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from kotacerdas.render.charts import Figures
+from kotacerdas.content.placenames import sort_name
 from kotacerdas.content.types import Cohort, Content, NewsItem, Page, Province, Region
 from kotacerdas.core.errors import ContentError, Problem
 from kotacerdas.core.digest import digest_of
@@ -113,8 +114,7 @@ class SiteModel:
 
 def region_sort_key(region: Region) -> tuple[str, str]:
     """Sort by place name without the Kabupaten/Kota prefix, so 'Bandung' kab and kota sit together."""
-    short = re.sub(r"^(Kabupaten|Kota)\s+(Administrasi\s+)?", "", region.name)
-    return (short.casefold(), region.type)
+    return (sort_name(region.name), region.type)
 
 
 def build_model(content: Content, base_url: str | None = None, drafts: bool = False,
