@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from kotacerdas.content import schemas
-from kotacerdas.content.placenames import importer_key, prefix_kind
+from kotacerdas.content.placenames import kind_of, match_key
 from kotacerdas.content.types import Kabkota
 from kotacerdas.core.clock import today_in_jakarta
 from kotacerdas.core.errors import ContentError, Problem, Problems
@@ -641,7 +641,7 @@ def _participations(csv_path: Path, rows: list[Row], kabkota: tuple[Kabkota, ...
     by_code = {k.code: k for k in kabkota}
     by_name: dict[str, list[Kabkota]] = defaultdict(list)
     for k in kabkota:
-        by_name[importer_key(k.name)].append(k)
+        by_name[match_key(k.name)].append(k)
     groups: dict[str, _Participation] = {}
     for row in rows:
         year = _number(csv_path, row, "cohort_year", problems, whole=True)
@@ -670,11 +670,11 @@ def _match(csv_path: Path, row: Row, by_code: dict[str, Kabkota], by_name: dict[
     type, or else that name (with type and province to tell namesakes apart). A ``name`` beside an
     ``official_name`` becomes an alias, so it may be another spelling but not another region."""
     name, official = row.get("name"), row.get("official_name")
-    kind = row.get("type").lower() or prefix_kind(official or name)
+    kind = row.get("type").lower() or kind_of(official or name)
     if kind not in (None, "kota", "kabupaten"):
         problems.add(csv_path, row.line, f"column 'type': '{row.get('type')}' must be kota or kabupaten")
         return None
-    named = [k for k in by_name.get(importer_key(official or name), []) if kind is None or k.type == kind]
+    named = [k for k in by_name.get(match_key(official or name), []) if kind is None or k.type == kind]
     kode = row.get("kode")
     if kode:
         ref = by_code.get(normal_code(kode) or "")
@@ -702,8 +702,8 @@ def _match(csv_path: Path, row: Row, by_code: dict[str, Kabkota], by_name: dict[
             return None
         ref = named[0]
     if official and name and not _names(name, ref):
-        own = prefix_kind(name)
-        other = [k for k in by_name.get(importer_key(name), []) if own is None or k.type == own]
+        own = kind_of(name)
+        other = [k for k in by_name.get(match_key(name), []) if own is None or k.type == own]
         if other:  # the other spelling is another region's name: it would become ref's alias
             say = "kode and official_name say" if kode else "official_name says"
             problems.add(csv_path, row.line, f"name '{name}' is {other[0].name} (kode "
@@ -715,7 +715,7 @@ def _match(csv_path: Path, row: Row, by_code: dict[str, Kabkota], by_name: dict[
 
 def _names(name: str, ref: Kabkota) -> bool:
     """Whether a spelling names this region: its name without prefix, and no other type's prefix."""
-    return importer_key(name) == importer_key(ref.name) and prefix_kind(name) in (None, ref.type)
+    return match_key(name) == match_key(ref.name) and kind_of(name) in (None, ref.type)
 
 
 def _plan_region(p: _Participation, files: list[RegionFile], site: Path,

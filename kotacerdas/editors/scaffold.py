@@ -17,7 +17,7 @@ import re
 from pathlib import Path
 
 from kotacerdas.content import schemas
-from kotacerdas.content.placenames import kind_and_core
+from kotacerdas.content.placenames import kind_of, match_key
 from kotacerdas.core import writeguard
 from kotacerdas.content.types import Kabkota, Province
 from kotacerdas.core.errors import Problems, UsageError
@@ -166,12 +166,12 @@ def find_kabkota(name: str, kabkota: tuple[Kabkota, ...]) -> Kabkota:
     by_code = {k.code: k for k in kabkota}
     if wanted in by_code:
         return by_code[wanted]
-    kind, core = kind_and_core(wanted)
+    kind, core = kind_of(wanted), match_key(wanted)
     if not core:
         raise UsageError("give the name of a kabupaten or kota, e.g. "
                          "python build.py new region \"Kota Bandung\"")
     same_core = [k for k in kabkota
-                 if core in (kind_and_core(k.name)[1], kind_and_core(k.short_name)[1])]
+                 if core in (match_key(k.name), match_key(k.short_name))]
     matches = [k for k in same_core if kind is None or k.type == kind]
     if len(matches) == 1:
         return matches[0]
@@ -181,7 +181,7 @@ def find_kabkota(name: str, kabkota: tuple[Kabkota, ...]) -> Kabkota:
     names = sorted(k.name for k in kabkota)
     near = sorted(k.name for k in same_core) or difflib.get_close_matches(wanted, names, n=3, cutoff=0.6)
     if not near:
-        by_core = {kind_and_core(k.name)[1]: k.name for k in kabkota}
+        by_core = {match_key(k.name): k.name for k in kabkota}
         near = [by_core[c] for c in difflib.get_close_matches(core, sorted(by_core), n=3, cutoff=0.6)]
     tip = f"; did you mean {', '.join(repr(n) for n in near)}?" if near else ""
     raise Refusal(f"'{wanted}' is not a kabupaten/kota in content/reference/kabupaten-kota.yaml"

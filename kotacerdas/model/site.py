@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from kotacerdas.render.charts import Figures
-from kotacerdas.content.placenames import sort_name
+from kotacerdas.content.placenames import place_key
 from kotacerdas.content.types import Cohort, Content, NewsItem, Page, Province, Region
 from kotacerdas.core.errors import ContentError, Problem
 from kotacerdas.core.digest import digest_of
@@ -113,8 +113,8 @@ class SiteModel:
 
 
 def region_sort_key(region: Region) -> tuple[str, str]:
-    """Sort by place name without the Kabupaten/Kota prefix, so 'Bandung' kab and kota sit together."""
-    return (sort_name(region.name), region.type)
+    """Sort by place name without its prefix (placenames.place_key), so 'Bandung' kab and kota sit together."""
+    return (place_key(region.name), region.type)
 
 
 def build_model(content: Content, base_url: str | None = None, drafts: bool = False,
