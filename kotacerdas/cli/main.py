@@ -8,8 +8,8 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import sys
-from pathlib import Path
 from collections.abc import Callable
+from pathlib import Path
 
 from kotacerdas.cli import commands, report
 from kotacerdas.core.errors import ContentError, UsageError
