@@ -38,29 +38,19 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
 from kotacerdas.core import writeguard
+from kotacerdas.core.digest import digest_of
+from kotacerdas.core.jsontext import compact_json
+from kotacerdas.core.locations import PACKAGE, config_file, input_folders
 
 VERSION = 3
 FILE = "build-cache.json"
 PAGES_FILE = "pages.json"
 MARKDOWN_FILE = "markdown.jsonl"
 PARSED_FILE = "parsed.jsonl"
-PACKAGE = Path(__file__).resolve().parent.parent
-BUILTIN_TEMPLATES = PACKAGE.parent / "templates"  # the same folder as render.BUILTIN_TEMPLATES
 Stamp = tuple[int, int, int]  # inputs: (size, mtime ns, ctime ns); output: (size, mtime ns, inode)
-_JAKARTA = dt.timezone(dt.timedelta(hours=7), "WIB")
 KEY_ENV = "KOTACERDAS_CACHE_KEY"
 """Names another key file than the default (tests isolate themselves with it)."""
 _KEY_BYTES = 32
-
-
-def digest_of(text: str) -> str:
-    """A short, stable fingerprint of some text (as load.digest_of, without importing load)."""
-    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=12).hexdigest()
-
-
-def today_in_jakarta() -> dt.date:
-    """Today in Asia/Jakarta (as model.today_in_jakarta, without importing the model)."""
-    return dt.datetime.now(_JAKARTA).date()
 
 
 # --- stamps ----------------------------------------------------------------------------------
@@ -91,8 +81,7 @@ def input_digest(site: Path) -> str:
     """Digest of the stamps of everything a build reads: content, config, the site's and the
     built-in templates (folders included: an empty stray folder is an error too)."""
     found: dict[str, Any] = {}
-    for name, path in (("content/", site / "content"), ("templates/", site / "templates"),
-                       ("builtin/", BUILTIN_TEMPLATES)):
+    for name, path in input_folders(site):
         try:
             st = os.stat(path, follow_symlinks=False)
         except OSError:
@@ -101,8 +90,9 @@ def input_digest(site: Path) -> str:
         if os.path.isdir(path) and not os.path.islink(path):
             _walk(str(path), name, found, folders=True)
     try:
-        st = os.stat(site / "site_config.yaml", follow_symlinks=False)
-        found["site_config.yaml"] = (st.st_mode, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+        config = config_file(site)
+        st = os.stat(config, follow_symlinks=False)
+        found[config.name] = (st.st_mode, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
     except OSError:
         pass
     return digest_of(repr(sorted(found.items())))
@@ -329,12 +319,12 @@ def write_pages(folder: Path, key: str, pages: dict[str, str]) -> None:
     only with a main file of the same key, written after that)."""
     writeguard.remove(*_where(folder, "markdown.json"))  # version 1's Markdown cache
     writeguard.write_bytes(*_where(folder, PAGES_FILE),
-                           _encode(Seal(PAGES_FILE).sign(_dumps({"key": key, "pages": pages}))))
+                           _encode(Seal(PAGES_FILE).sign(compact_json({"key": key, "pages": pages}))))
 
 
 def write(folder: Path, state: CacheState) -> None:
     """Save the main file (atomically, last: it vouches for output/ and the page fingerprints)."""
-    writeguard.write_bytes(*_where(folder, FILE), _encode(Seal(FILE).sign(_dumps({
+    writeguard.write_bytes(*_where(folder, FILE), _encode(Seal(FILE).sign(compact_json({
         "version": VERSION, "key": state.key, "inputs": state.inputs, "output": state.output,
         "pages": state.pages, "participants": state.participants,
         "announcements": state.announcements}))))
@@ -368,10 +358,10 @@ class Store:
     def save(self, live: dict[str, Any], line: Callable[[str, Any], str] | None = None) -> None:
         """Make the file hold ``live``: append the new entries, or rewrite when mostly stale.
         ``line`` writes one entry (default: the JSON array [key, value])."""
-        unsigned = line or (lambda k, v: _dumps([k, v]))
+        unsigned = line or (lambda k, v: compact_json([k, v]))
         sign = Seal(self.path.name, self.code).sign
         new = [k for k in live if k not in self.loaded]
-        header = _dumps({"version": VERSION, "code": self.code})
+        header = compact_json({"version": VERSION, "code": self.code})
         root, rel = _where(self.path.parent, self.path.name)
         if self.lines and self.lines + len(new) <= 2 * len(live) + 64:
             if new:
@@ -425,10 +415,6 @@ def read_markdown(folder: Path, code: str) -> tuple[Store, dict[tuple[str, str],
 
 def save_markdown(store: Store, markdown: dict[tuple[str, str], str]) -> None:
     store.save({f"{base}\0{digest}": html for (base, digest), html in markdown.items()})
-
-
-def _dumps(data: object) -> str:
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
 
 def _encode(text: str) -> bytes:

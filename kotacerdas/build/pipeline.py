@@ -14,12 +14,14 @@ from kotacerdas.build.linkcheck import check_links, content_sources
 from kotacerdas.build import cache
 from kotacerdas.content.load import load_site, parse_cache
 from kotacerdas.content.strings import read_strings
-from kotacerdas.model.site import build_model, markdown_in_use, today_in_jakarta
+from kotacerdas.core.clock import today_in_jakarta
+from kotacerdas.core.locations import template_dirs
+from kotacerdas.model.site import build_model, markdown_in_use
 from kotacerdas.site.pages import site_pages
 from kotacerdas.model.editions import Gap, completeness
 from kotacerdas.model.i18n import Catalogue
 from kotacerdas.model.markup import template_ids
-from kotacerdas.render.renderer import Rendered, Renderer, render_all, template_dirs
+from kotacerdas.render.renderer import Rendered, Renderer, render_all
 from kotacerdas.content.parsecache import ParseCache, entry_line
 from kotacerdas.core.writeguard import reporting
 from kotacerdas.build.writer import check_output_dir, copy_assets, locked, new_tree, settle

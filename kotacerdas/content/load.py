@@ -13,7 +13,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import difflib
-import hashlib
 import json
 import os
 import re
@@ -25,6 +24,7 @@ from typing import Any, Iterator
 from kotacerdas.content import geojson as geo
 from kotacerdas.content import mdlimits, schemas
 from kotacerdas.content.types import (CONFIRMED, Cohort, Content, Kabkota, NewsItem, Page, Participation, Province, ProvinceShape, Region, SiteConfig, Source, Translation)
+from kotacerdas.core.digest import digest_of
 from kotacerdas.core.errors import Problems
 from kotacerdas.content.parsecache import ParseCache
 from kotacerdas.core.slugs import is_slug, slugify
@@ -89,11 +89,6 @@ def load_site(site: Path, today: dt.date) -> Content:
                    regions=regions, news=news, pages=pages, has_reference=has_reference,
                    reference_digest=digest_of(repr((provinces, kabkota, cohorts, shapes_digest))),
                    province_shapes=shapes, translations=translations)
-
-
-def digest_of(text: str) -> str:
-    """A short, stable fingerprint of some text."""
-    return hashlib.blake2b(text.encode("utf-8"), digest_size=12).hexdigest()
 
 
 # --- reading files ------------------------------------------------------------------------

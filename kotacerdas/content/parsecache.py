@@ -15,12 +15,12 @@ exactly the shape ``encode`` writes is a miss: the file is parsed again.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import json
 import weakref
 from typing import Any
 
 from kotacerdas.content.yamlsafe import LineDict, LineList
+from kotacerdas.core.digest import digest_of
+from kotacerdas.core.jsontext import compact_json
 
 
 class Unstorable(Exception):
@@ -29,9 +29,7 @@ class Unstorable(Exception):
 
 def key_of(text: str, offset: int) -> str:
     """The entry key of some YAML text starting ``offset`` lines down its file."""
-    h = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16)
-    h.update(b"\0%d" % offset)
-    return h.hexdigest()
+    return digest_of(f"{offset}\0{text}")
 
 
 _SCALARS = frozenset((str, int, float, bool, type(None)))
@@ -134,14 +132,10 @@ class RawJSON(str):
 
 def entry_line(key: str, entry: Any) -> str:
     """One line of the parse cache's store: [key, {"d": data, "v": [schemas passed]}]."""
-    dumps = _dumps
+    dumps = compact_json
     if type(entry) is dict and type(entry.get("d")) is RawJSON:
         return f'[{dumps(key)},{{"d":{entry["d"]},"v":{dumps(entry.get("v", []))}}}]'
     return dumps([key, entry])
-
-
-def _dumps(data: Any) -> str:
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
 
 class ParseCache:
@@ -181,7 +175,7 @@ class ParseCache:
             return
         # Kept as JSON text, not as objects: the cycle collector of forked render workers
         # would otherwise touch (and so copy) thousands of small lists in every worker.
-        entry = {"d": RawJSON(json.dumps(encoded, ensure_ascii=False, separators=(",", ":"))),
+        entry = {"d": RawJSON(compact_json(encoded)),
                  "v": []}
         self.used[key] = entry
         self._by_id[id(data)] = (_ref(data), entry)
@@ -202,8 +196,7 @@ class ParseCache:
     def _schema_id(self, schema: Any) -> str:
         known = self._schemas.get(id(schema))
         if known is None or known[0] is not schema:
-            known = self._schemas[id(schema)] = (schema, hashlib.blake2b(
-                repr(schema).encode("utf-8", "surrogatepass"), digest_size=12).hexdigest())
+            known = self._schemas[id(schema)] = (schema, digest_of(repr(schema)))
         return known[1]
 
 

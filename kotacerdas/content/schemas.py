@@ -11,8 +11,9 @@ from __future__ import annotations
 from typing import Any
 
 from kotacerdas.content.types import STATUSES
+from kotacerdas.core.slugs import SLUG_PATTERN
 
-SLUG = r"^(?!.*\n)[a-z0-9]+(-[a-z0-9]+)*$"
+SLUG = rf"^(?!.*\n){SLUG_PATTERN}$"  # (?!.*\n): no line break anywhere, not even a final one
 CODE = r"^[0-9]{2}\.[0-9]{2}$(?!\n)"
 URL = r"^https?://[^\s/$.?#][^\s]*$(?!\n)"  # (?!\n): Python's $ also matches before a final newline
 

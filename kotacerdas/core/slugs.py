@@ -5,7 +5,9 @@ from __future__ import annotations
 import re
 import unicodedata
 
-SLUG_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+SLUG_PATTERN = r"[a-z0-9]+(-[a-z0-9]+)*"
+"""The slug rule, unanchored: the schemas and the open-data package anchor it as they need."""
+SLUG_RE = re.compile(f"^{SLUG_PATTERN}$")
 
 
 def slugify(text: str) -> str:

@@ -29,13 +29,15 @@ from pathlib import Path
 from typing import Any
 
 from kotacerdas.content import schemas
+from kotacerdas.content.placenames import kind_of, match_key
 from kotacerdas.content.types import Kabkota
+from kotacerdas.core.clock import today_in_jakarta
 from kotacerdas.core.errors import ContentError, Problem, Problems
-from kotacerdas.content.load import read_yaml
 from kotacerdas.core.slugs import slugify
 from kotacerdas.content.validate import check as check_schema
 from kotacerdas.core.writeguard import UnsafeWrite, target, write_bytes
-from kotacerdas.content.yamlsafe import dump, line_of
+from kotacerdas.editors.regionfiles import RegionFile, normal_code, region_files
+from kotacerdas.content.yamlsafe import dump
 
 UNVERIFIED_MARK = re.compile(r"\b(UNCERTAIN|INFERRED)\b")
 PROVINCE_ALIASES = {"31": ["DKI Jakarta", "Daerah Khusus Jakarta"],
@@ -400,8 +402,6 @@ def import_reference(data_dir: Path, site: Path, today: dt.date | None = None) -
             planned[f"{REFERENCE_DIR}/provinces.geojson"] = shapes.read_bytes()
     _unsafe_targets(site, list(planned), problems)
     problems.raise_if_any()
-    from kotacerdas.build.cache import today_in_jakarta  # the clock without the build's heavy modules
-
     today = today or today_in_jakarta()
     refused = _refusals(site, planned, _load_problems(site, today), today)
     if refused:
@@ -512,59 +512,6 @@ def _cohorts(path: Path, citations: dict[str, dict[str, Any]], problems: Problem
     return cohorts
 
 
-# --- region files -------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class RegionFile:
-    """An existing region file, with its code normalised from whatever form the YAML gives."""
-
-    path: Path
-    data: dict[str, Any]
-    code: str | None
-    """The Kemendagri code it names ("32.73"), also when written unquoted (32.73) or as "32.7"."""
-
-    @property
-    def code_line(self) -> int:
-        """The line of its ``code:`` field (1 when it has none)."""
-        return line_of(self.data, ["code"]) or 1
-
-
-def normal_code(value: Any) -> str | None:
-    """A Kemendagri kabupaten/kota code as "32.73" from "32.73", 32.73, "32.7" or 32.7 (YAML or a
-    spreadsheet dropped the final zero of "32.70"); None for anything that is not one."""
-    if isinstance(value, float):
-        value = f"{value:.2f}"
-    if not isinstance(value, str):
-        return None
-    m = re.fullmatch(r"([0-9]{2})[.,]([0-9]{1,2})", value.strip())
-    return f"{m.group(1)}.{m.group(2):0<2}" if m else None
-
-
-def region_files(folder: Path, problems: Problems) -> list[RegionFile]:
-    """The region files of ``folder`` (regular *.yaml files, as the build reads them); a file that
-    cannot be parsed is a problem, since it might be the region a caller is about to write."""
-    if not folder.is_dir():
-        return []
-    out = []
-    with os.scandir(folder) as found:
-        entries = sorted(found, key=lambda e: e.name)
-    for entry in entries:
-        if entry.name.startswith(".") or not entry.name.endswith(".yaml"):
-            continue
-        if not entry.is_file(follow_symlinks=False) and not entry.is_symlink():
-            continue  # folders, FIFOs: the build reports them; never read (a FIFO blocks)
-        path = folder / entry.name
-        known = len(problems.items)
-        data = read_yaml(path, problems)
-        if not isinstance(data, dict):
-            if len(problems.items) == known:
-                problems.add(path, 1, "must be a set of 'field: value' lines (name:, type:, "
-                                      "province:, code:, cohort:)")
-            continue
-        out.append(RegionFile(path, data, normal_code(data.get("code"))))
-    return out
-
-
 # --- participants -------------------------------------------------------------------------
 
 PARTICIPANT_COLUMNS = (Column("name", True), Column("type"), Column("province"),
@@ -613,22 +560,6 @@ class _Participation:
     years: dict[int, dict[str, Any]] = field(default_factory=dict)  # year → round mapping
     lines: dict[int, int] = field(default_factory=dict)  # year → CSV line
     alias: str | None = None
-
-
-def _normal(name: str) -> str:
-    """Name key that ignores case, spaces and the Kabupaten/Kab./Kota/Administrasi prefixes."""
-    name = re.sub(r"^(kabupaten|kab\.?|kota)\s+(administrasi\s+)?", "", name.strip().casefold())
-    return re.sub(r"[^a-z0-9]", "", name)
-
-
-def _prefix_kind(name: str) -> str | None:
-    """kota/kabupaten from a name's prefix (Kota, Kabupaten, Kab.); None without one."""
-    name = name.casefold()
-    if re.match(r"kota\s", name):
-        return "kota"
-    if re.match(r"(kabupaten|kab\.?)\s", name):
-        return "kabupaten"
-    return None
 
 
 def import_regions(csv_path: Path, site: Path, kabkota: tuple[Kabkota, ...],
@@ -710,7 +641,7 @@ def _participations(csv_path: Path, rows: list[Row], kabkota: tuple[Kabkota, ...
     by_code = {k.code: k for k in kabkota}
     by_name: dict[str, list[Kabkota]] = defaultdict(list)
     for k in kabkota:
-        by_name[_normal(k.name)].append(k)
+        by_name[match_key(k.name)].append(k)
     groups: dict[str, _Participation] = {}
     for row in rows:
         year = _number(csv_path, row, "cohort_year", problems, whole=True)
@@ -739,11 +670,11 @@ def _match(csv_path: Path, row: Row, by_code: dict[str, Kabkota], by_name: dict[
     type, or else that name (with type and province to tell namesakes apart). A ``name`` beside an
     ``official_name`` becomes an alias, so it may be another spelling but not another region."""
     name, official = row.get("name"), row.get("official_name")
-    kind = row.get("type").lower() or _prefix_kind(official or name)
+    kind = row.get("type").lower() or kind_of(official or name)
     if kind not in (None, "kota", "kabupaten"):
         problems.add(csv_path, row.line, f"column 'type': '{row.get('type')}' must be kota or kabupaten")
         return None
-    named = [k for k in by_name.get(_normal(official or name), []) if kind is None or k.type == kind]
+    named = [k for k in by_name.get(match_key(official or name), []) if kind is None or k.type == kind]
     kode = row.get("kode")
     if kode:
         ref = by_code.get(normal_code(kode) or "")
@@ -771,8 +702,8 @@ def _match(csv_path: Path, row: Row, by_code: dict[str, Kabkota], by_name: dict[
             return None
         ref = named[0]
     if official and name and not _names(name, ref):
-        own = _prefix_kind(name)
-        other = [k for k in by_name.get(_normal(name), []) if own is None or k.type == own]
+        own = kind_of(name)
+        other = [k for k in by_name.get(match_key(name), []) if own is None or k.type == own]
         if other:  # the other spelling is another region's name: it would become ref's alias
             say = "kode and official_name say" if kode else "official_name says"
             problems.add(csv_path, row.line, f"name '{name}' is {other[0].name} (kode "
@@ -784,7 +715,7 @@ def _match(csv_path: Path, row: Row, by_code: dict[str, Kabkota], by_name: dict[
 
 def _names(name: str, ref: Kabkota) -> bool:
     """Whether a spelling names this region: its name without prefix, and no other type's prefix."""
-    return _normal(name) == _normal(ref.name) and _prefix_kind(name) in (None, ref.type)
+    return match_key(name) == match_key(ref.name) and kind_of(name) in (None, ref.type)
 
 
 def _plan_region(p: _Participation, files: list[RegionFile], site: Path,

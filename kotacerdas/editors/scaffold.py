@@ -17,10 +17,11 @@ import re
 from pathlib import Path
 
 from kotacerdas.content import schemas
+from kotacerdas.content.placenames import kind_of, match_key
 from kotacerdas.core import writeguard
 from kotacerdas.content.types import Kabkota, Province
 from kotacerdas.core.errors import Problems, UsageError
-from kotacerdas.editors.importer import region_files
+from kotacerdas.editors.regionfiles import readable_file_with_code
 from kotacerdas.content.load import load_reference
 from kotacerdas.core.slugs import slugify
 
@@ -155,21 +156,6 @@ def new_announcement(site: Path, title: str, date: dt.date) -> Path:
 
 # --- regions ------------------------------------------------------------------------------
 
-_PREFIX = re.compile(r"^(kabupaten|kab\.?|kotamadya|kodya|kota)(\s+adm(?:inistrasi|\.)?)?\s+",
-                     re.IGNORECASE)
-
-
-def _kind_and_core(name: str) -> tuple[str | None, str]:
-    """('kota'|'kabupaten'|None, the name without its prefix, casefolded, letters and digits only)."""
-    text = " ".join(name.split())
-    m = _PREFIX.match(text)
-    kind = None
-    if m:
-        kind = "kabupaten" if m.group(1).lower().startswith("kab") else "kota"
-        text = text[m.end():]
-    return kind, re.sub(r"[^0-9a-z]", "", text.casefold())
-
-
 def find_kabkota(name: str, kabkota: tuple[Kabkota, ...]) -> Kabkota:
     """The kabupaten/kota an editor means: forgiving about case, spaces and Kab./Kota prefixes.
 
@@ -180,12 +166,12 @@ def find_kabkota(name: str, kabkota: tuple[Kabkota, ...]) -> Kabkota:
     by_code = {k.code: k for k in kabkota}
     if wanted in by_code:
         return by_code[wanted]
-    kind, core = _kind_and_core(wanted)
+    kind, core = kind_of(wanted), match_key(wanted)
     if not core:
         raise UsageError("give the name of a kabupaten or kota, e.g. "
                          "python build.py new region \"Kota Bandung\"")
     same_core = [k for k in kabkota
-                 if core in (_kind_and_core(k.name)[1], _kind_and_core(k.short_name)[1])]
+                 if core in (match_key(k.name), match_key(k.short_name))]
     matches = [k for k in same_core if kind is None or k.type == kind]
     if len(matches) == 1:
         return matches[0]
@@ -195,7 +181,7 @@ def find_kabkota(name: str, kabkota: tuple[Kabkota, ...]) -> Kabkota:
     names = sorted(k.name for k in kabkota)
     near = sorted(k.name for k in same_core) or difflib.get_close_matches(wanted, names, n=3, cutoff=0.6)
     if not near:
-        by_core = {_kind_and_core(k.name)[1]: k.name for k in kabkota}
+        by_core = {match_key(k.name): k.name for k in kabkota}
         near = [by_core[c] for c in difflib.get_close_matches(core, sorted(by_core), n=3, cutoff=0.6)]
     tip = f"; did you mean {', '.join(repr(n) for n in near)}?" if near else ""
     raise Refusal(f"'{wanted}' is not a kabupaten/kota in content/reference/kabupaten-kota.yaml"
@@ -233,11 +219,6 @@ def region_text(ref: Kabkota, province: Province | None, year: int, today: dt.da
     return "\n".join(lines) + "\n"
 
 
-def _existing_region_with_code(folder: Path, code: str) -> Path | None:
-    """The region file with this code in any form (``importer.region_files``: also unquoted)."""
-    return next((f.path for f in region_files(folder, Problems(folder)) if f.code == code), None)
-
-
 def new_region(site: Path, name: str, today: dt.date) -> Path:
     """Create content/regions/<slug>.yaml for a kabupaten/kota of the reference data."""
     problems = Problems(site)
@@ -253,7 +234,7 @@ def new_region(site: Path, name: str, today: dt.date) -> Path:
     path = writeguard.target(site, rel)  # a linked content/ or content/regions is refused first
     folder = path.parent
     _refuse_existing(path, site)
-    other = _existing_region_with_code(folder, ref.code)
+    other = readable_file_with_code(folder, ref.code)
     if other is not None:
         raise Refusal(f"{ref.name} ({ref.code}) already has {other.relative_to(site).as_posix()}; "
                       "edit that file (nothing was overwritten)")

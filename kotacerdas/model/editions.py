@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from typing import TypeVar
 
 from kotacerdas.content.types import Content, NewsItem, Page, SiteConfig, Translation
-from kotacerdas.content.load import digest_of
+from kotacerdas.core.digest import digest_of
 
 CURRENT, OUTDATED, MISSING = "current", "outdated", "missing"
 Item = TypeVar("Item", NewsItem, Page)

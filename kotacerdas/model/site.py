@@ -12,21 +12,15 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from kotacerdas.content.placenames import place_key
 from kotacerdas.content.types import Cohort, Content, NewsItem, Page, Province, Region
 from kotacerdas.core.errors import ContentError, Problem
-from kotacerdas.content.load import digest_of
+from kotacerdas.core.digest import digest_of
 from kotacerdas.model.markup import NO_IDS, ConversionFailed, Converter
 from kotacerdas.core.parallel import map_indexed
 from kotacerdas.model.editions import localize
+from kotacerdas.core.clock import today_in_jakarta
 from kotacerdas.core.urls import Urls
-
-JAKARTA = dt.timezone(dt.timedelta(hours=7), "WIB")
-
-
-def today_in_jakarta() -> dt.date:
-    """Today's date in Asia/Jakarta (UTC+7 all year), which decides what is 'in the future'."""
-    return dt.datetime.now(JAKARTA).date()
-
 
 @dataclass(frozen=True)
 class CohortSummary:
@@ -112,9 +106,8 @@ class SiteModel:
 
 
 def region_sort_key(region: Region) -> tuple[str, str]:
-    """Sort by place name without the Kabupaten/Kota prefix, so 'Bandung' kab and kota sit together."""
-    short = re.sub(r"^(Kabupaten|Kota)\s+(Administrasi\s+)?", "", region.name)
-    return (short.casefold(), region.type)
+    """Sort by place name without its prefix (placenames.place_key), so 'Bandung' kab and kota sit together."""
+    return (place_key(region.name), region.type)
 
 
 def build_model(content: Content, base_url: str | None = None, drafts: bool = False,

@@ -35,7 +35,8 @@ from kotacerdas.core import urls
 from kotacerdas.core.urls import is_safe_link
 from kotacerdas.content.types import NewsItem
 from kotacerdas.model.i18n import Catalogue
-from kotacerdas.model.site import JAKARTA, SiteModel
+from kotacerdas.core.clock import JAKARTA
+from kotacerdas.model.site import SiteModel
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 CONTENT_NS = "http://purl.org/rss/1.0/modules/content/"

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from kotacerdas.core import urls
+from kotacerdas.core.slugs import SLUG_RE
 from kotacerdas.content.types import CONFIRMED, INFERRED, UNCERTAIN, WITHDRAWN, Participation, Region, Source
 from kotacerdas.model.i18n import Catalogue
 from kotacerdas.model.site import SiteModel
@@ -93,7 +94,7 @@ class Table:
 REQUIRED = {"required": True}
 YEAR = {"minimum": 2000, "maximum": 2100}
 COUNT = {"minimum": 0}
-SLUG = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+SLUG = SLUG_RE.pattern
 YEARS = r"^\d{4}(;\d{4})*$"
 
 PESERTA = Table("peserta", (

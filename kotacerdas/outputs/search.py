@@ -16,39 +16,20 @@ Format: ``{"items": [entry, ...]}``, each entry with short keys:
 - ``k`` search keys: names as ``normalize`` leaves them, place names without their
   Kabupaten/Kota prefix (aliases included), so 'Gunung Kidul' and 'kab. gunungkidul' both match
 
-search.js applies the same ``normalize`` and ``PREFIXES`` to the query; keep them in step.
+search.js applies the same ``normalize`` and ``PREFIXES`` (``content/placenames.py``) to the
+query; keep them in step.
 """
 
 from __future__ import annotations
 
-import json
-import re
-import unicodedata
 from typing import Any, Iterable
 
 from kotacerdas.core import urls
+from kotacerdas.content.placenames import normalize, place_key
+from kotacerdas.core.jsontext import compact_json
 from kotacerdas.content.types import Kabkota, NewsItem, Page, Province, Region, note_in
 from kotacerdas.model.i18n import Catalogue
 from kotacerdas.model.site import CohortSummary, SiteModel
-
-PREFIXES = frozenset({"kabupaten", "kab", "kota", "kotamadya", "kodya", "administrasi", "adm",
-                      "provinsi", "prov"})
-"""Words people put before a place name, or leave out; dropped from names and queries."""
-
-
-def normalize(text: str) -> str:
-    """Lowercase, diacritics removed, anything but letters and digits a single space."""
-    text = re.sub("[\u0300-\u036f]", "", unicodedata.normalize("NFKD", text.lower()))
-    return " ".join(re.sub(r"[^a-z0-9]+", " ", text).split())
-
-
-def place_key(name: str) -> str:
-    """A place name as searched: normalized, leading prefix words dropped (the last word stays)."""
-    words = normalize(name).split()
-    while len(words) > 1 and words[0] in PREFIXES:
-        words.pop(0)
-    return " ".join(words)
-
 
 def _keys(*names: str) -> list[str]:
     """Distinct non-empty keys, in order."""
@@ -153,4 +134,4 @@ def entries(m: SiteModel, t: Catalogue) -> Iterable[dict[str, Any]]:
 def index_json(m: SiteModel, t: Catalogue) -> bytes:
     """The index file: compact, UTF-8, byte-identical for the same content."""
     data = {"items": list(entries(m, t))}
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return compact_json(data).encode("utf-8")

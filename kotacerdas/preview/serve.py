@@ -36,7 +36,7 @@ from tornado import httputil, web
 
 from kotacerdas.preview.incremental import Builder
 from kotacerdas.core.lines import log_line
-from kotacerdas.render.renderer import BUILTIN_TEMPLATES
+from kotacerdas.core import locations
 
 PREVIEW_ASSETS = Path(__file__).resolve().parent / "static"
 INJECT = (b'<link rel="stylesheet" href="/__kotacerdas/preview.css">'
@@ -138,12 +138,7 @@ def _waiting_page() -> bytes:
 
 def watched_paths(site: Path) -> list[Path]:
     """What a change to should trigger a rebuild: content, the site's templates, its config."""
-    paths = [site / "content", site / "site_config.yaml"]
-    own = site / "templates"
-    paths.append(own if own.is_dir() else BUILTIN_TEMPLATES)
-    if own.is_dir() and own.resolve() != BUILTIN_TEMPLATES:
-        paths.append(BUILTIN_TEMPLATES)
-    return paths
+    return locations.watched_paths(site)
 
 
 def serve(site: Path, host: str = "127.0.0.1", port: int = 8000, drafts: bool = False) -> int:

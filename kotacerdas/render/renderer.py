@@ -24,23 +24,17 @@ from kotacerdas.render.corrections import correction_url
 from kotacerdas.core import urls as routes
 from kotacerdas.core.errors import Problems
 from kotacerdas.model.i18n import Catalogue
-from kotacerdas.content.load import digest_of, read_file
+from kotacerdas.content.load import read_file
+from kotacerdas.core.digest import digest_of
+from kotacerdas.core.locations import template_dirs
 from kotacerdas.core.parallel import map_indexed
 from kotacerdas.build.writer import write_file
 from kotacerdas.model.site import SiteModel
 from kotacerdas.site.pages import DataFile, PageSpec
 
-BUILTIN_TEMPLATES = Path(__file__).resolve().parent.parent.parent / "templates"
 FOOTER_PAGES = ("tentang", "data", "aksesibilitas", "privasi", "kontak")
 LANGUAGE_NAMES = {"id": "Bahasa Indonesia", "en": "English"}
 """Each language's name in itself, for the language switch (always shown in its own language)."""
-
-
-def template_dirs(site: Path) -> list[Path]:
-    """The site's templates folder (if any) before the built-in one."""
-    own = site / "templates"
-    dirs = [own] if own.is_dir() and own.resolve() != BUILTIN_TEMPLATES else []
-    return dirs + [BUILTIN_TEMPLATES]
 
 
 def asset_files(dirs: list[Path]) -> dict[str, Path]:

@@ -24,6 +24,7 @@ from conftest import REPO, tree
 from kotacerdas.build import cache, writer
 from kotacerdas.content import load, parsecache
 from kotacerdas.core import writeguard
+from kotacerdas.core.digest import digest_of
 from kotacerdas.core.errors import ContentError
 from kotacerdas.build.pipeline import build
 from kotacerdas.content.yamlsafe import LineDict, LineList
@@ -415,7 +416,7 @@ def _signed_with_another_key(monkeypatch, tmp_path: Path, name: str, text: str) 
 def _markdown_entry(site) -> str:  # noqa: ANN001
     """A Markdown cache line for the exact digest the edited announcement will have, with a script."""
     name = "2019-05-15-tahap-tiga.md"
-    return json.dumps(["/kota-cerdas/\0" + load.digest_of(name + "\n" + NEWS_TEXT),
+    return json.dumps(["/kota-cerdas/\0" + digest_of(name + "\n" + NEWS_TEXT),
                        "<p>Teks baru.</p>" + SCRIPT])
 
 

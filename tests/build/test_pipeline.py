@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import shutil
 
 import pytest
@@ -84,12 +83,6 @@ def test_drafts_and_future_items_need_the_flag(site: FixtureSite) -> None:
     assert site.run("build", "--drafts").returncode == 0
     assert (site.output / "berita/masa-depan/index.html").is_file()
     assert (site.output / "berita/konsep/index.html").is_file()
-
-
-def test_today_is_decided_in_jakarta() -> None:
-    from kotacerdas.model.site import JAKARTA, today_in_jakarta
-    assert JAKARTA.utcoffset(None) == dt.timedelta(hours=7)
-    assert today_in_jakarta() == dt.datetime.now(dt.timezone.utc).astimezone(JAKARTA).date()
 
 
 def test_news_pagination(built: FixtureSite) -> None:

@@ -16,7 +16,8 @@ import pytest
 
 from conftest import REPO, SHARED, FixtureSite, run_build, tree
 from kotacerdas.core.errors import ContentError
-from kotacerdas.editors.importer import _write_all, normal_code
+from kotacerdas.editors.importer import _write_all
+from kotacerdas.editors.regionfiles import normal_code
 
 HEADER = ["name", "type", "province", "cohort_year", "source_url", "note", "kode", "official_name"]
 REGION = "content/regions/kota-bandung.yaml"

@@ -11,7 +11,7 @@ import pytest
 
 from conftest import FixtureSite
 from kotacerdas.content import schemas
-from kotacerdas.model.site import today_in_jakarta
+from kotacerdas.core.clock import today_in_jakarta
 from kotacerdas.editors.scaffold import MAX_SLUG, news_slug
 from kotacerdas.content.yamlsafe import load as load_yaml
 
@@ -222,7 +222,7 @@ def test_editor_guide_explains_every_field_and_is_linked() -> None:
 
 
 def test_new_region_finds_an_unquoted_code_under_another_name(site: FixtureSite) -> None:
-    """The importer's lookup (importer.region_files): `code: 34.03` without quotes is that region."""
+    """The importer's lookup (regionfiles.region_files): `code: 34.03` without quotes is that region."""
     text = (site.root / "content/regions/kabupaten-gunungkidul.yaml").read_text(encoding="utf-8")
     site.remove("content/regions/kabupaten-gunungkidul.yaml")
     site.write("content/regions/gunung-kidul.yaml", text.replace('code: "34.03"', "code: 34.03"))

@@ -11,7 +11,7 @@ import yaml
 
 from conftest import REPO, FixtureSite
 from htmlcheck import pages, soup
-from kotacerdas.outputs.search import normalize, place_key
+from kotacerdas.content.placenames import normalize, place_key
 
 BUDGET = 150 * 1024
 

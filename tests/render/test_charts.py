@@ -16,7 +16,8 @@ from conftest import REPO, FixtureSite
 from htmlcheck import soup
 from kotacerdas.render import charts
 from kotacerdas.content.load import load_site
-from kotacerdas.model.site import build_model, today_in_jakarta
+from kotacerdas.core.clock import today_in_jakarta
+from kotacerdas.model.site import build_model
 
 
 def chart_of(page: Path, uid: str) -> ET.Element:

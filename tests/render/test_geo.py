@@ -24,7 +24,8 @@ from kotacerdas.render import geo
 from kotacerdas.content.types import ProvinceShape
 from kotacerdas.editors.importer import import_reference
 from kotacerdas.content.load import load_site
-from kotacerdas.model.site import build_model, today_in_jakarta
+from kotacerdas.core.clock import today_in_jakarta
+from kotacerdas.model.site import build_model
 
 BASE_PATH = "/kota-cerdas/"
 

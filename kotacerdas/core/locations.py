@@ -1,0 +1,39 @@
+"""Where the generator's own files are, and which of a site's files a build reads.
+
+One definition for the cache key (``PACKAGE``: every ``.py`` file under it is hashed), the
+template search order (the renderer), the input stamps (``build.cache.input_digest``) and the
+files the preview watches (``preview.serve``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+PACKAGE = Path(__file__).resolve().parent.parent
+"""The ``kotacerdas/`` package root (not this subpackage): the code the cache key covers."""
+BUILTIN_TEMPLATES = PACKAGE.parent / "templates"
+"""The built-in templates, interface strings and theme assets, used where a site has none of its own."""
+CONFIG = "site_config.yaml"
+
+
+def template_dirs(site: Path) -> list[Path]:
+    """The site's templates folder (if any) before the built-in one: a site overrides one file."""
+    own = site / "templates"
+    dirs = [own] if own.is_dir() and own.resolve() != BUILTIN_TEMPLATES else []
+    return dirs + [BUILTIN_TEMPLATES]
+
+
+def input_folders(site: Path) -> list[tuple[str, Path]]:
+    """The folders a build reads, by the name the input stamps record them under."""
+    return [("content/", site / "content"), ("templates/", site / "templates"),
+            ("builtin/", BUILTIN_TEMPLATES)]
+
+
+def config_file(site: Path) -> Path:
+    """The site's configuration file."""
+    return site / CONFIG
+
+
+def watched_paths(site: Path) -> list[Path]:
+    """What a change to should trigger a rebuild: content, the config, the templates in use."""
+    return [site / "content", config_file(site)] + template_dirs(site)
