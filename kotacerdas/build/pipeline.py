@@ -12,7 +12,8 @@ from typing import Iterator
 from kotacerdas.core.errors import ContentError, Problems
 from kotacerdas.build.linkcheck import check_links, content_sources
 from kotacerdas.build import cache
-from kotacerdas.content.load import load_site, parse_cache
+from kotacerdas.content.load import load_site
+from kotacerdas.content.read import parse_cache
 from kotacerdas.model.site import build_model, markdown_in_use, today_in_jakarta
 from kotacerdas.site.pages import site_pages
 from kotacerdas.model.editions import Gap, completeness

@@ -153,7 +153,7 @@ def _run(args: argparse.Namespace) -> int:
 
 def _import_regions(args: argparse.Namespace) -> int:
     from kotacerdas.editors.importer import import_regions
-    from kotacerdas.content.load import load_reference
+    from kotacerdas.content.reference import load_reference
     from kotacerdas.model.site import today_in_jakarta
 
     site = _site(args)

@@ -31,7 +31,7 @@ from typing import Any
 from kotacerdas.content import schemas
 from kotacerdas.content.types import Kabkota
 from kotacerdas.core.errors import ContentError, Problem, Problems
-from kotacerdas.content.load import read_yaml
+from kotacerdas.content.read import read_yaml
 from kotacerdas.core.slugs import slugify
 from kotacerdas.content.validate import check as check_schema
 from kotacerdas.core.writeguard import UnsafeWrite, target, write_bytes

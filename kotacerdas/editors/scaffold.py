@@ -21,7 +21,7 @@ from kotacerdas.core import writeguard
 from kotacerdas.content.types import Kabkota, Province
 from kotacerdas.core.errors import Problems, UsageError
 from kotacerdas.editors.importer import region_files
-from kotacerdas.content.load import load_reference
+from kotacerdas.content.reference import load_reference
 from kotacerdas.core.slugs import slugify
 
 MAX_SLUG = 60

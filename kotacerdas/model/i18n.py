@@ -30,7 +30,7 @@ from babel.dates import format_date
 from babel.numbers import NumberFormatError, format_decimal, parse_decimal
 
 from kotacerdas.core.errors import Problems
-from kotacerdas.content.load import read_yaml
+from kotacerdas.content.read import read_yaml
 from kotacerdas.content.yamlsafe import line_of
 
 

@@ -23,7 +23,8 @@ from kotacerdas.render.corrections import correction_url
 from kotacerdas.core import urls as routes
 from kotacerdas.core.errors import Problems
 from kotacerdas.model.i18n import Catalogue, load_catalogue
-from kotacerdas.content.load import digest_of, read_file
+from kotacerdas.content.load import digest_of
+from kotacerdas.content.read import read_file
 from kotacerdas.core.parallel import map_indexed
 from kotacerdas.build.writer import write_file
 from kotacerdas.model.site import SiteModel

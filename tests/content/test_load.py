@@ -15,7 +15,8 @@ import pytest
 from conftest import REPO, FixtureSite, write_site
 from kotacerdas.content import load
 from kotacerdas.core.errors import ContentError, Problems
-from kotacerdas.content.load import load_site, read_file
+from kotacerdas.content.load import load_site
+from kotacerdas.content.read import read_file
 from kotacerdas.content.yamlsafe import load as load_yaml
 
 
