@@ -8,12 +8,11 @@ from collections import defaultdict
 from pathlib import Path
 
 from kotacerdas.content.documents import NEWS_NAME
-from kotacerdas.content.read import _entries
+from kotacerdas.content.read import site_entries
 from kotacerdas.content.reference import REFERENCE_FILES, SHAPES_FILE
 from kotacerdas.content.types import Kabkota, NewsItem, Province, Region
 from kotacerdas.core.errors import Problems
 from kotacerdas.core.slugs import is_slug
-
 
 CONTENT_FOLDERS = {"news": ".md", "pages": ".md", "reference": ".yaml", "regions": ".yaml"}
 """The folders of content/ and the files they hold; nothing else in content/ is read."""
@@ -22,14 +21,14 @@ FOLDER_NAMES = {"berita": "news", "pengumuman": "news", "halaman": "pages", "dae
 """Indonesian names an editor may give a content folder (the site's own addresses use them)."""
 
 
-def _check_content_folder(content_dir: Path, problems: Problems) -> None:
+def check_content_folder(content_dir: Path, problems: Problems) -> None:
     """Only the folders of CONTENT_FOLDERS are read: anything else in content/ would be left out
     of the site without a word, so each is reported, with where it probably belongs."""
     known = ", ".join(f"{name}/" for name in sorted(CONTENT_FOLDERS))
-    for entry in _entries(content_dir):
+    for entry in site_entries(content_dir):
         path = content_dir / entry.name
         if entry.is_symlink():
-            continue  # reported by _refuse_special_files
+            continue  # reported by refuse_special_files
         if entry.name in CONTENT_FOLDERS:
             if not entry.is_dir(follow_symlinks=False):
                 problems.add(path, None, f"must be a folder (content/{entry.name}/) holding "
@@ -59,12 +58,12 @@ def _home_of(name: str) -> str:
     return "content/ holds only the folders news/, pages/, reference/ and regions/"
 
 
-def _account_for_every_file(content_dir: Path, problems: Problems, loaded: set[str]) -> None:
+def account_for_every_file(content_dir: Path, problems: Problems, loaded: set[str]) -> None:
     """The last guard against silent loss: every file in the content folders was loaded into
     the site or is named by a problem saying why not; any other file is reported here."""
     named = {p.path for p in problems.items}
     for folder in CONTENT_FOLDERS:
-        for entry in _entries(content_dir / folder):
+        for entry in site_entries(content_dir / folder):
             path = content_dir / folder / entry.name
             shown = problems.display(path)
             if shown not in loaded and shown not in named:
@@ -73,7 +72,7 @@ def _account_for_every_file(content_dir: Path, problems: Problems, loaded: set[s
                                          "developers: the generator should have named the reason")
 
 
-def _check_province_slugs(provinces: tuple[Province, ...], regions: tuple[Region, ...],
+def check_province_slugs(provinces: tuple[Province, ...], regions: tuple[Region, ...],
                           content_dir: Path, has_reference: bool, problems: Problems) -> None:
     """A province's name becomes its folder; a name with no letter or digit would become the
     province index's own address (provinsi//) and silently replace it."""
@@ -87,7 +86,7 @@ def _check_province_slugs(provinces: tuple[Province, ...], regions: tuple[Region
                                      "its web address from; write the province's real name")
 
 
-def _check_regions(regions: tuple[Region, ...], provinces: tuple[Province, ...],
+def check_regions(regions: tuple[Region, ...], provinces: tuple[Province, ...],
                    kabkota: tuple[Kabkota, ...], has_reference: bool, problems: Problems) -> None:
     """Codes unique; with reference data, code, name, type and province must agree with it."""
     by_code: dict[str, list[Region]] = defaultdict(list)
@@ -128,7 +127,7 @@ def _check_regions(regions: tuple[Region, ...], provinces: tuple[Province, ...],
                                        f"for code {r.code}")
 
 
-def _check_news_slugs(news: tuple[NewsItem, ...], problems: Problems) -> None:
+def check_news_slugs(news: tuple[NewsItem, ...], problems: Problems) -> None:
     """Two announcements may not share a slug, whatever their dates."""
     by_slug: dict[str, list[NewsItem]] = defaultdict(list)
     for n in news:

@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 
 from kotacerdas.content import schemas
-from kotacerdas.content.read import _reported, check, read_yaml
+from kotacerdas.content.read import check, read_yaml, reported
 from kotacerdas.content.types import SiteConfig
 from kotacerdas.core.errors import Problems
 
@@ -19,7 +19,7 @@ def load_config(path: Path, problems: Problems) -> SiteConfig | None:
         return None
     data = read_yaml(path, problems)
     if not isinstance(data, dict):
-        if not _reported(problems, path):
+        if not reported(problems, path):
             problems.add(path, 1, "must be a set of 'field: value' lines" + (
                 ", with at least 'title' and 'base_url'" if data is None else ""))
         return None

@@ -11,22 +11,21 @@ from pathlib import Path
 from typing import Any
 
 from kotacerdas.content import mdlimits, schemas
-from kotacerdas.content.fields import _check_updated, _sources
-from kotacerdas.content.read import _files, _reported, check, digest_of, read_text, split_front_matter
+from kotacerdas.content.fields import check_updated, sources_of
+from kotacerdas.content.read import check, digest_of, folder_files, read_text, reported, split_front_matter
 from kotacerdas.content.types import NewsItem, Page, SiteConfig, Translation
+from kotacerdas.content.yamlsafe import LineDict, line_of
 from kotacerdas.core.errors import Problems
 from kotacerdas.core.slugs import is_slug
-from kotacerdas.content.yamlsafe import LineDict, line_of
-
 
 NEWS_NAME = re.compile(r"^(\d{4}-\d{2}-\d{2})-(.+)\.md$")
 TRANSLATION_NAME = re.compile(r"^(.+)\.([a-z]{2})\.md$")  # tentang.en.md beside tentang.md
 
 
-def _split_translations(folder: Path, problems: Problems) -> tuple[list[Path], list[Path]]:
+def split_translations(folder: Path, problems: Problems) -> tuple[list[Path], list[Path]]:
     """The Markdown files of a folder: originals, and translations named ``<name>.<lang>.md``."""
     originals, translations = [], []
-    for path in _files(folder, ".md", problems):
+    for path in folder_files(folder, ".md", problems):
         (translations if TRANSLATION_NAME.match(path.name) else originals).append(path)
     return originals, translations
 
@@ -46,7 +45,7 @@ def _markdown_files(paths: list[Path], problems: Problems, schema: dict[str, Any
         for line, message in mdlimits.hazards(body):
             problems.add(path, first + line, message)
         if not isinstance(data, dict):
-            if not _reported(problems, path):
+            if not reported(problems, path):
                 problems.add(path, 2, _no_fields(data, schema))
             continue
         if check(data, schema, problems, path):
@@ -63,7 +62,7 @@ def _no_fields(data: Any, schema: dict[str, Any]) -> str:
     return "front matter must be 'field: value' lines (title:, date:, …)"
 
 
-def _load_news(paths: list[Path], problems: Problems, region_slugs: set[str], today: dt.date
+def load_news(paths: list[Path], problems: Problems, region_slugs: set[str], today: dt.date
                ) -> tuple[NewsItem, ...]:
     items = []
     for path, data, body, digest in _markdown_files(paths, problems, schemas.NEWS):
@@ -85,11 +84,11 @@ def _load_news(paths: list[Path], problems: Problems, region_slugs: set[str], to
         if data.get("updated") and data["updated"] < data["date"]:
             problems.add(path, line_of(data, ["updated"]), "'updated' is before 'date'; an update "
                                                            "comes after publication")
-        _check_updated(path, data, problems, today, latest=data["date"])
+        check_updated(path, data, problems, today, latest=data["date"])
         items.append(NewsItem(
             slug=m.group(2), title=data["title"], date=data["date"], summary=data["summary"],
             body=body, path=problems.display(path), tags=tuple(data.get("tags", ())),
-            regions=tuple(data.get("regions", ())), sources=_sources(data.get("sources")),
+            regions=tuple(data.get("regions", ())), sources=sources_of(data.get("sources")),
             updated=data.get("updated"), draft=data.get("draft", False), digest=digest))
         for i, slug in enumerate(data.get("regions", ())):
             if slug not in region_slugs:
@@ -101,7 +100,7 @@ def _load_news(paths: list[Path], problems: Problems, region_slugs: set[str], to
     return tuple(items)
 
 
-def _load_pages(paths: list[Path], problems: Problems, today: dt.date) -> tuple[Page, ...]:
+def load_pages(paths: list[Path], problems: Problems, today: dt.date) -> tuple[Page, ...]:
     pages = []
     for path, data, body, digest in _markdown_files(paths, problems, schemas.PAGE):
         slug = path.name[: -len(".md")]
@@ -109,13 +108,13 @@ def _load_pages(paths: list[Path], problems: Problems, today: dt.date) -> tuple[
             problems.add(path, None, f"file name '{path.name}' may only use a-z, 0-9 and single "
                                      "hyphens, e.g. tentang.md")
             continue
-        _check_updated(path, data, problems, today)
+        check_updated(path, data, problems, today)
         pages.append(Page(slug=slug, title=data["title"], body=body, path=problems.display(path),
                           summary=data.get("summary", ""), updated=data.get("updated"), digest=digest))
     return tuple(pages)
 
 
-def _load_translations(kind: str, paths: list[Path], originals: tuple[NewsItem, ...] | tuple[Page, ...],
+def load_translations(kind: str, paths: list[Path], originals: tuple[NewsItem, ...] | tuple[Page, ...],
                        config: SiteConfig | None, problems: Problems, today: dt.date
                        ) -> tuple[Translation, ...]:
     """Translations of announcements or pages; each needs its original and a configured edition."""
@@ -143,7 +142,7 @@ def _load_translations(kind: str, paths: list[Path], originals: tuple[NewsItem, 
                                      f"{path.parent.name}/; give it the same name as its original "
                                      f"plus .{language}.md")
             continue
-        _check_updated(path, data, problems, today,
+        check_updated(path, data, problems, today,
                        latest=original.date if isinstance(original, NewsItem) else None)
         out.append(Translation(kind=kind, slug=original.slug, language=language,
                                title=data["title"], body=body, path=problems.display(path),

@@ -7,11 +7,11 @@ from pathlib import Path
 from typing import Any
 
 from kotacerdas.content.types import Source
-from kotacerdas.core.errors import Problems
 from kotacerdas.content.yamlsafe import LineDict, line_of
+from kotacerdas.core.errors import Problems
 
 
-def _check_updated(path: Path, data: LineDict, problems: Problems, today: dt.date,
+def check_updated(path: Path, data: LineDict, problems: Problems, today: dt.date,
                    latest: dt.date | None = None) -> None:
     """An 'updated' date after today would be shown as the site's last update and in the sitemap.
     ``latest`` allows a later one (an announcement scheduled for a later day)."""
@@ -24,7 +24,7 @@ def _check_updated(path: Path, data: LineDict, problems: Problems, today: dt.dat
                      f"{later}; write the date of the last change, which cannot be in the future")
 
 
-def _sources(data: Any) -> tuple[Source, ...]:
+def sources_of(data: Any) -> tuple[Source, ...]:
     out = []
     for item in data or []:
         if isinstance(item, str):

@@ -2,7 +2,7 @@
 
 Every problem in the run is collected and raised together as one ``ContentError``; nothing
 downstream runs on content that did not pass, and no file found in content/ is left out without a
-problem naming it (``checks._account_for_every_file``). ``load_site`` is the table of contents:
+problem naming it (``checks.account_for_every_file``). ``load_site`` is the table of contents:
 the reading rules that protect the build are in ``read``, each kind of file has its own module
 (``config``, ``reference``, ``regions``, ``documents``), and the checks across files are in
 ``checks``.
@@ -13,12 +13,25 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from kotacerdas.content.checks import (_account_for_every_file, _check_content_folder, _check_news_slugs, _check_province_slugs, _check_regions)
+from kotacerdas.content.checks import (
+    account_for_every_file,
+    check_content_folder,
+    check_news_slugs,
+    check_province_slugs,
+    check_regions,
+)
 from kotacerdas.content.config import load_config
-from kotacerdas.content.documents import _load_news, _load_pages, _load_translations, _split_translations
-from kotacerdas.content.read import _refuse_special_files, digest_of
-from kotacerdas.content.reference import (SHAPES_FILE, _complete_cohorts, _provinces_from_regions, _reference_files, _reference_from, load_shapes)
-from kotacerdas.content.regions import _load_regions
+from kotacerdas.content.documents import load_news, load_pages, load_translations, split_translations
+from kotacerdas.content.read import digest_of, refuse_special_files
+from kotacerdas.content.reference import (
+    SHAPES_FILE,
+    complete_cohorts,
+    load_shapes,
+    provinces_from_regions,
+    reference_files,
+    reference_from,
+)
+from kotacerdas.content.regions import load_regions
 from kotacerdas.content.types import Content
 from kotacerdas.core.errors import Problems
 
@@ -32,31 +45,31 @@ def load_site(site: Path, today: dt.date) -> Content:
     """
     problems = Problems(site)
     content_dir = site / "content"
-    _refuse_special_files(content_dir, problems)
-    _refuse_special_files(site / "templates", problems)
-    _check_content_folder(content_dir, problems)
+    refuse_special_files(content_dir, problems)
+    refuse_special_files(site / "templates", problems)
+    check_content_folder(content_dir, problems)
     config = load_config(site / "site_config.yaml", problems)
     reference_dir = content_dir / "reference"
-    reference = _reference_files(reference_dir, problems)
-    provinces, kabkota, cohorts, has_reference = _reference_from(reference, reference_dir, problems)
+    reference = reference_files(reference_dir, problems)
+    provinces, kabkota, cohorts, has_reference = reference_from(reference, reference_dir, problems)
     shapes, shapes_digest = load_shapes(reference_dir / SHAPES_FILE, provinces, problems)
-    regions = _load_regions(content_dir / "regions", problems, today)
-    news_files, news_translated = _split_translations(content_dir / "news", problems)
-    page_files, pages_translated = _split_translations(content_dir / "pages", problems)
-    news = _load_news(news_files, problems, {r.slug for r in regions}, today)
-    pages = _load_pages(page_files, problems, today)
-    translations = (_load_translations("news", news_translated, news, config, problems, today)
-                    + _load_translations("page", pages_translated, pages, config, problems, today))
+    regions = load_regions(content_dir / "regions", problems, today)
+    news_files, news_translated = split_translations(content_dir / "news", problems)
+    page_files, pages_translated = split_translations(content_dir / "pages", problems)
+    news = load_news(news_files, problems, {r.slug for r in regions}, today)
+    pages = load_pages(page_files, problems, today)
+    translations = (load_translations("news", news_translated, news, config, problems, today)
+                    + load_translations("page", pages_translated, pages, config, problems, today))
     if not has_reference:
-        provinces = _provinces_from_regions(regions)
-    _check_regions(regions, provinces, kabkota, has_reference, problems)
-    _check_province_slugs(provinces, regions, content_dir, has_reference, problems)
-    _check_news_slugs(news, problems)
-    cohorts = _complete_cohorts(cohorts, regions)
+        provinces = provinces_from_regions(regions)
+    check_regions(regions, provinces, kabkota, has_reference, problems)
+    check_province_slugs(provinces, regions, content_dir, has_reference, problems)
+    check_news_slugs(news, problems)
+    cohorts = complete_cohorts(cohorts, regions)
     loaded = {problems.display(reference_dir / name) for name in reference}
     if shapes_digest:
         loaded.add(problems.display(reference_dir / SHAPES_FILE))
-    _account_for_every_file(content_dir, problems,
+    account_for_every_file(content_dir, problems,
                             loaded | {x.path for x in (*regions, *news, *pages, *translations)})
     problems.raise_if_any()
     assert config is not None

@@ -14,12 +14,11 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any, Iterator
 
-from kotacerdas.core.errors import Problems
 from kotacerdas.content.parsecache import ParseCache
 from kotacerdas.content.validate import check as check_schema
 from kotacerdas.content.yamlsafe import find_invisible
 from kotacerdas.content.yamlsafe import load as load_yaml
-
+from kotacerdas.core.errors import Problems
 
 MAX_FILE_BYTES = 1_000_000
 MAX_YAML_VALUES = 200_000  # the reference list of 514 kabupaten/kota holds about 5,000
@@ -198,7 +197,7 @@ def split_front_matter(path: Path, text: str, problems: Problems) -> tuple[Any, 
     return None
 
 
-def _refuse_special_files(folder: Path, problems: Problems) -> None:
+def refuse_special_files(folder: Path, problems: Problems) -> None:
     """Git can commit symbolic links; one in content/ or templates/ could publish any file of
     the machine that builds the site. A named pipe, socket or device there (local only) would
     hang a read or be skipped without a word: each is reported."""
@@ -226,7 +225,7 @@ def _refuse_special_files(folder: Path, problems: Problems) -> None:
             continue
 
 
-def _entries(folder: Path) -> list[os.DirEntry[str]]:
+def site_entries(folder: Path) -> list[os.DirEntry[str]]:
     """The entries of a folder that the site is made of, sorted: all but dot-files (.gitkeep)."""
     if not folder.is_dir():
         return []
@@ -234,10 +233,10 @@ def _entries(folder: Path) -> list[os.DirEntry[str]]:
         return sorted((e for e in found if not e.name.startswith(".")), key=lambda e: e.name)
 
 
-def _files(folder: Path, suffix: str, problems: Problems, also: tuple[str, ...] = ()) -> list[Path]:
+def folder_files(folder: Path, suffix: str, problems: Problems, also: tuple[str, ...] = ()) -> list[Path]:
     """The content files of one folder, sorted; stray files are reported, dot-files ignored."""
     out = []
-    for entry in _entries(folder):
+    for entry in site_entries(folder):
         if entry.is_symlink():
             continue
         path = folder / entry.name
@@ -261,7 +260,7 @@ def _case_duplicates(paths: list[Path], problems: Problems) -> None:
                                   "Pages treats them as two pages, most laptops as one: rename one")
 
 
-def _reported(problems: Problems, path: Path) -> bool:
+def reported(problems: Problems, path: Path) -> bool:
     """Whether a problem already names ``path`` (so leaving the file out loses nothing silently)."""
     shown = problems.display(path)
     return any(p.path == shown for p in problems.items)

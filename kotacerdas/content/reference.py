@@ -10,14 +10,13 @@ from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Any
 
-from kotacerdas.render import geo
 from kotacerdas.content import schemas
-from kotacerdas.content.fields import _sources
-from kotacerdas.content.read import _files, _reported, check, digest_of, read_text, read_yaml
+from kotacerdas.content.fields import sources_of
+from kotacerdas.content.read import check, digest_of, folder_files, read_text, read_yaml, reported
 from kotacerdas.content.types import Cohort, Kabkota, Province, ProvinceShape, Region
 from kotacerdas.core.errors import Problems
 from kotacerdas.core.slugs import slugify
-
+from kotacerdas.render import geo
 
 REFERENCE_FILES = ("provinces.yaml", "kabupaten-kota.yaml", "cohorts.yaml")
 SHAPES_FILE = "provinces.geojson"  # optional, beside the reference YAML: boundaries for the map
@@ -26,17 +25,17 @@ SHAPES_FILE = "provinces.geojson"  # optional, beside the reference YAML: bounda
 def load_reference(folder: Path, problems: Problems
                     ) -> tuple[tuple[Province, ...], tuple[Kabkota, ...], tuple[Cohort, ...], bool]:
     """Provinces, kabupaten/kota and rounds from ``content/reference/`` (all optional)."""
-    return _reference_from(_reference_files(folder, problems), folder, problems)
+    return reference_from(reference_files(folder, problems), folder, problems)
 
 
-def _reference_files(folder: Path, problems: Problems) -> dict[str, list[Any]]:
+def reference_files(folder: Path, problems: Problems) -> dict[str, list[Any]]:
     """The reference files that were read and passed their schema, by name; every other file of
     the folder is named by a problem. Empty when the site has no content/reference/."""
     loaded: dict[str, list[Any]] = {}
     if not folder.is_dir():
         return loaded
     known = (*REFERENCE_FILES, SHAPES_FILE)
-    for path in _files(folder, ".yaml", problems, also=(SHAPES_FILE,)):
+    for path in folder_files(folder, ".yaml", problems, also=(SHAPES_FILE,)):
         if path.name not in known:
             near = difflib.get_close_matches(path.name, known, n=1)
             tip = f"did you mean {near[0]}? " if near else ""
@@ -50,7 +49,7 @@ def _reference_files(folder: Path, problems: Problems) -> dict[str, list[Any]]:
             continue
         data = read_yaml(path, problems)
         if data is None:
-            if not _reported(problems, path):
+            if not reported(problems, path):
                 problems.add(path, 1, "is empty; convert the reference data again with "
                                       "`python build.py import-reference DATA_DIR`")
         elif check(data, schema, problems, path):
@@ -58,7 +57,7 @@ def _reference_files(folder: Path, problems: Problems) -> dict[str, list[Any]]:
     return loaded
 
 
-def _reference_from(loaded: dict[str, list[Any]], folder: Path, problems: Problems
+def reference_from(loaded: dict[str, list[Any]], folder: Path, problems: Problems
                     ) -> tuple[tuple[Province, ...], tuple[Kabkota, ...], tuple[Cohort, ...], bool]:
     """The reference data from its files' data, checked across files."""
     if not folder.is_dir():
@@ -72,7 +71,7 @@ def _reference_from(loaded: dict[str, list[Any]], folder: Path, problems: Proble
                             lon=k.get("lon"))
                     for k in loaded.get("kabupaten-kota.yaml", []))
     cohorts = tuple(Cohort(year=c["year"], announced=c["announced"], stage=c.get("stage", ""),
-                           sources=_sources(c["sources"]), note=c.get("note", ""),
+                           sources=sources_of(c["sources"]), note=c.get("note", ""),
                            note_en=c.get("note_en", ""), research_note=c.get("research_note", ""))
                     for c in loaded.get("cohorts.yaml", []))
     for items, key, path in ((provinces, "code", paths["provinces.yaml"]),
@@ -125,7 +124,7 @@ def _no_constant(name: str) -> Any:
     raise ValueError(f"{name} is not a number")
 
 
-def _provinces_from_regions(regions: tuple[Region, ...]) -> tuple[Province, ...]:
+def provinces_from_regions(regions: tuple[Region, ...]) -> tuple[Province, ...]:
     """Without reference data, the provinces are the ones the regions name."""
     prefixes: dict[str, Counter[str]] = defaultdict(Counter)
     for r in regions:
@@ -134,7 +133,7 @@ def _provinces_from_regions(regions: tuple[Region, ...]) -> tuple[Province, ...]
                          for name, c in prefixes.items()), key=lambda p: p.code))
 
 
-def _complete_cohorts(cohorts: tuple[Cohort, ...], regions: tuple[Region, ...]) -> tuple[Cohort, ...]:
+def complete_cohorts(cohorts: tuple[Cohort, ...], regions: tuple[Region, ...]) -> tuple[Cohort, ...]:
     """Add a round (with unknown announced size) for every year a region names but the reference
     lacks (a withdrawn round too: the region was named for it)."""
     known = {c.year for c in cohorts}

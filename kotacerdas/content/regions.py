@@ -7,17 +7,17 @@ from pathlib import Path
 from typing import Any
 
 from kotacerdas.content import schemas
-from kotacerdas.content.fields import _check_updated, _sources
-from kotacerdas.content.read import _files, _reported, check, digest_of, read_text, read_yaml
+from kotacerdas.content.fields import check_updated, sources_of
+from kotacerdas.content.read import check, digest_of, folder_files, read_text, read_yaml, reported
 from kotacerdas.content.types import CONFIRMED, Participation, Region
+from kotacerdas.content.yamlsafe import line_of
 from kotacerdas.core.errors import Problems
 from kotacerdas.core.slugs import is_slug, slugify
-from kotacerdas.content.yamlsafe import line_of
 
 
-def _load_regions(folder: Path, problems: Problems, today: dt.date) -> tuple[Region, ...]:
+def load_regions(folder: Path, problems: Problems, today: dt.date) -> tuple[Region, ...]:
     regions = []
-    for path in _files(folder, ".yaml", problems):
+    for path in folder_files(folder, ".yaml", problems):
         slug = path.name[: -len(".yaml")]
         if not is_slug(slug):
             problems.add(path, None, f"file name '{path.name}' may only use a-z, 0-9 and single "
@@ -28,7 +28,7 @@ def _load_regions(folder: Path, problems: Problems, today: dt.date) -> tuple[Reg
             continue
         data = read_yaml(path, problems, text)
         if not isinstance(data, dict):
-            if not _reported(problems, path):
+            if not reported(problems, path):
                 problems.add(path, 1, ("has no fields (it is empty, only comments, or '~'); it "
                                        if data is None else "") +
                              "must be a set of 'field: value' lines (name:, type:, province:, "
@@ -36,7 +36,7 @@ def _load_regions(folder: Path, problems: Problems, today: dt.date) -> tuple[Reg
             continue
         if not check(data, schemas.REGION, problems, path):
             continue
-        _check_updated(path, data, problems, today)
+        check_updated(path, data, problems, today)
         rounds = _rounds(data, path, problems)
         coords = data.get("coordinates")
         if coords is not None and not (-12 <= coords[0] <= 7 and 94 <= coords[1] <= 143):
@@ -46,7 +46,7 @@ def _load_regions(folder: Path, problems: Problems, today: dt.date) -> tuple[Reg
         regions.append(Region(
             slug=slug, name=data["name"], type=data["type"], province=data["province"],
             code=data["code"], rounds=rounds, path=problems.display(path),
-            sources=_sources(data.get("sources")), note=data.get("note", ""),
+            sources=sources_of(data.get("sources")), note=data.get("note", ""),
             note_en=data.get("note_en", ""),
             aliases=tuple(data.get("aliases", ())), website=data.get("website"),
             coordinates=tuple(coords) if coords else None,  # type: ignore[arg-type]
@@ -67,7 +67,7 @@ def _rounds(data: dict[str, Any], path: Path, problems: Problems) -> tuple[Parti
         p = Participation(year=item) if isinstance(item, int) else Participation(
             year=item["year"], status=item.get("status", CONFIRMED), note=item.get("note", ""),
             note_en=item.get("note_en", ""), research_note=item.get("research_note", ""),
-            sources=_sources(item.get("sources")))
+            sources=sources_of(item.get("sources")))
         line = line_of(data, where)
         if p.year in first_line:
             before = first_line[p.year]
