@@ -13,7 +13,6 @@ from kotacerdas.core.errors import ContentError, Problems
 from kotacerdas.build.linkcheck import check_links, content_sources
 from kotacerdas.build import cache
 from kotacerdas.content.load import load_site
-from kotacerdas.content.read import parse_cache
 from kotacerdas.model.site import build_model, markdown_in_use, today_in_jakarta
 from kotacerdas.site.pages import site_pages
 from kotacerdas.model.editions import Gap, completeness
@@ -43,16 +42,17 @@ class BuildResult:
 def render_site(site: Path, base_url: str | None = None, drafts: bool = False,
                 today: dt.date | None = None, previous: Rendered | None = None,
                 markdown_cache: dict[tuple[str, str], str] | None = None,
-                write_to: Path | None = None,
+                write_to: Path | None = None, parsed: ParseCache | None = None,
                 ) -> tuple[Rendered, list[Renderer]]:
     """Load, model and render every language edition of a site; raise ContentError listing every
     problem. The renderers come back default edition first.
 
     ``previous`` and ``markdown_cache`` come from an earlier call and make this an incremental
-    rebuild: only pages whose inputs changed are rendered, only changed Markdown converted.
+    rebuild: only pages whose inputs changed are rendered, only changed Markdown converted;
+    with ``parsed`` (parsecache.py) only changed YAML is parsed and validated.
     """
     today = today or today_in_jakarta()
-    content = load_site(site, today)
+    content = load_site(site, today, parsed=parsed)
     problems = Problems(site)
     renderers: list[Renderer] = []
     reserved_ids = template_ids(template_dirs(site))
@@ -60,7 +60,8 @@ def render_site(site: Path, base_url: str | None = None, drafts: bool = False,
         model = build_model(content, base_url=base_url, drafts=drafts, today=today,
                             markdown_cache=markdown_cache, language=language,
                             reserved_ids=reserved_ids)
-        renderers.append(Renderer(site, model, problems, renderers[0] if renderers else None))
+        renderers.append(Renderer(site, model, problems, renderers[0] if renderers else None,
+                                  parsed=parsed))
     problems.raise_if_any()
     files: Rendered = {}
     for renderer in renderers:
@@ -149,9 +150,9 @@ def _cached_build(site: Path, output: Path, base_url: str | None, drafts: bool, 
     parsed_store = cache.read_store(cache_dir / cache.PARSED_FILE, code)
     parsed = ParseCache(parsed_store.items)
     known = probe.stamps if probe.trusted else {}
-    with parse_cache(parsed), new_tree(output, known if previous is not None else None) as tree:
+    with new_tree(output, known if previous is not None else None) as tree:
         rendered, renderers = render_site(site, base_url, drafts, today, previous, markdown,
-                                          write_to=tree)
+                                          write_to=tree, parsed=parsed)
         copy_assets(renderers[0].assets, tree)
         stamps = settle(tree, output, _files(rendered, renderers), known)
         result = _result(rendered, renderers)

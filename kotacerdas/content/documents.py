@@ -12,6 +12,7 @@ from typing import Any
 
 from kotacerdas.content import mdlimits, schemas
 from kotacerdas.content.fields import check_updated, sources_of
+from kotacerdas.content.parsecache import ParseCache
 from kotacerdas.content.read import check, digest_of, folder_files, read_text, reported, split_front_matter
 from kotacerdas.content.types import NewsItem, Page, SiteConfig, Translation
 from kotacerdas.content.yamlsafe import LineDict, line_of
@@ -30,14 +31,15 @@ def split_translations(folder: Path, problems: Problems) -> tuple[list[Path], li
     return originals, translations
 
 
-def _markdown_files(paths: list[Path], problems: Problems, schema: dict[str, Any]
-                    ) -> list[tuple[Path, LineDict, str, str]]:
+def _markdown_files(paths: list[Path], problems: Problems, schema: dict[str, Any],
+                    parsed: ParseCache | None) -> list[tuple[Path, LineDict, str, str]]:
+    """The files that read, split and passed ``schema``: path, fields, body and digest."""
     out = []
     for path in paths:
         text = read_text(path, problems)
         if text is None:
             continue
-        split = split_front_matter(path, text, problems)
+        split = split_front_matter(path, text, problems, parsed)
         if split is None:
             continue
         data, body = split
@@ -48,7 +50,7 @@ def _markdown_files(paths: list[Path], problems: Problems, schema: dict[str, Any
             if not reported(problems, path):
                 problems.add(path, 2, _no_fields(data, schema))
             continue
-        if check(data, schema, problems, path):
+        if check(data, schema, problems, path, parsed):
             out.append((path, data, body, digest_of(path.name + "\n" + text)))
     return out
 
@@ -62,10 +64,11 @@ def _no_fields(data: Any, schema: dict[str, Any]) -> str:
     return "front matter must be 'field: value' lines (title:, date:, …)"
 
 
-def load_news(paths: list[Path], problems: Problems, region_slugs: set[str], today: dt.date
-               ) -> tuple[NewsItem, ...]:
+def load_news(paths: list[Path], problems: Problems, region_slugs: set[str], today: dt.date,
+              parsed: ParseCache | None = None) -> tuple[NewsItem, ...]:
+    """The announcements that passed every check; each names only existing regions."""
     items = []
-    for path, data, body, digest in _markdown_files(paths, problems, schemas.NEWS):
+    for path, data, body, digest in _markdown_files(paths, problems, schemas.NEWS, parsed):
         m = NEWS_NAME.match(path.name)
         if not m or not is_slug(m.group(2)):
             problems.add(path, None, "file name must be YYYY-MM-DD-<slug>.md using only a-z, 0-9 "
@@ -100,9 +103,11 @@ def load_news(paths: list[Path], problems: Problems, region_slugs: set[str], tod
     return tuple(items)
 
 
-def load_pages(paths: list[Path], problems: Problems, today: dt.date) -> tuple[Page, ...]:
+def load_pages(paths: list[Path], problems: Problems, today: dt.date,
+               parsed: ParseCache | None = None) -> tuple[Page, ...]:
+    """The static pages that passed every check."""
     pages = []
-    for path, data, body, digest in _markdown_files(paths, problems, schemas.PAGE):
+    for path, data, body, digest in _markdown_files(paths, problems, schemas.PAGE, parsed):
         slug = path.name[: -len(".md")]
         if not is_slug(slug):
             problems.add(path, None, f"file name '{path.name}' may only use a-z, 0-9 and single "
@@ -115,13 +120,13 @@ def load_pages(paths: list[Path], problems: Problems, today: dt.date) -> tuple[P
 
 
 def load_translations(kind: str, paths: list[Path], originals: tuple[NewsItem, ...] | tuple[Page, ...],
-                       config: SiteConfig | None, problems: Problems, today: dt.date
-                       ) -> tuple[Translation, ...]:
+                      config: SiteConfig | None, problems: Problems, today: dt.date,
+                      parsed: ParseCache | None = None) -> tuple[Translation, ...]:
     """Translations of announcements or pages; each needs its original and a configured edition."""
     by_file = {Path(o.path).name: o for o in originals}
     schema = schemas.NEWS_TRANSLATION if kind == "news" else schemas.PAGE_TRANSLATION
     out = []
-    for path, data, body, digest in _markdown_files(paths, problems, schema):
+    for path, data, body, digest in _markdown_files(paths, problems, schema, parsed):
         name, language = TRANSLATION_NAME.match(path.name).groups()  # type: ignore[union-attr]
         original = by_file.get(name + ".md")
         if language not in schemas.TRANSLATED_LANGUAGES:

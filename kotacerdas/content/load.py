@@ -22,6 +22,7 @@ from kotacerdas.content.checks import (
 )
 from kotacerdas.content.config import load_config
 from kotacerdas.content.documents import load_news, load_pages, load_translations, split_translations
+from kotacerdas.content.parsecache import ParseCache
 from kotacerdas.content.read import digest_of, refuse_special_files
 from kotacerdas.content.reference import (
     SHAPES_FILE,
@@ -36,30 +37,33 @@ from kotacerdas.content.types import Content
 from kotacerdas.core.errors import Problems
 
 
-def load_site(site: Path, today: dt.date) -> Content:
+def load_site(site: Path, today: dt.date, parsed: ParseCache | None = None) -> Content:
     """Read everything under ``site``; raise ContentError listing every problem found.
 
     ``today`` is the date in Asia/Jakarta that the caller builds for (loading never reads the
     clock): no 'updated' date may be later. Every file found in content/ ends up in the
-    returned content or named by a problem; none is left out without a word.
+    returned content or named by a problem; none is left out without a word. With ``parsed``
+    (the parse cache of earlier builds, parsecache.py), YAML and front matter read before are not
+    parsed or validated again.
     """
     problems = Problems(site)
     content_dir = site / "content"
     refuse_special_files(content_dir, problems)
     refuse_special_files(site / "templates", problems)
     check_content_folder(content_dir, problems)
-    config = load_config(site / "site_config.yaml", problems)
+    config = load_config(site / "site_config.yaml", problems, parsed)
     reference_dir = content_dir / "reference"
-    reference = reference_files(reference_dir, problems)
+    reference = reference_files(reference_dir, problems, parsed)
     provinces, kabkota, cohorts, has_reference = reference_from(reference, reference_dir, problems)
     shapes, shapes_digest = load_shapes(reference_dir / SHAPES_FILE, provinces, problems)
-    regions = load_regions(content_dir / "regions", problems, today)
+    regions = load_regions(content_dir / "regions", problems, today, parsed)
     news_files, news_translated = split_translations(content_dir / "news", problems)
     page_files, pages_translated = split_translations(content_dir / "pages", problems)
-    news = load_news(news_files, problems, {r.slug for r in regions}, today)
-    pages = load_pages(page_files, problems, today)
-    translations = (load_translations("news", news_translated, news, config, problems, today)
-                    + load_translations("page", pages_translated, pages, config, problems, today))
+    news = load_news(news_files, problems, {r.slug for r in regions}, today, parsed)
+    pages = load_pages(page_files, problems, today, parsed)
+    translations = (load_translations("news", news_translated, news, config, problems, today, parsed)
+                    + load_translations("page", pages_translated, pages, config, problems, today,
+                                        parsed))
     if not has_reference:
         provinces = provinces_from_regions(regions)
     check_regions(regions, provinces, kabkota, has_reference, problems)

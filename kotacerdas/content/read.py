@@ -6,13 +6,12 @@ files and names that differ only in case are reported.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import os
 import stat
 from collections import defaultdict
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from kotacerdas.content.parsecache import ParseCache
 from kotacerdas.content.validate import check as check_schema
@@ -109,15 +108,17 @@ def read_text(path: Path, problems: Problems) -> str | None:
     return text
 
 
-def read_yaml(path: Path, problems: Problems, text: str | None = None, offset: int = 0) -> Any:
-    """Parse a YAML file (or front matter) and record syntax errors and duplicate keys."""
+def read_yaml(path: Path, problems: Problems, text: str | None = None, offset: int = 0,
+              parsed: ParseCache | None = None) -> Any:
+    """Parse a YAML file (or front matter) and record syntax errors and duplicate keys; with
+    ``parsed`` (an earlier build's results, parsecache.py), text parsed before is not parsed again."""
     if text is None:
         text = read_text(path, problems)
         if text is None:
             return None
     key = None
-    if _parsed is not None:
-        key, data = _parsed.lookup(text, offset)
+    if parsed is not None:
+        key, data = parsed.lookup(text, offset)
         if data is not None:
             return data
     data, yaml_problems = load_yaml(text, offset)
@@ -128,34 +129,21 @@ def read_yaml(path: Path, problems: Problems, text: str | None = None, offset: i
                                        f"than {MAX_YAML_VALUES:,} values or refer to themselves; "
                                        "write the values out instead")
         return None
-    if _parsed is not None and key is not None and data is not None and not yaml_problems:
-        _parsed.remember(key, data)
+    if parsed is not None and key is not None and data is not None and not yaml_problems:
+        parsed.remember(key, data)
     return None if yaml_problems and data is None else data
 
 
-def check(data: Any, schema: dict[str, Any], problems: Problems, path: Any) -> bool:
-    """Validate ``data`` against ``schema`` (validate.check), unless it is cached data that
-    already passed that schema in an earlier build."""
-    if _parsed is not None and _parsed.validated(data, schema):
+def check(data: Any, schema: dict[str, Any], problems: Problems, path: Any,
+          parsed: ParseCache | None = None) -> bool:
+    """Validate ``data`` against ``schema`` (validate.check), unless it is data from ``parsed``
+    that already passed that schema in an earlier build."""
+    if parsed is not None and parsed.validated(data, schema):
         return True
     ok = check_schema(data, schema, problems, path)
-    if ok and _parsed is not None:
-        _parsed.passed(data, schema)
+    if ok and parsed is not None:
+        parsed.passed(data, schema)
     return ok
-
-
-_parsed: ParseCache | None = None
-
-
-@contextlib.contextmanager
-def parse_cache(cache: ParseCache | None) -> Iterator[ParseCache | None]:
-    """Within the block, ``read_yaml`` and ``check`` reuse and record parsed files (parsecache.py)."""
-    global _parsed
-    before, _parsed = _parsed, cache
-    try:
-        yield cache
-    finally:
-        _parsed = before
 
 
 def _expands_too_far(data: Any) -> bool:
@@ -178,7 +166,8 @@ def _expands_too_far(data: Any) -> bool:
     return False
 
 
-def split_front_matter(path: Path, text: str, problems: Problems) -> tuple[Any, str] | None:
+def split_front_matter(path: Path, text: str, problems: Problems, parsed: ParseCache | None = None
+                       ) -> tuple[Any, str] | None:
     """Split '---' YAML front matter from the Markdown body and parse it."""
     # Line by line with find(), not split(): only the front matter's lines are looked at.
     end = text.find("\n")
@@ -190,7 +179,8 @@ def split_front_matter(path: Path, text: str, problems: Problems) -> tuple[Any, 
     while end >= 0:
         end = text.find("\n", pos)
         if (text[pos:] if end < 0 else text[pos:end]).rstrip() in ("---", "..."):
-            data = read_yaml(path, problems, text[first:pos] if pos > first else "\n", offset=1)
+            data = read_yaml(path, problems, text[first:pos] if pos > first else "\n", offset=1,
+                             parsed=parsed)
             return data, "" if end < 0 else text[end + 1:]
         pos = end + 1
     problems.add(path, 1, "front matter is not closed; add a line '---' after the last field")

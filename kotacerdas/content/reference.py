@@ -13,6 +13,7 @@ from typing import Any
 from kotacerdas.content import schemas
 from kotacerdas.content.fields import sources_of
 from kotacerdas.content.read import check, digest_of, folder_files, read_text, read_yaml, reported
+from kotacerdas.content.parsecache import ParseCache
 from kotacerdas.content.types import Cohort, Kabkota, Province, ProvinceShape, Region
 from kotacerdas.core.errors import Problems
 from kotacerdas.core.slugs import slugify
@@ -28,7 +29,8 @@ def load_reference(folder: Path, problems: Problems
     return reference_from(reference_files(folder, problems), folder, problems)
 
 
-def reference_files(folder: Path, problems: Problems) -> dict[str, list[Any]]:
+def reference_files(folder: Path, problems: Problems, parsed: ParseCache | None = None
+                    ) -> dict[str, list[Any]]:
     """The reference files that were read and passed their schema, by name; every other file of
     the folder is named by a problem. Empty when the site has no content/reference/."""
     loaded: dict[str, list[Any]] = {}
@@ -47,12 +49,12 @@ def reference_files(folder: Path, problems: Problems) -> dict[str, list[Any]]:
             problems.add(path, None, "is missing; content/reference/ needs provinces.yaml, "
                                      "kabupaten-kota.yaml and cohorts.yaml")
             continue
-        data = read_yaml(path, problems)
+        data = read_yaml(path, problems, parsed=parsed)
         if data is None:
             if not reported(problems, path):
                 problems.add(path, 1, "is empty; convert the reference data again with "
                                       "`python build.py import-reference DATA_DIR`")
-        elif check(data, schema, problems, path):
+        elif check(data, schema, problems, path, parsed):
             loaded[name] = data
     return loaded
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from kotacerdas.content import schemas
 from kotacerdas.content.fields import check_updated, sources_of
+from kotacerdas.content.parsecache import ParseCache
 from kotacerdas.content.read import check, digest_of, folder_files, read_text, read_yaml, reported
 from kotacerdas.content.types import CONFIRMED, Participation, Region
 from kotacerdas.content.yamlsafe import line_of
@@ -15,7 +16,9 @@ from kotacerdas.core.errors import Problems
 from kotacerdas.core.slugs import is_slug, slugify
 
 
-def load_regions(folder: Path, problems: Problems, today: dt.date) -> tuple[Region, ...]:
+def load_regions(folder: Path, problems: Problems, today: dt.date, parsed: ParseCache | None = None
+                 ) -> tuple[Region, ...]:
+    """Every region file of ``folder``, checked; a file with a problem is left out."""
     regions = []
     for path in folder_files(folder, ".yaml", problems):
         slug = path.name[: -len(".yaml")]
@@ -26,7 +29,7 @@ def load_regions(folder: Path, problems: Problems, today: dt.date) -> tuple[Regi
         text = read_text(path, problems)
         if text is None:
             continue
-        data = read_yaml(path, problems, text)
+        data = read_yaml(path, problems, text, parsed=parsed)
         if not isinstance(data, dict):
             if not reported(problems, path):
                 problems.add(path, 1, ("has no fields (it is empty, only comments, or '~'); it "
@@ -34,7 +37,7 @@ def load_regions(folder: Path, problems: Problems, today: dt.date) -> tuple[Regi
                              "must be a set of 'field: value' lines (name:, type:, province:, "
                              "code:, cohort:)")
             continue
-        if not check(data, schemas.REGION, problems, path):
+        if not check(data, schemas.REGION, problems, path, parsed):
             continue
         check_updated(path, data, problems, today)
         rounds = _rounds(data, path, problems)

@@ -30,6 +30,7 @@ from babel.dates import format_date
 from babel.numbers import NumberFormatError, format_decimal, parse_decimal
 
 from kotacerdas.core.errors import Problems
+from kotacerdas.content.parsecache import ParseCache
 from kotacerdas.content.read import read_yaml
 from kotacerdas.content.yamlsafe import line_of
 
@@ -91,20 +92,21 @@ def fill(text: str, values: dict[str, Any]) -> str:
 
 
 def load_catalogue(language: str, template_dirs: list[Path], problems: Problems,
-                   fallback: Catalogue | None = None) -> Catalogue:
+                   fallback: Catalogue | None = None, parsed: ParseCache | None = None) -> Catalogue:
     """Merge the catalogues found in the template folders; earlier folders win.
 
     The last folder's catalogue (the built-in one) also says which placeholders each string is
     given; a string of another folder that uses a different one is a problem.
     With ``fallback`` (the default language's catalogue), keys this language lacks show the
-    default language's text instead of failing the build; ``check`` lists them.
+    default language's text instead of failing the build; ``check`` lists them. ``parsed`` is the
+    parse cache of earlier builds (parsecache.py).
     """
     strings: dict[str, Text] = {}
     given: dict[str, set[str]] = {}
     for i, folder in enumerate(reversed(template_dirs)):
         path = folder / "strings" / f"{language}.yaml"
         if os.path.lexists(path):  # read_yaml refuses a pipe or a folder of that name, saying so
-            data = read_yaml(path, problems)
+            data = read_yaml(path, problems, parsed=parsed)
             if isinstance(data, dict):
                 entries = {str(k): _entry(path, data, k, problems, given if i else None)
                            for k in data}

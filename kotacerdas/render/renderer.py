@@ -24,6 +24,7 @@ from kotacerdas.core import urls as routes
 from kotacerdas.core.errors import Problems
 from kotacerdas.model.i18n import Catalogue, load_catalogue
 from kotacerdas.content.load import digest_of
+from kotacerdas.content.parsecache import ParseCache
 from kotacerdas.content.read import read_file
 from kotacerdas.core.parallel import map_indexed
 from kotacerdas.build.writer import write_file
@@ -59,13 +60,14 @@ class Renderer:
     """A configured Jinja2 environment for one site and model."""
 
     def __init__(self, site: Path, model: SiteModel, problems: Problems,
-                 default: Renderer | None = None):
-        """``default`` is the default-language edition's renderer, when this one is another's."""
+                 default: Renderer | None = None, parsed: ParseCache | None = None):
+        """``default`` is the default-language edition's renderer, when this one is another's;
+        ``parsed`` is the parse cache the interface catalogues are read with."""
         dirs = template_dirs(site)
         self.problems = problems
         self.dirs = dirs
         self.catalogue: Catalogue = load_catalogue(
-            model.config.language, dirs, problems, default.catalogue if default else None)
+            model.config.language, dirs, problems, default.catalogue if default else None, parsed)
         self.assets = asset_files(dirs)
         self._asset_versions = {name: hashlib.sha256(read_file(p, problems) or b"").hexdigest()[:10]
                                 for name, p in self.assets.items()}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import re
 import shutil
@@ -411,7 +412,7 @@ def test_translation_of_a_broken_original_is_named(site: FixtureSite) -> None:
 def test_a_file_a_loader_drops_is_reported_by_the_ledger(site: FixtureSite, monkeypatch) -> None:
     """The guard behind every loader: should one skip a file without a word, the load still fails
     naming each file."""
-    monkeypatch.setattr(load, "load_pages", lambda paths, problems, today: ())
+    monkeypatch.setattr(load, "load_pages", lambda paths, problems, today, parsed: ())
     found = load_problems(site)
     for name in ("data", "kontak", "tentang"):
         assert any(p.startswith(f"content/pages/{name}.md: was not read into the site")
@@ -614,3 +615,29 @@ def test_a_pattern_field_with_a_final_newline_is_refused(site: FixtureSite, fiel
     site.write(REGION, text)
     found = load_problems(site)
     assert any(p.startswith(f"{REGION}:") and field in p and "web address" in p for p in found), found
+
+
+def test_the_parse_cache_is_an_argument_of_the_loader(site: FixtureSite, monkeypatch) -> None:
+    """With ``parsed`` holding an earlier load's YAML, nothing is parsed again and the content is
+    the same; without it, every file is parsed, whatever an earlier call was given."""
+    from kotacerdas.content import read
+    from kotacerdas.content.parsecache import ParseCache, entry_line
+
+    today = dt.date(2030, 1, 1)
+    first = ParseCache()
+    expected = load_site(site.root, today, parsed=first)
+    assert first.used, "the first load records what it parsed"
+    parsed_texts: list[str] = []
+    real = read.load_yaml
+
+    def counting(text: str, offset: int = 0):  # noqa: ANN202
+        parsed_texts.append(text)
+        return real(text, offset)
+
+    monkeypatch.setattr(read, "load_yaml", counting)
+    stored = dict(json.loads(entry_line(key, entry)) for key, entry in first.used.items())
+    assert load_site(site.root, today, parsed=ParseCache(stored)) == expected
+    assert parsed_texts == []
+    assert load_site(site.root, today) == expected
+    assert len(parsed_texts) == len(first.used)
+
