@@ -185,7 +185,7 @@ def check(site: Path, drafts: bool = True) -> BuildResult:
     #anchor in the rendered pages, writing nothing."""
     files, renderers = render_site(site, drafts=drafts)
     model = renderers[0].model
-    sources = {page: source for r in renderers for page, source in content_sources(r.model, site).items()}
+    sources = {page: source for r in renderers for page, source in content_sources(r.model).items()}
     links = check_links({path: data for path, (_, data) in files.items()}, model.urls.absolute(""),
                         extra=["assets/" + name for name in renderers[0].assets], sources=sources)
     if links.problems:

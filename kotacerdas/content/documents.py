@@ -32,8 +32,9 @@ def split_translations(folder: Path, problems: Problems) -> tuple[list[Path], li
 
 
 def _markdown_files(paths: list[Path], problems: Problems, schema: dict[str, Any],
-                    parsed: ParseCache | None) -> list[tuple[Path, LineDict, str, str]]:
-    """The files that read, split and passed ``schema``: path, fields, body and digest."""
+                    parsed: ParseCache | None) -> list[tuple[Path, LineDict, str, str, str]]:
+    """The files that read, split and passed ``schema``: path, fields, body, digest, and the text
+    before the body."""
     out = []
     for path in paths:
         text = read_text(path, problems)
@@ -43,7 +44,8 @@ def _markdown_files(paths: list[Path], problems: Problems, schema: dict[str, Any
         if split is None:
             continue
         data, body = split
-        first = text.count("\n", 0, len(text) - len(body))  # lines before the body
+        front_matter = text[:len(text) - len(body)]
+        first = front_matter.count("\n")  # lines before the body
         for line, message in mdlimits.hazards(body):
             problems.add(path, first + line, message)
         if not isinstance(data, dict):
@@ -51,7 +53,7 @@ def _markdown_files(paths: list[Path], problems: Problems, schema: dict[str, Any
                 problems.add(path, 2, _no_fields(data, schema))
             continue
         if check(data, schema, problems, path, parsed):
-            out.append((path, data, body, digest_of(path.name + "\n" + text)))
+            out.append((path, data, body, digest_of(path.name + "\n" + text), front_matter))
     return out
 
 
@@ -68,7 +70,8 @@ def load_news(paths: list[Path], problems: Problems, region_slugs: set[str], tod
               parsed: ParseCache | None = None) -> tuple[NewsItem, ...]:
     """The announcements that passed every check; each names only existing regions."""
     items = []
-    for path, data, body, digest in _markdown_files(paths, problems, schemas.NEWS, parsed):
+    for path, data, body, digest, front_matter in _markdown_files(paths, problems, schemas.NEWS,
+                                                                  parsed):
         m = NEWS_NAME.match(path.name)
         if not m or not is_slug(m.group(2)):
             problems.add(path, None, "file name must be YYYY-MM-DD-<slug>.md using only a-z, 0-9 "
@@ -92,7 +95,8 @@ def load_news(paths: list[Path], problems: Problems, region_slugs: set[str], tod
             slug=m.group(2), title=data["title"], date=data["date"], summary=data["summary"],
             body=body, path=problems.display(path), tags=tuple(data.get("tags", ())),
             regions=tuple(data.get("regions", ())), sources=sources_of(data.get("sources")),
-            updated=data.get("updated"), draft=data.get("draft", False), digest=digest))
+            updated=data.get("updated"), draft=data.get("draft", False), digest=digest,
+            front_matter=front_matter))
         for i, slug in enumerate(data.get("regions", ())):
             if slug not in region_slugs:
                 near = difflib.get_close_matches(slug, sorted(region_slugs), n=1)
@@ -107,7 +111,8 @@ def load_pages(paths: list[Path], problems: Problems, today: dt.date,
                parsed: ParseCache | None = None) -> tuple[Page, ...]:
     """The static pages that passed every check."""
     pages = []
-    for path, data, body, digest in _markdown_files(paths, problems, schemas.PAGE, parsed):
+    for path, data, body, digest, front_matter in _markdown_files(paths, problems, schemas.PAGE,
+                                                                  parsed):
         slug = path.name[: -len(".md")]
         if not is_slug(slug):
             problems.add(path, None, f"file name '{path.name}' may only use a-z, 0-9 and single "
@@ -115,7 +120,8 @@ def load_pages(paths: list[Path], problems: Problems, today: dt.date,
             continue
         check_updated(path, data, problems, today)
         pages.append(Page(slug=slug, title=data["title"], body=body, path=problems.display(path),
-                          summary=data.get("summary", ""), updated=data.get("updated"), digest=digest))
+                          summary=data.get("summary", ""), updated=data.get("updated"), digest=digest,
+                          front_matter=front_matter))
     return tuple(pages)
 
 
@@ -126,7 +132,7 @@ def load_translations(kind: str, paths: list[Path], originals: tuple[NewsItem, .
     by_file = {Path(o.path).name: o for o in originals}
     schema = schemas.NEWS_TRANSLATION if kind == "news" else schemas.PAGE_TRANSLATION
     out = []
-    for path, data, body, digest in _markdown_files(paths, problems, schema, parsed):
+    for path, data, body, digest, front_matter in _markdown_files(paths, problems, schema, parsed):
         name, language = TRANSLATION_NAME.match(path.name).groups()  # type: ignore[union-attr]
         original = by_file.get(name + ".md")
         if language not in schemas.TRANSLATED_LANGUAGES:
@@ -152,5 +158,6 @@ def load_translations(kind: str, paths: list[Path], originals: tuple[NewsItem, .
         out.append(Translation(kind=kind, slug=original.slug, language=language,
                                title=data["title"], body=body, path=problems.display(path),
                                original_path=original.path, summary=data.get("summary", ""),
-                               updated=data.get("updated"), digest=digest))
+                               updated=data.get("updated"), digest=digest,
+                               front_matter=front_matter))
     return tuple(out)
