@@ -9,7 +9,7 @@ from pathlib import Path
 
 from kotacerdas.content.documents import NEWS_NAME
 from kotacerdas.content.read import site_entries
-from kotacerdas.content.reference import REFERENCE_FILES, SHAPES_FILE
+from kotacerdas.content.reference import REFERENCE_FILES, SHAPES_FILE, ProvinceNames
 from kotacerdas.content.types import Kabkota, NewsItem, Province, Region
 from kotacerdas.core.errors import Problems
 from kotacerdas.core.slugs import is_slug
@@ -98,13 +98,10 @@ def check_regions(regions: tuple[Region, ...], provinces: tuple[Province, ...],
                                        "has its own Kemendagri code and one file")
     if not has_reference:
         return
-    province_by_name = {}
-    for p in provinces:
-        for name in (p.name, *p.aliases):
-            province_by_name[name.casefold()] = p
+    province_by_name = ProvinceNames.of(provinces)
     reference = {k.code: k for k in kabkota}
     for r in regions:
-        province = province_by_name.get(r.province.casefold())
+        province = province_by_name.get(r.province)
         if province is None:
             near = difflib.get_close_matches(r.province, [p.name for p in provinces], n=1)
             tip = f"did you mean '{near[0]}'? " if near else ""

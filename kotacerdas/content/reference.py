@@ -7,13 +7,14 @@ import difflib
 import json
 import os
 from collections import Counter, defaultdict
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable
 
 from kotacerdas.content import schemas
 from kotacerdas.content.fields import sources_of
-from kotacerdas.content.read import check, digest_of, folder_files, read_text, read_yaml, reported
 from kotacerdas.content.parsecache import ParseCache
+from kotacerdas.content.read import check, digest_of, folder_files, read_text, read_yaml, reported
 from kotacerdas.content.types import Cohort, Kabkota, Province, ProvinceShape, Region
 from kotacerdas.core.errors import Problems
 from kotacerdas.core.slugs import slugify
@@ -88,6 +89,27 @@ def reference_from(loaded: dict[str, list[Any]], folder: Path, problems: Problem
             problems.add(paths["kabupaten-kota.yaml"], None,
                          f"{k.name} names province code {k.province_code}, which is not in provinces.yaml")
     return provinces, kabkota, tuple(sorted(cohorts, key=lambda c: c.year)), True
+
+
+@dataclass(frozen=True)
+class ProvinceNames:
+    """The provinces by name or alias, in any case: the one rule for reading a region's
+    'province' field (the loader's checks and the model both look it up here)."""
+
+    by_name: dict[str, Province]
+
+    @classmethod
+    def of(cls, provinces: Iterable[Province]) -> ProvinceNames:
+        """Each province under its name and each of its aliases (a later one wins a shared name)."""
+        return cls({name.casefold(): p for p in provinces for name in (p.name, *p.aliases)})
+
+    def get(self, name: str) -> Province | None:
+        """The province called ``name``, or None."""
+        return self.by_name.get(name.casefold())
+
+    def __getitem__(self, name: str) -> Province:
+        """The province called ``name`` (a region that passed the loader's checks has one)."""
+        return self.by_name[name.casefold()]
 
 
 def load_shapes(path: Path, provinces: tuple[Province, ...], problems: Problems

@@ -641,3 +641,21 @@ def test_the_parse_cache_is_an_argument_of_the_loader(site: FixtureSite, monkeyp
     assert load_site(site.root, today) == expected
     assert len(parsed_texts) == len(first.used)
 
+
+def test_a_region_names_its_province_by_name_or_alias_in_any_case(site: FixtureSite) -> None:
+    """One rule (reference.ProvinceNames) for the loader's check and the model's grouping."""
+    from kotacerdas.content.reference import ProvinceNames
+    from kotacerdas.model.site import build_model
+
+    path = site.root / "content/regions/kabupaten-gunungkidul.yaml"
+    path.write_text(path.read_text().replace("province: DI Yogyakarta", "province: di YOGYAKARTA"))
+    content = load_site(site.root, TODAY)
+    model = build_model(content, today=TODAY)
+    diy = next(p for p in content.provinces if p.code == "34")
+    assert [r.slug for r in model.regions_in_province[diy.slug]] == ["kabupaten-gunungkidul"]
+    assert model.province_of["kabupaten-gunungkidul"] is diy
+    names = ProvinceNames.of(content.provinces)
+    assert names.get("daerah istimewa YOGYAKARTA") is names["Di Yogyakarta"] is diy
+    assert names.get("Yogyakarta") is None
+    with pytest.raises(KeyError):
+        names["Yogyakarta"]
