@@ -24,7 +24,6 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
-from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Mapping
 from urllib.parse import unquote, urljoin, urlsplit
 
@@ -44,7 +43,10 @@ class Source:
     """The editor's file an output page was made from: where to point a problem."""
 
     path: str
-    text: str
+    body: str
+    """The Markdown body, as the loader read it."""
+    front_matter: str = ""
+    """The file's text before the body (the '---' lines and fields)."""
     prefix: str = ""
     """The language edition's prefix of the page ('en/'), which the build added to its links."""
 
@@ -262,7 +264,8 @@ class _Checker:
         source = self.sources.get(name)
         if source is not None:
             shown = self._shown(value, source.prefix)
-            found = find_line(source.text, list(dict.fromkeys([value, self._shown(value), shown])))
+            found = find_line(source.body, list(dict.fromkeys([value, self._shown(value), shown])),
+                              source.front_matter)
             if found:
                 key = (source.path, found, shown)
                 if key not in self._content_problems or not source.prefix:
@@ -302,24 +305,19 @@ class _Checker:
         return self.report
 
 
-def find_line(text: str, needles: list[str]) -> int:
-    """The 1-based line where one of the URLs appears as a whole link, preferring the body.
+def find_line(body: str, needles: list[str], front_matter: str = "") -> int:
+    """The 1-based line of the file where one of the URLs appears as a whole link, preferring the
+    body.
 
-    Front matter (between the first two '---' lines) is searched last, since Markdown links are
-    in the body; 0 when the URL does not appear (it came from somewhere else).
+    The front matter (the text before the body) is searched last, since Markdown links are in
+    the body; 0 when the URL does not appear (it came from somewhere else).
     """
-    lines = text.split("\n")
-    body_start = 0
-    if lines and lines[0].strip() == "---":
-        for i, line in enumerate(lines[1:], start=1):
-            if line.rstrip() in ("---", "..."):
-                body_start = i + 1
-                break
     patterns = [re.compile(r"(?<![\w/.#-])" + re.escape(n) + r"(?![\w/.#-])") for n in needles]
-    for order in (range(body_start, len(lines)), range(0, body_start)):
-        for i in order:
-            if any(p.search(lines[i]) for p in patterns):
-                return i + 1
+    first = front_matter.count("\n")
+    for start, text in ((first, body), (0, front_matter)):
+        for i, line in enumerate(text.split("\n"), start=start + 1):
+            if any(p.search(line) for p in patterns):
+                return i
     return 0
 
 
@@ -338,17 +336,12 @@ def check_links(files: Mapping[str, bytes], base_url: str, extra: Iterable[str] 
     return checker.finish()
 
 
-def content_sources(model: SiteModel, site: Path) -> dict[str, Source]:
-    """Output page → the Markdown file it was made from (announcements and static pages)."""
+def content_sources(model: SiteModel) -> dict[str, Source]:
+    """Output page → the Markdown file it was made from (announcements and static pages), with
+    the text the loader read: nothing is read from content/ again."""
     from kotacerdas.core import urls
 
-    out: dict[str, Source] = {}
-    for route, rel in [*((urls.announcement(n.slug), n.path) for n in model.news),
-                       *((urls.static_page(p.slug), p.path) for p in model.pages)]:
-        try:
-            text = (site / rel).read_text(encoding="utf-8-sig")
-        except (OSError, UnicodeDecodeError):
-            continue
-        out[model.urls.file(route)] = Source(rel, text.replace("\r\n", "\n").replace("\r", "\n"),
-                                             model.urls.prefix)
-    return out
+    items = [*((urls.announcement(n.slug), n) for n in model.news),
+             *((urls.static_page(p.slug), p) for p in model.pages)]
+    return {model.urls.file(route): Source(item.path, item.body, item.front_matter, model.urls.prefix)
+            for route, item in items}

@@ -12,7 +12,7 @@ from typing import Iterator
 from kotacerdas.core.errors import ContentError, Problems
 from kotacerdas.build.linkcheck import check_links, content_sources
 from kotacerdas.build import cache
-from kotacerdas.content.load import load_site, parse_cache
+from kotacerdas.content.load import load_site
 from kotacerdas.content.strings import read_strings
 from kotacerdas.core.clock import today_in_jakarta
 from kotacerdas.core.locations import template_dirs
@@ -46,20 +46,21 @@ class BuildResult:
 def render_site(site: Path, base_url: str | None = None, drafts: bool = False,
                 today: dt.date | None = None, previous: Rendered | None = None,
                 markdown_cache: dict[tuple[str, str], str] | None = None,
-                write_to: Path | None = None,
+                write_to: Path | None = None, parsed: ParseCache | None = None,
                 ) -> tuple[Rendered, list[Renderer]]:
     """Load, model and render every language edition of a site; raise ContentError listing every
     problem. The renderers come back default edition first.
 
     ``previous`` and ``markdown_cache`` come from an earlier call and make this an incremental
-    rebuild: only pages whose inputs changed are rendered, only changed Markdown converted.
+    rebuild: only pages whose inputs changed are rendered, only changed Markdown converted;
+    with ``parsed`` (parsecache.py) only changed YAML is parsed and validated.
     """
     today = today or today_in_jakarta()
-    content = load_site(site, today)
+    content = load_site(site, today, parsed=parsed)
     problems = Problems(site)
     renderers: list[Renderer] = []
     dirs = template_dirs(site)
-    strings = {language: read_strings(language, dirs, problems)
+    strings = {language: read_strings(language, dirs, problems, parsed)
                for language in content.config.languages}
     problems.raise_if_any()
     reserved_ids = template_ids(dirs)
@@ -159,9 +160,9 @@ def _cached_build(site: Path, output: Path, base_url: str | None, drafts: bool, 
     parsed_store = cache.read_store(cache_dir / cache.PARSED_FILE, code)
     parsed = ParseCache(parsed_store.items)
     known = probe.stamps if probe.trusted else {}
-    with parse_cache(parsed), new_tree(output, known if previous is not None else None) as tree:
+    with new_tree(output, known if previous is not None else None) as tree:
         rendered, renderers = render_site(site, base_url, drafts, today, previous, markdown,
-                                          write_to=tree)
+                                          write_to=tree, parsed=parsed)
         copy_assets(renderers[0].assets, tree)
         stamps = settle(tree, output, _files(rendered, renderers), known)
         result = _result(rendered, renderers)
@@ -194,7 +195,7 @@ def check(site: Path, drafts: bool = True) -> BuildResult:
     #anchor in the rendered pages, writing nothing."""
     files, renderers = render_site(site, drafts=drafts)
     model = renderers[0].model
-    sources = {page: source for r in renderers for page, source in content_sources(r.model, site).items()}
+    sources = {page: source for r in renderers for page, source in content_sources(r.model).items()}
     links = check_links({path: data for path, (_, data) in files.items()}, model.urls.absolute(""),
                         extra=["assets/" + name for name in renderers[0].assets], sources=sources)
     if links.problems:

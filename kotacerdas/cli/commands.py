@@ -95,7 +95,7 @@ def new(args: argparse.Namespace) -> int:
 
 def import_regions(args: argparse.Namespace) -> int:
     """Create or extend content/regions/ from a participants spreadsheet (all or nothing)."""
-    from kotacerdas.content.load import load_reference
+    from kotacerdas.content.reference import load_reference
     from kotacerdas.editors.importer import import_regions as run_import
 
     site = _site(args)

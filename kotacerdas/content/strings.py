@@ -15,7 +15,8 @@ import re
 from pathlib import Path
 from typing import Any
 
-from kotacerdas.content.load import read_yaml
+from kotacerdas.content.parsecache import ParseCache
+from kotacerdas.content.read import read_yaml
 from kotacerdas.content.yamlsafe import line_of
 from kotacerdas.core.errors import Problems
 
@@ -28,7 +29,8 @@ PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 _NOT_PLACEHOLDER = re.compile(r"\{[^{}\n]{0,40}\}?|\}")
 
 
-def read_strings(language: str, template_dirs: list[Path], problems: Problems) -> dict[str, Text]:
+def read_strings(language: str, template_dirs: list[Path], problems: Problems,
+                 parsed: ParseCache | None = None) -> dict[str, Text]:
     """One language's interface strings, merged from the template folders; earlier folders win.
 
     The last folder's file (the built-in one) also says which placeholders each string is
@@ -39,7 +41,7 @@ def read_strings(language: str, template_dirs: list[Path], problems: Problems) -
     for i, folder in enumerate(reversed(template_dirs)):
         path = folder / "strings" / f"{language}.yaml"
         if os.path.lexists(path):  # read_yaml refuses a pipe or a folder of that name, saying so
-            data = read_yaml(path, problems)
+            data = read_yaml(path, problems, parsed=parsed)
             if isinstance(data, dict):
                 entries = {str(k): _entry(path, data, k, problems, given if i else None)
                            for k in data}

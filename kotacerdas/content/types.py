@@ -210,6 +210,9 @@ class NewsItem:
     updated: dt.date | None = None
     draft: bool = False
     digest: str = ""
+    front_matter: str = ""
+    """The file's text before the body (its '---' lines and fields), as read: with ``body``, the
+    link check finds a link's line in the file without reading content/ again."""
     lang: str = "id"
     """The language its title, summary and body are written in (see Translation)."""
     translation: str = ""
@@ -234,6 +237,9 @@ class Page:
     summary: str = ""
     updated: dt.date | None = None
     digest: str = ""
+    front_matter: str = ""
+    """The file's text before the body (its '---' lines and fields), as read: with ``body``, the
+    link check finds a link's line in the file without reading content/ again."""
     lang: str = "id"
     translation: str = ""
     original_updated: dt.date | None = None
@@ -257,6 +263,9 @@ class Translation:
     summary: str = ""
     updated: dt.date | None = None
     digest: str = ""
+    front_matter: str = ""
+    """The file's text before the body (its '---' lines and fields), as read: with ``body``, the
+    link check finds a link's line in the file without reading content/ again."""
 
 
 @dataclass(frozen=True)

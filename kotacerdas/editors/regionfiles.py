@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from kotacerdas.content.load import read_yaml
+from kotacerdas.content.read import read_yaml
 from kotacerdas.content.yamlsafe import line_of
 from kotacerdas.core.errors import Problems
 

@@ -22,7 +22,7 @@ from kotacerdas.core import writeguard
 from kotacerdas.content.types import Kabkota, Province
 from kotacerdas.core.errors import Problems, UsageError
 from kotacerdas.editors.regionfiles import readable_file_with_code
-from kotacerdas.content.load import load_reference
+from kotacerdas.content.reference import load_reference
 from kotacerdas.core.slugs import slugify
 
 MAX_SLUG = 60

@@ -72,7 +72,7 @@ def _localized(item: Item, translation: Translation | None, default_language: st
         updated = None  # a translation made on the day of publication is not an update
     return replace(item, title=translation.title, summary=translation.summary, body=translation.body,
                    updated=updated, lang=translation.language, translation=state,
-                   path=translation.path,
+                   path=translation.path, front_matter=translation.front_matter,
                    original_updated=_changed(item),
                    digest=digest_of(item.digest + translation.digest))
 

@@ -14,6 +14,7 @@ from functools import cached_property
 
 from kotacerdas.content.placenames import place_key
 from kotacerdas.content.types import Cohort, Content, NewsItem, Page, Province, Region
+from kotacerdas.content.reference import ProvinceNames
 from kotacerdas.core.errors import ContentError, Problem
 from kotacerdas.core.digest import digest_of
 from kotacerdas.model.markup import NO_IDS, ConversionFailed, Converter
@@ -135,8 +136,8 @@ def build_model(content: Content, base_url: str | None = None, drafts: bool = Fa
                         key=lambda n: (n.date, n.slug), reverse=True))
     every_region = tuple(sorted(content.regions, key=region_sort_key))
     regions = tuple(r for r in every_region if r.participant)
-    province_by_name = {name.casefold(): p for p in content.provinces for name in (p.name, *p.aliases)}
-    province_of = {r.slug: province_by_name[r.province.casefold()] for r in every_region}
+    province_by_name = ProvinceNames.of(content.provinces)
+    province_of = {r.slug: province_by_name[r.province] for r in every_region}
     in_province: dict[str, list[Region]] = defaultdict(list)
     for r in regions:
         in_province[province_of[r.slug].slug].append(r)

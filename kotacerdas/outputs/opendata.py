@@ -23,7 +23,7 @@ import hashlib
 import io
 import json
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any, Callable, Mapping
 
 from kotacerdas.core import urls
 from kotacerdas.core.slugs import SLUG_RE
@@ -433,22 +433,17 @@ def datapackage(m: SiteModel, t: Catalogue, files: dict[str, bytes]) -> bytes:
 
 
 def produce_all(m: SiteModel, t: Catalogue) -> dict[str, bytes]:
-    """Every download by file name under data/ (the data package last, since it hashes the rest)."""
-    cached = _memo.get("files")
-    if cached is not None and cached[0] is m and cached[1] is t:
-        return cached[2]
+    """Every download by file name under data/ (the data package last, since it hashes the rest).
+
+    The site map computes them once per edition and hands the result to the data page
+    (``datasets``, ``package_download``) and to each download (``producers``)."""
     files: dict[str, bytes] = {}
     for table in TABLES:
         rows = ROWS[table.name](m)
         for fmt in table.formats:
             files[table.filename(fmt)] = _encode(table, fmt, rows)
     files[DATAPACKAGE] = datapackage(m, t, files)
-    _memo["files"] = (m, t, files)
     return files
-
-
-_memo: dict[str, tuple[SiteModel, Catalogue, dict[str, bytes]]] = {}
-"""The last model's files: the data page and each download ask for them in the same build."""
 
 
 @dataclass(frozen=True)
@@ -543,9 +538,9 @@ def _completeness(table: Table, m: SiteModel, t: Catalogue) -> tuple[str, ...]:
     )
 
 
-def datasets(m: SiteModel, t: Catalogue) -> tuple[Dataset, ...]:
-    """What the data page documents for each table, computed from the files it links to."""
-    files = produce_all(m, t)
+def datasets(m: SiteModel, t: Catalogue, files: Mapping[str, bytes]) -> tuple[Dataset, ...]:
+    """What the data page documents for each table, computed from the files it links to
+    (``produce_all``)."""
     out = []
     for table in TABLES:
         downloads = tuple(Download(urls.data_file(table.filename(fmt)), table.filename(fmt),
@@ -565,17 +560,19 @@ def datasets(m: SiteModel, t: Catalogue) -> tuple[Dataset, ...]:
     return tuple(out)
 
 
-def package_download(m: SiteModel, t: Catalogue) -> Download:
-    """The datapackage.json link on the data page."""
+def package_download(files: Mapping[str, bytes]) -> Download:
+    """The datapackage.json link on the data page (``files`` from ``produce_all``)."""
     return Download(urls.data_file(DATAPACKAGE), DATAPACKAGE, "JSON", MEDIATYPES["json"],
-                    len(produce_all(m, t)[DATAPACKAGE]))
+                    len(files[DATAPACKAGE]))
 
 
-def producers(m: SiteModel, t: Catalogue) -> dict[str, Callable[[], bytes]]:
-    """Route → function producing the file, for the site map's ``DataFile`` entries."""
+def producers(files: Callable[[], Mapping[str, bytes]]) -> dict[str, Callable[[], bytes]]:
+    """Route → function producing the file, for the site map's ``DataFile`` entries; ``files``
+    gives ``produce_all``'s result (computed when first asked for)."""
     names = [table.filename(fmt) for table in TABLES for fmt in table.formats] + [DATAPACKAGE]
-    return {urls.data_file(name): _producer(m, t, name) for name in names}
+    return {urls.data_file(name): _producer(files, name) for name in names}
 
 
-def _producer(m: SiteModel, t: Catalogue, name: str) -> Callable[[], bytes]:
-    return lambda: produce_all(m, t)[name]
+def _producer(files: Callable[[], Mapping[str, bytes]], name: str) -> Callable[[], bytes]:
+    """One download's bytes, taken from the shared result (a closure per name)."""
+    return lambda: files()[name]

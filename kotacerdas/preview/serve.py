@@ -360,7 +360,7 @@ def _bracketed(host: str) -> str:
 def _local_base_url(site: Path, host: str, port: int) -> str:
     """The production base path, on the local host and port (read afresh: the config may change)."""
     from kotacerdas.core.errors import Problems
-    from kotacerdas.content.load import load_config
+    from kotacerdas.content.config import load_config
     from kotacerdas.core.urls import Urls
 
     config = load_config(site / "site_config.yaml", Problems(site))

@@ -24,7 +24,7 @@ from kotacerdas.render.corrections import correction_url
 from kotacerdas.core import urls as routes
 from kotacerdas.core.errors import Problems
 from kotacerdas.model.i18n import Catalogue
-from kotacerdas.content.load import read_file
+from kotacerdas.content.read import read_file
 from kotacerdas.core.digest import digest_of
 from kotacerdas.core.locations import template_dirs
 from kotacerdas.core.parallel import map_indexed

@@ -7,6 +7,7 @@ last-updated date and the data its template needs. Nothing here renders or write
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Iterator
 
@@ -57,6 +58,7 @@ def site_pages(m: SiteModel, t: Catalogue) -> list[PageSpec | DataFile]:
     Every edition has the same pages under its own prefix (urls.py); the default edition also
     holds the files the whole site shares (hosting files, security.txt, the 404 page, robots.txt).
     """
+    downloads = functools.cache(functools.partial(opendata.produce_all, m, t))  # data page + files
     pages: list[PageSpec | DataFile] = [
         home(m, t),
         directory(m, t),
@@ -69,10 +71,10 @@ def site_pages(m: SiteModel, t: Catalogue) -> list[PageSpec | DataFile]:
         *(announcement_page(m, t, n) for n in m.news),
         tag_index(m, t),
         *(tag_page(m, t, tag) for tag in m.tags),
-        *(static_page(m, t, p) for p in m.pages),
+        *(static_page(m, t, p, downloads) for p in m.pages),
         search_page(m, t),
         search_index(m, t),
-        *(DataFile(route, produce, _listings(m)) for route, produce in opendata.producers(m, t).items()),
+        *(DataFile(route, produce, _listings(m)) for route, produce in opendata.producers(downloads).items()),
         *([map_page(m, t)] if m.content.province_shapes else []),
         *(DataFile(route, produce, deps) for route, produce, deps in feeds.feed_files(m, t)),
     ]
@@ -206,11 +208,13 @@ def tag_page(m: SiteModel, t: Catalogue, tag: str) -> PageSpec:
                     _each(items))
 
 
-def static_page(m: SiteModel, t: Catalogue, p: Page) -> PageSpec:
-    """A page from content/pages/; templates/page-<slug>.html may add computed parts."""
+def static_page(m: SiteModel, t: Catalogue, p: Page,
+                downloads: Callable[[], dict[str, bytes]]) -> PageSpec:
+    """A page from content/pages/; templates/page-<slug>.html may add computed parts
+    (``downloads``: the open-data files, for the data page)."""
     return PageSpec(urls.static_page(p.slug), f"page-{p.slug}.html|page.html", p.title, _home(t),
                     p.updated, p.summary, {"doc": p, "body": m.html[f"page:{p.slug}"],
-                                          **_data_page(m, t, p)},
+                                          **_data_page(m, t, p, downloads)},
                     (p.digest, *_all(m, "regions", "reference", "news")), p.lang)
 
 
@@ -232,11 +236,14 @@ def _listings(m: SiteModel) -> tuple[str, ...]:
     return (*_all(m, "regions", "reference", "pages"), m.news_facts)
 
 
-def _data_page(m: SiteModel, t: Catalogue, p: Page) -> dict[str, Any]:
-    """The data page documents every download (kotacerdas/opendata.py) below its text."""
+def _data_page(m: SiteModel, t: Catalogue, p: Page,
+               downloads: Callable[[], dict[str, bytes]]) -> dict[str, Any]:
+    """The data page documents every download (outputs/opendata.py) below its text, from the
+    same files the downloads are."""
     if urls.static_page(p.slug) != urls.DATA:
         return {}
-    return {"datasets": opendata.datasets(m, t), "package": opendata.package_download(m, t)}
+    files = downloads()
+    return {"datasets": opendata.datasets(m, t, files), "package": opendata.package_download(files)}
 
 
 def hosting_files(m: SiteModel) -> list[DataFile]:

@@ -22,7 +22,7 @@ import pytest
 
 from conftest import REPO, tree
 from kotacerdas.build import cache, writer
-from kotacerdas.content import load, parsecache
+from kotacerdas.content import load, parsecache, read
 from kotacerdas.core import writeguard
 from kotacerdas.core.digest import digest_of
 from kotacerdas.core.errors import ContentError
@@ -327,13 +327,13 @@ def test_unchanged_files_are_not_parsed_again(tmp_path: Path, monkeypatch) -> No
     out, store = tmp_path / "out", tmp_path / "cache"
     _build(site.root, out, store)
     parsed = []
-    real = load.load_yaml
+    real = read.load_yaml
 
     def counting(text, offset=0):
         parsed.append(text)
         return real(text, offset)
 
-    monkeypatch.setattr(load, "load_yaml", counting)
+    monkeypatch.setattr(read, "load_yaml", counting)
     news = _originals(site)[0]
     news.write_text(news.read_text().replace("title: ", "title: Baru ", 1))
     _build(site.root, out, store)

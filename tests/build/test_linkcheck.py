@@ -31,11 +31,41 @@ Tautan ke [rincian tahap dua](/berita/tahap-dua/#rincian) benar.
 """
 
 
+def _source(path: str, text: str) -> Source:
+    """The Source the loader gives for a file's text: the body is what follows the second '---'."""
+    head, line, body = text.partition("\n---\n")
+    return Source(path, body, head + line)
+
+
 def _page(body: str, head: str = "") -> bytes:
     return (f"<!DOCTYPE html><html><head>{head}</head><body>\n{body}\n</body></html>").encode()
 
 
 # --- the check command on a fixture site --------------------------------------------------
+
+def test_sources_are_the_text_the_loader_read(site: FixtureSite) -> None:
+    """The link check maps links to lines from the loaded content (BOM and CRLF as the loader
+    read them, translations in their edition), not from content/, which it never reads again."""
+    import datetime as dt
+    import shutil
+
+    from kotacerdas.build.linkcheck import content_sources
+    from kotacerdas.content.load import load_site
+    from kotacerdas.model.site import build_model
+
+    site.write("content/news/2019-06-01-tautan-rusak.md",
+               b"\xef\xbb\xbf" + BROKEN_NEWS.replace("\n", "\r\n").encode())
+    today = dt.date(2030, 1, 1)
+    content = load_site(site.root, today)
+    models = [build_model(content, today=today, language=lang) for lang in content.config.languages]
+    shutil.rmtree(site.root / "content")
+    news = content_sources(models[0])["berita/tautan-rusak/index.html"]
+    assert (news.path, news.front_matter + news.body, news.prefix) == (
+        "content/news/2019-06-01-tautan-rusak.md", BROKEN_NEWS, "")
+    translated = [s for m in models[1:] for s in content_sources(m).values() if ".en.md" in s.path]
+    assert translated and all(s.prefix == "en/" and s.front_matter.startswith("---\n")
+                              for s in translated)
+
 
 def test_markdown_links_are_reported_at_the_source_line(site: FixtureSite) -> None:
     site.write("content/news/2019-06-01-tautan-rusak.md", BROKEN_NEWS)
@@ -157,17 +187,18 @@ def test_sources_map_problems_to_content_files() -> None:
     files = {"berita/x/index.html": _page('<a href="/kota-cerdas/daerah/tidak-ada/">a</a>'
                                           '<a href="#no-such-id">b</a>'
                                           '<a href="/kota-cerdas/daerah/template-only/">c</a>')}
-    report = check_links(files, BASE, sources={"berita/x/index.html": Source("content/news/x.md", text)})
+    report = check_links(files, BASE, sources={"berita/x/index.html": _source("content/news/x.md", text)})
     assert [(p.path, p.line) for p in report.problems] == [
         ("content/news/x.md", 9), ("content/news/x.md", 10), ("output/berita/x/index.html", 2)]
 
 
 def test_find_line_matches_whole_links_and_prefers_the_body() -> None:
-    text = "---\ntitle: x\nsources:\n  - /data/\n---\n\n[a](/data/lain/) [b](/data/)\n"
-    assert find_line(text, ["/data/"]) == 7
-    assert find_line(text, ["/data/lain/"]) == 7
-    assert find_line(text, ["/tidak/"]) == 0
-    assert find_line("---\ntitle: x\n---\n\n[a](/data/lainnya/)\n", ["/data/"]) == 0
+    front_matter, body = "---\ntitle: x\nsources:\n  - /data/\n---\n", "\n[a](/data/lain/) [b](/data/)\n"
+    assert find_line(body, ["/data/"], front_matter) == 7
+    assert find_line(body, ["/data/lain/"], front_matter) == 7
+    assert find_line(body, ["/tidak/"], front_matter) == 0
+    assert find_line("", ["/data/"], front_matter) == 4  # a link only in the fields
+    assert find_line("\n[a](/data/lainnya/)\n", ["/data/"], "---\ntitle: x\n---\n") == 0
 
 
 def test_an_unparseable_address_is_a_problem_not_a_crash() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import re
 import shutil
@@ -15,7 +16,8 @@ import pytest
 from conftest import REPO, FixtureSite, write_site
 from kotacerdas.content import load
 from kotacerdas.core.errors import ContentError, Problems
-from kotacerdas.content.load import load_site, read_file
+from kotacerdas.content.load import load_site
+from kotacerdas.content.read import read_file
 from kotacerdas.content.yamlsafe import load as load_yaml
 
 
@@ -410,7 +412,7 @@ def test_translation_of_a_broken_original_is_named(site: FixtureSite) -> None:
 def test_a_file_a_loader_drops_is_reported_by_the_ledger(site: FixtureSite, monkeypatch) -> None:
     """The guard behind every loader: should one skip a file without a word, the load still fails
     naming each file."""
-    monkeypatch.setattr(load, "_load_pages", lambda paths, problems, today: ())
+    monkeypatch.setattr(load, "load_pages", lambda paths, problems, today, parsed: ())
     found = load_problems(site)
     for name in ("data", "kontak", "tentang"):
         assert any(p.startswith(f"content/pages/{name}.md: was not read into the site")
@@ -613,3 +615,47 @@ def test_a_pattern_field_with_a_final_newline_is_refused(site: FixtureSite, fiel
     site.write(REGION, text)
     found = load_problems(site)
     assert any(p.startswith(f"{REGION}:") and field in p and "web address" in p for p in found), found
+
+
+def test_the_parse_cache_is_an_argument_of_the_loader(site: FixtureSite, monkeypatch) -> None:
+    """With ``parsed`` holding an earlier load's YAML, nothing is parsed again and the content is
+    the same; without it, every file is parsed, whatever an earlier call was given."""
+    from kotacerdas.content import read
+    from kotacerdas.content.parsecache import ParseCache, entry_line
+
+    today = dt.date(2030, 1, 1)
+    first = ParseCache()
+    expected = load_site(site.root, today, parsed=first)
+    assert first.used, "the first load records what it parsed"
+    parsed_texts: list[str] = []
+    real = read.load_yaml
+
+    def counting(text: str, offset: int = 0):  # noqa: ANN202
+        parsed_texts.append(text)
+        return real(text, offset)
+
+    monkeypatch.setattr(read, "load_yaml", counting)
+    stored = dict(json.loads(entry_line(key, entry)) for key, entry in first.used.items())
+    assert load_site(site.root, today, parsed=ParseCache(stored)) == expected
+    assert parsed_texts == []
+    assert load_site(site.root, today) == expected
+    assert len(parsed_texts) == len(first.used)
+
+
+def test_a_region_names_its_province_by_name_or_alias_in_any_case(site: FixtureSite) -> None:
+    """One rule (reference.ProvinceNames) for the loader's check and the model's grouping."""
+    from kotacerdas.content.reference import ProvinceNames
+    from kotacerdas.model.site import build_model
+
+    path = site.root / "content/regions/kabupaten-gunungkidul.yaml"
+    path.write_text(path.read_text().replace("province: DI Yogyakarta", "province: di YOGYAKARTA"))
+    content = load_site(site.root, TODAY)
+    model = build_model(content, today=TODAY)
+    diy = next(p for p in content.provinces if p.code == "34")
+    assert [r.slug for r in model.regions_in_province[diy.slug]] == ["kabupaten-gunungkidul"]
+    assert model.province_of["kabupaten-gunungkidul"] is diy
+    names = ProvinceNames.of(content.provinces)
+    assert names.get("daerah istimewa YOGYAKARTA") is names["Di Yogyakarta"] is diy
+    assert names.get("Yogyakarta") is None
+    with pytest.raises(KeyError):
+        names["Yogyakarta"]

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from conftest import REPO, SHARED, FixtureSite
 from kotacerdas.content import mdlimits
 from kotacerdas.core.errors import Problems
-from kotacerdas.content.load import read_text, split_front_matter
+from kotacerdas.content.read import read_text, split_front_matter
 from kotacerdas.model.markup import Converter
 
 NEWS = "content/news/2019-05-15-tahap-tiga.md"

@@ -527,3 +527,35 @@ def test_formulas_in_names_and_provinces_are_neutralised(tmp_path: Path) -> None
     package = read_json(data / "datapackage.json")
     assert all("'" in r["description"] and "JSON" in r["description"]
                for r in package["resources"] if r["format"] == "csv")
+
+
+def test_the_data_page_and_the_downloads_share_one_computation(site: FixtureSite, monkeypatch) -> None:
+    """The site map computes the downloads once and hands them to the data page and to each
+    file; another site map (another model) computes its own: no memo outside the call."""
+    import datetime as dt
+
+    from kotacerdas.content.load import load_site
+    from kotacerdas.core import urls
+    from kotacerdas.core.errors import Problems
+    from kotacerdas.model.i18n import load_catalogue
+    from kotacerdas.model.site import build_model
+    from kotacerdas.outputs import opendata
+    from kotacerdas.render.renderer import template_dirs
+    from kotacerdas.site.pages import DataFile, PageSpec, site_pages
+
+    today = dt.date(2030, 1, 1)
+    model = build_model(load_site(site.root, today), today=today)
+    catalogue = load_catalogue(model.config.language, template_dirs(site.root), Problems(site.root))
+    calls: list[object] = []
+    real = opendata.produce_all
+    monkeypatch.setattr(opendata, "produce_all", lambda m, t: calls.append(m) or real(m, t))
+    specs = site_pages(model, catalogue)
+    files = {s.route: s.produce() for s in specs
+             if isinstance(s, DataFile) and s.route.startswith(urls.DATA)}
+    assert len(calls) == 1 and urls.data_file(opendata.DATAPACKAGE) in files
+    page = next(s for s in specs if isinstance(s, PageSpec) and s.route == urls.DATA)
+    listed = [*(d for ds in page.context["datasets"] for d in ds.downloads), page.context["package"]]
+    assert sorted(d.route for d in listed) == sorted(files)
+    assert all(d.size == len(files[d.route]) for d in listed)
+    site_pages(model, catalogue)
+    assert len(calls) == 2

@@ -1,0 +1,164 @@
+"""The Markdown documents: announcements (``content/news/``), pages (``content/pages/``) and
+their translations (``<name>.<lang>.md`` beside the original)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import os
+import re
+from pathlib import Path
+from typing import Any
+
+from kotacerdas.content import mdlimits, schemas
+from kotacerdas.content.fields import check_updated, sources_of
+from kotacerdas.content.parsecache import ParseCache
+from kotacerdas.core.digest import digest_of
+from kotacerdas.content.read import check, folder_files, read_text, reported, split_front_matter
+from kotacerdas.content.types import NewsItem, Page, SiteConfig, Translation
+from kotacerdas.content.yamlsafe import LineDict, line_of
+from kotacerdas.core.errors import Problems
+from kotacerdas.core.slugs import is_slug
+
+NEWS_NAME = re.compile(r"^(\d{4}-\d{2}-\d{2})-(.+)\.md$")
+TRANSLATION_NAME = re.compile(r"^(.+)\.([a-z]{2})\.md$")  # tentang.en.md beside tentang.md
+
+
+def split_translations(folder: Path, problems: Problems) -> tuple[list[Path], list[Path]]:
+    """The Markdown files of a folder: originals, and translations named ``<name>.<lang>.md``."""
+    originals, translations = [], []
+    for path in folder_files(folder, ".md", problems):
+        (translations if TRANSLATION_NAME.match(path.name) else originals).append(path)
+    return originals, translations
+
+
+def _markdown_files(paths: list[Path], problems: Problems, schema: dict[str, Any],
+                    parsed: ParseCache | None) -> list[tuple[Path, LineDict, str, str, str]]:
+    """The files that read, split and passed ``schema``: path, fields, body, digest, and the text
+    before the body."""
+    out = []
+    for path in paths:
+        text = read_text(path, problems)
+        if text is None:
+            continue
+        split = split_front_matter(path, text, problems, parsed)
+        if split is None:
+            continue
+        data, body = split
+        front_matter = text[:len(text) - len(body)]
+        first = front_matter.count("\n")  # lines before the body
+        for line, message in mdlimits.hazards(body):
+            problems.add(path, first + line, message)
+        if not isinstance(data, dict):
+            if not reported(problems, path):
+                problems.add(path, 2, _no_fields(data, schema))
+            continue
+        if check(data, schema, problems, path, parsed):
+            out.append((path, data, body, digest_of(path.name + "\n" + text), front_matter))
+    return out
+
+
+def _no_fields(data: Any, schema: dict[str, Any]) -> str:
+    """What to write when a file's front matter is not a set of fields."""
+    if data is None:
+        needed = ", ".join(f"{name}:" for name in schema["required"])
+        return (f"front matter has no fields (it is empty, only comments, or '~'), so nothing "
+                f"would be published; write {needed} between the two '---' lines")
+    return "front matter must be 'field: value' lines (title:, date:, …)"
+
+
+def load_news(paths: list[Path], problems: Problems, region_slugs: set[str], today: dt.date,
+              parsed: ParseCache | None = None) -> tuple[NewsItem, ...]:
+    """The announcements that passed every check; each names only existing regions."""
+    items = []
+    for path, data, body, digest, front_matter in _markdown_files(paths, problems, schemas.NEWS,
+                                                                  parsed):
+        m = NEWS_NAME.match(path.name)
+        if not m or not is_slug(m.group(2)):
+            problems.add(path, None, "file name must be YYYY-MM-DD-<slug>.md using only a-z, 0-9 "
+                                     "and single hyphens after the date, e.g. "
+                                     "2021-12-31-kominfo-umumkan-48-daerah.md")
+            continue
+        try:
+            file_date = dt.date.fromisoformat(m.group(1))
+        except ValueError:
+            problems.add(path, None, f"file name starts with {m.group(1)}, which is not a real date")
+            continue
+        if file_date != data["date"]:
+            problems.add(path, line_of(data, ["date"]),
+                         f"date {data['date'].isoformat()} differs from the date in the file name "
+                         f"({m.group(1)}); make them the same")
+        if data.get("updated") and data["updated"] < data["date"]:
+            problems.add(path, line_of(data, ["updated"]), "'updated' is before 'date'; an update "
+                                                           "comes after publication")
+        check_updated(path, data, problems, today, latest=data["date"])
+        items.append(NewsItem(
+            slug=m.group(2), title=data["title"], date=data["date"], summary=data["summary"],
+            body=body, path=problems.display(path), tags=tuple(data.get("tags", ())),
+            regions=tuple(data.get("regions", ())), sources=sources_of(data.get("sources")),
+            updated=data.get("updated"), draft=data.get("draft", False), digest=digest,
+            front_matter=front_matter))
+        for i, slug in enumerate(data.get("regions", ())):
+            if slug not in region_slugs:
+                near = difflib.get_close_matches(slug, sorted(region_slugs), n=1)
+                tip = f"did you mean '{near[0]}'? " if near else ""
+                problems.add(path, line_of(data, ["regions", i]),
+                             f"region '{slug}' does not exist; {tip}use the file name of a "
+                             "region in content/regions/ (without .yaml)")
+    return tuple(items)
+
+
+def load_pages(paths: list[Path], problems: Problems, today: dt.date,
+               parsed: ParseCache | None = None) -> tuple[Page, ...]:
+    """The static pages that passed every check."""
+    pages = []
+    for path, data, body, digest, front_matter in _markdown_files(paths, problems, schemas.PAGE,
+                                                                  parsed):
+        slug = path.name[: -len(".md")]
+        if not is_slug(slug):
+            problems.add(path, None, f"file name '{path.name}' may only use a-z, 0-9 and single "
+                                     "hyphens, e.g. tentang.md")
+            continue
+        check_updated(path, data, problems, today)
+        pages.append(Page(slug=slug, title=data["title"], body=body, path=problems.display(path),
+                          summary=data.get("summary", ""), updated=data.get("updated"), digest=digest,
+                          front_matter=front_matter))
+    return tuple(pages)
+
+
+def load_translations(kind: str, paths: list[Path], originals: tuple[NewsItem, ...] | tuple[Page, ...],
+                      config: SiteConfig | None, problems: Problems, today: dt.date,
+                      parsed: ParseCache | None = None) -> tuple[Translation, ...]:
+    """Translations of announcements or pages; each needs its original and a configured edition."""
+    by_file = {Path(o.path).name: o for o in originals}
+    schema = schemas.NEWS_TRANSLATION if kind == "news" else schemas.PAGE_TRANSLATION
+    out = []
+    for path, data, body, digest, front_matter in _markdown_files(paths, problems, schema, parsed):
+        name, language = TRANSLATION_NAME.match(path.name).groups()  # type: ignore[union-attr]
+        original = by_file.get(name + ".md")
+        if language not in schemas.TRANSLATED_LANGUAGES:
+            problems.add(path, None, f"'.{language}.md' names a language this site has no edition "
+                                     f"for; translations are named <name>."
+                                     f"{'|'.join(schemas.TRANSLATED_LANGUAGES)}.md")
+            continue
+        if config is not None and language not in config.translations:
+            problems.add(path, None, f"site_config.yaml has no '{language}' edition; add "
+                                     f"'translations:' with '{language}:' to it, or remove this file")
+            continue
+        if original is None and os.path.lexists(path.parent / (name + ".md")):
+            problems.add(path, None, f"is not published while its original {name}.md has "
+                                     "problems (listed for that file); fix those first")
+            continue
+        if original is None:
+            problems.add(path, None, f"is a translation of {name}.md, which does not exist in "
+                                     f"{path.parent.name}/; give it the same name as its original "
+                                     f"plus .{language}.md")
+            continue
+        check_updated(path, data, problems, today,
+                       latest=original.date if isinstance(original, NewsItem) else None)
+        out.append(Translation(kind=kind, slug=original.slug, language=language,
+                               title=data["title"], body=body, path=problems.display(path),
+                               original_path=original.path, summary=data.get("summary", ""),
+                               updated=data.get("updated"), digest=digest,
+                               front_matter=front_matter))
+    return tuple(out)

@@ -1,0 +1,84 @@
+"""The participating regions: one ``content/regions/<slug>.yaml`` each, with its rounds."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+from kotacerdas.content import schemas
+from kotacerdas.content.fields import check_updated, sources_of
+from kotacerdas.content.parsecache import ParseCache
+from kotacerdas.core.digest import digest_of
+from kotacerdas.content.read import check, folder_files, read_text, read_yaml, reported
+from kotacerdas.content.types import CONFIRMED, Participation, Region
+from kotacerdas.content.yamlsafe import line_of
+from kotacerdas.core.errors import Problems
+from kotacerdas.core.slugs import is_slug, slugify
+
+
+def load_regions(folder: Path, problems: Problems, today: dt.date, parsed: ParseCache | None = None
+                 ) -> tuple[Region, ...]:
+    """Every region file of ``folder``, checked; a file with a problem is left out."""
+    regions = []
+    for path in folder_files(folder, ".yaml", problems):
+        slug = path.name[: -len(".yaml")]
+        if not is_slug(slug):
+            problems.add(path, None, f"file name '{path.name}' may only use a-z, 0-9 and single "
+                                     f"hyphens; rename it, e.g. {slugify(slug) or 'kota-contoh'}.yaml")
+            continue
+        text = read_text(path, problems)
+        if text is None:
+            continue
+        data = read_yaml(path, problems, text, parsed=parsed)
+        if not isinstance(data, dict):
+            if not reported(problems, path):
+                problems.add(path, 1, ("has no fields (it is empty, only comments, or '~'); it "
+                                       if data is None else "") +
+                             "must be a set of 'field: value' lines (name:, type:, province:, "
+                             "code:, cohort:)")
+            continue
+        if not check(data, schemas.REGION, problems, path, parsed):
+            continue
+        check_updated(path, data, problems, today)
+        rounds = _rounds(data, path, problems)
+        coords = data.get("coordinates")
+        if coords is not None and not (-12 <= coords[0] <= 7 and 94 <= coords[1] <= 143):
+            problems.add(path, line_of(data, ["coordinates"]),
+                         "'coordinates' must be [latitude, longitude] inside Indonesia, "
+                         "e.g. [-6.91, 107.61]; check the order")
+        regions.append(Region(
+            slug=slug, name=data["name"], type=data["type"], province=data["province"],
+            code=data["code"], rounds=rounds, path=problems.display(path),
+            sources=sources_of(data.get("sources")), note=data.get("note", ""),
+            note_en=data.get("note_en", ""),
+            aliases=tuple(data.get("aliases", ())), website=data.get("website"),
+            coordinates=tuple(coords) if coords else None,  # type: ignore[arg-type]
+            summary=data.get("summary", ""), masterplan_status=data.get("masterplan_status", ""),
+            quick_wins=tuple(data.get("quick_wins", ())), updated=data.get("updated"),
+            digest=digest_of(slug + "\n" + text)))
+    return tuple(regions)
+
+
+def _rounds(data: dict[str, Any], path: Path, problems: Problems) -> tuple[Participation, ...]:
+    """A region's 'cohort' (a year, or a list of years and round mappings) as rounds by year;
+    a year given twice is a problem at its second line."""
+    items = data["cohort"] if isinstance(data["cohort"], list) else [data["cohort"]]
+    first_line: dict[int, int] = {}
+    rounds = []
+    for i, item in enumerate(items):
+        where = ["cohort", i] if isinstance(data["cohort"], list) else ["cohort"]
+        p = Participation(year=item) if isinstance(item, int) else Participation(
+            year=item["year"], status=item.get("status", CONFIRMED), note=item.get("note", ""),
+            note_en=item.get("note_en", ""), research_note=item.get("research_note", ""),
+            sources=sources_of(item.get("sources")))
+        line = line_of(data, where)
+        if p.year in first_line:
+            before = first_line[p.year]
+            also = f" (also on line {before})" if before and before != line else ""
+            problems.add(path, line, f"'cohort' lists {p.year} twice{also}; give each year once, "
+                                     "with its status, notes and sources together")
+            continue
+        first_line[p.year] = line
+        rounds.append(p)
+    return tuple(sorted(rounds, key=lambda p: p.year))
