@@ -49,7 +49,7 @@ _notes = {
 
 # Typed keywords apply only to their own type, so one schema takes a year or a round mapping
 # without anyOf, and an error inside a round is reported as itself, on its own line.
-ROUND = {
+ROUND: dict[str, Any] = {
     "type": ["integer", "object"], "minimum": 2000, "maximum": 2100,
     "required": ["year"], "additionalProperties": False,
     "properties": {

@@ -9,6 +9,7 @@ updated after it (dates only: editors can see and set them in the GitHub web edi
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import TypeVar
 
@@ -87,8 +88,8 @@ class Gap:
     message: str
 
 
-def completeness(content: Content, strings: dict[str, dict[str, object]],
-                 default_strings: dict[str, object]) -> list[Gap]:
+def completeness(content: Content, strings: Mapping[str, Mapping[str, object]],
+                 default_strings: Mapping[str, object]) -> list[Gap]:
     """Every missing or outdated translation and every untranslated interface string, per edition.
 
     ``strings`` maps each other language to its catalogue; ``default_strings`` is the default
