@@ -45,7 +45,8 @@ class Peer:
                            env=self._env(corpus, workdir), stdout=out, stderr=subprocess.STDOUT,
                            check=True)
 
-    def build_command(self, corpus: Path, output: Path, workdir: Path) -> tuple[list[str], dict[str, str]]:
+    def build_command(self, corpus: Path, output: Path, workdir: Path
+                      ) -> tuple[list[str], dict[str, str]]:
         """The timed command: the script removes ``output`` and then execs the peer itself."""
         return (["bash", str(self.script), "--build-only", str(corpus), str(output)],
                 self._env(corpus, workdir))
@@ -84,7 +85,8 @@ def version(argv: list[str]) -> str:
         done = subprocess.run(argv, capture_output=True, text=True, timeout=60)
     except OSError as err:
         return f"unknown ({err})"
-    return (done.stdout or done.stderr).strip().splitlines()[0] if (done.stdout or done.stderr) else "unknown"
+    text = done.stdout or done.stderr
+    return text.strip().splitlines()[0] if text else "unknown"
 
 
 def make_peers(names: list[str], shared: Path, venv_path: Path,

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Build-time benchmark: our generator against Hugo and Pelican on the same synthetic corpora.
 
-    .venv/bin/python bench/run.py [--sizes 100,2000,10000] [--runs N] [--peers hugo,pelican] [--quick]
+    .venv/bin/python bench/run.py [--sizes 100,2000,10000] [--runs N] [--peers hugo,pelican]
+                                  [--quick]
 
 One command: generates the corpora with ../shared/bench/make_corpus.py, installs the peers into a
 throwaway virtualenv (once), then per corpus runs rounds of
@@ -49,7 +50,7 @@ class Sample:
     max_rss_mib: float
     """largest single process's peak RSS (ru_maxrss from wait4), as in BASELINES.md."""
     tree_pss_mib: float | None
-    """sampled peak of the summed PSS of the process tree (counts forked workers, shared pages once)."""
+    """sampled peak of the summed PSS of the process tree (forked workers, shared pages once)."""
     files: int = 0
     written: int | None = None
     """warm builds: output files created, changed or removed (inode, mtime, ctime or size)."""
@@ -150,9 +151,13 @@ def tail(path: Path, lines: int = 25) -> str:
     return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
 
 
-def snapshot(root: Path) -> dict[str, tuple[int, int, int, int]]:
+Snapshot = dict[str, tuple[int, int, int, int]]
+"""What ``snapshot`` records: each file's path from the root → inode, mtime, ctime, size."""
+
+
+def snapshot(root: Path) -> Snapshot:
     """Every file under root with what a write would change: inode, mtime, ctime, size."""
-    state = {}
+    state: Snapshot = {}
     for folder, _, names in os.walk(root):
         for name in names:
             st = os.lstat(os.path.join(folder, name))
@@ -161,7 +166,7 @@ def snapshot(root: Path) -> dict[str, tuple[int, int, int, int]]:
     return state
 
 
-def changed(before: dict, after: dict) -> int:
+def changed(before: Snapshot, after: Snapshot) -> int:
     return sum(1 for k in before.keys() | after.keys() if before.get(k) != after.get(k))
 
 
@@ -277,7 +282,8 @@ def wait_idle(limit: float) -> float:
     return time.perf_counter() - start
 
 
-def one_round(corpus: Corpus, us: Us, peers: list[Peer], args, round_: int, keep: bool) -> None:
+def one_round(corpus: Corpus, us: Us, peers: list[Peer], args: argparse.Namespace, round_: int,
+              keep: bool) -> None:
     """us cold, each peer cold, then (with a cache) us warm unchanged and us warm after one edit."""
     label = f"{corpus.name} {'round ' + str(round_) if keep else 'warm-up'}"
     results: list[tuple[str, str, Sample]] = []
@@ -302,7 +308,8 @@ def one_round(corpus: Corpus, us: Us, peers: list[Peer], args, round_: int, keep
                 corpus.edit_file.write_bytes(original)
     print(f"  {label} (load {load:.1f}, cpu pressure {fmt(pressure, '.0f')} %"
           + (f", waited {waited:.0f} s" if waited >= 1 else "") + "): " + " | ".join(
-        f"{tool} {scen} {s.wall:.2f} s" + (f" ({s.written} written)" if s.written is not None else "")
+        f"{tool} {scen} {s.wall:.2f} s"
+        + (f" ({s.written} written)" if s.written is not None else "")
         + (f" [{s.note}]" if s.note else "") for tool, scen, s in results), flush=True)
     if keep:
         corpus.busy.append((load, pressure))
@@ -322,8 +329,9 @@ def fmt(x: float | None, spec: str = ".2f") -> str:
 
 
 def table(corpora: list[Corpus]) -> str:
-    rows = ["| corpus | tool | scenario | wall s, median [min–max] | × Hugo (paired) | peak RSS MiB "
-            "| tree PSS MiB | cpu s | cpu × Hugo | n | files | ms/page | files written |",
+    rows = ["| corpus | tool | scenario | wall s, median [min–max] | × Hugo (paired) "
+            "| peak RSS MiB | tree PSS MiB | cpu s | cpu × Hugo | n | files | ms/page "
+            "| files written |",
             "|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for c in corpora:
         hugo = c.samples.get(("hugo", COLD))
@@ -332,14 +340,17 @@ def table(corpora: list[Corpus]) -> str:
             med = statistics.median(walls)
             files = samples[-1].files
             ratio = "1" if tool == "hugo" else fmt(paired(samples, hugo) if hugo else None, ".3f")
-            cpu_ratio = "1" if tool == "hugo" else fmt(paired(samples, hugo, "cpu") if hugo else None, ".2f")
+            cpu_ratio = "1" if tool == "hugo" else fmt(
+                paired(samples, hugo, "cpu") if hugo else None, ".2f")
             written = [s.written for s in samples if s.written is not None]
             pss = [s.tree_pss_mib for s in samples if s.tree_pss_mib is not None]
             notes = sorted({s.note for s in samples if s.note})
             rows.append(
                 f"| {c.name} | {tool} | {scen} | **{med:.2f}** [{min(walls):.2f}–{max(walls):.2f}] "
-                f"| {ratio} | {max(s.max_rss_mib for s in samples):.0f} | {fmt(max(pss) if pss else None, '.0f')} "
-                f"| {statistics.median(s.cpu for s in samples):.2f} | {cpu_ratio} | {len(samples)} | {files} "
+                f"| {ratio} | {max(s.max_rss_mib for s in samples):.0f} "
+                f"| {fmt(max(pss) if pss else None, '.0f')} "
+                f"| {statistics.median(s.cpu for s in samples):.2f} | {cpu_ratio} "
+                f"| {len(samples)} | {files} "
                 f"| {med / files * 1000:.2f} | "
                 + (f"{statistics.median(written):g} [max {max(written)}]" if written else "–")
                 + (f" ({'; '.join(notes)})" if notes else "") + " |")
@@ -355,23 +366,27 @@ def goals(corpora: list[Corpus]) -> list[str]:
         if not cold:
             continue
         if hugo:
-            lines.append(f"{c.name}: us cold / Hugo cold = {fmt(paired(cold, hugo), '.3f')} (goal ≤ 1.0 at n2000)")
+            lines.append(f"{c.name}: us cold / Hugo cold = {fmt(paired(cold, hugo), '.3f')} "
+                         f"(goal ≤ 1.0 at n2000)")
         for (tool, scen), samples in sorted(c.samples.items()):
             if tool not in (US, "hugo") and scen == COLD:
-                lines.append(f"{c.name}: {tool} cold / us cold = {fmt(paired(samples, cold), '.2f')} (goal ≥ 3)")
+                lines.append(f"{c.name}: {tool} cold / us cold = "
+                             f"{fmt(paired(samples, cold), '.2f')} (goal ≥ 3)")
         edit = c.samples.get((US, WARM_EDIT))
         if edit and hugo:
             r = paired(edit, hugo)
-            lines.append(f"{c.name}: Hugo cold / us warm 1-edit = {fmt(1 / r if r else None, '.1f')}× "
-                         f"(goal ≥ 20)")
+            lines.append(f"{c.name}: Hugo cold / us warm 1-edit = "
+                         f"{fmt(1 / r if r else None, '.1f')}× (goal ≥ 20)")
         same = c.samples.get((US, WARM_SAME))
         if same:
-            lines.append(f"{c.name}: us warm no-change = {statistics.median(s.wall for s in same):.2f} s "
-                         f"median, files written max {max(s.written or 0 for s in same)} "
+            lines.append(f"{c.name}: us warm no-change = "
+                         f"{statistics.median(s.wall for s in same):.2f} s median, "
+                         f"files written max {max(s.written or 0 for s in same)} "
                          f"(goal: 0 files, < 0.5 s at n10000)")
         pss = [s.tree_pss_mib for s in cold if s.tree_pss_mib is not None]
-        lines.append(f"{c.name}: us cold peak memory: largest process {max(s.max_rss_mib for s in cold):.0f} MiB, "
-                     f"process tree (PSS) {fmt(max(pss) if pss else None, '.0f')} MiB (goal < 500 MB at n10000)")
+        lines.append(f"{c.name}: us cold peak memory: largest process "
+                     f"{max(s.max_rss_mib for s in cold):.0f} MiB, process tree (PSS) "
+                     f"{fmt(max(pss) if pss else None, '.0f')} MiB (goal < 500 MB at n10000)")
         per_page = statistics.median(s.wall for s in cold) / cold[-1].files * 1000
         cpu_page = statistics.median(s.cpu for s in cold) / cold[-1].files * 1000
         lines.append(f"{c.name}: us cold {per_page:.2f} ms/page wall, {cpu_page:.2f} ms/page cpu, "
@@ -380,7 +395,8 @@ def goals(corpora: list[Corpus]) -> list[str]:
         psi = [b[1] for b in c.busy if b[1] is not None]
         lines.append(f"{c.name}: other work at the start of the rounds: 1-minute load average "
                      f"{min(loads):.1f}–{max(loads):.1f} on {os.cpu_count()} CPUs"
-                     + (f", CPU pressure (some, avg10) {min(psi):.0f}–{max(psi):.0f} %" if psi else ""))
+                     + (f", CPU pressure (some, avg10) {min(psi):.0f}–{max(psi):.0f} %"
+                        if psi else ""))
     big = [c for c in corpora if c.samples.get((US, COLD))]
     for a, b in zip(big, big[1:]):
         sa, sb = a.samples[(US, COLD)], b.samples[(US, COLD)]
@@ -391,24 +407,28 @@ def goals(corpora: list[Corpus]) -> list[str]:
                            - statistics.median(getattr(s, what) for s in sa)) / (fb - fa) * 1000
                     for what in ("wall", "cpu")}
         lines.append(f"{a.name} → {b.name}: us cold marginal cost {marginal['wall']:.2f} ms wall, "
-                     f"{marginal['cpu']:.2f} ms cpu per extra file (linear growth keeps it near the "
-                     f"per-page figures)")
+                     f"{marginal['cpu']:.2f} ms cpu per extra file (linear growth keeps it near "
+                     f"the per-page figures)")
     return lines
 
 
-def header(args, versions: dict[str, str], us: Us) -> list[str]:
+def header(args: argparse.Namespace, versions: dict[str, str], us: Us) -> list[str]:
     cpu = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo")
                 if line.startswith("model name")), platform.processor())
     git = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO,
                          capture_output=True, text=True).stdout.strip()
-    dirty = subprocess.run(["git", "status", "--porcelain"], cwd=REPO, capture_output=True, text=True).stdout
+    dirty = subprocess.run(["git", "status", "--porcelain"], cwd=REPO, capture_output=True,
+                           text=True).stdout
     return [
         f"date: {dt.datetime.now(dt.timezone.utc).strftime('%Y-%m-%d %H:%M UTC')}",
         f"command: {shlex.join([Path(sys.executable).name, *sys.argv])}",
-        f"machine: {os.cpu_count()} CPUs ({cpu}), Python {platform.python_version()}, {platform.platform()}",
-        f"repository: {git or '?'}" + (f" + {len(dirty.splitlines())} uncommitted changes" if dirty else ""),
+        f"machine: {os.cpu_count()} CPUs ({cpu}), Python {platform.python_version()}, "
+        f"{platform.platform()}",
+        f"repository: {git or '?'}"
+        + (f" + {len(dirty.splitlines())} uncommitted changes" if dirty else ""),
         "cache: " + ("`--cache` supported" + (" (passed explicitly)" if us.cache_takes_dir else "")
-                     if us.cache_supported else "no `--cache` in `build.py build --help`: warm scenarios skipped"),
+                     if us.cache_supported
+                     else "no `--cache` in `build.py build --help`: warm scenarios skipped"),
         *(f"{name}: {v}" for name, v in versions.items()),
     ]
 
@@ -418,7 +438,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--sizes", default=None,
                     help=f"announcements[/regions], comma separated (default {DEFAULT_SIZES})")
     ap.add_argument("--runs", type=int, default=None,
-                    help="timed rounds per corpus (default 5 up to 100 news, 3 up to 2000, 2 above)")
+                    help="timed rounds per corpus "
+                         "(default 5 up to 100 news, 3 up to 2000, 2 above)")
     ap.add_argument("--warmup", type=int, default=None,
                     help="untimed rounds first (default 1 up to 2000 news, 0 above)")
     ap.add_argument("--peers", default="hugo,pelican", help="comma separated, or 'none'")
@@ -426,9 +447,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--workdir", type=Path, default=Path("/tmp/kc-bench"),
                     help="corpora, outputs, peer projects, logs, results (default /tmp/kc-bench)")
-    ap.add_argument("--shared", type=Path, default=Path(os.environ.get("KC_BENCH_SHARED", DEFAULT_SHARED)),
-                    help="the shared bench folder with make_corpus.py and peers/ (default ../shared/bench)")
-    ap.add_argument("--venv", type=Path, default=None, help="peers' virtualenv (default WORKDIR/peers-venv)")
+    ap.add_argument("--shared", type=Path,
+                    default=Path(os.environ.get("KC_BENCH_SHARED", DEFAULT_SHARED)),
+                    help="the shared bench folder with make_corpus.py and peers/ "
+                         "(default ../shared/bench)")
+    ap.add_argument("--venv", type=Path, default=None,
+                    help="peers' virtualenv (default WORKDIR/peers-venv)")
     ap.add_argument("--python", type=Path, default=None,
                     help="Python that runs build.py (default .venv/bin/python)")
     ap.add_argument("--mem-interval", type=float, default=0.2,
@@ -445,8 +469,8 @@ def main(argv: list[str] | None = None) -> int:
     sizes = parse_sizes(args.sizes or DEFAULT_SIZES)
     shared = args.shared.resolve()
     if not (shared / "make_corpus.py").exists():
-        sys.exit(f"the corpus generator is expected at {shared}/make_corpus.py (the shared bench folder "
-                 f"beside this repository); pass --shared DIR or set KC_BENCH_SHARED")
+        sys.exit(f"the corpus generator is expected at {shared}/make_corpus.py (the shared bench "
+                 f"folder beside this repository); pass --shared DIR or set KC_BENCH_SHARED")
     args.workdir = args.workdir.resolve()
     for sub in ("corpora", "out", "logs", "results"):
         (args.workdir / sub).mkdir(parents=True, exist_ok=True)
@@ -457,7 +481,8 @@ def main(argv: list[str] | None = None) -> int:
         python = Path(sys.executable)
 
     names = [] if args.peers.strip() in ("", "none") else [p.strip() for p in args.peers.split(",")]
-    peers, versions = make_peers(names, shared, (args.venv or args.workdir / "peers-venv").resolve(), log)
+    venv = (args.venv or args.workdir / "peers-venv").resolve()
+    peers, versions = make_peers(names, shared, venv, log)
     us = Us(python, args.workdir, log)
     head = header(args, versions, us)
     print("\n".join(head), flush=True)
@@ -477,8 +502,8 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     try:
         for corpus in corpora:
-            print(f"{corpus.name}: generating {corpus.news} announcements / {corpus.regions} regions, "
-                  f"preparing peers (untimed)", flush=True)
+            print(f"{corpus.name}: generating {corpus.news} announcements / {corpus.regions} "
+                  f"regions, preparing peers (untimed)", flush=True)
             generate(shared, corpus, args.seed, log)
             for peer in peers:
                 peer.prepare(corpus.path, args.workdir, log)

@@ -60,7 +60,8 @@ Hazard = tuple[int, str]
 _SEPARATOR = re.compile(r"\n(?:[ \t]*\n)+")
 _LINK_TOKEN = re.compile(r"\\[\\`*_{}\[\]()>#+.!-]|[\[\]()\"']")
 _TAG_TOKEN = re.compile(r"<[A-Za-z/!?]|>")
-# These search "\n" + body, so every line starts after a literal "\n" (much faster than ^ with re.M).
+# These search "\n" + body, so every line starts after a literal "\n" (much faster than ^ with
+# re.M).
 _SPLIT_LINE = re.compile(r"\n(?:#|[ ]{0,3}(?:[-*_][ ]{0,2}){3,}[ \t]*(?=\n|$)|[=-]+[ \t]*(?=\n|$))")
 _HEADING_LINE = re.compile(r"\n(?:#|[=-]+[ \t]*(?=\n|$))")
 _NESTING = re.compile(r"\n(?:[ \t]*(?:>|(?:[*+-]|[0-9]{1,9}\.)(?=[ \t])))+")
@@ -118,14 +119,15 @@ def _links(body: str, blocks: list[tuple[int, int]]) -> Hazard | None:
     if total <= MAX_LINK_SCAN:
         return None
     if address:
-        return (_line(body, at), "a link's address '(' is not closed with ')' (or its title's quote "
-                                 "is not closed), and with the other unclosed links in this text it "
-                                 "would take minutes to convert; write links as [text](address) or "
-                                 "[text](address \"title\"), or split the paragraph with empty lines")
-    return (_line(body, at), "a '[' is not closed with ']', and with the other unclosed '[' in this "
-                             "text it would take minutes to convert; close each link's text with "
-                             "']' (a link is [text](address)), write \\[ for a bracket that is only "
-                             "text, or split the paragraph with empty lines")
+        return (_line(body, at),
+                "a link's address '(' is not closed with ')' (or its title's quote is not "
+                "closed), and with the other unclosed links in this text it would take minutes to "
+                "convert; write links as [text](address) or [text](address \"title\"), or split "
+                "the paragraph with empty lines")
+    return (_line(body, at),
+            "a '[' is not closed with ']', and with the other unclosed '[' in this text it would "
+            "take minutes to convert; close each link's text with ']' (a link is [text](address)), "
+            "write \\[ for a bracket that is only text, or split the paragraph with empty lines")
 
 
 def _link_scan(body: str, start: int, end: int) -> tuple[int, int, int, bool]:
@@ -278,6 +280,7 @@ def _list_levels(body: str, lines: str) -> Hazard | None:
     for m in _LIST_LINE.finditer(lines):
         end = lines.find("\n", m.end())
         prefix = _NESTING.match(lines, m.start(), len(lines) if end < 0 else end)
+        assert prefix is not None  # it matches wherever _LIST_LINE does
         total += len(_MARKER.findall(prefix.group())) + _indent(prefix.group()[1:]) // 4
     if total <= MAX_LIST_LEVELS:
         return None

@@ -50,15 +50,16 @@ _notes = {
 
 # Typed keywords apply only to their own type, so one schema takes a year or a round mapping
 # without anyOf, and an error inside a round is reported as itself, on its own line.
-ROUND = {
+ROUND: dict[str, Any] = {
     "type": ["integer", "object"], "minimum": 2000, "maximum": 2100,
     "required": ["year"], "additionalProperties": False,
     "properties": {
         "year": {**_year, "description": "Tahun angkatan, mis. 2021."},
         "status": {"enum": list(STATUSES),
                    "description": "confirmed (bawaan: sumber menyatakannya), uncertain (sumber "
-                                  "menyiratkan, tahunnya tidak dinyatakan), inferred (disimpulkan), "
-                                  "withdrawn (disebut untuk angkatan ini tetapi tidak ikut)."},
+                                  "menyiratkan, tahunnya tidak dinyatakan), inferred "
+                                  "(disimpulkan), withdrawn (disebut untuk angkatan ini tetapi "
+                                  "tidak ikut)."},
         **_notes,
         "sources": _sources,
     },
@@ -81,7 +82,8 @@ REGION: dict[str, Any] = {
         "name": {**_text, "description": "Nama resmi Kemendagri, mis. 'Kota Bandung'."},
         "type": {"enum": ["kota", "kabupaten"], "description": "kota atau kabupaten."},
         "province": {**_text, "description": "Nama provinsi, mis. 'Jawa Barat'."},
-        "code": {"type": "string", "pattern": CODE, "description": "Kode Kemendagri, mis. \"32.73\".",
+        "code": {"type": "string", "pattern": CODE,
+                 "description": "Kode Kemendagri, mis. \"32.73\".",
                  "x-message": "must be a Kemendagri code in quotes, two digits, a dot and two "
                               "digits, e.g. \"32.73\""},
         "cohort": {**_ROUNDS,
@@ -99,7 +101,8 @@ REGION: dict[str, Any] = {
         "coordinates": {"type": "array", "items": {"type": "number"}, "minItems": 2, "maxItems": 2,
                         "description": "[lintang, bujur], mis. [-6.91, 107.61]."},
         "summary": {**_text, "description": "Ringkasan program smart city daerah ini."},
-        "masterplan_status": {**_text, "description": "Status masterplan, mis. 'ditetapkan perkada'."},
+        "masterplan_status": {**_text,
+                              "description": "Status masterplan, mis. 'ditetapkan perkada'."},
         "quick_wins": {"type": "array", "items": _text, "description": "Program quick win."},
         "updated": {"type": "date", "description": "Tanggal data daerah ini terakhir diperbarui."},
     },
@@ -120,10 +123,12 @@ NEWS: dict[str, Any] = {
     "additionalProperties": False,
     "properties": {
         "title": {**_text, "description": "Judul pengumuman."},
-        "date": {"type": "date", "description": "Tanggal terbit, YYYY-MM-DD (sama dengan nama berkas)."},
+        "date": {"type": "date",
+                 "description": "Tanggal terbit, YYYY-MM-DD (sama dengan nama berkas)."},
         "summary": {**_text, "description": "Ringkasan satu-dua kalimat."},
         "tags": {"type": "array", "items": _slug, "uniqueItems": True,
-                 "description": "Topik, huruf kecil dengan tanda hubung, mis. [masterplan, evaluasi]."},
+                 "description": "Topik, huruf kecil dengan tanda hubung, mis. "
+                                "[masterplan, evaluasi]."},
         "regions": {"type": "array", "items": _slug, "uniqueItems": True,
                     "description": "Slug daerah peserta yang disebut, mis. [kota-bandung]."},
         "sources": _sources,
@@ -215,7 +220,8 @@ PROVINCES: dict[str, Any] = {
     "type": "array",
     "items": {"type": "object", "required": ["code", "name"], "additionalProperties": False,
               "properties": {"code": {"type": "string", "pattern": r"^[0-9]{2}$",
-                                      "x-message": "must be a two-digit code in quotes, e.g. \"32\""},
+                                      "x-message": "must be a two-digit code in quotes, "
+                                                   "e.g. \"32\""},
                              "name": _text, "aliases": {"type": "array", "items": _text},
                              "lat": {"type": "number"}, "lon": {"type": "number"}}},
 }

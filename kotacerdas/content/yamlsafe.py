@@ -35,7 +35,7 @@ _CONTROL_NAMES = {0x07: "BELL", 0x08: "BACKSPACE", 0x09: "TAB", 0x0B: "VERTICAL 
                   0x85: "NEXT LINE"}
 
 
-class LineDict(dict):
+class LineDict(dict[Any, Any]):
     """A dict that knows the line of each of its keys (``lines``) and of itself (``line``)."""
 
     line: int = 0
@@ -45,7 +45,7 @@ class LineDict(dict):
         self.lines: dict[Any, int] = {}
 
 
-class LineList(list):
+class LineList(list[Any]):
     """A list that knows the line of each of its items."""
 
     line: int = 0
@@ -93,7 +93,8 @@ def _construct_map(loader: _Loader, node: yaml.MappingNode) -> Iterable[LineDict
             loader.duplicates.append(YamlProblem(line, "a key must be plain text"))
             continue
         if key in mapping:
-            loader.duplicates.append(YamlProblem(line, f"duplicate key '{key}'", mapping.lines[key]))
+            loader.duplicates.append(
+                YamlProblem(line, f"duplicate key '{key}'", mapping.lines[key]))
             continue
         mapping[key] = loader.construct_object(value_node, deep=True)
         mapping.lines[key] = line
@@ -133,7 +134,8 @@ def find_invisible(text: str) -> tuple[int, str] | None:
     if 0x202A <= code <= 0x2069:
         why = "makes the text around it display in another order than it is written"
     else:
-        why = "does not belong in text (it often comes from copying out of a terminal or a word processor)"
+        why = ("does not belong in text (it often comes from copying out of a terminal or a word "
+               "processor)")
     return found.start(), (f"contains the invisible character U+{code:04X} ({name}), which {why}; "
                            "delete it")
 
@@ -189,6 +191,7 @@ def _too_deep(text: str) -> int | None:
             if isinstance(event, opening):
                 depth += 1
                 if depth > MAX_DEPTH:
+                    assert event.start_mark is not None  # the parser marks every event
                     return event.start_mark.line + 1
             elif isinstance(event, closing):
                 depth -= 1

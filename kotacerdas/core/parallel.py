@@ -33,7 +33,8 @@ def map_indexed(task: Callable[[int], Any], count: int) -> list[Any]:
     n = workers()
     if n < 2 or count < MIN_ITEMS:
         return [task(i) for i in range(count)]
-    size = max(1, -(-count // (n * 4)))  # a few chunks per worker, so one slow chunk does not idle the rest
+    # a few chunks per worker, so one slow chunk does not idle the rest
+    size = max(1, -(-count // (n * 4)))
     chunks = [(start, min(start + size, count)) for start in range(0, count, size)]
     _task = task
     try:

@@ -57,7 +57,7 @@ class Urls:
         return self.origin + self.path(route)
 
     def site_link(self, href: str) -> str:
-        """Rewrite an editor's root-relative link ('/data/') under the base path; others unchanged."""
+        """Put an editor's root-relative link ('/data/') under the base path; others unchanged."""
         if href.startswith("/") and not href.startswith("//"):
             if href.startswith(self.base_path) and self.base_path != "/":
                 return href

@@ -122,7 +122,7 @@ def _open(root: Path, rel: str, flags: int, name: str | None = None) -> tuple[Pa
         return path, os.open(where, flags, 0o666)
 
 
-def _write_all(fd: int, chunks: Iterable[bytes]) -> None:
+def _write_all(fd: int, chunks: Iterable[bytes | bytearray | memoryview]) -> None:
     """Every byte of ``chunks`` to ``fd`` (``os.write`` may write less than asked)."""
     for chunk in chunks:
         view = memoryview(chunk)
@@ -130,7 +130,8 @@ def _write_all(fd: int, chunks: Iterable[bytes]) -> None:
             view = view[os.write(fd, view):]
 
 
-def _chunks(data: bytes | Iterable[bytes]) -> Iterable[bytes]:
+def _chunks(data: bytes | Iterable[bytes]) -> Iterable[bytes | bytearray | memoryview]:
+    """``data`` as chunks: one whole buffer is one chunk (iterating it would give integers)."""
     return (data,) if isinstance(data, (bytes, bytearray, memoryview)) else data
 
 

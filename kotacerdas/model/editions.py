@@ -9,6 +9,7 @@ updated after it (dates only: editors can see and set them in the GitHub web edi
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import TypeVar
 
@@ -51,7 +52,7 @@ def translations_by_item(content: Content, language: str) -> dict[tuple[str, str
 
 
 def localize(content: Content, language: str) -> Content:
-    """The content one edition shows: translated text where it exists, originals marked otherwise."""
+    """The content one edition shows: translated text where there is some, else marked originals."""
     if language == content.config.language:
         return content
     found = translations_by_item(content, language)
@@ -70,9 +71,10 @@ def _localized(item: Item, translation: Translation | None, default_language: st
     updated = translation.updated
     if isinstance(item, NewsItem) and updated is not None and updated <= item.date:
         updated = None  # a translation made on the day of publication is not an update
-    return replace(item, title=translation.title, summary=translation.summary, body=translation.body,
-                   updated=updated, lang=translation.language, translation=state,
-                   path=translation.path, front_matter=translation.front_matter,
+    return replace(item, title=translation.title, summary=translation.summary,
+                   body=translation.body, updated=updated, lang=translation.language,
+                   translation=state, path=translation.path,
+                   front_matter=translation.front_matter,
                    original_updated=_changed(item),
                    digest=digest_of(item.digest + translation.digest))
 
@@ -87,8 +89,8 @@ class Gap:
     message: str
 
 
-def completeness(content: Content, strings: dict[str, dict[str, object]],
-                 default_strings: dict[str, object]) -> list[Gap]:
+def completeness(content: Content, strings: Mapping[str, Mapping[str, object]],
+                 default_strings: Mapping[str, object]) -> list[Gap]:
     """Every missing or outdated translation and every untranslated interface string, per edition.
 
     ``strings`` maps each other language to its catalogue; ``default_strings`` is the default
@@ -98,14 +100,16 @@ def completeness(content: Content, strings: dict[str, dict[str, object]],
     default = content.config.language
     for language in content.config.languages[1:]:
         found = translations_by_item(content, language)
-        for kind, items in (("page", content.pages), ("news", content.news)):
+        groups: tuple[tuple[str, tuple[Page | NewsItem, ...]], ...] = (
+            ("page", content.pages), ("news", content.news))
+        for kind, items in groups:
             for item in sorted(items, key=lambda i: i.path):
                 translation = found.get((kind, item.slug))
                 state = status(item, translation)
                 name = item.path[:-len(".md")] + f".{language}.md"
                 if state == MISSING:
-                    gaps.append(Gap(language, MISSING, item.path, f"has no '{language}' translation; "
-                                                         f"write it in {name}"))
+                    gaps.append(Gap(language, MISSING, item.path,
+                                    f"has no '{language}' translation; write it in {name}"))
                 elif state == OUTDATED and translation is not None:
                     when = translation.updated.isoformat() if translation.updated else "no date"
                     gaps.append(Gap(language, OUTDATED, translation.path,

@@ -102,8 +102,9 @@ class Converter:
                                    "'*', '_' and '[' in a row") from None
         except Exception as exc:  # noqa: BLE001 (a library failure is reported with the file)
             self._md = self._markdown()
-            raise ConversionFailed(f"could not be converted ({type(exc).__name__}: {str(exc)[:200]}); "
-                                   "simplify the text around unusual characters or markup") from None
+            raise ConversionFailed(
+                f"could not be converted ({type(exc).__name__}: {str(exc)[:200]}); "
+                "simplify the text around unusual characters or markup") from None
 
 
 def template_ids(folders: Iterable[Path]) -> re.Pattern[str]:

@@ -117,7 +117,7 @@ def rfc822(day: dt.date) -> str:
 
 
 def feed_updated(m: SiteModel, feed: Feed) -> dt.date:
-    """The newest item's date (last update or publication), so the feed changes only with content."""
+    """The newest item's date (last update or publication): the feed changes only with content."""
     return max((n.last_updated for n in feed.items), default=m.site_updated or EPOCH)
 
 
@@ -140,7 +140,8 @@ def absolute_links(body: str, page_url: str) -> str:
 
 def entry_html(m: SiteModel, item: NewsItem) -> str:
     """An announcement's full body, as the page shows it, with absolute links."""
-    return absolute_links(m.html[f"news:{item.slug}"], m.urls.absolute(urls.announcement(item.slug)))
+    page = m.urls.absolute(urls.announcement(item.slug))
+    return absolute_links(m.html[f"news:{item.slug}"], page)
 
 
 def publisher(m: SiteModel) -> tuple[str, str]:
@@ -170,8 +171,8 @@ def _add(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) ->
 
 def _xml(root: ET.Element) -> bytes:
     ET.indent(root)
-    return b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(root, encoding="utf-8",
-                                                                     xml_declaration=False) + b"\n"
+    body: bytes = ET.tostring(root, encoding="utf-8", xml_declaration=False)  # typeshed says Any
+    return b'<?xml version="1.0" encoding="utf-8"?>\n' + body + b"\n"
 
 
 # --- the three formats --------------------------------------------------------------------------
@@ -238,9 +239,10 @@ def json_feed(m: SiteModel, feed: Feed) -> bytes:
     items = []
     for item in feed.items:
         url = m.urls.absolute(urls.announcement(item.slug))
-        entry = {"id": url, "url": url, "title": item.title, "content_html": entry_html(m, item),
-                 "summary": item.summary, "date_published": rfc3339(item.date),
-                 "date_modified": rfc3339(item.last_updated)}
+        entry: dict[str, str | list[str]] = {
+            "id": url, "url": url, "title": item.title, "content_html": entry_html(m, item),
+            "summary": item.summary, "date_published": rfc3339(item.date),
+            "date_modified": rfc3339(item.last_updated)}
         if item.tags:
             entry["tags"] = list(item.tags)
         if item.lang != m.config.language:

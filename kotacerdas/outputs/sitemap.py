@@ -3,8 +3,9 @@
 The sitemap lists every HTML page of the site map except the 404 page, by absolute URL under the
 base path, with ``lastmod`` from the page's content date (never the build date, so the file only
 changes when content does). Each language edition has its own sitemap; every entry names its
-twins in all editions (``xhtml:link rel="alternate" hreflang``), as search engines ask. Drafts and future announcements are not in the page list unless the
-build asked for them, so they cannot leak here.
+twins in all editions (``xhtml:link rel="alternate" hreflang``), as search engines ask. Drafts
+and future announcements are not in the page list unless the build asked for them, so they
+cannot leak here.
 """
 
 from __future__ import annotations
@@ -42,8 +43,8 @@ def sitemap_xml(site_urls: Urls, pages: Iterable[tuple[str, dt.date | None]],
                 ET.SubElement(entry, "xhtml:link", {"rel": "alternate", "hreflang": language,
                                                     "href": twin.absolute(route)})
     ET.indent(root)
-    return (b'<?xml version="1.0" encoding="utf-8"?>\n'
-            + ET.tostring(root, encoding="utf-8", xml_declaration=False) + b"\n")
+    body: bytes = ET.tostring(root, encoding="utf-8", xml_declaration=False)  # typeshed says Any
+    return b'<?xml version="1.0" encoding="utf-8"?>\n' + body + b"\n"
 
 
 def robots_txt(editions: Iterable[Urls]) -> bytes:

@@ -89,7 +89,8 @@ def bar_chart(rows: Sequence[Row], uid: str, title: str, desc: str, width: int =
                 stroke = f' stroke="{bar.stroke}" stroke-width="1"' if bar.stroke else ""
                 parts.append(f'<rect x=".5" y="{_n(y + .5)}" width="{_n(length)}" '
                              f'height="{BAR - 1}" fill="{bar.fill}"{stroke}/>')
-            parts.append(f'<text x="{_n(length + 6)}" y="{_n(y + BAR - 2.5)}">{escape(bar.text)}</text>')
+            parts.append(f'<text x="{_n(length + 6)}" y="{_n(y + BAR - 2.5)}">'
+                         f'{escape(bar.text)}</text>')
             y += BAR
         y += 10
     height = round(y)

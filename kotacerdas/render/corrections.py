@@ -24,7 +24,8 @@ def correction_url(repository: str | None, region: str = "", year: int | str = "
     if not repository or not _GITHUB_REPO.match(repository):
         return None
     subject = region or (f"angkatan {year}" if year != "" else "")
-    query = {"template": FORM_FILE, "title": f"Koreksi data: {subject}" if subject else "Koreksi data: "}
+    query = {"template": FORM_FILE,
+             "title": f"Koreksi data: {subject}" if subject else "Koreksi data: "}
     if region:
         query[REGION_FIELD] = region
     if year != "":

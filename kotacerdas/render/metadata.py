@@ -69,9 +69,9 @@ def _title(m: SiteModel, spec: PageSpec) -> str:
 def open_graph(m: SiteModel, spec: PageSpec) -> tuple[tuple[str, str], ...]:
     """Open Graph: what link previews in chat apps and social networks show."""
     item = spec.context.get("item")
-    article = isinstance(item, NewsItem)
+    news = item if isinstance(item, NewsItem) else None
     tags: list[tuple[str, str]] = [
-        ("og:type", "article" if article else "website"),
+        ("og:type", "website" if news is None else "article"),
         ("og:title", _title(m, spec)),
         ("og:url", m.urls.absolute(spec.route)),
         ("og:site_name", m.config.title),
@@ -81,10 +81,10 @@ def open_graph(m: SiteModel, spec: PageSpec) -> tuple[tuple[str, str], ...]:
     ]
     if spec.description:
         tags.insert(2, ("og:description", spec.description))
-    if article:
-        tags.append(("article:published_time", feeds.rfc3339(item.date)))
-        tags.append(("article:modified_time", feeds.rfc3339(item.last_updated)))
-        tags.extend(("article:tag", tag) for tag in item.tags)
+    if news is not None:
+        tags.append(("article:published_time", feeds.rfc3339(news.date)))
+        tags.append(("article:modified_time", feeds.rfc3339(news.last_updated)))
+        tags.extend(("article:tag", tag) for tag in news.tags)
     return tuple(tags)
 
 
@@ -97,7 +97,7 @@ def twitter_card(m: SiteModel, spec: PageSpec) -> tuple[tuple[str, str], ...]:
 
 
 def json_ld(m: SiteModel, spec: PageSpec) -> tuple[JsonLd, ...]:
-    """schema.org data for the pages that describe one thing: the site, an announcement, a region."""
+    """schema.org data for the pages about one thing: the site, an announcement, a region."""
     item, region = spec.context.get("item"), spec.context.get("region")
     if spec.route == urls.HOME:
         return (site_graph(m),)
@@ -112,8 +112,8 @@ def organisation(m: SiteModel) -> JsonLd:
     """The government body behind the site (``organisation`` in site_config.yaml)."""
     org = m.config.organisation or {}
     name, url = feeds.publisher(m)
-    data: JsonLd = {"@type": "GovernmentOrganization", "@id": m.urls.absolute(urls.HOME) + "#organisasi",
-                    "name": name, "url": url}
+    data: JsonLd = {"@type": "GovernmentOrganization",
+                    "@id": m.urls.absolute(urls.HOME) + "#organisasi", "name": name, "url": url}
     if org.get("short_name"):
         data["alternateName"] = str(org["short_name"])
     if org.get("address"):
@@ -183,7 +183,8 @@ def administrative_area(m: SiteModel, region: Region, province: Province | None)
     if isinstance(province, Province):
         data["containedInPlace"] = {
             "@type": "AdministrativeArea", "name": province.name,
-            "identifier": {"@type": "PropertyValue", "propertyID": KEMENDAGRI, "value": province.code},
+            "identifier": {"@type": "PropertyValue", "propertyID": KEMENDAGRI,
+                           "value": province.code},
             "url": m.urls.absolute(urls.province(province.slug))}
     point = region.coordinates or _centroid(m, region.code)
     if point is not None:

@@ -74,11 +74,13 @@ def site_pages(m: SiteModel, t: Catalogue) -> list[PageSpec | DataFile]:
         *(static_page(m, t, p, downloads) for p in m.pages),
         search_page(m, t),
         search_index(m, t),
-        *(DataFile(route, produce, _listings(m)) for route, produce in opendata.producers(downloads).items()),
+        *(DataFile(route, produce, _listings(m))
+          for route, produce in opendata.producers(downloads).items()),
         *([map_page(m, t)] if m.content.province_shapes else []),
         *(DataFile(route, produce, deps) for route, produce, deps in feeds.feed_files(m, t)),
     ]
-    shared = [*hosting_files(m), *security_txt(m), not_found(m, t)] if m.is_default else []
+    shared: list[PageSpec | DataFile] = (
+        [*hosting_files(m), *security_txt(m), not_found(m, t)] if m.is_default else [])
     return [*pages, *shared, *crawler_files(m, pages)]
 
 
@@ -122,7 +124,8 @@ def home(m: SiteModel, t: Catalogue) -> PageSpec:
 def directory(m: SiteModel, t: Catalogue) -> PageSpec:
     """All participants, grouped by province."""
     return PageSpec(urls.DIRECTORY, "directory.html", t("directory_title"), _home(t),
-                    m.site_updated, t("directory_description"), deps=_all(m, "regions", "reference"))
+                    m.site_updated, t("directory_description"),
+                    deps=_all(m, "regions", "reference"))
 
 
 def region_page(m: SiteModel, t: Catalogue, r: Region) -> PageSpec:
@@ -139,7 +142,8 @@ def region_page(m: SiteModel, t: Catalogue, r: Region) -> PageSpec:
 def province_index(m: SiteModel, t: Catalogue) -> PageSpec:
     """The 38 provinces with their number of participants."""
     return PageSpec(urls.PROVINCES, "provinces.html", t("provinces_title"), _home(t),
-                    m.site_updated, t("provinces_description"), deps=_all(m, "regions", "reference"))
+                    m.site_updated, t("provinces_description"),
+                    deps=_all(m, "regions", "reference"))
 
 
 def province_page(m: SiteModel, t: Catalogue, p: Province) -> PageSpec:
@@ -195,8 +199,9 @@ def announcement_page(m: SiteModel, t: Catalogue, n: NewsItem) -> PageSpec:
 
 def tag_index(m: SiteModel, t: Catalogue) -> PageSpec:
     """Every topic with its number of announcements."""
-    return PageSpec(urls.TAGS, "tags.html", t("tags_title"), (*_home(t), (t("news_title"), urls.NEWS)),
-                    _latest(m.news), t("tags_description"), deps=_all(m, "news"))
+    return PageSpec(urls.TAGS, "tags.html", t("tags_title"),
+                    (*_home(t), (t("news_title"), urls.NEWS)), _latest(m.news),
+                    t("tags_description"), deps=_all(m, "news"))
 
 
 def tag_page(m: SiteModel, t: Catalogue, tag: str) -> PageSpec:
