@@ -31,6 +31,7 @@ from kotacerdas.core.errors import Problem
 from kotacerdas.core.urls import is_safe_link
 
 if TYPE_CHECKING:
+    from kotacerdas.content.types import NewsItem, Page
     from kotacerdas.model.site import SiteModel
 
 LINK_ATTRIBUTES = ("href", "src")
@@ -341,7 +342,8 @@ def content_sources(model: SiteModel) -> dict[str, Source]:
     the text the loader read: nothing is read from content/ again."""
     from kotacerdas.core import urls
 
-    items = [*((urls.announcement(n.slug), n) for n in model.news),
-             *((urls.static_page(p.slug), p) for p in model.pages)]
+    items: list[tuple[str, NewsItem | Page]] = [
+        *((urls.announcement(n.slug), n) for n in model.news),
+        *((urls.static_page(p.slug), p) for p in model.pages)]
     return {model.urls.file(route): Source(item.path, item.body, item.front_matter, model.urls.prefix)
             for route, item in items}
