@@ -10,7 +10,7 @@ from pathlib import Path
 from tornado.ioloop import IOLoop
 
 from conftest import FixtureSite
-from kotacerdas.preview.serve import Coalescer, relevant, transient
+from kotacerdas.preview.serve import Coalescer, relevant, reload_target, transient
 from test_serve import _get, _serving, _status, _wait
 
 NEWS = "content/news/2018-05-08-tahap-dua.md"
@@ -37,6 +37,13 @@ def test_only_the_watched_files_count(tmp_path: Path) -> None:
     assert not relevant(str(tmp_path / "output/index.html"), roots)
     assert not relevant(str(tmp_path / "site_config.yaml.swp"), roots)
     assert not relevant(str(content / "news/.x.md.swp"), roots)
+
+
+def test_a_reload_names_the_file_only_when_livereload_js_may_patch_the_page() -> None:
+    assert reload_target(frozenset({"/s/templates/assets/style.css"}), True) == "/s/templates/assets/style.css"
+    # A failed build (or a recovered one) must reload the page, to show or remove the overlay.
+    assert reload_target(frozenset({"/s/templates/assets/style.css"}), False) == "*"
+    assert reload_target(frozenset({"/s/a.md", "/s/b.md"}), True) == "*"
 
 
 def test_a_burst_is_one_call_and_a_change_during_a_call_is_another() -> None:
