@@ -3,9 +3,12 @@ the ways editors really write files (atomic rename, truncate then write, scratch
 
 from __future__ import annotations
 
+import asyncio
 import os
+import threading
 import time
 from pathlib import Path
+from typing import Callable
 
 from tornado.ioloop import IOLoop
 
@@ -46,36 +49,53 @@ def test_a_reload_names_the_file_only_when_livereload_js_may_patch_the_page() ->
     assert reload_target(frozenset({"/s/a.md", "/s/b.md"}), True) == "*"
 
 
+def _on_a_loop_of_its_own(setup: Callable[[IOLoop], None]) -> None:
+    """Run a fresh event loop in a thread until it stops (the browser tests' Playwright may hold
+    this thread's asyncio loop)."""
+    def run() -> None:
+        asyncio.set_event_loop(asyncio.new_event_loop())
+        loop = IOLoop.current()
+        setup(loop)
+        loop.start()
+        loop.close()
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join(timeout=30)
+    assert not thread.is_alive(), "the event loop never stopped"
+
+
 def test_a_burst_is_one_call_and_a_change_during_a_call_is_another() -> None:
-    loop = IOLoop()
     calls: list[frozenset[str]] = []
 
-    def flush(paths: frozenset[str]) -> None:
-        calls.append(paths)
-        if len(calls) == 1:  # a save while the rebuild runs: it must get a rebuild of its own
-            loop.add_callback(coalescer.add, ["c"])
-        else:
-            loop.call_later(0.2, loop.stop)
+    def setup(loop: IOLoop) -> None:
+        def flush(paths: frozenset[str]) -> None:
+            calls.append(paths)
+            if len(calls) == 1:  # a save while the rebuild runs: it must get a rebuild of its own
+                loop.add_callback(coalescer.add, ["c"])
+            else:
+                loop.call_later(0.2, loop.stop)
 
-    coalescer = Coalescer(loop, flush, quiet=0.05, longest=1)
-    for delay, path in ((0, "a"), (0.01, "b"), (0.02, "a")):
-        loop.call_later(delay, coalescer.add, [path])
-    loop.start()
-    loop.close()
+        coalescer = Coalescer(loop, flush, quiet=0.05, longest=1)
+        for delay, path in ((0, "a"), (0.01, "b"), (0.02, "a")):
+            loop.call_later(delay, coalescer.add, [path])
+
+    _on_a_loop_of_its_own(setup)
     assert calls == [frozenset({"a", "b"}), frozenset({"c"})]
 
 
 def test_a_stream_of_events_does_not_hold_a_rebuild_back() -> None:
-    loop = IOLoop()
     calls: list[float] = []
-    coalescer = Coalescer(loop, lambda paths: calls.append(loop.time()), quiet=0.05, longest=0.2)
-    start = loop.time()
-    for i in range(40):  # an event every 20 ms for 0.8 s: never quiet for 50 ms
-        loop.call_later(i * 0.02, coalescer.add, ["a"])
-    loop.call_later(1.2, loop.stop)
-    loop.start()
-    loop.close()
-    assert len(calls) >= 3 and calls[0] - start < 0.3
+    start: list[float] = []
+
+    def setup(loop: IOLoop) -> None:
+        coalescer = Coalescer(loop, lambda paths: calls.append(loop.time()), quiet=0.05, longest=0.2)
+        start.append(loop.time())
+        for i in range(40):  # an event every 20 ms for 0.8 s: never quiet for 50 ms
+            loop.call_later(i * 0.02, coalescer.add, ["a"])
+        loop.call_later(1.2, loop.stop)
+
+    _on_a_loop_of_its_own(setup)
+    assert len(calls) >= 3 and calls[0] - start[0] < 0.5  # without the cap: 0.83 s
 
 
 def _title(server: str) -> str:
