@@ -1,11 +1,16 @@
 """Live preview: ``python build.py serve``, on the livereload package.
 
 The site is built into a private temporary folder and served under the same path as production
-(``/kota-cerdas/`` when base_url has one). content/, templates/ and site_config.yaml are watched;
-each change triggers an incremental rebuild and a reload of open tabs. A rebuild that fails never
-stops the server: the last good build stays served and every page shows an overlay listing each
-``path:line: message`` until the next good save. The reload and overlay script is injected into
-pages as they are served; nothing of it is ever written into a build.
+(``/kota-cerdas/`` when base_url has one). content/, templates/ and site_config.yaml are watched
+through file-system events (watchdog, not livereload's poll of the tree); a burst of events becomes
+one incremental rebuild on the latest state, and every rebuild that changes what a tab shows
+reloads the open tabs at once (livereload's three-second "Ignore" window is never consulted).
+Each page is served with the build generation it shows; the injected script compares it with the
+server's when its livereload socket connects, so a reload sent while a tab was loading is not
+lost. A rebuild that fails never stops the server: the last good build stays served and every page
+shows an overlay listing each ``path:line: message`` until the next good save. The reload and
+overlay script is injected into pages as they are served; nothing of it is ever written into a
+build.
 
 The server answers only its own pages. Any web page open in the editor's browser can send it
 requests, so every route, the WebSocket included, first passes ``_Guard``: a ``Host`` that is not
@@ -22,6 +27,7 @@ import ipaddress
 import json
 import logging
 import mimetypes
+import os
 import re
 import shutil
 import tempfile
@@ -32,9 +38,13 @@ from urllib.parse import quote, unquote_to_bytes
 from livereload import Server
 from livereload.handlers import ForceReloadHandler, LiveReloadHandler, LiveReloadJSHandler
 from livereload.server import LiveScriptContainer
-from tornado import httputil, web
+from livereload.watcher import Watcher
+from tornado import escape, httputil, web
+from tornado.ioloop import IOLoop
+from watchdog.events import FileSystemEvent, FileSystemEventHandler
+from watchdog.observers import Observer
 
-from kotacerdas.preview.incremental import Builder
+from kotacerdas.preview.incremental import Builder, Outcome
 from kotacerdas.core.lines import log_line
 from kotacerdas.core import locations
 
@@ -43,16 +53,39 @@ INJECT = (b'<link rel="stylesheet" href="/__kotacerdas/preview.css">'
           b'<script src="/__kotacerdas/preview.js" defer></script>')
 
 
+def injection(generation: int) -> bytes:
+    """What every served page gets before ``</head>``: the build generation it shows, the
+    overlay's stylesheet and the reload script."""
+    return b'<meta name="kc-preview-generation" content="%d">' % generation + INJECT
+
+
 class PreviewApp:
     """WSGI app serving the preview folder under the site's base path, plus the overlay's status."""
 
     def __init__(self, builder: Builder):
         self.builder = builder
         self.good = False
+        self.generation = 0
+        """Counts the rebuilds that changed what a tab shows; pages carry the one they show."""
 
-    def rebuild(self) -> None:
-        """Rebuild after a change and say in the terminal what happened."""
+    def rebuild(self) -> bool:
+        """Rebuild after a change, say in the terminal what happened, and tell whether what a tab
+        shows changed (files written or removed, or the overlay's content)."""
+        before = self._shown()
         outcome = self.builder.rebuild()
+        changed = bool(outcome.written or outcome.removed) or self._shown() != before
+        if changed:
+            self.generation += 1
+        self._report(outcome)
+        return changed
+
+    def _shown(self) -> tuple[bool, bool, tuple[str, ...]]:
+        """What the overlay shows, to tell whether a rebuild changed it."""
+        status = self.status()
+        return status["ok"], status["served"], tuple(status["problems"])
+
+    def _report(self, outcome: Outcome) -> None:
+        """One rebuild's result in the terminal."""
         if outcome.ok:
             self.good = True
             print(f"rebuilt: {outcome.rendered} page(s) rendered, {len(outcome.written)} file(s) "
@@ -66,7 +99,7 @@ class PreviewApp:
     def status(self) -> dict[str, Any]:
         """What the overlay shows: whether the last rebuild worked and its problems."""
         last = self.builder.last
-        return {"ok": bool(last and last.ok), "served": self.good,
+        return {"ok": bool(last and last.ok), "served": self.good, "generation": self.generation,
                 "problems": [str(p) for p in (last.problems if last else ())]}
 
     def __call__(self, environ: dict[str, Any], start: Callable[..., Any]) -> Iterable[bytes]:
@@ -83,7 +116,7 @@ class PreviewApp:
                             file.read_bytes())
         if not self.good:
             return _respond(start, "503 Service Unavailable", "text/html; charset=utf-8",
-                            _waiting_page())
+                            _waiting_page().replace(b"</head>", injection(self.generation) + b"</head>", 1))
         if not path.startswith(base):
             if path in ("/", "") or base.startswith(path.rstrip("/") + "/"):
                 return _redirect(start, base)
@@ -115,7 +148,7 @@ class PreviewApp:
         data = target.read_bytes()
         kind = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
         if kind == "text/html":
-            data = data.replace(b"</head>", INJECT + b"</head>", 1)
+            data = data.replace(b"</head>", injection(self.generation) + b"</head>", 1)
             kind += "; charset=utf-8"
         return _respond(start, status, kind, data)
 
@@ -149,14 +182,15 @@ def serve(site: Path, host: str = "127.0.0.1", port: int = 8000, drafts: bool = 
     builder.base_url = _local_base_url(site, host, port)
     app.rebuild()
 
-    def on_change() -> None:
+    def on_change(saved: frozenset[str]) -> None:
         builder.base_url = _local_base_url(site, host, port)
-        app.rebuild()
+        was_ok = app.status()["ok"]
+        if app.rebuild():
+            LiveReloadHandler.reload_waiters(reload_target(saved, was_ok and app.status()["ok"]))
 
     watched = watched_paths(site)
-    server = PreviewServer(app, Guard(host, port), watched)
-    for path in watched:
-        server.watch(str(path), on_change, delay=None)
+    watcher = EventWatcher(watched, on_change)
+    server = PreviewServer(app, Guard(host, port), watched, watcher)
     base = builder.last.base_path if builder.last else "/"
     print(log_line(f"serving http://{host}:{port}{base} (Ctrl+C to stop)"), flush=True)
     for name in _LOGGERS:
@@ -164,8 +198,128 @@ def serve(site: Path, host: str = "127.0.0.1", port: int = 8000, drafts: bool = 
     try:
         server.serve(host=host, port=port, debug=False, restart_delay=0)
     finally:
+        watcher.stop()
         shutil.rmtree(preview, ignore_errors=True)
     return 0
+
+
+def reload_target(saved: frozenset[str], ok_before_and_after: bool) -> str:
+    """What the reload message names: the one saved file, so livereload.js can swap a stylesheet
+    in place, when the build worked before and after; else '*', reload the page (a failed build
+    must show its overlay, a recovered one remove it)."""
+    return next(iter(saved)) if len(saved) == 1 and ok_before_and_after else "*"
+
+
+# --- watching: file-system events, coalesced ----------------------------------------------------
+
+QUIET_SECONDS = 0.02
+"""How long the tree must stay still before a rebuild: one save's events (truncate, write, close;
+or write a temporary file, rename it) arrive within microseconds of each other."""
+LONGEST_WAIT_SECONDS = 0.1
+"""A stream of events never holds a rebuild back longer than this."""
+TRIGGERS = frozenset({"created", "modified", "moved", "deleted", "closed"})
+"""Event kinds that can change the site; opening or reading a file (the build does) cannot."""
+
+
+def transient(name: str) -> bool:
+    """Whether a file name is an editor's scratch file, which no save of the site is: dot-files
+    (vim's .x.swp, emacs's .#x lock, a .gitkeep: the content loader skips them), emacs's
+    #x# auto-save, and vim's 4913 write test. Backups (x~) are not: the build reads them."""
+    return name.startswith(".") or (len(name) > 1 and name.startswith("#") and name.endswith("#")) \
+        or name == "4913"
+
+
+def relevant(path: str, roots: Iterable[Path]) -> bool:
+    """Whether a changed path can change the site: inside a watched folder or a watched file
+    itself, and not an editor's scratch file."""
+    changed = Path(path)
+    if transient(changed.name):
+        return False
+    return any(changed == root or (root.is_dir() and changed.is_relative_to(root)) for root in roots)
+
+
+class Coalescer:
+    """Turns bursts of changed paths into single calls, on the server's event loop: each call
+    gets every path changed since the last one, after the tree stayed quiet a moment. Paths
+    that change while a call runs start another call after it, so the last one always sees
+    the latest state."""
+
+    def __init__(self, loop: IOLoop, flush: Callable[[frozenset[str]], None],
+                 quiet: float = QUIET_SECONDS, longest: float = LONGEST_WAIT_SECONDS):
+        self.loop, self.flush, self.quiet, self.longest = loop, flush, quiet, longest
+        self.pending: set[str] = set()
+        self.first: float | None = None
+        self.timer: object | None = None
+
+    def add(self, paths: Iterable[str]) -> None:
+        """Note changed paths (call on the loop's thread) and (re)arm the timer."""
+        now = self.loop.time()
+        self.pending.update(paths)
+        self.first = now if self.first is None else self.first
+        if self.timer is not None:
+            self.loop.remove_timeout(self.timer)
+        self.timer = self.loop.call_at(min(now + self.quiet, self.first + self.longest), self._run)
+
+    def _run(self) -> None:
+        """Hand every pending path to ``flush`` at once."""
+        paths, self.pending, self.first, self.timer = frozenset(self.pending), set(), None, None
+        self.flush(paths)
+
+
+class _Events(FileSystemEventHandler):
+    """Runs in watchdog's thread: passes the paths of relevant events to the event loop."""
+
+    def __init__(self, roots: tuple[Path, ...], loop: IOLoop, sink: Callable[[list[str]], None]):
+        self.roots, self.loop, self.sink = roots, loop, sink
+
+    def dispatch(self, event: FileSystemEvent) -> None:
+        """An editor's save may be a write, a truncation, a rename onto the file (both names
+        count) or a deletion; a folder's own 'modified' only echoes a change inside it."""
+        if event.event_type not in TRIGGERS or (event.is_directory and event.event_type == "modified"):
+            return
+        paths = [p for p in (event.src_path, event.dest_path) if p]
+        changed = [os.fsdecode(p) for p in paths if relevant(os.fsdecode(p), self.roots)]
+        if changed:
+            self.loop.add_callback(self.sink, changed)
+
+
+class EventWatcher(Watcher):
+    """livereload's watcher, fed by file-system events instead of polling the tree: livereload
+    never examines it (``start`` says so), and each coalesced burst calls ``on_change`` with the
+    saved paths, which rebuilds and reloads the tabs itself."""
+
+    def __init__(self, roots: Iterable[Path], on_change: Callable[[frozenset[str]], None]):
+        super().__init__()
+        self.roots = tuple(root.absolute() for root in roots)
+        self.on_change = on_change
+        self.observer: Any = None
+        for root in self.roots:
+            self.watch(str(root))
+
+    def start(self, callback: Callable[[], None]) -> bool:
+        """Watch every root (a file through its folder) and never ask livereload to poll."""
+        if self.observer is None:
+            loop = IOLoop.current()
+            coalescer = Coalescer(loop, self.on_change)
+            handler = _Events(self.roots, loop, coalescer.add)
+            self.observer = Observer()
+            for root in self.roots:
+                if root.is_dir():
+                    self.observer.schedule(handler, str(root), recursive=True)
+                elif root.parent.is_dir():
+                    self.observer.schedule(handler, str(root.parent), recursive=False)
+            self.observer.start()
+        return True
+
+    def examine(self) -> tuple[str | None, None]:
+        """Nothing to poll: changes arrive as events."""
+        return None, None
+
+    def stop(self) -> None:
+        """Stop watching."""
+        if self.observer is not None:
+            self.observer.stop()
+            self.observer.join(timeout=5)
 
 
 # --- the request and handshake layer ----------------------------------------------------------
@@ -270,6 +424,14 @@ class _ReloadSocket(_Guarded, LiveReloadHandler):
     def initialize(self, roots: tuple[Path, ...]) -> None:
         self.roots = roots
 
+    def on_message(self, message: str | bytes) -> None:
+        """livereload's handshake, and this socket receives reloads from its 'hello' on: the
+        page checks the build generation once the handshake is done, so no rebuild falls in
+        between (livereload waits for the later 'info')."""
+        super().on_message(message)
+        if escape.json_decode(message).get("command") == "hello":
+            LiveReloadHandler.waiters.add(self)
+
     def check_origin(self, origin: str) -> bool:
         """Refuse every handshake tornado cannot show to be same-origin (livereload accepts all).
 
@@ -321,8 +483,8 @@ class PreviewServer(Server):
     """livereload's server, its watcher and its reload protocol, behind our guard and with our
     own injection (a same-origin script the CSP allows)."""
 
-    def __init__(self, app: PreviewApp, guard: Guard, watched: Iterable[Path]):
-        super().__init__(app)
+    def __init__(self, app: PreviewApp, guard: Guard, watched: Iterable[Path], watcher: Watcher):
+        super().__init__(app, watcher)
         self.guard = guard
         self.roots = tuple(watched)
 

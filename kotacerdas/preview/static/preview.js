@@ -1,5 +1,8 @@
 /* Live preview client, injected by `python build.py serve` (never written into output/).
-   Connects livereload, and when the last rebuild failed shows its problems over the page. */
+   Connects livereload, and when the last rebuild failed shows its problems over the page.
+   A reload the server sent while this page was loading reached no socket: so once livereload
+   has connected (the server sends every later reload to this socket), the page compares the
+   build generation it was served with the server's, and reloads when they differ. */
 (function () {
   "use strict";
   var port = window.location.port || (window.location.protocol === "https:" ? 443 : 80);
@@ -41,11 +44,21 @@
     document.body.insertBefore(box, document.body.firstChild);
   }
 
+  var meta = document.querySelector('meta[name="kc-preview-generation"]');
+  var shown = meta ? Number(meta.getAttribute("content")) : null;
+
   function check() {
     fetch("/__kotacerdas/status.json", { cache: "no-store" })
       .then(function (r) { return r.json(); })
-      .then(show)
+      .then(function (status) {
+        if (shown !== null && status.generation !== shown) {
+          window.location.reload();
+          return;
+        }
+        show(status);
+      })
       .catch(function () {});
   }
   check();
+  document.addEventListener("LiveReloadConnect", check);
 })();
