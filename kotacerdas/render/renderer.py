@@ -26,6 +26,7 @@ from kotacerdas.model.i18n import Catalogue, load_catalogue
 from kotacerdas.content.load import digest_of, read_file
 from kotacerdas.core.parallel import map_indexed
 from kotacerdas.build.writer import write_file
+from kotacerdas.build.fingerprints import DERIVED, _global_fingerprint, page_fingerprint  # noqa: F401
 from kotacerdas.model.site import SiteModel
 from kotacerdas.site.pages import DataFile, PageSpec
 
@@ -199,36 +200,6 @@ def _render_one(renderer: Renderer, spec: PageSpec, target: str, write_to: Path 
         write_file(write_to, target, data)
         data = b""
     return data, renderer.problems.items[known:], renderer.catalogue.missing - missing
-
-
-DERIVED = frozenset({"body"})
-"""Context values made from content the page's deps already name (a page's HTML comes from its
-file, whose digest is in deps): left out of the fingerprint, which would otherwise hash every
-announcement's whole text on every build."""
-
-
-def page_fingerprint(renderer: Renderer, spec: PageSpec) -> str:
-    """Everything a page's output depends on: templates, site-wide parts, its own content."""
-    deps = spec.deps if spec.deps is not None else (renderer.model.fingerprints["site"],)
-    scalars = sorted((k, v) for k, v in spec.context.items()
-                     if k not in DERIVED and (v is None or isinstance(v, (str, int, bool))))
-    return digest_of(repr((renderer.fingerprint, spec.route, spec.template, spec.title,
-                           spec.breadcrumbs, spec.updated, spec.description, spec.lang, deps,
-                           scalars)))
-
-
-def _global_fingerprint(dirs: list[Path], model: SiteModel, problems: Problems) -> str:
-    """What every page shows or is shaped by: templates, strings, assets, config, site chrome."""
-    h = hashlib.blake2b(digest_size=16)
-    for folder in dirs:
-        for path in sorted(folder.rglob("*")):
-            if path.is_file():
-                h.update(path.relative_to(folder).as_posix().encode() + b"\0"
-                         + (read_file(path, problems) or b""))
-    h.update(repr((model.fingerprints["config"], model.urls.origin, model.urls.base_path,
-                   model.urls.prefix, [lang for lang, _ in model.editions], model.site_updated,
-                   [(p.slug, p.title, p.lang) for p in model.pages])).encode())
-    return h.hexdigest()
 
 
 def context_of(spec: PageSpec) -> dict[str, Any]:
