@@ -48,13 +48,20 @@ FOLDER_NAMES = {"berita": "news", "pengumuman": "news", "halaman": "pages", "dae
 """Indonesian names an editor may give a content folder (the site's own addresses use them)."""
 
 
-def load_site(site: Path, today: dt.date) -> Content:
+def load_site(site: Path, today: dt.date, parsed: ParseCache | None = None) -> Content:
     """Read everything under ``site``; raise ContentError listing every problem found.
 
     ``today`` is the date in Asia/Jakarta that the caller builds for (loading never reads the
     clock): no 'updated' date may be later. Every file found in content/ ends up in the
-    returned content or named by a problem; none is left out without a word.
+    returned content or named by a problem; none is left out without a word. ``parsed``
+    reuses and records parsed files (parsecache.py).
     """
+    with parse_cache(parsed):
+        return _load_site(site, today)
+
+
+def _load_site(site: Path, today: dt.date) -> Content:
+    """load_site's body, run with the parse cache in place."""
     problems = Problems(site)
     content_dir = site / "content"
     _refuse_special_files(content_dir, problems)
