@@ -293,6 +293,17 @@ def real_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 Tree = Callable[[Path], dict[str, bytes]]
 
 
+def write_tree(files: dict[str, bytes], output: Path) -> None:
+    """Put a tree holding ``files`` in ``output``'s place through the build's own sink
+    (writer.TreeSink, new_tree, settle), as a build does with its pages."""
+    from kotacerdas.build import writer
+    with writer.locked(output), writer.new_tree(output) as root:
+        sink = writer.TreeSink(root)
+        for rel, data in sorted(files.items()):
+            sink(rel, data)
+        writer.settle(root, output, set(files), {})
+
+
 def tree(root: Path) -> dict[str, bytes]:
     """Every file under root by relative path, with its bytes."""
     return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}

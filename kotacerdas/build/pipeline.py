@@ -9,23 +9,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 
-from kotacerdas.core.errors import ContentError, Problems
+from kotacerdas.core.errors import ContentError
 from kotacerdas.build.linkcheck import check_links, content_sources
 from kotacerdas.build import cache
-from kotacerdas.content.load import load_site
-from kotacerdas.content.strings import read_strings
+from kotacerdas.build.session import Built, Session, render_site
 from kotacerdas.core.clock import today_in_jakarta
-from kotacerdas.core.locations import template_dirs
-from kotacerdas.model.site import build_model, markdown_in_use
-from kotacerdas.site.pages import site_pages
 from kotacerdas.model.editions import Gap, completeness
-from kotacerdas.model.i18n import Catalogue
-from kotacerdas.model.markup import template_ids
-from kotacerdas.render.renderer import Rendered, Renderer, render_all
-from kotacerdas.content.parsecache import ParseCache, entry_line
+from kotacerdas.content.parsecache import entry_line
 from kotacerdas.core.writeguard import reporting
-from kotacerdas.build.writer import check_output_dir, copy_assets, locked, new_tree, settle
-
+from kotacerdas.build.writer import check_output_dir, locked
 
 @dataclass(frozen=True)
 class BuildResult:
@@ -41,52 +33,6 @@ class BuildResult:
     """External links found by ``check`` (URL → output pages), listed but never fetched."""
     translations: list[Gap] = field(default_factory=list)
     """What ``check`` found missing or outdated in the other language editions."""
-
-
-def render_site(site: Path, base_url: str | None = None, drafts: bool = False,
-                today: dt.date | None = None, previous: Rendered | None = None,
-                markdown_cache: dict[tuple[str, str], str] | None = None,
-                write_to: Path | None = None, parsed: ParseCache | None = None,
-                ) -> tuple[Rendered, list[Renderer]]:
-    """Load, model and render every language edition of a site; raise ContentError listing every
-    problem. The renderers come back default edition first.
-
-    ``previous`` and ``markdown_cache`` come from an earlier call and make this an incremental
-    rebuild: only pages whose inputs changed are rendered, only changed Markdown converted;
-    with ``parsed`` (parsecache.py) only changed YAML is parsed and validated.
-    """
-    today = today or today_in_jakarta()
-    content = load_site(site, today, parsed=parsed)
-    problems = Problems(site)
-    renderers: list[Renderer] = []
-    dirs = template_dirs(site)
-    strings = {language: read_strings(language, dirs, problems, parsed)
-               for language in content.config.languages}
-    problems.raise_if_any()
-    reserved_ids = template_ids(dirs)
-    for language in content.config.languages:
-        model = build_model(content, base_url=base_url, drafts=drafts, today=today,
-                            markdown_cache=markdown_cache, language=language,
-                            reserved_ids=reserved_ids)
-        default = renderers[0] if renderers else None
-        catalogue = Catalogue(language, strings[language],
-                              default.catalogue.strings if default else None)
-        renderers.append(Renderer(site, model, catalogue, problems, default))
-    problems.raise_if_any()
-    files: Rendered = {}
-    for renderer in renderers:
-        edition = render_all(renderer, site_pages(renderer.model, renderer.catalogue),
-                             previous, write_to)
-        for path in sorted(files.keys() & edition.keys()):
-            problems.add("content", None, f"{path} would be written by two language editions; "
-                                          f"rename the page or folder that is called "
-                                          f"'{path.split('/')[0]}'")
-        files.update(edition)
-        for key in sorted(renderer.catalogue.missing):
-            problems.add(f"templates/strings/{content.config.language}.yaml", None,
-                         f"interface string '{key}' is missing; add a line '{key}: …'")
-    problems.raise_if_any()
-    return files, renderers
 
 
 def build(site: Path, output: Path, base_url: str | None = None, drafts: bool = False,
@@ -108,11 +54,7 @@ def build(site: Path, output: Path, base_url: str | None = None, drafts: bool = 
         cache.check_folder(cache_dir)
     with _writing(output), locked(output):
         if cache_dir is None:
-            with new_tree(output) as tree:
-                rendered, renderers = render_site(site, base_url, drafts, today, write_to=tree)
-                copy_assets(renderers[0].assets, tree)
-                settle(tree, output, _files(rendered, renderers), {})
-            return _result(rendered, renderers)
+            return _result(Session(site, base_url, drafts, today).build(output))
         if probe is None or probe.key != cache.cache_key(site, output, base_url, drafts, today) \
                 or cache.read(cache_dir) != probe.state:  # another build finished meanwhile
             probe = cache.probe(cache_dir, site, output, base_url, drafts, today)
@@ -154,49 +96,44 @@ def _cached_build(site: Path, output: Path, base_url: str | None, drafts: bool, 
     a consistent cache; a kill before the exchange leaves a main file that does not match
     output/, so the next build is a full one."""
     code = cache.code_digest()
-    fingerprints = cache.read_pages(cache_dir, probe.key) if probe.trusted else {}
-    previous = {path: (fp, b"") for path, fp in fingerprints.items()} if fingerprints else None
     md_store, markdown = cache.read_markdown(cache_dir, code)
     parsed_store = cache.read_store(cache_dir / cache.PARSED_FILE, code)
-    parsed = ParseCache(parsed_store.items)
-    known = probe.stamps if probe.trusted else {}
-    with new_tree(output, known if previous is not None else None) as tree:
-        rendered, renderers = render_site(site, base_url, drafts, today, previous, markdown,
-                                          write_to=tree, parsed=parsed)
-        copy_assets(renderers[0].assets, tree)
-        stamps = settle(tree, output, _files(rendered, renderers), known)
-        result = _result(rendered, renderers)
+    session = Session(site, base_url, drafts, today,
+                      fingerprints=cache.read_pages(cache_dir, probe.key) if probe.trusted else {},
+                      stamps=probe.stamps if probe.trusted else {},
+                      markdown=markdown, parsed=parsed_store.items)
+
+    def save(built: Built) -> None:
+        """Save the cache of this build, before its tree takes output/'s place."""
+        result = _result(built)
         with _writing(cache_dir, output):
             cache.invalidate(cache_dir)
-            cache.save_markdown(md_store, markdown_in_use([r.model for r in renderers], markdown))
-            parsed_store.save(parsed.used, entry_line)
-            cache.write_pages(cache_dir, probe.key,
-                              {path: fp for path, (fp, _) in rendered.items() if fp})
+            cache.save_markdown(md_store, built.markdown or {})
+            parsed_store.save(built.parsed or {}, entry_line)
+            cache.write_pages(cache_dir, probe.key, built.fingerprints)
             cache.write(cache_dir, cache.CacheState(
-                key=probe.key, inputs=probe.inputs, output=cache.output_digest(stamps),
+                key=probe.key, inputs=probe.inputs, output=cache.output_digest(built.stamps),
                 pages=result.pages, participants=result.participants,
                 announcements=result.announcements))
-    return result
+
+    return _result(session.build(output, save))
 
 
-def _files(rendered: Rendered, renderers: list[Renderer]) -> set[str]:
-    """Every file of the built site: the rendered ones and the theme's."""
-    return set(rendered) | {"assets/" + name for name in renderers[0].assets}
-
-
-def _result(rendered: Rendered, renderers: list[Renderer]) -> BuildResult:
-    model = renderers[0].model
-    return BuildResult(pages=len(rendered), files=len(rendered) + len(renderers[0].assets),
+def _result(built: Built) -> BuildResult:
+    """The counts the command line reports."""
+    files, model = built.rendered.fingerprints, built.renderers[0].model
+    return BuildResult(pages=len(files), files=len(files) + len(built.renderers[0].assets),
                        participants=len(model.regions), announcements=len(model.news))
 
 
 def check(site: Path, drafts: bool = True) -> BuildResult:
     """Validate everything a build would, render every page and check every internal link and
     #anchor in the rendered pages, writing nothing."""
-    files, renderers = render_site(site, drafts=drafts)
+    rendered, renderers = render_site(site, drafts=drafts)
+    files = rendered.kept
     model = renderers[0].model
-    sources = {page: source for r in renderers for page, source in content_sources(r.model).items()}
-    links = check_links({path: data for path, (_, data) in files.items()}, model.urls.absolute(""),
+    sources = {page: source for r in renderers for page, source in content_sources(r.model, site).items()}
+    links = check_links(files, model.urls.absolute(""),
                         extra=["assets/" + name for name in renderers[0].assets], sources=sources)
     if links.problems:
         raise ContentError(links.problems)

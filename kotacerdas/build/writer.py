@@ -18,7 +18,8 @@ other, and remove the trees that killed builds of earlier versions left behind
 (``.output.new-*``, ``.output.old-*``). A build only ever replaces a folder it made itself: each
 tree carries a small marker file (``MARKER``), and an existing folder without it (and without the
 files every earlier version wrote) is refused before anything is written. Every file goes
-through ``writeguard``; the live preview's folder is kept in step here too (``sync_tree``).
+through ``writeguard``. The live preview's folder is written the same way (build/session.py is
+the one engine both use), so a request never reads half a file or a mix of two builds.
 """
 
 from __future__ import annotations
@@ -30,13 +31,14 @@ import os
 import shutil
 import stat
 import tempfile
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Iterator
 
 from kotacerdas.build.cache import Stamp, output_stamps
 from kotacerdas.core.errors import UsageError
-from kotacerdas.core.writeguard import UnsafeWrite, link, read_regular, remove, split, target, write_bytes, write_new
+from kotacerdas.core.writeguard import UnsafeWrite, link, read_regular, remove, split, target, write_new
 
 MARKER = ".kotacerdas-output"
 """A file in every build's output: the folder is the generator's, replaced whole by each build."""
@@ -232,6 +234,18 @@ def write_file(root: Path, rel: str, data: bytes) -> None:
     _in_tree(root, rel, lambda: write_new(root, rel, data))
 
 
+@dataclass(frozen=True)
+class TreeSink:
+    """Where every build puts its rendered files (render.renderer.Sink): written straight into
+    the new tree by the process that rendered them (a forked worker holds its own copy of this
+    path and needs nothing else), so no page's bytes travel back to the parent."""
+
+    root: Path
+
+    def __call__(self, rel: str, data: bytes) -> None:
+        write_file(self.root, rel, data)
+
+
 def copy_assets(assets: dict[str, Path], root: Path) -> None:
     """Copy theme files into root/assets/ (a symbolic link is refused, never followed)."""
     for rel, src in sorted(assets.items()):
@@ -320,48 +334,6 @@ def _same_bytes(a: Path, b: Path) -> bool:
         return read_regular(a) == read_regular(b)
     except (OSError, UnsafeWrite):
         return False
-
-
-def write_site(files: dict[str, bytes], assets: dict[str, Path], output: Path) -> int:
-    """Write pages and theme files into a tree and exchange it for ``output``."""
-    with locked(output), new_tree(output) as tree:
-        for rel, data in sorted(files.items()):
-            write_file(tree, rel, data)
-        copy_assets(assets, tree)
-        settle(tree, output, set(files) | {"assets/" + rel for rel in assets}, {})
-    return len(files) + len(assets)
-
-
-# --- the live preview's folder ------------------------------------------------------------------
-
-def sync_tree(files: dict[str, bytes], output: Path, known: dict[str, bytes] | None) -> tuple[list[str], list[str]]:
-    """Make ``output`` hold exactly ``files``, touching only what differs from ``known``.
-
-    ``known`` is what an earlier call left there (None: unknown, so the folder is emptied first).
-    Used by the live preview, whose folder is its own and is served while it changes: each file
-    is replaced by a rename, so a request never reads half a file. Returns (written, removed).
-    """
-    output.mkdir(parents=True, exist_ok=True)
-    if known is None:
-        for child in output.iterdir():
-            if child.is_dir() and not child.is_symlink():
-                shutil.rmtree(child)
-            else:
-                child.unlink()
-        write_bytes(output, MARKER, MARKER_BYTES)  # as in a build's output
-        known = {}
-    written = []
-    for rel, data in sorted(files.items()):
-        if known.get(rel) != data:
-            write_bytes(output, rel, data)
-            written.append(rel)
-    removed = sorted(set(known) - set(files))
-    for rel in removed:
-        parent = remove(output, rel).parent
-        while parent != output and _empty(parent):
-            parent.rmdir()
-            parent = parent.parent
-    return written, removed
 
 
 def _empty(folder: Path) -> bool:

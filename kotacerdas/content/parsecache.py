@@ -139,7 +139,8 @@ def entry_line(key: str, entry: Any) -> str:
 
 
 class ParseCache:
-    """The entries one build may use and the ones it made or used (what the next build keeps)."""
+    """The entries one build may use and the ones it made or used (what the next build keeps:
+    read back from the store, or handed on in memory as they are)."""
 
     def __init__(self, entries: dict[str, Any] | None = None):
         self.entries: dict[str, Any] = entries or {}
@@ -153,8 +154,9 @@ class ParseCache:
         entry = self.entries.get(key)
         if type(entry) is not dict:
             return key, None
-        try:
-            data = decode(entry["d"])
+        try:  # an entry made earlier in this process (the preview's session) holds JSON text
+            stored = json.loads(entry["d"]) if type(entry.get("d")) is RawJSON else entry["d"]
+            data = decode(stored)
             valid = entry.get("v", [])
             if type(valid) is not list or any(type(v) is not str for v in valid):
                 return key, None
@@ -162,7 +164,7 @@ class ParseCache:
             return key, None  # not what encode writes: parsed again, like a miss
         if data is None:
             return key, None
-        entry = {"d": entry["d"], "v": list(valid)}
+        entry = {"d": stored, "v": list(valid)}
         self.used[key] = entry
         self._by_id[id(data)] = (_ref(data), entry)
         return key, data

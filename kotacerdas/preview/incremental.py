@@ -1,9 +1,9 @@
-"""Incremental rebuilds for the live preview: render only what an edit affects, write only what changed.
+"""Incremental rebuilds for the live preview, on the build's own engine (build/session.py).
 
-A ``Builder`` remembers the previous build (each page's fingerprint and bytes, converted Markdown).
-Each ``rebuild()`` loads and validates everything again (cheap), converts only changed Markdown,
-renders only pages whose fingerprint changed, and syncs its folder. A failed rebuild changes
-nothing: the last good build stays in place and the problems are returned for the overlay.
+A ``Builder`` keeps a build ``Session`` in memory: each ``rebuild()`` re-parses only changed
+files, converts only changed Markdown, renders only pages whose fingerprint changed, and puts the
+new tree in its folder's place in one step, exactly as a cached ``build`` does. A failed rebuild
+changes nothing: the last good build stays in place and the problems are returned for the overlay.
 """
 
 from __future__ import annotations
@@ -13,11 +13,9 @@ import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from kotacerdas.build.session import Session
+from kotacerdas.build.writer import locked
 from kotacerdas.core.errors import ContentError, Problem
-from kotacerdas.model.site import markdown_in_use
-from kotacerdas.build.pipeline import render_site
-from kotacerdas.render.renderer import Rendered
-from kotacerdas.build.writer import sync_tree
 
 
 @dataclass(frozen=True)
@@ -41,16 +39,19 @@ class Builder:
     base_url: str | None = None
     drafts: bool = False
     today: dt.date | None = None
-    previous: Rendered = field(default_factory=dict)
-    files: dict[str, bytes] | None = None
-    markdown_cache: dict[tuple[str, str], str] = field(default_factory=dict)
     last: Outcome | None = None
+    session: Session = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.session = Session(self.site, self.base_url, self.drafts, self.today,
+                               markdown={}, parsed={})
 
     def rebuild(self) -> Outcome:
         """Build once; on failure keep the previous output and report why."""
+        self.session.base_url = self.base_url  # the preview's address may change between saves
         try:
-            rendered, renderers = render_site(self.site, self.base_url, self.drafts, self.today,
-                                             self.previous, self.markdown_cache)
+            with locked(self.output):
+                built = self.session.build(self.output)
         except ContentError as exc:
             self.last = Outcome(False, tuple(exc.problems), base_path=self._base_path())
             return self.last
@@ -60,16 +61,9 @@ class Builder:
                                                             f"{exc} ({detail})"),),
                                 base_path=self._base_path())
             return self.last
-        files = {path: data for path, (_, data) in rendered.items()}
-        files.update({"assets/" + name: path.read_bytes()
-                      for name, path in renderers[0].assets.items()})
-        written, removed = sync_tree(files, self.output, self.files)
-        count = sum(1 for path, item in rendered.items()  # pages, not data files
-                    if path.endswith(".html") and self.previous.get(path) is not item)
-        self.previous, self.files = rendered, files
-        self.markdown_cache = markdown_in_use([r.model for r in renderers], self.markdown_cache)
-        self.last = Outcome(True, (), count, tuple(written), tuple(removed),
-                            renderers[0].model.urls.base_path)
+        count = sum(1 for path in built.rendered.fresh if path.endswith(".html"))  # pages, not data files
+        self.last = Outcome(True, (), count, built.written, built.removed,
+                            built.renderers[0].model.urls.base_path)
         return self.last
 
     def _base_path(self) -> str:

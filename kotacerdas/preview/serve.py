@@ -177,7 +177,7 @@ def watched_paths(site: Path) -> list[Path]:
 def serve(site: Path, host: str = "127.0.0.1", port: int = 8000, drafts: bool = False) -> int:
     """Build, serve and watch until interrupted."""
     preview = Path(tempfile.mkdtemp(prefix="kotacerdas-preview-"))
-    builder = Builder(site, preview, drafts=drafts)
+    builder = Builder(site, preview / "site", drafts=drafts)  # the spare tree sits beside it
     app = PreviewApp(builder)
     builder.base_url = _local_base_url(site, host, port)
     app.rebuild()

@@ -1,4 +1,8 @@
-"""Render page specs through Jinja2 templates into HTML text.
+"""Render page specs through Jinja2 templates into bytes; rendering never writes.
+
+Each page's bytes go to a sink the caller chooses (``Sink``: the build's writes them into its new
+tree, ``check`` keeps them); which pages need rendering at all is the build's decision
+(build/fingerprints.py).
 
 Templates come from the site's own ``templates/`` first, then the built-in ones beside this
 package, so a site can override a single template. Autoescaping is on for every template, and
@@ -10,8 +14,9 @@ from __future__ import annotations
 import hashlib
 import sys
 import traceback
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Sequence
 from urllib.parse import urlsplit
 
 import jinja2
@@ -22,15 +27,13 @@ from kotacerdas.render.charts import Figures
 from kotacerdas.content.types import STATUSES, note_in
 from kotacerdas.render.corrections import correction_url
 from kotacerdas.core import urls as routes
-from kotacerdas.core.errors import Problems
+from kotacerdas.core.errors import Problem, Problems
 from kotacerdas.model.i18n import Catalogue
 from kotacerdas.content.read import read_file
-from kotacerdas.core.digest import digest_of
 from kotacerdas.core.locations import template_dirs
 from kotacerdas.core.parallel import map_indexed
-from kotacerdas.build.writer import write_file
 from kotacerdas.model.site import SiteModel
-from kotacerdas.site.pages import DataFile, PageSpec
+from kotacerdas.site.pages import PageSpec
 
 FOOTER_PAGES = ("tentang", "data", "aksesibilitas", "privasi", "kontak")
 LANGUAGE_NAMES = {"id": "Bahasa Indonesia", "en": "English"}
@@ -86,7 +89,6 @@ class Renderer:
         self.env.globals["page_meta"] = lambda spec: metadata.page_meta(model, t, spec)
         self.url: Callable[[str], str] = model.urls.root.path
         self.model = model
-        self.fingerprint = _global_fingerprint(dirs, model, problems)
 
     def asset_url(self, name: str) -> str:
         """URL of a theme file with a content hash, so browsers refetch it only when it changes."""
@@ -133,97 +135,44 @@ def _template_frame(exc: BaseException) -> tuple[str | None, int | None]:
     return found
 
 
-Rendered = dict[str, tuple[str, bytes]]
-"""Output file → (fingerprint of everything that went into it, its bytes)."""
+Sink = Callable[[str, bytes], bytes | None]
+"""Where a rendered file goes: called with (output file, bytes) in the process that rendered it
+(a forked worker for a big site, so it must not rely on the parent's memory changing); it writes
+the bytes and returns None, or returns them to be kept in memory."""
 
 
-def render_all(renderer: Renderer, pages: list[PageSpec | DataFile],
-               previous: Rendered | None = None, write_to: Path | None = None) -> Rendered:
-    """Render every page into {output file: (fingerprint, bytes)}; failures become problems.
+@dataclass(frozen=True)
+class RenderedPage:
+    """What rendering one page gave, as it comes back from the process that rendered it."""
 
-    With ``previous`` (an earlier result of this function), a page whose fingerprint is unchanged
-    is not rendered again: its earlier bytes are reused. So is a non-HTML file that declares its
-    inputs (``DataFile.deps``: feeds, sitemaps); the others are always produced.
-    With ``write_to``, each rendered file is written there by the process that rendered it, and
-    page bytes are not kept in memory (they come back as b""); an unchanged page is not written
-    there (pipeline.build keeps the previous output's file).
-    """
-    previous = previous or {}
-    out: Rendered = {}
-    todo: list[tuple[str, str, PageSpec]] = []
-    edition = renderer.model.urls
-    for spec in pages:
-        target = edition.file(spec.route)
-        if target in out:
-            renderer.problems.add("templates", None, f"two pages would be written to {target}")
-            continue
-        fp = page_fingerprint(renderer, spec) if isinstance(spec, PageSpec) else \
-            "" if spec.deps is None else digest_of(repr((renderer.fingerprint, spec.route, spec.deps)))
-        earlier = previous.get(target)
-        if fp and earlier is not None and earlier[0] == fp:
-            out[target] = earlier
-            continue
-        if isinstance(spec, DataFile):
-            out[target] = (fp, spec.produce())
-            if write_to is not None:
-                write_file(write_to, target, out[target][1])
-                out[target] = (fp, b"")
-            continue
-        out[target] = (fp, b"")  # keeps the site-map order; filled in below
-        todo.append((target, fp, spec))
-    for (target, fp, _), (data, problems, missing) in zip(
-            todo, map_indexed(lambda i: _render_one(renderer, todo[i][2], todo[i][0], write_to),
-                              len(todo))):
-        renderer.problems.items.extend(problems)
-        renderer.catalogue.missing.update(missing)
-        if data is None:
-            del out[target]
-        else:
-            out[target] = (fp, data)
-    return out
+    failed: bool
+    kept: bytes | None
+    """What the sink returned for the page's bytes (None when it wrote them, or on failure)."""
+    problems: tuple[Problem, ...]
+    missing: frozenset[str]
+    """Interface strings the page asked for that the catalogue lacks."""
 
 
-def _render_one(renderer: Renderer, spec: PageSpec, target: str, write_to: Path | None
-                ) -> tuple[bytes | None, list[Any], set[str]]:
-    """Render (and maybe write) one page, returning what it recorded too (it may run in a worker)."""
+def render_pages(renderer: Renderer, pages: Sequence[tuple[str, PageSpec]], sink: Sink
+                 ) -> list[RenderedPage]:
+    """Render (output file, spec) pairs in order, in forked workers when there are many (only
+    what the sink keeps travels back to the parent); the renderer is left as it was."""
+    return map_indexed(lambda i: render_page(renderer, pages[i][1], pages[i][0], sink), len(pages))
+
+
+def render_page(renderer: Renderer, spec: PageSpec, target: str, sink: Sink) -> RenderedPage:
+    """Render one page and hand its bytes to ``sink``, returning what it recorded instead of
+    leaving it on the renderer (it may run in a worker, whose records the parent never sees)."""
     known = len(renderer.problems.items)
     missing = set(renderer.catalogue.missing)
     html = renderer.render(spec)
-    data = None if html is None else html.encode("utf-8")
-    if data is not None and write_to is not None:
-        write_file(write_to, target, data)
-        data = b""
-    return data, renderer.problems.items[known:], renderer.catalogue.missing - missing
-
-
-DERIVED = frozenset({"body"})
-"""Context values made from content the page's deps already name (a page's HTML comes from its
-file, whose digest is in deps): left out of the fingerprint, which would otherwise hash every
-announcement's whole text on every build."""
-
-
-def page_fingerprint(renderer: Renderer, spec: PageSpec) -> str:
-    """Everything a page's output depends on: templates, site-wide parts, its own content."""
-    deps = spec.deps if spec.deps is not None else (renderer.model.fingerprints["site"],)
-    scalars = sorted((k, v) for k, v in spec.context.items()
-                     if k not in DERIVED and (v is None or isinstance(v, (str, int, bool))))
-    return digest_of(repr((renderer.fingerprint, spec.route, spec.template, spec.title,
-                           spec.breadcrumbs, spec.updated, spec.description, spec.lang, deps,
-                           scalars)))
-
-
-def _global_fingerprint(dirs: list[Path], model: SiteModel, problems: Problems) -> str:
-    """What every page shows or is shaped by: templates, strings, assets, config, site chrome."""
-    h = hashlib.blake2b(digest_size=16)
-    for folder in dirs:
-        for path in sorted(folder.rglob("*")):
-            if path.is_file():
-                h.update(path.relative_to(folder).as_posix().encode() + b"\0"
-                         + (read_file(path, problems) or b""))
-    h.update(repr((model.fingerprints["config"], model.urls.origin, model.urls.base_path,
-                   model.urls.prefix, [lang for lang, _ in model.editions], model.site_updated,
-                   [(p.slug, p.title, p.lang) for p in model.pages])).encode())
-    return h.hexdigest()
+    problems = tuple(renderer.problems.items[known:])
+    added = frozenset(renderer.catalogue.missing - missing)
+    del renderer.problems.items[known:]
+    renderer.catalogue.missing.difference_update(added)
+    if html is None:
+        return RenderedPage(True, None, problems, added)
+    return RenderedPage(False, sink(target, html.encode("utf-8")), problems, added)
 
 
 def context_of(spec: PageSpec) -> dict[str, Any]:

@@ -218,3 +218,26 @@ def test_failed_rebuild_keeps_the_last_good_output(tmp_path: Path) -> None:
     assert not outcome.ok
     assert any(p.path == "content/regions/kota-bandung.yaml" and p.line for p in outcome.problems)
     assert tree(tmp_path / "live") == before
+
+
+def test_the_preview_parses_only_changed_files_again(tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """The preview's session keeps the parse cache in memory, as a cached build keeps it on disk."""
+    from kotacerdas.content import load
+    site = _site(tmp_path)
+    live = Builder(site.root, tmp_path / "live", base_url=BASE, today=TODAY)
+    assert live.rebuild().ok
+    parsed: list[str] = []
+    parse = load.load_yaml
+    monkeypatch.setattr(load, "load_yaml", lambda text, offset=0: parsed.append(text) or parse(text, offset))
+    path = site.root / "content/news/2018-05-08-tahap-dua.md"
+    path.write_text(path.read_text().replace('title: "', 'title: "Baru ', 1))
+    assert live.rebuild().ok
+    assert len(parsed) == 1 and "Baru" in parsed[0]
+    assert tree(tmp_path / "live") == tree(_full(site, tmp_path))
+
+
+def _full(site: FixtureSite, tmp_path: Path) -> Path:
+    full = tmp_path / "full"
+    build(site.root, full, base_url=BASE, today=TODAY)
+    return full

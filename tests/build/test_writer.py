@@ -7,6 +7,7 @@ build removes what it left; two builds at once both succeed (D16).
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import random
 import shutil
@@ -17,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, FixtureSite, tree
+from conftest import REPO, FixtureSite, tree, write_tree
 from faults import run_with_fault
 from kotacerdas.build import writer
 from kotacerdas.core.writeguard import UnsafeWrite
@@ -269,27 +270,34 @@ def test_a_spare_in_a_strange_state_is_set_right(tmp_path: Path) -> None:
     """Whatever a killed build left in the spare (a folder where a file goes, a link, a stray
     file), the next tree holds exactly the site."""
     output = tmp_path / "out"
-    writer.write_site({"a/index.html": b"a", "b.html": b"b"}, {}, output)
+    write_tree({"a/index.html": b"a", "b.html": b"b"}, output)
     spare = tmp_path / ".out.spare"
     spare.mkdir()
     (spare / "b.html").mkdir()
     (spare / "b.html" / "x").write_text("in the way")
     (spare / "stray.txt").write_text("old")
     os.symlink(tmp_path, spare / "a")
-    writer.write_site({"a/index.html": b"A", "b.html": b"B"}, {}, output)
+    write_tree({"a/index.html": b"A", "b.html": b"B"}, output)
     assert tree(output) == {"a/index.html": b"A", "b.html": b"B", writer.MARKER: writer.MARKER_BYTES}
     assert tree(tmp_path / ".out.spare") == {"a/index.html": b"a", "b.html": b"b",
                                               writer.MARKER: writer.MARKER_BYTES}
 
 
-def test_sync_tree_writes_through_the_guard(tmp_path: Path) -> None:
-    """The preview's folder is written by the same guarded functions as a build's tree."""
-    folder, outside = tmp_path / "preview", tmp_path / "outside"
+def test_the_preview_writes_through_the_same_guarded_sink(site: FixtureSite, tmp_path: Path) -> None:
+    """The preview's folder is written like a build's tree: a link planted in its spare tree is
+    removed, never followed, and the folder ends up holding what a full build writes."""
+    from kotacerdas.build.pipeline import build
+    from kotacerdas.preview.incremental import Builder
+    today = dt.date(2026, 11, 28)
+    outside = tmp_path / "outside"
     outside.mkdir()
-    written, _ = writer.sync_tree({"berita/x/index.html": b"x"}, folder, None)
-    assert written == ["berita/x/index.html"] and (folder / writer.MARKER).is_file()
-    shutil.rmtree(folder / "berita")
-    os.symlink(outside, folder / "berita")
-    with pytest.raises(UnsafeWrite, match="symbolic link"):
-        writer.sync_tree({"berita/x/index.html": b"y"}, folder, {})
+    live = Builder(site.root, tmp_path / "live", today=today)
+    assert live.rebuild().ok and live.rebuild().ok  # the second one leaves the first tree as the spare
+    spare = tmp_path / ".live.spare"
+    shutil.rmtree(spare / "berita")
+    os.symlink(outside, spare / "berita")
+    outcome = live.rebuild()
+    assert outcome.ok and outcome.written == ()
     assert list(outside.iterdir()) == []
+    build(site.root, tmp_path / "full", today=today)
+    assert tree(tmp_path / "live") == tree(tmp_path / "full")

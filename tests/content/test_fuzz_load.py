@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 
 from conftest import write_site
 from kotacerdas.core.errors import ContentError
-from kotacerdas.build.pipeline import render_site
+from kotacerdas.build.session import render_site
 
 TARGETS = ["site_config.yaml", "content/regions/kota-bandung.yaml", "content/regions/kota-baru.yaml",
            "content/news/2017-05-22-peluncuran.md", "content/news/2020-02-02-baru.md",

@@ -16,11 +16,11 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FixtureSite
+from conftest import FixtureSite, write_tree
 from kotacerdas.core.errors import ContentError
 from kotacerdas.build.pipeline import build
 from kotacerdas.core.writeguard import UnsafeWrite
-from kotacerdas.build.writer import MARKER, write_site
+from kotacerdas.build.writer import MARKER
 
 REGION = 'name: Kota Bandung\ntype: kota\nprovince: Jawa Barat\ncode: "32.73"\ncohort: 2017\n'
 NEWS = "---\ntitle: T\ndate: 2020-01-01\nsummary: S\n{extra}---\nx\n"
@@ -171,13 +171,13 @@ def test_a_province_name_without_letters_is_an_error(site: FixtureSite, name: st
 def test_the_writer_never_writes_outside_output(tmp_path: Path, rel: str) -> None:
     output = tmp_path / "deep" / "output"
     with pytest.raises(UnsafeWrite, match="not a plain relative file name"):
-        write_site({"index.html": b"ok", rel: b"evil"}, {}, output)
+        write_tree({"index.html": b"ok", rel: b"evil"}, output)
     assert [p.name for p in tmp_path.rglob("*") if p.is_file()] == []
 
 
 def test_odd_but_harmless_names_stay_inside_output(tmp_path: Path) -> None:
     """Encoded and full-width dots are ordinary characters to the file system: they stay inside."""
     output = tmp_path / "output"
-    write_site({"%2e%2e/x.html": b"a", "\uff0e\uff0e/x.html": b"b"}, {}, output)
+    write_tree({"%2e%2e/x.html": b"a", "\uff0e\uff0e/x.html": b"b"}, output)
     files = sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*") if p.is_file())
     assert files == ["output/%2e%2e/x.html", f"output/{MARKER}", "output/\uff0e\uff0e/x.html"]

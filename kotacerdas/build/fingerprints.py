@@ -1,0 +1,108 @@
+"""What went into each output file, and the reuse of the previous build's file when that is unchanged.
+
+A page's fingerprint names everything its bytes depend on (templates, strings, assets, config,
+site chrome, its own content); a page whose fingerprint equals the previous build's is not
+rendered again: the previous build's file stays in the tree (the sink's tree starts as a copy of
+it, writer.new_tree). Rendering itself (render/renderer.py) only turns specs into bytes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from kotacerdas.content.read import read_file
+from kotacerdas.core.digest import digest_of
+from kotacerdas.core.errors import Problems
+from kotacerdas.model.site import SiteModel
+from kotacerdas.render.renderer import Renderer, Sink, render_pages
+from kotacerdas.site.pages import DataFile, PageSpec
+
+DERIVED = frozenset({"body"})
+"""Context values made from content the page's deps already name (a page's HTML comes from its
+file, whose digest is in deps): left out of the fingerprint, which would otherwise hash every
+announcement's whole text on every build."""
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """Every output file of one edition or site, in site-map order."""
+
+    fingerprints: dict[str, str]
+    """Output file → fingerprint of what went into it ("" for a file that declares no inputs)."""
+    fresh: frozenset[str]
+    """The files produced by this build; the others are the previous build's, unchanged."""
+    kept: dict[str, bytes]
+    """The bytes the sink handed back instead of writing them (all of them, for ``check``)."""
+
+
+def page_fingerprint(site_fingerprint: str, model: SiteModel, spec: PageSpec) -> str:
+    """Everything a page's output depends on: templates, site-wide parts, its own content."""
+    deps = spec.deps if spec.deps is not None else (model.fingerprints["site"],)
+    scalars = sorted((k, v) for k, v in spec.context.items()
+                     if k not in DERIVED and (v is None or isinstance(v, (str, int, bool))))
+    return digest_of(repr((site_fingerprint, spec.route, spec.template, spec.title,
+                           spec.breadcrumbs, spec.updated, spec.description, spec.lang, deps,
+                           scalars)))
+
+
+def data_fingerprint(site_fingerprint: str, spec: DataFile) -> str:
+    """A non-HTML file's inputs when it declares them (feeds, sitemaps), else "": always made."""
+    return "" if spec.deps is None else digest_of(repr((site_fingerprint, spec.route, spec.deps)))
+
+
+def global_fingerprint(dirs: list[Path], model: SiteModel, problems: Problems) -> str:
+    """What every page shows or is shaped by: templates, strings, assets, config, site chrome."""
+    h = hashlib.blake2b(digest_size=16)
+    for folder in dirs:
+        for path in sorted(folder.rglob("*")):
+            if path.is_file():
+                h.update(path.relative_to(folder).as_posix().encode() + b"\0"
+                         + (read_file(path, problems) or b""))
+    h.update(repr((model.fingerprints["config"], model.urls.origin, model.urls.base_path,
+                   model.urls.prefix, [lang for lang, _ in model.editions], model.site_updated,
+                   [(p.slug, p.title, p.lang) for p in model.pages])).encode())
+    return h.hexdigest()
+
+
+def render_edition(renderer: Renderer, site_fingerprint: str, pages: list[PageSpec | DataFile],
+                   previous: dict[str, str], sink: Sink) -> Rendered:
+    """Produce every file of one edition whose fingerprint differs from ``previous`` (the
+    fingerprints of the files the sink's tree already holds), handing the bytes to ``sink``;
+    failures and missing interface strings are added to the renderer's problems and catalogue.
+
+    A page whose fingerprint is unchanged is not rendered again, nor a non-HTML file that
+    declares its inputs (``DataFile.deps``); the other data files are always produced.
+    """
+    fingerprints: dict[str, str] = {}
+    fresh: set[str] = set()
+    made: dict[str, bytes | None] = {}
+    todo: list[tuple[str, PageSpec]] = []
+    edition = renderer.model.urls
+    for spec in pages:
+        target = edition.file(spec.route)
+        if target in fingerprints:
+            renderer.problems.add("templates", None, f"two pages would be written to {target}")
+            continue
+        fp = page_fingerprint(site_fingerprint, renderer.model, spec) \
+            if isinstance(spec, PageSpec) else data_fingerprint(site_fingerprint, spec)
+        fingerprints[target] = fp
+        if fp and previous.get(target) == fp:
+            continue
+        fresh.add(target)
+        if isinstance(spec, DataFile):
+            made[target] = sink(target, spec.produce())
+        else:
+            todo.append((target, spec))
+    for (target, _), page in zip(todo, render_pages(renderer, todo, sink)):
+        renderer.problems.items.extend(page.problems)
+        renderer.catalogue.missing.update(page.missing)
+        if page.failed:
+            del fingerprints[target]
+            fresh.discard(target)
+        else:
+            made[target] = page.kept
+    kept = {target: data for target in fingerprints
+            if (data := made.get(target)) is not None}
+    return Rendered(fingerprints, frozenset(fresh), kept)

@@ -1,0 +1,165 @@
+"""The one incremental build engine, shared by ``build`` and the live preview.
+
+A ``Session`` is what the last build left: each output file's fingerprint, the stamps of the
+output tree it wrote, the converted Markdown and the parsed files. ``Session.build`` loads the
+site (reusing parsed files), renders only the pages whose fingerprint changed into a new tree
+that starts as a copy of the last one (writer.new_tree), and puts that tree in the output's
+place; the session then holds the new build's state. ``build`` reads the state from
+``.build-cache/`` and saves it there (pipeline.py); the preview keeps it in memory
+(preview/incremental.py). There is one code path to keep equal to a full build: a session with
+no state is a full build.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from kotacerdas.build.cache import Stamp
+from kotacerdas.build.fingerprints import Rendered, global_fingerprint, render_edition
+from kotacerdas.build.writer import MARKER, TreeSink, copy_assets, new_tree, settle
+from kotacerdas.content.load import load_site
+from kotacerdas.content.parsecache import ParseCache
+from kotacerdas.content.strings import read_strings
+from kotacerdas.core.clock import today_in_jakarta
+from kotacerdas.core.errors import Problems
+from kotacerdas.core.locations import template_dirs
+from kotacerdas.model.i18n import Catalogue
+from kotacerdas.model.markup import template_ids
+from kotacerdas.model.site import build_model, markdown_in_use
+from kotacerdas.render.renderer import Renderer, Sink
+from kotacerdas.site.pages import site_pages
+
+Markdown = dict[tuple[str, str], str]
+"""Converted Markdown by (base path, source digest) (model.site.build_model)."""
+
+
+def keep(rel: str, data: bytes) -> bytes:
+    """The sink that writes nothing: every file's bytes come back (``check``, tests)."""
+    return data
+
+
+def render_site(site: Path, base_url: str | None = None, drafts: bool = False,
+                today: dt.date | None = None, previous: dict[str, str] | None = None,
+                markdown_cache: Markdown | None = None, parsed: ParseCache | None = None,
+                sink: Sink = keep) -> tuple[Rendered, list[Renderer]]:
+    """Load, model and render every language edition of a site, handing each file to ``sink``;
+    raise ContentError listing every problem. The renderers come back default edition first.
+
+    ``previous`` (the fingerprints of the files the sink's tree already holds),
+    ``markdown_cache`` and ``parsed`` come from an earlier build and make this an incremental
+    one: only changed files are parsed, only changed Markdown converted, only pages whose
+    inputs changed rendered.
+    """
+    today = today or today_in_jakarta()
+    content = load_site(site, today, parsed=parsed)
+    problems = Problems(site)
+    renderers: list[Renderer] = []
+    site_fingerprints: list[str] = []
+    dirs = template_dirs(site)
+    strings = {language: read_strings(language, dirs, problems, parsed)
+               for language in content.config.languages}
+    problems.raise_if_any()
+    reserved_ids = template_ids(dirs)
+    for language in content.config.languages:
+        model = build_model(content, base_url=base_url, drafts=drafts, today=today,
+                            markdown_cache=markdown_cache, language=language,
+                            reserved_ids=reserved_ids)
+        default = renderers[0] if renderers else None
+        catalogue = Catalogue(language, strings[language],
+                              default.catalogue.strings if default else None)
+        renderers.append(Renderer(site, model, catalogue, problems, default))
+        site_fingerprints.append(global_fingerprint(renderers[-1].dirs, model, problems))
+    problems.raise_if_any()
+    fingerprints: dict[str, str] = {}
+    fresh: set[str] = set()
+    kept: dict[str, bytes] = {}
+    for renderer, site_fingerprint in zip(renderers, site_fingerprints):
+        edition = render_edition(renderer, site_fingerprint,
+                                 site_pages(renderer.model, renderer.catalogue),
+                                 previous or {}, sink)
+        for path in sorted(fingerprints.keys() & edition.fingerprints.keys()):
+            problems.add("content", None, f"{path} would be written by two language editions; "
+                                          f"rename the page or folder that is called "
+                                          f"'{path.split('/')[0]}'")
+        fingerprints.update(edition.fingerprints)
+        fresh.update(edition.fresh)
+        kept.update(edition.kept)
+        for key in sorted(renderer.catalogue.missing):
+            problems.add(f"templates/strings/{content.config.language}.yaml", None,
+                         f"interface string '{key}' is missing; add a line '{key}: …'")
+    problems.raise_if_any()
+    return Rendered(fingerprints, frozenset(fresh), kept), renderers
+
+
+@dataclass(frozen=True)
+class Built:
+    """One finished build, before its tree takes the output's place: what it made, and the
+    state the session holds once it has."""
+
+    rendered: Rendered
+    renderers: list[Renderer]
+    stamps: dict[str, Stamp]
+    """The new tree's stamps (as cache.output_stamps), the output's once it is in place."""
+    written: tuple[str, ...]
+    """Files whose bytes are new (not the previous output's file), the marker aside."""
+    removed: tuple[str, ...]
+    """Files of the previous output that the site no longer has."""
+    markdown: Markdown | None
+    parsed: dict[str, Any] | None
+    """The parse cache entries this build used or made (what the next build may reuse)."""
+
+    @property
+    def fingerprints(self) -> dict[str, str]:
+        """The fingerprints worth keeping: those of files that declare their inputs."""
+        return {path: fp for path, fp in self.rendered.fingerprints.items() if fp}
+
+
+@dataclass
+class Session:
+    """What the last build of a site into one output left, for the next build to reuse."""
+
+    site: Path
+    base_url: str | None = None
+    drafts: bool = False
+    today: dt.date | None = None
+    fingerprints: dict[str, str] = field(default_factory=dict)
+    """Output file → fingerprint, for the files of the output the last build wrote."""
+    stamps: dict[str, Stamp] = field(default_factory=dict)
+    """The output's stamps as the last build left it; empty when unknown or not trusted, and
+    then nothing of the output is reused."""
+    markdown: Markdown | None = None
+    """Converted Markdown to reuse (None: no Markdown cache)."""
+    parsed: dict[str, Any] | None = None
+    """Parse cache entries to reuse (None: no parse cache)."""
+
+    def build(self, output: Path, finish: Callable[[Built], None] | None = None) -> Built:
+        """Build the site into ``output`` (hold writer.locked(output) around it), reusing what
+        the state allows; ``finish`` runs after every file is written and before the new tree
+        takes the output's place (the cache is saved there). On failure the output and the
+        state are as they were; on success the state is this build's."""
+        known = self.stamps
+        previous = self.fingerprints if known else {}
+        parsed = None if self.parsed is None else ParseCache(self.parsed)
+        with new_tree(output, known if previous else None) as tree:
+            rendered, renderers = render_site(self.site, self.base_url, self.drafts, self.today,
+                                              previous, self.markdown, parsed, TreeSink(tree))
+            copy_assets(renderers[0].assets, tree)
+            files = set(rendered.fingerprints) | {"assets/" + n for n in renderers[0].assets}
+            stamps = settle(tree, output, files, known)
+            built = Built(
+                rendered, renderers, stamps,
+                written=tuple(sorted(rel for rel, st in stamps.items()
+                                     if rel != MARKER and known.get(rel) != st)),
+                removed=tuple(sorted(set(known) - set(stamps))),
+                markdown=None if self.markdown is None else markdown_in_use(
+                    [r.model for r in renderers], self.markdown),
+                parsed=None if parsed is None else parsed.used)
+            if finish is not None:
+                finish(built)
+        self.fingerprints, self.stamps = built.fingerprints, built.stamps
+        self.markdown, self.parsed = built.markdown, built.parsed
+        return built
