@@ -3,7 +3,7 @@ disk, no permission, or a SIGKILL at an exact point of the output exchange.
 
 Tests run as root in CI, where permissions stop nothing and no small disk can be mounted, so
 the faults are made by patching ``os`` in the child before the generator is imported. Every byte
-the generator writes goes through ``os.open``/``os.write`` (kotacerdas/writeguard.py), so a
+the generator writes goes through ``os.open``/``os.write`` (kotacerdas/core/writeguard.py), so a
 budget on ``os.write`` is a full disk for all of it.
 """
 

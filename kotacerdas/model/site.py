@@ -119,7 +119,7 @@ def build_model(content: Content, base_url: str | None = None, drafts: bool = Fa
 
     ``markdown_cache`` maps (base path, source digest) to HTML from an earlier build, so a rebuild
     converts only the documents that changed; the caller owns it and may share it between builds.
-    ``language`` picks the edition (default: the site's language; see translations.py).
+    ``language`` picks the edition (default: the site's language; see model/editions.py).
     ``reserved_ids`` are the ids the templates use, which headings must not take
     (markup.template_ids). A document that cannot be converted is a ContentError naming its file.
     """

@@ -36,7 +36,7 @@ class PageSpec:
     """Digests of the content this page shows; None means it may show anything (always rebuilt
     when any content changes). Used to re-render only what an edit affects."""
     lang: str = ""
-    """The language of the page's own text (announcements and pages; see translations.py)."""
+    """The language of the page's own text (announcements and pages; see model/editions.py)."""
 
 
 @dataclass(frozen=True)

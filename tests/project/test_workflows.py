@@ -172,7 +172,7 @@ def test_cname_only_for_a_custom_domain(site: FixtureSite, base_url: str, cname:
 
 
 def test_pages_build_cache_keeps_the_key_its_entries_are_signed_with(monkeypatch) -> None:
-    """Without the key (kotacerdas/cache.py, key_path) nothing restored would verify."""
+    """Without the key (kotacerdas/build/cache.py, key_path) nothing restored would verify."""
     from kotacerdas.build import cache
 
     restore = step_using(load("pages.yml")["jobs"]["build"], "actions/cache")
