@@ -48,13 +48,15 @@ SHOWN = """
   const check = () => {
     const target = sessionStorage.getItem('kcTarget');
     const h1 = document.querySelector('h1');
-    if (target && h1 && h1.textContent.trim() === target && !sessionStorage.getItem('kcSeen:' + target)) {
+    if (target && h1 && h1.textContent.trim() === target
+        && !sessionStorage.getItem('kcSeen:' + target)) {
       sessionStorage.setItem('kcSeen:' + target, String(Date.now()));
     }
   };
   document.addEventListener('DOMContentLoaded', () => {
     check();
-    new MutationObserver(check).observe(document, {subtree: true, childList: true, characterData: true});
+    new MutationObserver(check).observe(document,
+                                        {subtree: true, childList: true, characterData: true});
   });
 })();
 """
@@ -123,7 +125,8 @@ def slug_of(news: Path) -> str:
 def retitle(path: Path, title: str) -> None:
     """Rewrite the front matter's title line, as an editor's save would (one write)."""
     text = path.read_text(encoding="utf-8")
-    path.write_text(re.sub(r'(?m)^title: .*$', f'title: "{title}"', text, count=1), encoding="utf-8")
+    path.write_text(re.sub(r'(?m)^title: .*$', f'title: "{title}"', text, count=1),
+                    encoding="utf-8")
 
 
 def copy_site(source: Path, dest: Path) -> Path:
@@ -172,7 +175,8 @@ def open_tab(tool: Tool, browser: Any) -> None:
     page = browser.new_page()
     page.add_init_script(SHOWN)
     page.goto(tool.url)
-    status = page.evaluate("() => document.querySelector('h1') && document.querySelector('h1').textContent")
+    status = page.evaluate("() => document.querySelector('h1') "
+                           "&& document.querySelector('h1').textContent")
     if not status:
         raise SystemExit(f"{tool.name}: {tool.url} shows no <h1>")
     tool.page = page
@@ -251,7 +255,8 @@ def run_site(name: str, source: Path, args: argparse.Namespace, binary: Path | N
         lines += [summary(tool, args.saves) for tool in tools]
         us, hugo = tools[0], next((t for t in tools if t.name == HUGO), None)
         if hugo and us.times and hugo.times:
-            lines += ["", f"median ours / Hugo's = {statistics.median(us.times) / statistics.median(hugo.times):.2f}"]
+            ratio = statistics.median(us.times) / statistics.median(hugo.times)
+            lines += ["", f"median ours / Hugo's = {ratio:.2f}"]
         if args.memory_saves:
             before, after = memory(us, args.memory_saves)
             lines += [f"our preview's RSS: {before:.0f} MiB before, {after:.0f} MiB after "
@@ -270,11 +275,15 @@ def run_site(name: str, source: Path, args: argparse.Namespace, binary: Path | N
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--sites", default="corpus,real", help="corpus, real, or both (comma separated)")
+    ap.add_argument("--sites", default="corpus,real",
+                    help="corpus, real, or both (comma separated)")
     ap.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS,
-                    help="the n2000/514 corpus (default /work/baseline/corpus; generated when missing)")
-    ap.add_argument("--saves", type=int, default=12, help="timed saves per tool and site (default 12)")
-    ap.add_argument("--pause", type=float, default=1.0, help="seconds after each save is shown (default 1)")
+                    help="the n2000/514 corpus (default /work/baseline/corpus; generated when "
+                         "missing)")
+    ap.add_argument("--saves", type=int, default=12,
+                    help="timed saves per tool and site (default 12)")
+    ap.add_argument("--pause", type=float, default=1.0,
+                    help="seconds after each save is shown (default 1)")
     ap.add_argument("--jitter", type=float, default=1.0, help="plus a random 0..this many seconds")
     ap.add_argument("--timeout", type=float, default=10, help="a save not shown after this is lost")
     ap.add_argument("--memory-saves", type=int, default=100,
@@ -282,8 +291,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--peers", default="hugo", help="'hugo' or 'none'")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--workdir", type=Path, default=Path("/tmp/kc-bench"))
-    ap.add_argument("--shared", type=Path, default=Path(os.environ.get("KC_BENCH_SHARED", DEFAULT_SHARED)))
-    ap.add_argument("--venv", type=Path, default=None, help="peers' virtualenv (default WORKDIR/peers-venv)")
+    ap.add_argument("--shared", type=Path,
+                    default=Path(os.environ.get("KC_BENCH_SHARED", DEFAULT_SHARED)))
+    ap.add_argument("--venv", type=Path, default=None,
+                    help="peers' virtualenv (default WORKDIR/peers-venv)")
     ap.add_argument("--python", type=Path, default=REPO / ".venv" / "bin" / "python")
     args = ap.parse_args(argv)
     args.workdir = args.workdir.resolve()
@@ -303,12 +314,14 @@ def main(argv: list[str] | None = None) -> int:
     head = [f"# preview benchmark, {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}",
             f"ours: {version([str(args.python), '--version'])}, livereload + watchdog; "
             f"hugo: {version([str(binary), 'version']) if binary else 'not run'} ({PINS[0]})",
-            f"machine: {os.cpu_count()} cores, 1-minute load {load:.1f} at the start", f"log: {log}", ""]
+            f"machine: {os.cpu_count()} cores, 1-minute load {load:.1f} at the start",
+            f"log: {log}", ""]
     print("\n".join(head), flush=True)
     from playwright.sync_api import sync_playwright
     out = list(head)
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
+        browser = p.chromium.launch(executable_path=CHROMIUM,
+                                    args=["--no-sandbox", "--disable-gpu"])
         try:
             for name in sites:
                 source = args.corpus if name == "corpus" else REPO

@@ -161,7 +161,8 @@ def _read_key(path: str) -> bytes:
 
 
 def _make_key(path: str) -> None:
-    """Write a new key to ``path`` whole or not at all (a key made meanwhile by another build wins)."""
+    """Write a new key to ``path`` whole or not at all (a key made meanwhile by another build
+    wins)."""
     folder = os.path.dirname(path) or "."
     os.makedirs(folder, mode=0o700, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=".cache-key-", dir=folder)  # mode 0600
@@ -213,7 +214,7 @@ def _library_versions() -> list[tuple[str, str | None]]:
     read from package metadata without importing them: an upgrade, a new cache."""
     from importlib import metadata
 
-    found = []
+    found: list[tuple[str, str | None]] = []
     for name in ("Markdown", "nh3", "PyYAML", "Jinja2", "Babel", "jsonschema"):
         try:
             found.append((name, metadata.version(name)))
@@ -319,7 +320,8 @@ def write_pages(folder: Path, key: str, pages: dict[str, str]) -> None:
     only with a main file of the same key, written after that)."""
     writeguard.remove(*_where(folder, "markdown.json"))  # version 1's Markdown cache
     writeguard.write_bytes(*_where(folder, PAGES_FILE),
-                           _encode(Seal(PAGES_FILE).sign(compact_json({"key": key, "pages": pages}))))
+                           _encode(Seal(PAGES_FILE).sign(
+                               compact_json({"key": key, "pages": pages}))))
 
 
 def write(folder: Path, state: CacheState) -> None:
@@ -368,8 +370,9 @@ class Store:
                 writeguard.append_bytes(root, rel, _encode("".join(sign(unsigned(k, live[k])) + "\n"
                                                                    for k in new)))
             return
-        writeguard.write_bytes(root, rel, _chunked([header + "\n"], (sign(unsigned(k, live[k])) + "\n"
-                                                                      for k in sorted(live))))
+        writeguard.write_bytes(root, rel, _chunked([header + "\n"],
+                                                   (sign(unsigned(k, live[k])) + "\n"
+                                                    for k in sorted(live))))
 
 
 def read_store(path: Path, code: str) -> Store:

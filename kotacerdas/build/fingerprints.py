@@ -1,4 +1,5 @@
-"""What went into each output file, and the reuse of the previous build's file when that is unchanged.
+"""What went into each output file, and the reuse of the previous build's file when that is
+unchanged.
 
 A page's fingerprint names everything its bytes depend on (templates, strings, assets, config,
 site chrome, its own content); a page whose fingerprint equals the previous build's is not

@@ -115,12 +115,14 @@ def _parse_xml(data: bytes) -> _Page:
     text = data.decode("utf-8", errors="replace")
     page = _Page()
     for m in _XML_LINK.finditer(text):
-        page.links.append((html.unescape(m.group(1) or m.group(2)), text.count("\n", 0, m.start()) + 1))
+        page.links.append((html.unescape(m.group(1) or m.group(2)),
+                           text.count("\n", 0, m.start()) + 1))
     return page
 
 
 def page_url(base_path: str, output_path: str) -> str:
-    """The URL path a browser shows for an output file ('daerah/x/index.html' → '/base/daerah/x/')."""
+    """The URL path a browser shows for an output file ('daerah/x/index.html' →
+    '/base/daerah/x/')."""
     if output_path == "index.html" or output_path.endswith("/index.html"):
         output_path = output_path[: -len("index.html")]
     return base_path + output_path
@@ -247,7 +249,8 @@ class _Checker:
         tip = f" (did you mean {near[0]}?)" if near else ""
         if relative:
             tip += f"; a link without a leading '/' is read relative to this page's address, " \
-                   f"so it points to {wanted}: write site addresses from the site root, e.g. /{value}"
+                   f"so it points to {wanted}: write site addresses from the site root, " \
+                   f"e.g. /{value}"
         self._problem(name, line, value, "missing",
                       f"link to {self._shown(value)} leads to a page that does not exist{tip}; "
                       "fix the address or remove the link")
@@ -293,10 +296,10 @@ class _Checker:
                 f"built page: the id '{value}' is used again here, after line {first}{more}; an id "
                 f"may appear only once on a page, because links and screen readers use it to find "
                 f"one place: {cause}"))
-        for (value, message), where in sorted(self._template_problems.items()):
-            name, line = where[0]
-            more = f" (the same link is on {len(where) - 1} other built page" \
-                   f"{'s' if len(where) > 2 else ''})" if len(where) > 1 else ""
+        for (value, message), places in sorted(self._template_problems.items()):
+            name, line = places[0]
+            more = f" (the same link is on {len(places) - 1} other built page" \
+                   f"{'s' if len(places) > 2 else ''})" if len(places) > 1 else ""
             self.report.problems.append(Problem(
                 f"{self.output_label}/{name}", line,
                 f"built page: {message}{more}; the link comes from a template or generated "
@@ -345,5 +348,6 @@ def content_sources(model: SiteModel) -> dict[str, Source]:
     items: list[tuple[str, NewsItem | Page]] = [
         *((urls.announcement(n.slug), n) for n in model.news),
         *((urls.static_page(p.slug), p) for p in model.pages)]
-    return {model.urls.file(route): Source(item.path, item.body, item.front_matter, model.urls.prefix)
+    return {model.urls.file(route): Source(item.path, item.body, item.front_matter,
+                                           model.urls.prefix)
             for route, item in items}

@@ -132,7 +132,7 @@ def check(site: Path, drafts: bool = True) -> BuildResult:
     rendered, renderers = render_site(site, drafts=drafts)
     files = rendered.kept
     model = renderers[0].model
-    sources = {page: source for r in renderers for page, source in content_sources(r.model, site).items()}
+    sources = {page: source for r in renderers for page, source in content_sources(r.model).items()}
     links = check_links(files, model.urls.absolute(""),
                         extra=["assets/" + name for name in renderers[0].assets], sources=sources)
     if links.problems:

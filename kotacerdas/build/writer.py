@@ -38,7 +38,8 @@ from typing import Callable, Iterator
 
 from kotacerdas.build.cache import Stamp, output_stamps
 from kotacerdas.core.errors import UsageError
-from kotacerdas.core.writeguard import UnsafeWrite, link, read_regular, remove, split, target, write_new
+from kotacerdas.core.writeguard import (UnsafeWrite, link, read_regular, remove, split, target,
+                                       write_new)
 
 MARKER = ".kotacerdas-output"
 """A file in every build's output: the folder is the generator's, replaced whole by each build."""

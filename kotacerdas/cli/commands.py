@@ -86,7 +86,8 @@ def new(args: argparse.Namespace) -> int:
             if args.date:
                 raise UsageError("--date is for announcements; a region has no date")
             path = new_region(site, args.name, today)
-            report.created(path.relative_to(site).as_posix(), "check its cohort and add its sources")
+            report.created(path.relative_to(site).as_posix(),
+                           "check its cohort and add its sources")
     except Refusal as exc:
         report.refused(exc)
         return 1
@@ -105,7 +106,8 @@ def import_regions(args: argparse.Namespace) -> int:
     provinces, kabkota, _, has_reference = load_reference(site / "content" / "reference", problems)
     problems.raise_if_any()
     if not has_reference:
-        raise UsageError("content/reference/ is missing; run 'python build.py import-reference DIR' first")
+        raise UsageError("content/reference/ is missing; run 'python build.py import-reference "
+                         "DIR' first")
     result = run_import(args.csv, site, kabkota, {p.code: p.name for p in provinces},
                         today_in_jakarta())  # all or nothing: ContentError lists every problem
     report.imported(result.lines())

@@ -34,7 +34,8 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--cache", type=Path, metavar="DIR",
                    help="build cache folder (default: SITE/.build-cache); unchanged inputs write "
                         "nothing, unchanged pages are reused")
-    b.add_argument("--no-cache", action="store_true", help="ignore and do not write the build cache")
+    b.add_argument("--no-cache", action="store_true",
+                   help="ignore and do not write the build cache")
     b.add_argument("--drafts", action="store_true",
                    help="include drafts and announcements dated in the future")
     _add_format(b)
@@ -51,7 +52,8 @@ def _parser() -> argparse.ArgumentParser:
     v.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
     v.add_argument("--drafts", action="store_true",
                    help="include drafts and announcements dated in the future")
-    i = sub.add_parser("import-regions", help="create/extend content/regions/ from a participants CSV")
+    i = sub.add_parser("import-regions",
+                       help="create/extend content/regions/ from a participants CSV")
     i.add_argument("csv", type=Path, help="CSV with columns name,type,province,cohort_year,"
                                           "source_url,note[,kode,official_name]")
     i.add_argument("--site", type=Path, default=Path("."), help="site folder (default: .)")

@@ -113,8 +113,9 @@ def check_regions(regions: tuple[Region, ...], provinces: tuple[Province, ...],
                                        "look it up in content/reference/kabupaten-kota.yaml")
             continue
         if province is not None and ref.province_code != province.code:
-            problems.add(r.path, None, f"code {r.code} belongs to province code {ref.province_code}, "
-                                       f"not {r.province} ({province.code}); fix the code or the province")
+            problems.add(r.path, None, f"code {r.code} belongs to province code "
+                                       f"{ref.province_code}, not {r.province} ({province.code}); "
+                                       "fix the code or the province")
         if r.name.casefold() != ref.name.casefold():
             problems.add(r.path, None, f"name '{r.name}' differs from the Kemendagri name "
                                        f"'{ref.name}' for code {r.code}; use '{ref.name}' and put "

@@ -12,7 +12,8 @@ from kotacerdas.content.types import SiteConfig
 from kotacerdas.core.errors import Problems
 
 
-def load_config(path: Path, problems: Problems, parsed: ParseCache | None = None) -> SiteConfig | None:
+def load_config(path: Path, problems: Problems, parsed: ParseCache | None = None
+                ) -> SiteConfig | None:
     """Read and validate ``site_config.yaml``."""
     if not os.path.lexists(path):
         problems.add(path, None, "is missing; every site needs a site_config.yaml with at least "

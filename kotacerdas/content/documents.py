@@ -16,7 +16,7 @@ from kotacerdas.content.parsecache import ParseCache
 from kotacerdas.core.digest import digest_of
 from kotacerdas.content.read import check, folder_files, read_text, reported, split_front_matter
 from kotacerdas.content.types import NewsItem, Page, SiteConfig, Translation
-from kotacerdas.content.yamlsafe import LineDict, line_of
+from kotacerdas.content.yamlsafe import line_of
 from kotacerdas.core.errors import Problems
 from kotacerdas.core.slugs import is_slug
 
@@ -26,17 +26,18 @@ TRANSLATION_NAME = re.compile(r"^(.+)\.([a-z]{2})\.md$")  # tentang.en.md beside
 
 def split_translations(folder: Path, problems: Problems) -> tuple[list[Path], list[Path]]:
     """The Markdown files of a folder: originals, and translations named ``<name>.<lang>.md``."""
-    originals, translations = [], []
+    originals: list[Path] = []
+    translations: list[Path] = []
     for path in folder_files(folder, ".md", problems):
         (translations if TRANSLATION_NAME.match(path.name) else originals).append(path)
     return originals, translations
 
 
 def _markdown_files(paths: list[Path], problems: Problems, schema: dict[str, Any],
-                    parsed: ParseCache | None) -> list[tuple[Path, LineDict, str, str, str]]:
+                    parsed: ParseCache | None) -> list[tuple[Path, dict[str, Any], str, str, str]]:
     """The files that read, split and passed ``schema``: path, fields, body, digest, and the text
     before the body."""
-    out = []
+    out: list[tuple[Path, dict[str, Any], str, str, str]] = []
     for path in paths:
         text = read_text(path, problems)
         if text is None:
@@ -82,7 +83,8 @@ def load_news(paths: list[Path], problems: Problems, region_slugs: set[str], tod
         try:
             file_date = dt.date.fromisoformat(m.group(1))
         except ValueError:
-            problems.add(path, None, f"file name starts with {m.group(1)}, which is not a real date")
+            problems.add(path, None,
+                         f"file name starts with {m.group(1)}, which is not a real date")
             continue
         if file_date != data["date"]:
             problems.add(path, line_of(data, ["date"]),
@@ -121,14 +123,15 @@ def load_pages(paths: list[Path], problems: Problems, today: dt.date,
             continue
         check_updated(path, data, problems, today)
         pages.append(Page(slug=slug, title=data["title"], body=body, path=problems.display(path),
-                          summary=data.get("summary", ""), updated=data.get("updated"), digest=digest,
-                          front_matter=front_matter))
+                          summary=data.get("summary", ""), updated=data.get("updated"),
+                          digest=digest, front_matter=front_matter))
     return tuple(pages)
 
 
-def load_translations(kind: str, paths: list[Path], originals: tuple[NewsItem, ...] | tuple[Page, ...],
-                      config: SiteConfig | None, problems: Problems, today: dt.date,
-                      parsed: ParseCache | None = None) -> tuple[Translation, ...]:
+def load_translations(kind: str, paths: list[Path],
+                      originals: tuple[NewsItem, ...] | tuple[Page, ...], config: SiteConfig | None,
+                      problems: Problems, today: dt.date, parsed: ParseCache | None = None
+                      ) -> tuple[Translation, ...]:
     """Translations of announcements or pages; each needs its original and a configured edition."""
     by_file = {Path(o.path).name: o for o in originals}
     schema = schemas.NEWS_TRANSLATION if kind == "news" else schemas.PAGE_TRANSLATION
@@ -143,7 +146,8 @@ def load_translations(kind: str, paths: list[Path], originals: tuple[NewsItem, .
             continue
         if config is not None and language not in config.translations:
             problems.add(path, None, f"site_config.yaml has no '{language}' edition; add "
-                                     f"'translations:' with '{language}:' to it, or remove this file")
+                                     f"'translations:' with '{language}:' to it, or remove this "
+                                     "file")
             continue
         if original is None and os.path.lexists(path.parent / (name + ".md")):
             problems.add(path, None, f"is not published while its original {name}.md has "

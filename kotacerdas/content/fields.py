@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from kotacerdas.content.types import Source
-from kotacerdas.content.yamlsafe import LineDict, line_of
+from kotacerdas.content.yamlsafe import line_of
 from kotacerdas.core.errors import Problems
 
 
-def check_updated(path: Path, data: LineDict, problems: Problems, today: dt.date,
+def check_updated(path: Path, data: Mapping[str, Any], problems: Problems, today: dt.date,
                    latest: dt.date | None = None) -> None:
     """An 'updated' date after today would be shown as the site's last update and in the sitemap.
     ``latest`` allows a later one (an announcement scheduled for a later day)."""

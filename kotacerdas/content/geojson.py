@@ -37,13 +37,14 @@ def parse_geojson(data: Any) -> tuple[tuple[ProvinceShape, ...], list[str]]:
             continue
         where = f"feature {i} (kode {code})"
         if code in shapes:
-            errors.append(f"{where}: kode {code} appears twice; merge the two into one MultiPolygon")
+            errors.append(f"{where}: kode {code} appears twice; merge the two into one "
+                          "MultiPolygon")
             continue
         polygons, problem = _polygons(feature.get("geometry"))
         if problem:
             errors.append(f"{where}: {problem}")
             continue
-        name = props.get("name")
+        name = props.get("name") if isinstance(props, dict) else None  # a dict: it gave a kode
         shapes[code] = ProvinceShape(code=code, name=name if isinstance(name, str) else code,
                                      polygons=polygons)
     return tuple(shapes[c] for c in sorted(shapes)), errors
@@ -71,7 +72,8 @@ def _polygons(geometry: Any) -> tuple[tuple[Polygon, ...], str | None]:
                         and all(_is_number(v) for v in pos[:2])):
                     return (), f"position {pos!r:.40} is not [longitude, latitude]"
                 lon, lat = float(pos[0]), float(pos[1])
-                if not (LON_RANGE[0] <= lon <= LON_RANGE[1] and LAT_RANGE[0] <= lat <= LAT_RANGE[1]):
+                if not (LON_RANGE[0] <= lon <= LON_RANGE[1]
+                        and LAT_RANGE[0] <= lat <= LAT_RANGE[1]):
                     return (), (f"position [{pos[0]}, {pos[1]}] is outside Indonesia; GeoJSON "
                                 "positions are [longitude, latitude], check the order")
                 points.append((lon, lat))

@@ -21,7 +21,8 @@ from kotacerdas.content.checks import (
     check_regions,
 )
 from kotacerdas.content.config import load_config
-from kotacerdas.content.documents import load_news, load_pages, load_translations, split_translations
+from kotacerdas.content.documents import (load_news, load_pages, load_translations,
+                                          split_translations)
 from kotacerdas.content.parsecache import ParseCache
 from kotacerdas.core.digest import digest_of
 from kotacerdas.content.read import refuse_special_files
@@ -62,7 +63,8 @@ def load_site(site: Path, today: dt.date, parsed: ParseCache | None = None) -> C
     page_files, pages_translated = split_translations(content_dir / "pages", problems)
     news = load_news(news_files, problems, {r.slug for r in regions}, today, parsed)
     pages = load_pages(page_files, problems, today, parsed)
-    translations = (load_translations("news", news_translated, news, config, problems, today, parsed)
+    translations = (load_translations("news", news_translated, news, config, problems, today,
+                                      parsed)
                     + load_translations("page", pages_translated, pages, config, problems, today,
                                         parsed))
     if not has_reference:
@@ -75,7 +77,8 @@ def load_site(site: Path, today: dt.date, parsed: ParseCache | None = None) -> C
     if shapes_digest:
         loaded.add(problems.display(reference_dir / SHAPES_FILE))
     account_for_every_file(content_dir, problems,
-                            loaded | {x.path for x in (*regions, *news, *pages, *translations)})
+                            loaded | {x.path for group in (regions, news, pages, translations)
+                                      for x in group})
     problems.raise_if_any()
     assert config is not None
     return Content(config=config, provinces=provinces, kabkota=kabkota, cohorts=cohorts,

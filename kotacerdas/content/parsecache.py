@@ -15,6 +15,7 @@ exactly the shape ``encode`` writes is a miss: the file is parsed again.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import weakref
 from typing import Any
 

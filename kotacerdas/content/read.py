@@ -54,7 +54,8 @@ def read_file(path: Path, problems: Problems, limit: int = MAX_FILE_BYTES) -> by
 
 
 def _special_kind(mode: int) -> str | None:
-    """What a file that is not a plain file is (a symlink, pipe, socket, device, folder), else None."""
+    """What a file that is not a plain file is (a symlink, pipe, socket, device, folder), else
+    None."""
     if stat.S_ISREG(mode):
         return None
     if stat.S_ISLNK(mode):
@@ -74,7 +75,8 @@ def _not_a_file(kind: str) -> str:
         return "is a symbolic link; replace it with a real file"
     if kind == "a folder":
         return "is a folder, not a file; rename or remove it, and save the file in its place"
-    return f"is {kind}, not a normal file; delete it, and save the file you meant as an ordinary one"
+    return (f"is {kind}, not a normal file; delete it, and save the file you meant as an "
+            "ordinary one")
 
 
 def read_text(path: Path, problems: Problems) -> str | None:
@@ -106,7 +108,8 @@ def read_text(path: Path, problems: Problems) -> str | None:
 def read_yaml(path: Path, problems: Problems, text: str | None = None, offset: int = 0,
               parsed: ParseCache | None = None) -> Any:
     """Parse a YAML file (or front matter) and record syntax errors and duplicate keys; with
-    ``parsed`` (an earlier build's results, parsecache.py), text parsed before is not parsed again."""
+    ``parsed`` (an earlier build's results, parsecache.py), text parsed before is not parsed
+    again."""
     if text is None:
         text = read_text(path, problems)
         if text is None:
@@ -218,7 +221,8 @@ def site_entries(folder: Path) -> list[os.DirEntry[str]]:
         return sorted((e for e in found if not e.name.startswith(".")), key=lambda e: e.name)
 
 
-def folder_files(folder: Path, suffix: str, problems: Problems, also: tuple[str, ...] = ()) -> list[Path]:
+def folder_files(folder: Path, suffix: str, problems: Problems, also: tuple[str, ...] = ()
+                 ) -> list[Path]:
     """The content files of one folder, sorted; stray files are reported, dot-files ignored."""
     out = []
     for entry in site_entries(folder):
@@ -226,9 +230,11 @@ def folder_files(folder: Path, suffix: str, problems: Problems, also: tuple[str,
             continue
         path = folder / entry.name
         if entry.is_dir():
-            problems.add(path, None, f"unexpected folder; {folder.name}/ holds only *{suffix} files")
+            problems.add(path, None,
+                         f"unexpected folder; {folder.name}/ holds only *{suffix} files")
         elif not path.name.endswith(suffix) and path.name not in also:
-            problems.add(path, None, f"unexpected file; files in {folder.name}/ must end in {suffix}")
+            problems.add(path, None,
+                         f"unexpected file; files in {folder.name}/ must end in {suffix}")
         else:
             out.append(path)
     _case_duplicates(out, problems)

@@ -68,11 +68,12 @@ def reference_from(loaded: dict[str, list[Any]], folder: Path, problems: Problem
         return (), (), (), False
     paths = {name: folder / name for name in REFERENCE_FILES}
     provinces = tuple(Province(code=p["code"], name=p["name"], slug=slugify(p["name"]),
-                               lat=p.get("lat"), lon=p.get("lon"), aliases=tuple(p.get("aliases", ())))
+                               lat=p.get("lat"), lon=p.get("lon"),
+                               aliases=tuple(p.get("aliases", ())))
                       for p in loaded.get("provinces.yaml", []))
-    kabkota = tuple(Kabkota(code=k["code"], name=k["name"], short_name=k.get("short_name", k["name"]),
-                            type=k["type"], province_code=k["province_code"], lat=k.get("lat"),
-                            lon=k.get("lon"))
+    kabkota = tuple(Kabkota(code=k["code"], name=k["name"],
+                            short_name=k.get("short_name", k["name"]), type=k["type"],
+                            province_code=k["province_code"], lat=k.get("lat"), lon=k.get("lon"))
                     for k in loaded.get("kabupaten-kota.yaml", []))
     cohorts = tuple(Cohort(year=c["year"], announced=c["announced"], stage=c.get("stage", ""),
                            sources=sources_of(c["sources"]), note=c.get("note", ""),
@@ -88,7 +89,8 @@ def reference_from(loaded: dict[str, list[Any]], folder: Path, problems: Problem
     for k in kabkota:
         if provinces and k.province_code not in codes:
             problems.add(paths["kabupaten-kota.yaml"], None,
-                         f"{k.name} names province code {k.province_code}, which is not in provinces.yaml")
+                         f"{k.name} names province code {k.province_code}, which is not in "
+                         "provinces.yaml")
     return provinces, kabkota, tuple(sorted(cohorts, key=lambda c: c.year)), True
 
 
@@ -158,7 +160,8 @@ def provinces_from_regions(regions: tuple[Region, ...]) -> tuple[Province, ...]:
                          for name, c in prefixes.items()), key=lambda p: p.code))
 
 
-def complete_cohorts(cohorts: tuple[Cohort, ...], regions: tuple[Region, ...]) -> tuple[Cohort, ...]:
+def complete_cohorts(cohorts: tuple[Cohort, ...], regions: tuple[Region, ...]
+                     ) -> tuple[Cohort, ...]:
     """Add a round (with unknown announced size) for every year a region names but the reference
     lacks (a withdrawn round too: the region was named for it)."""
     known = {c.year for c in cohorts}

@@ -25,7 +25,8 @@ def load_regions(folder: Path, problems: Problems, today: dt.date, parsed: Parse
         slug = path.name[: -len(".yaml")]
         if not is_slug(slug):
             problems.add(path, None, f"file name '{path.name}' may only use a-z, 0-9 and single "
-                                     f"hyphens; rename it, e.g. {slugify(slug) or 'kota-contoh'}.yaml")
+                                     f"hyphens; rename it, e.g. "
+                                     f"{slugify(slug) or 'kota-contoh'}.yaml")
             continue
         text = read_text(path, problems)
         if text is None:
@@ -53,7 +54,7 @@ def load_regions(folder: Path, problems: Problems, today: dt.date, parsed: Parse
             sources=sources_of(data.get("sources")), note=data.get("note", ""),
             note_en=data.get("note_en", ""),
             aliases=tuple(data.get("aliases", ())), website=data.get("website"),
-            coordinates=tuple(coords) if coords else None,  # type: ignore[arg-type]
+            coordinates=tuple(coords) if coords else None,
             summary=data.get("summary", ""), masterplan_status=data.get("masterplan_status", ""),
             quick_wins=tuple(data.get("quick_wins", ())), updated=data.get("updated"),
             digest=digest_of(slug + "\n" + text)))

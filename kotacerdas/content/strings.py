@@ -68,7 +68,8 @@ def _entry(path: Path, data: Any, key: Any, problems: Problems,
     if wrong or "other" not in forms:
         problems.add(path, line_of(data, [key]),
                      f"'{name}' lists plural forms, which must include 'other' and may only be "
-                     f"{', '.join(PLURAL_CATEGORIES)}" + (f" (not {', '.join(wrong)})" if wrong else ""))
+                     f"{', '.join(PLURAL_CATEGORIES)}"
+                     + (f" (not {', '.join(wrong)})" if wrong else ""))
         return forms.get("other", name)
     return forms
 

@@ -173,7 +173,8 @@ class Region:
 
     @property
     def participant(self) -> bool:
-        """False when every round it names was withdrawn: it keeps a page, but is counted nowhere."""
+        """False when every round it names was withdrawn: it keeps a page, but is counted
+        nowhere."""
         return bool(self.cohorts)
 
     @property

@@ -1,4 +1,5 @@
-"""The clock: every "today" of the site is a day in Asia/Jakarta (WIB, UTC+7, no daylight saving)."""
+"""The clock: every "today" of the site is a day in Asia/Jakarta (WIB, UTC+7, no daylight
+saving)."""
 
 from __future__ import annotations
 

@@ -12,7 +12,8 @@ from pathlib import Path
 PACKAGE = Path(__file__).resolve().parent.parent
 """The ``kotacerdas/`` package root (not this subpackage): the code the cache key covers."""
 BUILTIN_TEMPLATES = PACKAGE.parent / "templates"
-"""The built-in templates, interface strings and theme assets, used where a site has none of its own."""
+"""The built-in templates, interface strings and theme assets, used where a site has none of its
+own."""
 CONFIG = "site_config.yaml"
 
 

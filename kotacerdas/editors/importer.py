@@ -113,7 +113,8 @@ def read_table(path: Path, columns: tuple[Column, ...], problems: Problems) -> l
 
 
 def _csv_text(path: Path, problems: Problems) -> str | None:
-    """The file as text if it is a UTF-8 file of reasonable size, else a problem saying how to fix it."""
+    """The file as text if it is a UTF-8 file of reasonable size, else a problem saying how to fix
+    it."""
     try:
         info = os.stat(path)
     except FileNotFoundError:
@@ -145,8 +146,9 @@ def _csv_text(path: Path, problems: Problems) -> str | None:
         byte = raw[exc.start]
         shown = bytes([byte]).decode("cp1252", "replace")
         problems.add(path, raw[: exc.start].count(b"\n") + 1,
-                     f"is not UTF-8: this line has the byte 0x{byte:02X} ('{shown}' in Windows-1252, "
-                     "the encoding of Excel's plain 'CSV (Comma delimited)'); " + SAVE_AS_UTF8)
+                     f"is not UTF-8: this line has the byte 0x{byte:02X} ('{shown}' in "
+                     "Windows-1252, the encoding of Excel's plain 'CSV (Comma delimited)'); "
+                     + SAVE_AS_UTF8)
         return None
 
 
@@ -163,15 +165,16 @@ def _delimiter(first_line: str, columns: tuple[Column, ...]) -> str:
 
 def _header(path: Path, cells: list[str], first_line: str, columns: tuple[Column, ...],
             problems: Problems) -> list[str] | None:
-    """The column names of the first line (stripped, lower case); None when required ones are missing."""
+    """The column names of the first line (stripped, lower case); None when required ones are
+    missing."""
     names = [c.strip().lower() for c in cells]
     wanted = ", ".join(c.name for c in columns)
     if not any(names):
         problems.add(path, 1, f"is empty; its first line must name the columns: {wanted}")
         return None
     if len(names) == 1 and "\t" in first_line:
-        problems.add(path, 1, "is separated by tabs (Excel's 'Text' or 'Unicode Text'), not commas; "
-                              "save the sheet as 'CSV UTF-8 (Comma delimited) (*.csv)'")
+        problems.add(path, 1, "is separated by tabs (Excel's 'Text' or 'Unicode Text'), not "
+                              "commas; save the sheet as 'CSV UTF-8 (Comma delimited) (*.csv)'")
         return None
     known = {c.name for c in columns}
     for i, name in enumerate(names):
@@ -200,7 +203,8 @@ def _row(path: Path, start: int, end: int, header: list[str], cells: list[str], 
             if end > start else "")
     if len(cells) != len(header):
         problems.add(path, start, f"has {len(cells)} cells, but the first line names "
-                                  f"{len(header)} columns{span}; every row needs one cell per column")
+                                  f"{len(header)} columns{span}; every row needs one cell per "
+                                  "column")
         return None
     multiline = {c.name for c in columns if c.multiline}
     out: dict[str, str] = {}
@@ -208,8 +212,8 @@ def _row(path: Path, start: int, end: int, header: list[str], cells: list[str], 
         value = value.replace("\r\n", "\n").replace("\r", "\n").strip()
         if not name:
             if value:
-                problems.add(path, start, f"has a value in column {i + 1}, which has no name on the "
-                                          "first line; name the column or empty the cell")
+                problems.add(path, start, f"has a value in column {i + 1}, which has no name on "
+                                          "the first line; name the column or empty the cell")
             continue
         if "\n" in value and name not in multiline:
             problems.add(path, start, f"the '{name}' cell holds a line break{span}; it must be "
@@ -237,8 +241,9 @@ def _csv_error(exc: csv.Error, line: int) -> str:
         return ("a quote (\") opened in this record is never closed, so the rest of the file would "
                 "be read as one cell: close the quote or remove it")
     if "expected after" in text:
-        return (f"a quote (\") opened in this record is closed in the middle of a cell (line {line}); "
-                "a quoted cell must end at its quote, and a quote inside it is written twice (\"\")")
+        return (f"a quote (\") opened in this record is closed in the middle of a cell "
+                f"(line {line}); a quoted cell must end at its quote, and a quote inside it is "
+                "written twice (\"\")")
     return f"cannot be read as CSV ({text}); save the sheet again as 'CSV UTF-8 (Comma delimited)'"
 
 
@@ -318,7 +323,8 @@ def _refusals(site: Path, planned: dict[str, bytes], before: list[Problem], toda
 
 
 def _special_files(folder: str, names: list[str]) -> set[str]:
-    """Names the scratch copy skips: neither folders, files nor links (a FIFO would block the copy)."""
+    """Names the scratch copy skips: neither folders, files nor links (a FIFO would block the
+    copy)."""
     skip = set()
     for name in names:
         mode = os.lstat(os.path.join(folder, name)).st_mode
@@ -389,15 +395,17 @@ def import_reference(data_dir: Path, site: Path, today: dt.date | None = None) -
     for name, src, what, data in (
             ("provinces.yaml", "wilayah.csv", f"The {len(provinces)} provinces, Kemendagri codes, "
                                               "centroids (MIT, cahyadsn/wilayah).", provinces),
-            ("kabupaten-kota.yaml", "wilayah.csv", "All kabupaten/kota, Kemendagri codes, centroids "
-                                                   "(MIT, cahyadsn/wilayah).", kabkota),
+            ("kabupaten-kota.yaml", "wilayah.csv", "All kabupaten/kota, Kemendagri codes, "
+                                                   "centroids (MIT, cahyadsn/wilayah).", kabkota),
             ("cohorts.yaml", "cohorts.csv", "Announced size of each yearly round, with its source.",
              cohorts)):
-        planned[f"{REFERENCE_DIR}/{name}"] = (header.format(src=src, what=what) + dump(data)).encode()
+        planned[f"{REFERENCE_DIR}/{name}"] = (header.format(src=src, what=what)
+                                              + dump(data)).encode()
     shapes = data_dir / "provinces.geojson"
     if shapes.is_file():  # boundaries for the map: copied as they are, simplified at build time
         if shapes.stat().st_size > MAX_INPUT_BYTES:
-            problems.add(shapes, None, f"is over {MAX_INPUT_BYTES:,} bytes; simplify the boundaries")
+            problems.add(shapes, None,
+                         f"is over {MAX_INPUT_BYTES:,} bytes; simplify the boundaries")
         else:
             planned[f"{REFERENCE_DIR}/provinces.geojson"] = shapes.read_bytes()
     _unsafe_targets(site, list(planned), problems)
@@ -411,7 +419,8 @@ def import_reference(data_dir: Path, site: Path, today: dt.date | None = None) -
 
 
 def _areas(path: Path, problems: Problems) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """Provinces and kabupaten/kota from wilayah.csv, each row checked; refuses an implausible set."""
+    """Provinces and kabupaten/kota from wilayah.csv, each row checked; refuses an implausible
+    set."""
     known = len(problems.items)
     rows = read_table(path, WILAYAH_COLUMNS, problems)
     provinces: list[dict[str, Any]] = []
@@ -453,7 +462,8 @@ def _areas(path: Path, problems: Problems) -> tuple[list[dict[str, Any]], list[d
 
 def _plausible_areas(path: Path, provinces: list[dict[str, Any]], kabkota: list[dict[str, Any]],
                      problems: Problems) -> None:
-    """A reference set with no province, no kabupaten/kota, or a province without any, is cut short."""
+    """A reference set with no province, no kabupaten/kota, or a province without any, is cut
+    short."""
     if not provinces:
         problems.add(path, None, "has no row with level 'provinsi'; the reference data needs every "
                                  "province (is it the right file, cut short?)")
@@ -495,7 +505,8 @@ def _cohorts(path: Path, citations: dict[str, dict[str, Any]], problems: Problem
         item: dict[str, Any] = {"year": year, "announced": announced}
         if row.get("stage"):
             item["stage"] = row.get("stage")
-        urls = row.get("sources").split() or ([row.get("source_url")] if row.get("source_url") else [])
+        urls = row.get("sources").split() or ([row.get("source_url")] if row.get("source_url")
+                                                else [])
         if not urls:
             problems.add(path, row.line, f"year {year} has no source; fill in 'sources' (or "
                                          "'source_url') with the address that gives its size")
@@ -623,8 +634,10 @@ def _citations(path: Path, problems: Problems) -> dict[str, dict[str, Any]]:
 
 def _round_of(row: Row, year: int, citations: dict[str, dict[str, Any]]) -> dict[str, Any]:
     """One row as a round of the region file: version 2's status and notes as they are; version
-    1's note is the researchers' (English, for maintainers), its UNCERTAIN/INFERRED flag the status."""
-    urls = row.get("sources").split() or ([row.get("source_url")] if row.get("source_url") else [])
+    1's note is the researchers' (English, for maintainers), its UNCERTAIN/INFERRED flag the
+    status."""
+    urls = row.get("sources").split() or ([row.get("source_url")] if row.get("source_url")
+                                            else [])
     flag = UNVERIFIED_MARK.search(row.get("note"))
     item: dict[str, Any] = {
         "year": year, "status": row.get("status") or (flag.group(1).lower() if flag else ""),
@@ -652,9 +665,9 @@ def _participations(csv_path: Path, rows: list[Row], kabkota: tuple[Kabkota, ...
         group = groups.setdefault(ref.code, _Participation(ref))
         entry = _round_of(row, year, citations)
         if year in group.years and group.years[year] != entry:
-            problems.add(csv_path, row.line, f"{ref.name} {year} is also on line {group.lines[year]} "
-                                             "with another source or note; keep one row per "
-                                             "region and round")
+            problems.add(csv_path, row.line, f"{ref.name} {year} is also on line "
+                                             f"{group.lines[year]} with another source or note; "
+                                             "keep one row per region and round")
             continue
         group.years[year] = entry
         group.lines.setdefault(year, row.line)
@@ -672,16 +685,18 @@ def _match(csv_path: Path, row: Row, by_code: dict[str, Kabkota], by_name: dict[
     name, official = row.get("name"), row.get("official_name")
     kind = row.get("type").lower() or kind_of(official or name)
     if kind not in (None, "kota", "kabupaten"):
-        problems.add(csv_path, row.line, f"column 'type': '{row.get('type')}' must be kota or kabupaten")
+        problems.add(csv_path, row.line,
+                     f"column 'type': '{row.get('type')}' must be kota or kabupaten")
         return None
-    named = [k for k in by_name.get(match_key(official or name), []) if kind is None or k.type == kind]
+    named = [k for k in by_name.get(match_key(official or name), [])
+             if kind is None or k.type == kind]
     kode = row.get("kode")
     if kode:
         ref = by_code.get(normal_code(kode) or "")
         if ref is None:
-            problems.add(csv_path, row.line, f"kode '{kode}' is not a Kemendagri kabupaten/kota code "
-                                             "(see content/reference/kabupaten-kota.yaml); fix it, "
-                                             "or empty the cell to match by name")
+            problems.add(csv_path, row.line, f"kode '{kode}' is not a Kemendagri kabupaten/kota "
+                                             "code (see content/reference/kabupaten-kota.yaml); "
+                                             "fix it, or empty the cell to match by name")
             return None
         if ref not in named:
             near = f"; {named[0].name} is kode {named[0].code}" if len(named) == 1 else ""
@@ -693,7 +708,8 @@ def _match(csv_path: Path, row: Row, by_code: dict[str, Kabkota], by_name: dict[
     else:
         if len(named) > 1 and row.get("province"):
             province = row.get("province").casefold()
-            named = [k for k in named if province_names.get(k.province_code, "").casefold() == province]
+            named = [k for k in named
+                     if province_names.get(k.province_code, "").casefold() == province]
         if len(named) != 1:
             why = "several" if named else "no"
             problems.add(csv_path, row.line, f"'{official or name}' matches {why} Kemendagri "
@@ -746,15 +762,16 @@ def _plan_region(p: _Participation, files: list[RegionFile], site: Path,
     invalid = [x for x in before if x.path == own]
     if invalid:
         for x in invalid:
-            problems.add(x.path, x.line, f"{x.message} (fix this first: the import adds row {where} "
-                                         "to this file)")
+            problems.add(x.path, x.line, f"{x.message} (fix this first: the import adds row "
+                                         f"{where} to this file)")
         return None
     merged = _merged_region(p, dict(f.data), today)
     return own, None if merged is None else dump(merged), False
 
 
 def _same_region(f: RegionFile, ref: Kabkota, where: str, problems: Problems) -> bool:
-    """Whether a file with the region's code is certainly that region: quoted code, same name and type."""
+    """Whether a file with the region's code is certainly that region: quoted code, same name and
+    type."""
     raw = f.data.get("code")
     if raw != ref.code:
         fix = (f"code: {raw} must be quoted" if not isinstance(raw, str)
@@ -797,7 +814,8 @@ def _plain(round_: dict[str, Any]) -> Any:
     return round_["year"] if set(round_) == {"year"} else round_
 
 
-def _new_region(p: _Participation, province_names: dict[str, str], today: dt.date) -> dict[str, Any]:
+def _new_region(p: _Participation, province_names: dict[str, str], today: dt.date
+                ) -> dict[str, Any]:
     """A new region file's fields, from the reference data and the region's rows."""
     data: dict[str, Any] = {
         "name": p.ref.name, "type": p.ref.type,
@@ -811,7 +829,8 @@ def _new_region(p: _Participation, province_names: dict[str, str], today: dt.dat
     return data
 
 
-def _merged_region(p: _Participation, data: dict[str, Any], today: dt.date) -> dict[str, Any] | None:
+def _merged_region(p: _Participation, data: dict[str, Any], today: dt.date
+                   ) -> dict[str, Any] | None:
     """A valid existing file's fields with the new rounds, sources and alias added (every other
     field kept as it is); None when nothing is new. A round already in the file keeps what it
     says; only what it lacks (status, notes, sources) is filled in from the spreadsheet."""

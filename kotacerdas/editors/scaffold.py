@@ -68,7 +68,8 @@ ROUND_EXAMPLE = """\
 
 
 class Refusal(Exception):
-    """The file cannot be created (it exists, or the name is unknown or ambiguous): exit status 1."""
+    """The file cannot be created (it exists, or the name is unknown or ambiguous): exit status
+    1."""
 
 
 def _quote(text: str) -> str:
@@ -103,7 +104,8 @@ def news_slug(title: str) -> str:
     """The file-name slug of a title, cut at a word boundary to at most MAX_SLUG characters."""
     slug = slugify(title)
     if len(slug) > MAX_SLUG:
-        slug = slug[:MAX_SLUG + 1].rsplit("-", 1)[0] if "-" in slug[:MAX_SLUG + 1] else slug[:MAX_SLUG]
+        slug = (slug[:MAX_SLUG + 1].rsplit("-", 1)[0] if "-" in slug[:MAX_SLUG + 1]
+                else slug[:MAX_SLUG])
     return slug.strip("-")
 
 
@@ -119,7 +121,8 @@ def announcement_text(title: str, date: dt.date) -> str:
     lines = ["---",
              "# Pengumuman baru. Isi ringkasan (summary) dan teks di bawah garis '---' kedua.",
              "# Kolom yang diawali '#' bersifat opsional: hapus '#' di depannya untuk memakainya.",
-             "# Selama 'draft: true', pengumuman tidak diterbitkan; ubah ke 'draft: false' bila siap."]
+             "# Selama 'draft: true', pengumuman tidak diterbitkan; ubah ke 'draft: false' "
+             "bila siap."]
     for name, schema in props.items():
         desc = schema.get("description", "")
         if name in filled:
@@ -150,7 +153,8 @@ def new_announcement(site: Path, title: str, date: dt.date) -> Path:
     for other in same_slug:
         if re.fullmatch(r"\d{4}-\d{2}-\d{2}-" + re.escape(slug) + r"\.md", other.name):
             raise Refusal(f"{other.relative_to(site).as_posix()} already uses the name '{slug}' "
-                          f"(both would be /berita/{slug}/); edit that file, or choose another title")
+                          f"(both would be /berita/{slug}/); edit that file, or choose another "
+                          "title")
     return _create(site, rel, announcement_text(title, date))
 
 
@@ -179,10 +183,12 @@ def find_kabkota(name: str, kabkota: tuple[Kabkota, ...]) -> Kabkota:
         options = " or ".join(f"\"{k.name}\"" for k in sorted(matches, key=lambda k: k.name))
         raise Refusal(f"'{wanted}' is more than one kabupaten/kota: say {options}")
     names = sorted(k.name for k in kabkota)
-    near = sorted(k.name for k in same_core) or difflib.get_close_matches(wanted, names, n=3, cutoff=0.6)
+    near = sorted(k.name for k in same_core) or difflib.get_close_matches(wanted, names, n=3,
+                                                                          cutoff=0.6)
     if not near:
         by_core = {match_key(k.name): k.name for k in kabkota}
-        near = [by_core[c] for c in difflib.get_close_matches(core, sorted(by_core), n=3, cutoff=0.6)]
+        near = [by_core[c]
+                for c in difflib.get_close_matches(core, sorted(by_core), n=3, cutoff=0.6)]
     tip = f"; did you mean {', '.join(repr(n) for n in near)}?" if near else ""
     raise Refusal(f"'{wanted}' is not a kabupaten/kota in content/reference/kabupaten-kota.yaml"
                   f"{tip} (write the name as Kemendagri does, e.g. 'Kota Bandung', or give its "
@@ -197,7 +203,8 @@ def region_text(ref: Kabkota, province: Province | None, year: int, today: dt.da
         "type": f"type: {ref.type}",
         "province": f"province: {_quote(province.name if province else '')}",
         "code": f"code: {_quote(ref.code)}",
-        "cohort": f"cohort: {year}  # PERIKSA: tahun angkatan menurut sumber, mis. 2017 atau [2017, 2021]"
+        "cohort": f"cohort: {year}  # PERIKSA: tahun angkatan menurut sumber, "
+                  "mis. 2017 atau [2017, 2021]"
                   + "".join(f"\n{line}" for line in ROUND_EXAMPLE.format(year=year).split("\n")),
         "updated": f"updated: {today.isoformat()}",
     }
@@ -205,7 +212,8 @@ def region_text(ref: Kabkota, province: Province | None, year: int, today: dt.da
         filled["coordinates"] = f"coordinates: [{ref.lat}, {ref.lon}]"
     lines = [f"# {ref.name}: daerah peserta Gerakan Menuju Smart City.",
              "# Nama, jenis, provinsi, kode dan koordinat diisi dari data referensi Kemendagri.",
-             "# Periksa 'cohort' dan tambahkan sumber (sources) yang menyebut daerah ini sebagai peserta.",
+             "# Periksa 'cohort' dan tambahkan sumber (sources) yang menyebut daerah ini "
+             "sebagai peserta.",
              "# Kolom yang diawali '#' bersifat opsional: hapus '#' di depannya untuk memakainya."]
     examples = {k: v.format(year=year, today=today.isoformat(), alias=ref.short_name)
                 for k, v in REGION_EXAMPLES.items()}
@@ -227,8 +235,8 @@ def new_region(site: Path, name: str, today: dt.date) -> Path:
         raise UsageError("content/reference/ has problems; run 'python build.py check' first:\n"
                          + "\n".join(str(p) for p in problems.items))
     if not has_reference or not kabkota:
-        raise UsageError("content/reference/ is missing; run 'python build.py import-reference DIR' "
-                         "first, or write the region file by hand")
+        raise UsageError("content/reference/ is missing; run 'python build.py import-reference "
+                         "DIR' first, or write the region file by hand")
     ref = find_kabkota(name, kabkota)
     rel = f"content/regions/{slugify(ref.name)}.yaml"
     path = writeguard.target(site, rel)  # a linked content/ or content/regions is refused first

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from kotacerdas.content.placenames import place_key
-from kotacerdas.content.types import Cohort, Content, NewsItem, Page, Province, Region
+from kotacerdas.content.types import Cohort, Content, NewsItem, Page, Province, Region, SiteConfig
 from kotacerdas.content.reference import ProvinceNames
 from kotacerdas.core.errors import ContentError, Problem
 from kotacerdas.core.digest import digest_of
@@ -74,7 +74,7 @@ class SiteModel:
     keep a page that says so."""
 
     @property
-    def config(self):  # noqa: ANN201 (SiteConfig)
+    def config(self) -> SiteConfig:
         """The site configuration as this edition sees it (its language, title, description)."""
         return self.content.config
 
@@ -107,7 +107,8 @@ class SiteModel:
 
 
 def region_sort_key(region: Region) -> tuple[str, str]:
-    """Sort by place name without its prefix (placenames.place_key), so 'Bandung' kab and kota sit together."""
+    """Sort by place name without its prefix (placenames.place_key), so 'Bandung' kab and kota sit
+    together."""
     return (place_key(region.name), region.type)
 
 
@@ -218,6 +219,7 @@ def _fingerprints(content: Content, regions: tuple[Region, ...], news: tuple[New
 
 def markdown_in_use(models: list[SiteModel], cache: dict[tuple[str, str], str]
                     ) -> dict[tuple[str, str], str]:
-    """The entries of a Markdown cache that the editions' documents still use (the rest is dropped)."""
-    live = {d.digest for m in models for d in (*m.news, *m.pages)}
+    """The entries of a Markdown cache that the editions' documents still use (the rest is
+    dropped)."""
+    live = {d.digest for m in models for group in (m.news, m.pages) for d in group}
     return {k: v for k, v in cache.items() if k[1] in live}

@@ -1,8 +1,8 @@
 """Open data downloads: participants, rounds, provinces and announcements as CSV, JSON and GeoJSON,
 the Frictionless ``datapackage.json`` that describes them, and the metadata the data page shows.
 
-Every file is computed from the same ``SiteModel`` the HTML pages are rendered from, so a number in a
-download is the number on the page. Field descriptions and units come from the interface catalogue
+Every file is computed from the same ``SiteModel`` the HTML pages are rendered from, so a number in
+a download is the number on the page. Field descriptions and units come from the interface catalogue
 (``data_field_*``, ``data_unit_*``), so the data page and the Table Schemas say the same thing.
 Output is deterministic: rows in a fixed order, fixed key order, no timestamps.
 
@@ -27,7 +27,8 @@ from typing import Any, Callable, Mapping
 
 from kotacerdas.core import urls
 from kotacerdas.core.slugs import SLUG_RE
-from kotacerdas.content.types import CONFIRMED, INFERRED, UNCERTAIN, WITHDRAWN, Participation, Region, Source
+from kotacerdas.content.types import (CONFIRMED, INFERRED, UNCERTAIN, WITHDRAWN, Participation,
+                                      Region, Source)
 from kotacerdas.model.i18n import Catalogue
 from kotacerdas.model.site import SiteModel
 
@@ -297,13 +298,15 @@ def spreadsheet_text(text: str) -> str:
 
 def to_csv(table: Table, rows: list[dict[str, Any]]) -> bytes:
     """RFC 4180: header row, CRLF line ends, fields quoted only when needed, UTF-8 without BOM;
-    text cells safe to open in a spreadsheet (numbers, dates and lists of years stay as they are)."""
+    text cells safe to open in a spreadsheet (numbers, dates and lists of years stay as they
+    are)."""
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
     writer.writerow([c.name for c in table.columns])
     for row in rows:
         cells = [(c, _csv_cell(c, row[c.name])) for c in table.columns]
-        writer.writerow([spreadsheet_text(text) if c.type == "string" else text for c, text in cells])
+        writer.writerow([spreadsheet_text(text) if c.type == "string" else text
+                         for c, text in cells])
     return buffer.getvalue().encode("utf-8")
 
 
@@ -496,10 +499,12 @@ def _completeness(table: Table, m: SiteModel, t: Catalogue) -> tuple[str, ...]:
         rows = participant_rows(m)
         return (
             t("data_complete_peserta", count=len(rows)),
-            t("data_complete_unverified", count=sum(1 for r in rows if r["tahun_belum_terverifikasi"])),
+            t("data_complete_unverified",
+              count=sum(1 for r in rows if r["tahun_belum_terverifikasi"])),
             t("data_complete_coordinates", count=sum(1 for r in rows if r["lintang"] is not None),
               total=len(rows)),
-            t("data_complete_website", count=sum(1 for r in rows if r["situs_web"]), total=len(rows)),
+            t("data_complete_website", count=sum(1 for r in rows if r["situs_web"]),
+              total=len(rows)),
             t("data_complete_sources", count=sum(1 for r in rows if r["sumber"]), total=len(rows)),
         )
     if table is KEIKUTSERTAAN:
@@ -533,8 +538,10 @@ def _completeness(table: Table, m: SiteModel, t: Catalogue) -> tuple[str, ...]:
     rows = announcement_rows(m)
     return (
         t("data_complete_berita", count=len(rows)),
-        t("data_complete_berita_sources", count=sum(1 for r in rows if r["sumber"]), total=len(rows)),
-        t("data_complete_berita_regions", count=sum(1 for r in rows if r["daerah"]), total=len(rows)),
+        t("data_complete_berita_sources", count=sum(1 for r in rows if r["sumber"]),
+          total=len(rows)),
+        t("data_complete_berita_regions", count=sum(1 for r in rows if r["daerah"]),
+          total=len(rows)),
     )
 
 

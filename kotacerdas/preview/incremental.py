@@ -57,11 +57,13 @@ class Builder:
             return self.last
         except Exception as exc:  # noqa: BLE001 (the preview must survive any failure)
             detail = traceback.format_exc(limit=-3).strip().splitlines()[-1]
-            self.last = Outcome(False, (Problem("build", 0, f"internal error: {type(exc).__name__}: "
-                                                            f"{exc} ({detail})"),),
+            self.last = Outcome(False, (Problem("build", 0, f"internal error: "
+                                                            f"{type(exc).__name__}: {exc} "
+                                                            f"({detail})"),),
                                 base_path=self._base_path())
             return self.last
-        count = sum(1 for path in built.rendered.fresh if path.endswith(".html"))  # pages, not data files
+        # pages, not data files
+        count = sum(1 for path in built.rendered.fresh if path.endswith(".html"))
         self.last = Outcome(True, (), count, built.written, built.removed,
                             built.renderers[0].model.urls.base_path)
         return self.last

@@ -91,8 +91,8 @@ class PreviewApp:
             print(f"rebuilt: {outcome.rendered} page(s) rendered, {len(outcome.written)} file(s) "
                   f"written, {len(outcome.removed)} removed", flush=True)
         else:
-            print(f"build failed ({len(outcome.problems)} problem(s)); still serving the last good build:",
-                  flush=True)
+            print(f"build failed ({len(outcome.problems)} problem(s)); still serving the last good "
+                  "build:", flush=True)
             for problem in outcome.problems:
                 print(log_line(f"  {problem}"), flush=True)
 
@@ -106,7 +106,8 @@ class PreviewApp:
         try:  # PEP 3333: PATH_INFO holds the percent-decoded bytes as latin-1 text
             path = request_path(environ.get("PATH_INFO", "/").encode("latin-1"))
         except ValueError as err:
-            return _respond(start, "400 Bad Request", "text/plain; charset=utf-8", str(err).encode())
+            return _respond(start, "400 Bad Request", "text/plain; charset=utf-8",
+                            str(err).encode())
         base = self.builder.last.base_path if self.builder.last else "/"
         if path == "/__kotacerdas/status.json":
             return _respond(start, "200 OK", "application/json", json.dumps(self.status()).encode())
@@ -116,7 +117,8 @@ class PreviewApp:
                             file.read_bytes())
         if not self.good:
             return _respond(start, "503 Service Unavailable", "text/html; charset=utf-8",
-                            _waiting_page().replace(b"</head>", injection(self.generation) + b"</head>", 1))
+                            _waiting_page().replace(b"</head>",
+                                                    injection(self.generation) + b"</head>", 1))
         if not path.startswith(base):
             if path in ("/", "") or base.startswith(path.rstrip("/") + "/"):
                 return _redirect(start, base)
@@ -166,7 +168,8 @@ def _redirect(start: Callable[..., Any], location: str) -> list[bytes]:
 
 def _waiting_page() -> bytes:
     return (b'<!DOCTYPE html><html lang="id"><head><meta charset="utf-8"><title>Pratinjau</title>'
-            b"</head><body><h1>Pratinjau belum tersedia</h1><p>Build pertama gagal.</p></body></html>")
+            b"</head><body><h1>Pratinjau belum tersedia</h1><p>Build pertama gagal.</p>"
+            b"</body></html>")
 
 
 def watched_paths(site: Path) -> list[Path]:
@@ -235,7 +238,8 @@ def relevant(path: str, roots: Iterable[Path]) -> bool:
     changed = Path(path)
     if transient(changed.name):
         return False
-    return any(changed == root or (root.is_dir() and changed.is_relative_to(root)) for root in roots)
+    return any(changed == root or (root.is_dir() and changed.is_relative_to(root))
+               for root in roots)
 
 
 class Coalescer:
@@ -275,7 +279,8 @@ class _Events(FileSystemEventHandler):
     def dispatch(self, event: FileSystemEvent) -> None:
         """An editor's save may be a write, a truncation, a rename onto the file (both names
         count) or a deletion; a folder's own 'modified' only echoes a change inside it."""
-        if event.event_type not in TRIGGERS or (event.is_directory and event.event_type == "modified"):
+        if event.event_type not in TRIGGERS or (event.is_directory
+                                                 and event.event_type == "modified"):
             return
         paths = [p for p in (event.src_path, event.dest_path) if p]
         changed = [os.fsdecode(p) for p in paths if relevant(os.fsdecode(p), self.roots)]
@@ -296,7 +301,7 @@ class EventWatcher(Watcher):
         for root in self.roots:
             self.watch(str(root))
 
-    def start(self, callback: Callable[[], None]) -> bool:
+    def start(self, callback: Callable[[], object]) -> bool:
         """Watch every root (a file through its folder) and never ask livereload to poll."""
         if self.observer is None:
             loop = IOLoop.current()
@@ -341,7 +346,8 @@ def request_path(raw: bytes) -> str:
         raise ValueError("the address is not valid UTF-8 text") from None
     if _CONTROL.search(path):
         raise ValueError("the address contains a control character")
-    if len(raw) > MAX_PATH_BYTES or any(len(part.encode()) > MAX_NAME_BYTES for part in path.split("/")):
+    if len(raw) > MAX_PATH_BYTES or any(len(part.encode()) > MAX_NAME_BYTES
+                                        for part in path.split("/")):
         raise ValueError("the address is longer than any file name can be")
     return path
 
@@ -378,7 +384,8 @@ class Guard:
         """The status and reason to refuse a request with, before any route sees it."""
         if not self.own_host(request.headers.get("Host")):
             return 421, (f"This preview answers only at http://127.0.0.1:{self.port}/ or "
-                         f"http://localhost:{self.port}/; open the address the serve command printed.")
+                         f"http://localhost:{self.port}/; open the address the serve command "
+                         "printed.")
         if not _PERCENT_ENCODED.fullmatch(request.path):
             return 400, "The address has a '%' that is not followed by two hexadecimal digits."
         try:
@@ -396,7 +403,8 @@ def same_origin(request: httputil.HTTPServerRequest) -> bool:
     if site is not None:
         return site in ("same-origin", "none")  # "none": the editor typed the address
     origin = request.headers.get("Origin")
-    return origin is not None and origin.lower() == f"http://{request.headers.get('Host', '')}".lower()
+    return origin is not None and (origin.lower()
+                                   == f"http://{request.headers.get('Host', '')}".lower())
 
 
 class _Guarded(web.RequestHandler):
@@ -485,6 +493,7 @@ class PreviewServer(Server):
 
     def __init__(self, app: PreviewApp, guard: Guard, watched: Iterable[Path], watcher: Watcher):
         super().__init__(app, watcher)
+        self.preview = app
         self.guard = guard
         self.roots = tuple(watched)
 
@@ -494,11 +503,11 @@ class PreviewServer(Server):
         ``Server.application``, which mounts livereload's own handlers, open to any origin)."""
         LiveReloadHandler.watcher = self.watcher
         LiveReloadHandler.live_css = live_css
-        handlers = [
+        handlers: list[tuple[str, Any] | tuple[str, Any, dict[str, Any]]] = [
             (r"/livereload", _ReloadSocket, {"roots": self.roots}),
             (r"/forcereload", _ForceReload),
             (r"/livereload.js", _ReloadScript),
-            (r".*", _Preview, {"fallback": LiveScriptContainer(self.app, b"")}),
+            (r".*", _Preview, {"fallback": LiveScriptContainer(self.preview, b"")}),
         ]
         web.Application(handlers, debug=False, guard=self.guard).listen(port, address=host)
 

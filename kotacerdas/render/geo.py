@@ -144,7 +144,8 @@ def path_data(rings: Iterable[list[tuple[int, int]]]) -> str:
     """
     parts = []
     for ring in rings:
-        (x0, y0), steps = ring[0], []
+        x0, y0 = ring[0]
+        steps: list[str] = []
         px, py = x0, y0
         for x, y in ring[1:]:
             pair = _pair(x - px, y - py)
@@ -171,7 +172,8 @@ class ProjectedMap:
 
     @property
     def view_box(self) -> str:
-        return f"0 0 {_num(round(self.projection.width * 10))} {_num(round(self.projection.height * 10))}"
+        return (f"0 0 {_num(round(self.projection.width * 10))} "
+                f"{_num(round(self.projection.height * 10))}")
 
 
 @lru_cache(maxsize=4)
@@ -184,7 +186,8 @@ def project(shapes: tuple[ProvinceShape, ...], detail: Detail) -> ProjectedMap:
         for polygon in shape.polygons:
             for n, ring in enumerate(polygon):
                 xy = [proj(lon, lat) for lon, lat in ring]
-                tenths = _tenths(simplify(xy, detail.tolerance)) if area(xy) >= detail.min_area else []
+                tenths = (_tenths(simplify(xy, detail.tolerance)) if area(xy) >= detail.min_area
+                          else [])
                 if len(tenths) >= 3:
                     kept.append(tenths)
                 elif n == 0:

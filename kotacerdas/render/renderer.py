@@ -72,17 +72,20 @@ class Renderer:
             lstrip_blocks=True, keep_trailing_newline=True)
         t = self.catalogue
         static = {p.slug: p for p in model.pages}
+        self.catalogues: dict[str, Catalogue] = {model.language: t}
+        """Each language's catalogue for this renderer's pages (the templates' ``catalogues``)."""
         self.env.globals.update(
-            t=t, site=model, figures=Figures(model), config=model.config, routes=routes, url=model.urls.path,
+            t=t, site=model, figures=Figures(model), config=model.config, routes=routes,
+            url=model.urls.path,
             abs_url=model.urls.absolute, root_url=model.urls.root.path, asset=self.asset_url,
             static_pages=static, footer_pages=[static[s] for s in FOOTER_PAGES if s in static],
             lang_attr=self.lang_attr, editions=model.editions,
-            language_names=LANGUAGE_NAMES, catalogues={model.language: t},
+            language_names=LANGUAGE_NAMES, catalogues=self.catalogues,
             note_of=lambda item: note_in(item, model.language), statuses=STATUSES,
             correction_url=lambda region='', year='': correction_url(
                 model.config.repository, region, year))
         if default is not None:  # the site-wide pages (404) speak every edition's language
-            default.env.globals["catalogues"][model.language] = t
+            default.catalogues[model.language] = t
         self.env.filters.update(date=t.date, number=t.number, isodate=lambda d: d.isoformat(),
                                 host=host_name)
         self.env.filters["jsonld"] = metadata.jsonld

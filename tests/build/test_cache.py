@@ -22,7 +22,7 @@ import pytest
 
 from conftest import REPO, tree
 from kotacerdas.build import cache, writer
-from kotacerdas.content import load, parsecache, read
+from kotacerdas.content import parsecache, read
 from kotacerdas.core import writeguard
 from kotacerdas.core.digest import digest_of
 from kotacerdas.core.errors import ContentError

@@ -21,7 +21,6 @@ import pytest
 from conftest import REPO, FixtureSite, tree, write_tree
 from faults import run_with_fault
 from kotacerdas.build import writer
-from kotacerdas.core.writeguard import UnsafeWrite
 
 NEWS = "content/news/2019-05-15-tahap-tiga.md"
 

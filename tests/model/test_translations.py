@@ -202,7 +202,7 @@ def test_english_feeds_mark_untranslated_entries(built: FixtureSite) -> None:
     assert {i["title"]: i.get("language") for i in data["items"]} == \
         {"Tahap tiga": "id", "Tahap dua": "id", "Launch of the movement": None}
     home = soup(built.output / "en" / "index.html")
-    feeds = [l["href"] for l in home.head.find_all("link", rel="alternate", type=True)]
+    feeds = [link["href"] for link in home.head.find_all("link", rel="alternate", type=True)]
     assert feeds == ["/kota-cerdas/en/berita/atom.xml", "/kota-cerdas/en/berita/rss.xml",
                      "/kota-cerdas/en/berita/feed.json"]
 

@@ -76,8 +76,8 @@ def test_site_feeds_list_every_announcement_newest_first(built: FixtureSite) -> 
     # Self links and home pages are absolute and under the base path.
     assert jf["feed_url"] == BASE + "berita/feed.json"
     assert jf["home_page_url"] == atom.feed.link == rss.feed.link == BASE + "berita/"
-    assert [l.href for l in atom.feed.links if l.rel == "self"] == [BASE + "berita/atom.xml"]
-    assert [l.href for l in rss.feed.links if l.rel == "self"] == [BASE + "berita/rss.xml"]
+    assert [link.href for link in atom.feed.links if link.rel == "self"] == [BASE + "berita/atom.xml"]
+    assert [link.href for link in rss.feed.links if link.rel == "self"] == [BASE + "berita/rss.xml"]
 
 
 def test_entries_carry_dates_ids_categories_and_full_content(built: FixtureSite) -> None:
@@ -216,9 +216,10 @@ def test_feeds_are_autodiscoverable_from_every_page(built: FixtureSite) -> None:
     checked = 0
     for path in pages(built.output):
         doc = soup(path)
-        feeds = [l for l in doc.head.find_all("link", rel="alternate") if not l.get("hreflang")]
-        links = [(l["type"], l["href"]) for l in feeds]
-        assert all(l.get("title") for l in feeds), path
+        feeds = [link for link in doc.head.find_all("link", rel="alternate")
+                 if not link.get("hreflang")]
+        links = [(link["type"], link["href"]) for link in feeds]
+        assert all(link.get("title") for link in feeds), path
         rel = path.relative_to(built.output).as_posix()
         edition = "en/" if rel.startswith("en/") else ""
         match = re.fullmatch(r"(?:en/)?topik/([^/]+)/index\.html", rel)

@@ -14,7 +14,7 @@ import frictionless
 import pytest
 from babel.numbers import format_decimal
 
-from conftest import EDITIONS, REPO, FixtureSite, real_participants
+from conftest import EDITIONS, FixtureSite, real_participants
 from htmlcheck import soup
 
 from kotacerdas.outputs.opendata import PESERTA, Column, Table, spreadsheet_text, to_csv

@@ -12,7 +12,6 @@ import time
 import urllib.error
 import urllib.request
 from contextlib import contextmanager
-from pathlib import Path
 from typing import Callable, Iterator
 
 import pytest
