@@ -537,15 +537,18 @@ def test_the_data_page_and_the_downloads_share_one_computation(site: FixtureSite
     from kotacerdas.content.load import load_site
     from kotacerdas.core import urls
     from kotacerdas.core.errors import Problems
-    from kotacerdas.model.i18n import load_catalogue
+    from kotacerdas.content.strings import read_strings
+    from kotacerdas.core.locations import template_dirs
+    from kotacerdas.model.i18n import Catalogue
     from kotacerdas.model.site import build_model
     from kotacerdas.outputs import opendata
-    from kotacerdas.render.renderer import template_dirs
     from kotacerdas.site.pages import DataFile, PageSpec, site_pages
 
     today = dt.date(2030, 1, 1)
     model = build_model(load_site(site.root, today), today=today)
-    catalogue = load_catalogue(model.config.language, template_dirs(site.root), Problems(site.root))
+    language = model.config.language
+    catalogue = Catalogue(language, read_strings(language, template_dirs(site.root),
+                                                 Problems(site.root)))
     calls: list[object] = []
     real = opendata.produce_all
     monkeypatch.setattr(opendata, "produce_all", lambda m, t: calls.append(m) or real(m, t))
