@@ -223,13 +223,14 @@ def test_failed_rebuild_keeps_the_last_good_output(tmp_path: Path) -> None:
 def test_the_preview_parses_only_changed_files_again(tmp_path: Path,
                                                       monkeypatch: pytest.MonkeyPatch) -> None:
     """The preview's session keeps the parse cache in memory, as a cached build keeps it on disk."""
-    from kotacerdas.content import load
+    from kotacerdas.content import read
     site = _site(tmp_path)
     live = Builder(site.root, tmp_path / "live", base_url=BASE, today=TODAY)
     assert live.rebuild().ok
     parsed: list[str] = []
-    parse = load.load_yaml
-    monkeypatch.setattr(load, "load_yaml", lambda text, offset=0: parsed.append(text) or parse(text, offset))
+    parse = read.load_yaml
+    monkeypatch.setattr(read, "load_yaml",
+                        lambda text, offset=0: parsed.append(text) or parse(text, offset))
     path = site.root / "content/news/2018-05-08-tahap-dua.md"
     path.write_text(path.read_text().replace('title: "', 'title: "Baru ', 1))
     assert live.rebuild().ok
