@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from conftest import REPO, FixtureSite
-from kotacerdas.build import pipeline
+from kotacerdas.build import session
 from kotacerdas.content.strings import read_strings
 from kotacerdas.core.errors import ContentError, Problems
 
@@ -79,9 +79,9 @@ def test_a_strings_problem_stops_the_build_before_the_model(site: FixtureSite,
     def no_model(*args: object, **kwargs: object) -> None:
         raise AssertionError("the model was built although the strings had a problem")
 
-    monkeypatch.setattr(pipeline, "build_model", no_model)
+    monkeypatch.setattr(session, "build_model", no_model)
     with pytest.raises(ContentError) as caught:
-        pipeline.render_site(site.root)
+        session.render_site(site.root)
     assert [str(p) for p in caught.value.problems] == [(
         "templates/strings/en.yaml:1: 'tag_count' contains '{count:,}', which is not a "
         "placeholder: placeholders are written {name} only, without ':', '.', '[' or '!' "
