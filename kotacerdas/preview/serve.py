@@ -172,11 +172,6 @@ def _waiting_page() -> bytes:
             b"</body></html>")
 
 
-def watched_paths(site: Path) -> list[Path]:
-    """What a change to should trigger a rebuild: content, the site's templates, its config."""
-    return locations.watched_paths(site)
-
-
 def serve(site: Path, host: str = "127.0.0.1", port: int = 8000, drafts: bool = False) -> int:
     """Build, serve and watch until interrupted."""
     preview = Path(tempfile.mkdtemp(prefix="kotacerdas-preview-"))
@@ -191,7 +186,7 @@ def serve(site: Path, host: str = "127.0.0.1", port: int = 8000, drafts: bool = 
         if app.rebuild():
             LiveReloadHandler.reload_waiters(reload_target(saved, was_ok and app.status()["ok"]))
 
-    watched = watched_paths(site)
+    watched = locations.watched_paths(site)  # the inputs the cache stamps, no more, no less
     watcher = EventWatcher(watched, on_change)
     server = PreviewServer(app, Guard(host, port), watched, watcher)
     base = builder.last.base_path if builder.last else "/"
