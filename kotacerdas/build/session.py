@@ -27,9 +27,11 @@ from kotacerdas.content.strings import read_strings
 from kotacerdas.core.clock import today_in_jakarta
 from kotacerdas.core.errors import Problems
 from kotacerdas.core.locations import template_dirs
+from kotacerdas.core.memo import Memo
 from kotacerdas.model.i18n import Catalogue
 from kotacerdas.model.markup import template_ids
 from kotacerdas.model.site import build_model, markdown_in_use
+from kotacerdas.render.compiled import CompiledTemplates
 from kotacerdas.render.renderer import Renderer, Sink
 from kotacerdas.site.pages import site_pages
 
@@ -45,17 +47,18 @@ def keep(rel: str, data: bytes) -> bytes:
 def render_site(site: Path, base_url: str | None = None, drafts: bool = False,
                 today: dt.date | None = None, previous: dict[str, str] | None = None,
                 markdown_cache: Markdown | None = None, parsed: ParseCache | None = None,
-                sink: Sink = keep) -> tuple[Rendered, list[Renderer]]:
+                sink: Sink = keep, warm: Warm | None = None) -> tuple[Rendered, list[Renderer]]:
     """Load, model and render every language edition of a site, handing each file to ``sink``;
     raise ContentError listing every problem. The renderers come back default edition first.
 
     ``previous`` (the fingerprints of the files the sink's tree already holds),
     ``markdown_cache`` and ``parsed`` come from an earlier build and make this an incremental
     one: only changed files are parsed, only changed Markdown converted, only pages whose
-    inputs changed rendered.
+    inputs changed rendered. ``warm`` is what a long-lived session keeps in memory besides.
     """
     today = today or today_in_jakarta()
-    content = load_site(site, today, parsed=parsed)
+    warm = warm or Warm()
+    content = load_site(site, today, parsed=parsed, memo=warm.memo)
     problems = Problems(site)
     renderers: list[Renderer] = []
     site_fingerprints: list[str] = []
@@ -71,7 +74,7 @@ def render_site(site: Path, base_url: str | None = None, drafts: bool = False,
         default = renderers[0] if renderers else None
         catalogue = Catalogue(language, strings[language],
                               default.catalogue.strings if default else None)
-        renderers.append(Renderer(site, model, catalogue, problems, default))
+        renderers.append(Renderer(site, model, catalogue, problems, default, warm.templates))
         site_fingerprints.append(global_fingerprint(renderers[-1].dirs, model, problems))
     problems.raise_if_any()
     fingerprints: dict[str, str] = {}
@@ -79,7 +82,7 @@ def render_site(site: Path, base_url: str | None = None, drafts: bool = False,
     kept: dict[str, bytes] = {}
     for renderer, site_fingerprint in zip(renderers, site_fingerprints):
         edition = render_edition(renderer, site_fingerprint,
-                                 site_pages(renderer.model, renderer.catalogue),
+                                 site_pages(renderer.model, renderer.catalogue, warm.memo),
                                  previous or {}, sink)
         for path in sorted(fingerprints.keys() & edition.fingerprints.keys()):
             problems.add("content", None, f"{path} would be written by two language editions; "
@@ -93,6 +96,16 @@ def render_site(site: Path, base_url: str | None = None, drafts: bool = False,
                          f"interface string '{key}' is missing; add a line '{key}: …'")
     problems.raise_if_any()
     return Rendered(fingerprints, frozenset(fresh), kept), renderers
+
+
+@dataclass
+class Warm:
+    """What a session that lives through many builds (the preview) keeps in memory, beyond the
+    state a build saves: it only saves work, and a fresh one gives the same bytes. Every language
+    edition of one build shares it too."""
+
+    templates: CompiledTemplates = field(default_factory=CompiledTemplates)
+    memo: Memo = field(default_factory=Memo)
 
 
 @dataclass(frozen=True)
@@ -135,6 +148,7 @@ class Session:
     """Converted Markdown to reuse (None: no Markdown cache)."""
     parsed: dict[str, Any] | None = None
     """Parse cache entries to reuse (None: no parse cache)."""
+    warm: Warm = field(default_factory=Warm)
 
     def build(self, output: Path, finish: Callable[[Built], None] | None = None) -> Built:
         """Build the site into ``output`` (hold writer.locked(output) around it), reusing what
@@ -146,7 +160,8 @@ class Session:
         parsed = None if self.parsed is None else ParseCache(self.parsed)
         with new_tree(output, known if previous else None) as tree:
             rendered, renderers = render_site(self.site, self.base_url, self.drafts, self.today,
-                                              previous, self.markdown, parsed, TreeSink(tree))
+                                              previous, self.markdown, parsed, TreeSink(tree),
+                                              self.warm)
             copy_assets(renderers[0].assets, tree)
             files = set(rendered.fingerprints) | {"assets/" + n for n in renderers[0].assets}
             stamps = settle(tree, output, files, known)
@@ -160,6 +175,7 @@ class Session:
                 parsed=None if parsed is None else parsed.used)
             if finish is not None:
                 finish(built)
+        self.warm.memo.settle()
         self.fingerprints, self.stamps = built.fingerprints, built.stamps
         self.markdown, self.parsed = built.markdown, built.parsed
         return built

@@ -37,16 +37,19 @@ from kotacerdas.content.reference import (
 from kotacerdas.content.regions import load_regions
 from kotacerdas.content.types import Content
 from kotacerdas.core.errors import Problems
+from kotacerdas.core.memo import Memo
 
 
-def load_site(site: Path, today: dt.date, parsed: ParseCache | None = None) -> Content:
+def load_site(site: Path, today: dt.date, parsed: ParseCache | None = None,
+              memo: Memo | None = None) -> Content:
     """Read everything under ``site``; raise ContentError listing every problem found.
 
     ``today`` is the date in Asia/Jakarta that the caller builds for (loading never reads the
     clock): no 'updated' date may be later. Every file found in content/ ends up in the
     returned content or named by a problem; none is left out without a word. With ``parsed``
     (the parse cache of earlier builds, parsecache.py), YAML and front matter read before are not
-    parsed or validated again.
+    parsed or validated again; with ``memo`` (core/memo.py), what was derived from unchanged
+    files is not derived again.
     """
     problems = Problems(site)
     content_dir = site / "content"
@@ -57,8 +60,8 @@ def load_site(site: Path, today: dt.date, parsed: ParseCache | None = None) -> C
     reference_dir = content_dir / "reference"
     reference = reference_files(reference_dir, problems, parsed)
     provinces, kabkota, cohorts, has_reference = reference_from(reference, reference_dir, problems)
-    shapes, shapes_digest = load_shapes(reference_dir / SHAPES_FILE, provinces, problems)
-    regions = load_regions(content_dir / "regions", problems, today, parsed)
+    shapes, shapes_digest = load_shapes(reference_dir / SHAPES_FILE, provinces, problems, memo)
+    regions = load_regions(content_dir / "regions", problems, today, parsed, memo)
     news_files, news_translated = split_translations(content_dir / "news", problems)
     page_files, pages_translated = split_translations(content_dir / "pages", problems)
     news = load_news(news_files, problems, {r.slug for r in regions}, today, parsed)

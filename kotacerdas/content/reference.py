@@ -18,6 +18,7 @@ from kotacerdas.core.digest import digest_of
 from kotacerdas.content.read import check, folder_files, read_text, read_yaml, reported
 from kotacerdas.content.types import Cohort, Kabkota, Province, ProvinceShape, Region
 from kotacerdas.core.errors import Problems
+from kotacerdas.core.memo import Memo
 from kotacerdas.core.slugs import slugify
 from kotacerdas.content import geojson as geo
 
@@ -115,25 +116,22 @@ class ProvinceNames:
         return self.by_name[name.casefold()]
 
 
-def load_shapes(path: Path, provinces: tuple[Province, ...], problems: Problems
-                ) -> tuple[tuple[ProvinceShape, ...], str]:
+def load_shapes(path: Path, provinces: tuple[Province, ...], problems: Problems,
+                memo: Memo | None = None) -> tuple[tuple[ProvinceShape, ...], str]:
     """Province boundaries for the map (optional file), checked lightly; and a digest of the file
-    (empty when it was not read)."""
+    (empty when it was not read). ``memo`` keeps the shapes read from the same text before."""
     if not os.path.lexists(path) or path.is_symlink() or path.is_dir():
         return (), ""  # a link or a folder of this name is reported by the folder's checks
     text = read_text(path, problems)
     if text is None:
         return (), ""
-    try:
-        data = json.loads(text, parse_constant=_no_constant)
-    except ValueError as exc:
-        line = exc.lineno if isinstance(exc, json.JSONDecodeError) else None
-        problems.add(path, line, f"is not valid GeoJSON: {exc}; convert it again with "
-                                 "`python build.py import-reference DATA_DIR`")
+    digest = digest_of(text)
+    shapes, errors, readable = (memo or Memo()).get(("province-shapes", digest),
+                                                    lambda: _shapes_in(text))
+    for line, message in errors:
+        problems.add(path, line, message)
+    if not readable:
         return (), ""
-    shapes, errors = geo.parse_geojson(data)
-    for message in errors:
-        problems.add(path, None, message)
     codes = {p.code for p in provinces}
     for s in shapes:
         if codes and s.code not in codes:
@@ -144,7 +142,21 @@ def load_shapes(path: Path, provinces: tuple[Province, ...], problems: Problems
         if shapes and p.code not in drawn:
             problems.add(path, None, f"has no boundary for {p.name} (kode {p.code}); the map "
                                      "would leave it out: add a feature with that kode")
-    return shapes, digest_of(text)
+    return shapes, digest
+
+
+def _shapes_in(text: str) -> tuple[tuple[ProvinceShape, ...], tuple[tuple[int | None, str], ...],
+                                   bool]:
+    """The shapes a GeoJSON text holds, its problems as (line, message), and whether it was
+    JSON at all."""
+    try:
+        data = json.loads(text, parse_constant=_no_constant)
+    except ValueError as exc:
+        line = exc.lineno if isinstance(exc, json.JSONDecodeError) else None
+        return (), ((line, f"is not valid GeoJSON: {exc}; convert it again with "
+                           "`python build.py import-reference DATA_DIR`"),), False
+    shapes, errors = geo.parse_geojson(data)
+    return shapes, tuple((None, message) for message in errors), True
 
 
 def _no_constant(name: str) -> Any:

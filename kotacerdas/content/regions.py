@@ -13,13 +13,16 @@ from kotacerdas.core.digest import digest_of
 from kotacerdas.content.read import check, folder_files, read_text, read_yaml, reported
 from kotacerdas.content.types import CONFIRMED, Participation, Region
 from kotacerdas.content.yamlsafe import line_of
-from kotacerdas.core.errors import Problems
+from kotacerdas.core.errors import Problem, Problems
+from kotacerdas.core.memo import Memo
 from kotacerdas.core.slugs import is_slug, slugify
 
 
-def load_regions(folder: Path, problems: Problems, today: dt.date, parsed: ParseCache | None = None
-                 ) -> tuple[Region, ...]:
-    """Every region file of ``folder``, checked; a file with a problem is left out."""
+def load_regions(folder: Path, problems: Problems, today: dt.date, parsed: ParseCache | None = None,
+                 memo: Memo | None = None) -> tuple[Region, ...]:
+    """Every region file of ``folder``, checked; a file with a problem is left out. ``memo``
+    keeps each file's outcome from an earlier build of the same text on the same day."""
+    memo = Memo() if memo is None else memo
     regions = []
     for path in folder_files(folder, ".yaml", problems):
         slug = path.name[: -len(".yaml")]
@@ -31,34 +34,47 @@ def load_regions(folder: Path, problems: Problems, today: dt.date, parsed: Parse
         text = read_text(path, problems)
         if text is None:
             continue
-        data = read_yaml(path, problems, text, parsed=parsed)
-        if not isinstance(data, dict):
-            if not reported(problems, path):
-                problems.add(path, 1, ("has no fields (it is empty, only comments, or '~'); it "
-                                       if data is None else "") +
-                             "must be a set of 'field: value' lines (name:, type:, province:, "
-                             "code:, cohort:)")
-            continue
-        if not check(data, schemas.REGION, problems, path, parsed):
-            continue
-        check_updated(path, data, problems, today)
-        rounds = _rounds(data, path, problems)
-        coords = data.get("coordinates")
-        if coords is not None and not (-12 <= coords[0] <= 7 and 94 <= coords[1] <= 143):
-            problems.add(path, line_of(data, ["coordinates"]),
-                         "'coordinates' must be [latitude, longitude] inside Indonesia, "
-                         "e.g. [-6.91, 107.61]; check the order")
-        regions.append(Region(
-            slug=slug, name=data["name"], type=data["type"], province=data["province"],
-            code=data["code"], rounds=rounds, path=problems.display(path),
-            sources=sources_of(data.get("sources")), note=data.get("note", ""),
-            note_en=data.get("note_en", ""),
-            aliases=tuple(data.get("aliases", ())), website=data.get("website"),
-            coordinates=tuple(coords) if coords else None,
-            summary=data.get("summary", ""), masterplan_status=data.get("masterplan_status", ""),
-            quick_wins=tuple(data.get("quick_wins", ())), updated=data.get("updated"),
-            digest=digest_of(slug + "\n" + text)))
+        region, found = memo.get(("region", problems.display(path), digest_of(text), today),
+                                 lambda: _region(path, slug, text, problems.root, today, parsed))
+        problems.items.extend(found)
+        if region is not None:
+            regions.append(region)
     return tuple(regions)
+
+
+def _region(path: Path, slug: str, text: str, root: Path, today: dt.date,
+            parsed: ParseCache | None) -> tuple[Region | None, tuple[Problem, ...]]:
+    """One region file's record (None when it has a problem that leaves it out) and its
+    problems: a function of the file's name and text and of the day alone."""
+    problems = Problems(root)
+    data = read_yaml(path, problems, text, parsed=parsed)
+    if not isinstance(data, dict):
+        if not reported(problems, path):
+            problems.add(path, 1, ("has no fields (it is empty, only comments, or '~'); it "
+                                   if data is None else "") +
+                         "must be a set of 'field: value' lines (name:, type:, province:, "
+                         "code:, cohort:)")
+        return None, tuple(problems.items)
+    if not check(data, schemas.REGION, problems, path, parsed):
+        return None, tuple(problems.items)
+    check_updated(path, data, problems, today)
+    rounds = _rounds(data, path, problems)
+    coords = data.get("coordinates")
+    if coords is not None and not (-12 <= coords[0] <= 7 and 94 <= coords[1] <= 143):
+        problems.add(path, line_of(data, ["coordinates"]),
+                     "'coordinates' must be [latitude, longitude] inside Indonesia, "
+                     "e.g. [-6.91, 107.61]; check the order")
+    region = Region(
+        slug=slug, name=data["name"], type=data["type"], province=data["province"],
+        code=data["code"], rounds=rounds, path=problems.display(path),
+        sources=sources_of(data.get("sources")), note=data.get("note", ""),
+        note_en=data.get("note_en", ""),
+        aliases=tuple(data.get("aliases", ())), website=data.get("website"),
+        coordinates=tuple(coords) if coords else None,
+        summary=data.get("summary", ""), masterplan_status=data.get("masterplan_status", ""),
+        quick_wins=tuple(data.get("quick_wins", ())), updated=data.get("updated"),
+        digest=digest_of(slug + "\n" + text))
+    return region, tuple(problems.items)
 
 
 def _rounds(data: dict[str, Any], path: Path, problems: Problems) -> tuple[Participation, ...]:

@@ -19,6 +19,7 @@ the package and the data page say so (``data_csv_text_cells``).
 from __future__ import annotations
 
 import csv
+import functools
 import hashlib
 import io
 import json
@@ -26,6 +27,8 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping
 
 from kotacerdas.core import urls
+from kotacerdas.core.digest import digest_of
+from kotacerdas.core.memo import Memo
 from kotacerdas.core.slugs import SLUG_RE
 from kotacerdas.content.types import (CONFIRMED, INFERRED, UNCERTAIN, WITHDRAWN, Participation,
                                       Region, Source)
@@ -435,16 +438,22 @@ def datapackage(m: SiteModel, t: Catalogue, files: dict[str, bytes]) -> bytes:
 # --- everything at once, and what the data page shows ---------------------------------------
 
 
-def produce_all(m: SiteModel, t: Catalogue) -> dict[str, bytes]:
+def produce_all(m: SiteModel, t: Catalogue, memo: Memo | None = None) -> dict[str, bytes]:
     """Every download by file name under data/ (the data package last, since it hashes the rest).
 
     The site map computes them once per edition and hands the result to the data page
-    (``datasets``, ``package_download``) and to each download (``producers``)."""
+    (``datasets``, ``package_download``) and to each download (``producers``). ``memo`` keeps
+    a file's bytes for the very same rows: the rows are quick to gather, the text slow to write.
+    """
+    memo = Memo() if memo is None else memo
     files: dict[str, bytes] = {}
     for table in TABLES:
         rows = ROWS[table.name](m)
+        rows_digest = digest_of(repr(rows))
         for fmt in table.formats:
-            files[table.filename(fmt)] = _encode(table, fmt, rows)
+            files[table.filename(fmt)] = memo.get(
+                ("download", table.name, fmt, rows_digest),
+                functools.partial(_encode, table, fmt, rows))
     files[DATAPACKAGE] = datapackage(m, t, files)
     return files
 

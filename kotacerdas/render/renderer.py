@@ -56,9 +56,10 @@ class Renderer:
     """A configured Jinja2 environment for one site and model."""
 
     def __init__(self, site: Path, model: SiteModel, catalogue: Catalogue, problems: Problems,
-                 default: Renderer | None = None):
+                 default: Renderer | None = None, compiled: jinja2.BytecodeCache | None = None):
         """``catalogue`` holds the edition's interface strings (read by content/strings.py);
-        ``default`` is the default-language edition's renderer, when this one is another's."""
+        ``default`` is the default-language edition's renderer, when this one is another's;
+        ``compiled`` keeps templates compiled across environments (render/compiled.py)."""
         dirs = template_dirs(site)
         self.problems = problems
         self.dirs = dirs
@@ -69,7 +70,7 @@ class Renderer:
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader([str(d) for d in dirs]),
             autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True,
-            lstrip_blocks=True, keep_trailing_newline=True)
+            lstrip_blocks=True, keep_trailing_newline=True, bytecode_cache=compiled)
         t = self.catalogue
         static = {p.slug: p for p in model.pages}
         self.catalogues: dict[str, Catalogue] = {model.language: t}

@@ -16,6 +16,7 @@ from kotacerdas.core import urls
 from kotacerdas.content.types import NewsItem, Page, Province, Region
 from kotacerdas.model.i18n import Catalogue
 from kotacerdas.core.lines import one_line
+from kotacerdas.core.memo import Memo
 from kotacerdas.model.site import CohortSummary, SiteModel
 
 Crumbs = tuple[tuple[str, str], ...]
@@ -52,13 +53,14 @@ class DataFile:
     """As PageSpec.deps: with it, a file whose inputs did not change is not produced again."""
 
 
-def site_pages(m: SiteModel, t: Catalogue) -> list[PageSpec | DataFile]:
+def site_pages(m: SiteModel, t: Catalogue, memo: Memo | None = None) -> list[PageSpec | DataFile]:
     """Every page and file of one language edition, in one list: this is the site map.
 
     Every edition has the same pages under its own prefix (urls.py); the default edition also
     holds the files the whole site shares (hosting files, security.txt, the 404 page, robots.txt).
+    ``memo`` keeps the downloads made from unchanged rows (core/memo.py).
     """
-    downloads = functools.cache(functools.partial(opendata.produce_all, m, t))  # data page + files
+    downloads = functools.cache(functools.partial(opendata.produce_all, m, t, memo))  # data page
     pages: list[PageSpec | DataFile] = [
         home(m, t),
         directory(m, t),

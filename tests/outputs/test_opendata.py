@@ -551,7 +551,8 @@ def test_the_data_page_and_the_downloads_share_one_computation(site: FixtureSite
                                                  Problems(site.root)))
     calls: list[object] = []
     real = opendata.produce_all
-    monkeypatch.setattr(opendata, "produce_all", lambda m, t: calls.append(m) or real(m, t))
+    monkeypatch.setattr(opendata, "produce_all",
+                        lambda m, t, memo=None: calls.append(m) or real(m, t, memo))
     specs = site_pages(model, catalogue)
     files = {s.route: s.produce() for s in specs
              if isinstance(s, DataFile) and s.route.startswith(urls.DATA)}

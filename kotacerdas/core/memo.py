@@ -1,0 +1,41 @@
+"""Values derived from input, kept from one build to the next of a long-lived session.
+
+The live preview builds the same site again on every save; most of what a build derives (the
+map's province shapes, a region file's record, a download's bytes) comes from input that did not
+change. A ``Memo`` hands back what an earlier build made from exactly the same input: each key
+names everything its value is made from (the digest of a file's text, the rows of a table), so a
+value can only stand for the input it came from, and a build with an empty memo makes the same
+bytes. Values must be immutable, since every build that asks shares them.
+
+What a build does not ask for is dropped once it succeeds (``settle``), so memory follows the
+size of the site, not the number of saves.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+
+
+class Memo:
+    """Derived values by a key naming their whole input."""
+
+    def __init__(self) -> None:
+        self._kept: dict[Hashable, Any] = {}
+        self._asked: dict[Hashable, Any] = {}
+
+    def get(self, key: Hashable, make: Callable[[], T]) -> T:
+        """The value for ``key``: kept from an earlier build, or made now (and kept)."""
+        if key in self._asked:
+            value: T = self._asked[key]
+        elif key in self._kept:
+            value = self._asked[key] = self._kept[key]
+        else:
+            value = self._asked[key] = make()
+        return value
+
+    def settle(self) -> None:
+        """After a successful build: keep only what it asked for."""
+        self._kept, self._asked = self._asked, {}
