@@ -2,13 +2,15 @@
 """Build-time benchmark: our generator against Hugo and Pelican on the same synthetic corpora.
 
     .venv/bin/python bench/run.py [--sizes 100,2000,10000] [--runs N] [--peers hugo,pelican]
-                                  [--quick]
+                                  [--quick] [--translations]
 
 One command: generates the corpora with ../shared/bench/make_corpus.py, installs the peers into a
 throwaway virtualenv (once), then per corpus runs rounds of
     us cold → Hugo cold → Pelican cold → us warm, nothing changed → us warm, one announcement edited
 and prints medians, paired ratios vs Hugo, peak memory and ms/page (method: ../shared/bench/
-BASELINES.md). It measures and reports; it never fails because of a number.
+BASELINES.md). With --translations each round also builds a two-edition copy of the corpus
+(English edition, every announcement translated: english.py), cold, unchanged and after one edit,
+as the tool "us id+en". It measures and reports; it never fails because of a number.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ import os
 import platform
 import re
 import shlex
+import shutil
 import statistics
 import subprocess
 import sys
@@ -29,6 +32,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from english import TRANSLATION_NAME, add_english_edition  # noqa: E402
 from peers import Peer, make_peers  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
@@ -36,6 +40,8 @@ DEFAULT_SHARED = REPO.parent / "shared" / "bench"
 DEFAULT_SIZES = "100,2000,10000"
 MIB = 1024 * 1024
 US = "us"
+US_EN = "us id+en"
+"""Our build of the two-edition copy of a corpus (--translations)."""
 COLD, WARM_SAME, WARM_EDIT = "cold", "warm, no change", "warm, 1 edit"
 
 
@@ -65,6 +71,8 @@ class Corpus:
     runs: int
     warmup: int
     edit_file: Path | None = None
+    english: Path | None = None
+    """The two-edition copy of the corpus (--translations), beside it."""
     busy: list[tuple[float, float | None]] = field(default_factory=list)
     """(1-minute load average, CPU pressure %) at the start of each timed round: other work."""
     samples: dict[tuple[str, str], list[Sample]] = field(default_factory=dict)
@@ -201,32 +209,32 @@ class Us:
         # even if it turns out to be opt-in. A bare flag is left at its default.
         self.cache_takes_dir = bool(re.search(r"--cache[ =][A-Z_]+", done.stdout))
 
-    def output(self, corpus: Corpus) -> Path:
-        return self.workdir / "out" / f"{US}-{corpus.name}"
+    def output(self, site: Path) -> Path:
+        return self.workdir / "out" / f"{US}-{site.name}"
 
-    def cache(self, corpus: Corpus) -> Path:
-        return corpus.path / ".build-cache"
+    def cache(self, site: Path) -> Path:
+        return site / ".build-cache"
 
-    def argv(self, corpus: Corpus) -> list[str]:
-        argv = [str(self.python), "build.py", "build", "--site", str(corpus.path),
-                "--output", str(self.output(corpus))]
+    def argv(self, site: Path) -> list[str]:
+        argv = [str(self.python), "build.py", "build", "--site", str(site),
+                "--output", str(self.output(site))]
         if self.cache_supported and self.cache_takes_dir:
-            argv += ["--cache", str(self.cache(corpus))]
+            argv += ["--cache", str(self.cache(site))]
         return argv
 
-    def cold(self, corpus: Corpus, interval: float, round_: int) -> Sample:
+    def cold(self, site: Path, interval: float, round_: int) -> Sample:
         """Output and build cache removed inside the timed process (like the peers' rm -rf)."""
         argv = ["sh", "-c", 'rm -rf -- "$1" "$2"; shift 2; exec "$@"', "sh",
-                str(self.output(corpus)), str(self.cache(corpus)), *self.argv(corpus)]
+                str(self.output(site)), str(self.cache(site)), *self.argv(site)]
         sample = timed(argv, REPO, None, self.log, interval, round_)
-        sample.files = count_files(self.output(corpus))
+        sample.files = count_files(self.output(site))
         return sample
 
-    def warm(self, corpus: Corpus, interval: float, round_: int, marker: bytes | None) -> Sample:
+    def warm(self, site: Path, interval: float, round_: int, marker: bytes | None) -> Sample:
         """Rebuild with cache and output present; count the output files the build touched."""
-        out = self.output(corpus)
+        out = self.output(site)
         before, before_dir = snapshot(out), out.stat().st_ino
-        sample = timed(self.argv(corpus), REPO, None, self.log, interval, round_)
+        sample = timed(self.argv(site), REPO, None, self.log, interval, round_)
         after = snapshot(out)
         sample.files, sample.written = len(after), changed(before, after)
         notes = []
@@ -250,6 +258,7 @@ def parse_sizes(text: str) -> list[tuple[int, int]]:
 
 
 def generate(shared: Path, corpus: Corpus, seed: int, log: Path) -> None:
+    """The corpus from make_corpus.py, and its two-edition copy when ``corpus.english`` is set."""
     with open(log, "ab") as out:
         subprocess.run([sys.executable, str(shared / "make_corpus.py"), str(corpus.path),
                         "--news", str(corpus.news), "--regions", str(corpus.regions),
@@ -257,6 +266,18 @@ def generate(shared: Path, corpus: Corpus, seed: int, log: Path) -> None:
                        check=True)
     news = sorted((corpus.path / "content" / "news").glob("*.md"))
     corpus.edit_file = news[len(news) // 2] if news else None
+    if corpus.english is not None:
+        shutil.rmtree(corpus.english, ignore_errors=True)
+        shutil.copytree(corpus.path, corpus.english)
+        count = add_english_edition(corpus.english, seed)
+        with open(log, "a", encoding="utf-8") as text:
+            text.write(f"{corpus.english}: English edition, {count} translations\n")
+
+
+def counterpart(corpus: Corpus, file: Path) -> Path:
+    """The same file in the two-edition copy (its original, never a translation)."""
+    assert corpus.english is not None and not TRANSLATION_NAME.search(file.name)
+    return corpus.english / file.relative_to(corpus.path)
 
 
 def busy() -> tuple[float, float | None]:
@@ -284,12 +305,18 @@ def wait_idle(limit: float) -> float:
 
 def one_round(corpus: Corpus, us: Us, peers: list[Peer], args: argparse.Namespace, round_: int,
               keep: bool) -> None:
-    """us cold, each peer cold, then (with a cache) us warm unchanged and us warm after one edit."""
+    """us cold (and us id+en cold), each peer cold, then (with a cache) us warm unchanged and us
+    warm after one edit (and the same for us id+en)."""
     label = f"{corpus.name} {'round ' + str(round_) if keep else 'warm-up'}"
     results: list[tuple[str, str, Sample]] = []
     waited = wait_idle(args.wait_idle)
     load, pressure = busy()
-    results.append((US, COLD, us.cold(corpus, args.mem_interval, round_)))
+    sites = [(US, corpus.path, corpus.edit_file)]
+    if corpus.english is not None:
+        edit = counterpart(corpus, corpus.edit_file) if corpus.edit_file else None
+        sites.append((US_EN, corpus.english, edit))
+    for tool, site, _ in sites:
+        results.append((tool, COLD, us.cold(site, args.mem_interval, round_)))
     for peer in peers:
         out = args.workdir / "out" / f"{peer.name}-{corpus.name}"
         argv, env = peer.build_command(corpus.path, out, args.workdir)
@@ -297,15 +324,9 @@ def one_round(corpus: Corpus, us: Us, peers: list[Peer], args: argparse.Namespac
         sample.files = count_files(out)
         results.append((peer.name, COLD, sample))
     if us.cache_supported:
-        results.append((US, WARM_SAME, us.warm(corpus, args.mem_interval, round_, None)))
-        if corpus.edit_file is not None:
-            original = corpus.edit_file.read_bytes()
-            marker = f"Pembaruan uji kinerja putaran {round_}.".encode()
-            try:
-                corpus.edit_file.write_bytes(original.rstrip(b"\n") + b"\n\n" + marker + b"\n")
-                results.append((US, WARM_EDIT, us.warm(corpus, args.mem_interval, round_, marker)))
-            finally:
-                corpus.edit_file.write_bytes(original)
+        for tool, site, edit_file in sites:
+            results += [(tool, scenario, sample) for scenario, sample
+                        in warm_rounds(us, site, edit_file, args.mem_interval, round_)]
     print(f"  {label} (load {load:.1f}, cpu pressure {fmt(pressure, '.0f')} %"
           + (f", waited {waited:.0f} s" if waited >= 1 else "") + "): " + " | ".join(
         f"{tool} {scen} {s.wall:.2f} s"
@@ -315,6 +336,21 @@ def one_round(corpus: Corpus, us: Us, peers: list[Peer], args: argparse.Namespac
         corpus.busy.append((load, pressure))
         for tool, scen, sample in results:
             corpus.samples.setdefault((tool, scen), []).append(sample)
+
+
+def warm_rounds(us: Us, site: Path, edit_file: Path | None, interval: float, round_: int
+                ) -> list[tuple[str, Sample]]:
+    """us warm with nothing changed, then after one announcement got a line (restored after)."""
+    results = [(WARM_SAME, us.warm(site, interval, round_, None))]
+    if edit_file is not None:
+        original = edit_file.read_bytes()
+        marker = f"Pembaruan uji kinerja putaran {round_}.".encode()
+        try:
+            edit_file.write_bytes(original.rstrip(b"\n") + b"\n\n" + marker + b"\n")
+            results.append((WARM_EDIT, us.warm(site, interval, round_, marker)))
+        finally:
+            edit_file.write_bytes(original)
+    return results
 
 
 def paired(a: list[Sample], b: list[Sample], what: str = "wall") -> float | None:
@@ -369,7 +405,7 @@ def goals(corpora: list[Corpus]) -> list[str]:
             lines.append(f"{c.name}: us cold / Hugo cold = {fmt(paired(cold, hugo), '.3f')} "
                          f"(goal ≤ 1.0 at n2000)")
         for (tool, scen), samples in sorted(c.samples.items()):
-            if tool not in (US, "hugo") and scen == COLD:
+            if tool not in (US, US_EN, "hugo") and scen == COLD:
                 lines.append(f"{c.name}: {tool} cold / us cold = "
                              f"{fmt(paired(samples, cold), '.2f')} (goal ≥ 3)")
         edit = c.samples.get((US, WARM_EDIT))
@@ -391,6 +427,7 @@ def goals(corpora: list[Corpus]) -> list[str]:
         cpu_page = statistics.median(s.cpu for s in cold) / cold[-1].files * 1000
         lines.append(f"{c.name}: us cold {per_page:.2f} ms/page wall, {cpu_page:.2f} ms/page cpu, "
                      f"over {cold[-1].files} files")
+        lines += two_editions(c)
         loads = [b[0] for b in c.busy]
         psi = [b[1] for b in c.busy if b[1] is not None]
         lines.append(f"{c.name}: other work at the start of the rounds: 1-minute load average "
@@ -409,6 +446,34 @@ def goals(corpora: list[Corpus]) -> list[str]:
         lines.append(f"{a.name} → {b.name}: us cold marginal cost {marginal['wall']:.2f} ms wall, "
                      f"{marginal['cpu']:.2f} ms cpu per extra file (linear growth keeps it near "
                      f"the per-page figures)")
+    return lines
+
+
+def two_editions(c: Corpus) -> list[str]:
+    """The two-edition build (--translations) against Hugo's one-edition build and our own."""
+    cold, one = c.samples.get((US_EN, COLD)), c.samples.get((US, COLD))
+    if not cold or not one:
+        return []
+    hugo = c.samples.get(("hugo", COLD))
+    lines = [f"{c.name}: {US_EN} cold / us cold = {fmt(paired(cold, one), '.3f')} wall, "
+             f"{fmt(paired(cold, one, 'cpu'), '.3f')} cpu (what the English edition adds; "
+             f"{cold[-1].files} files against {one[-1].files})"]
+    if hugo:
+        lines.append(f"{c.name}: {US_EN} cold / Hugo cold (one edition) = "
+                     f"{fmt(paired(cold, hugo), '.3f')}")
+    edit, same = c.samples.get((US_EN, WARM_EDIT)), c.samples.get((US_EN, WARM_SAME))
+    if edit and hugo:
+        r = paired(edit, hugo)
+        lines.append(f"{c.name}: Hugo cold (one edition) / {US_EN} warm 1-edit = "
+                     f"{fmt(1 / r if r else None, '.1f')}×")
+    if same:
+        lines.append(f"{c.name}: {US_EN} warm no-change = "
+                     f"{statistics.median(s.wall for s in same):.2f} s median, "
+                     f"files written max {max(s.written or 0 for s in same)}")
+    pss = [s.tree_pss_mib for s in cold if s.tree_pss_mib is not None]
+    lines.append(f"{c.name}: {US_EN} cold peak memory: largest process "
+                 f"{max(s.max_rss_mib for s in cold):.0f} MiB, process tree (PSS) "
+                 f"{fmt(max(pss) if pss else None, '.0f')} MiB")
     return lines
 
 
@@ -444,6 +509,9 @@ def main(argv: list[str] | None = None) -> int:
                     help="untimed rounds first (default 1 up to 2000 news, 0 above)")
     ap.add_argument("--peers", default="hugo,pelican", help="comma separated, or 'none'")
     ap.add_argument("--quick", action="store_true", help="smoke run: 100 and 2000 news, 2 rounds")
+    ap.add_argument("--translations", action="store_true",
+                    help="also build each corpus as two editions (English edition, every "
+                         "announcement translated) and report both")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--workdir", type=Path, default=Path("/tmp/kc-bench"),
                     help="corpora, outputs, peer projects, logs, results (default /tmp/kc-bench)")
@@ -496,14 +564,17 @@ def main(argv: list[str] | None = None) -> int:
             warmup = args.warmup
         else:
             warmup = 1 if news <= (100 if args.quick else 2000) else 0
-        corpora.append(Corpus(news, regions, args.workdir / "corpora" / name, runs, warmup))
+        path = args.workdir / "corpora" / name
+        english = path.with_name(f"{name}-en") if args.translations else None
+        corpora.append(Corpus(news, regions, path, runs, warmup, english=english))
 
     failed = None
     started = time.perf_counter()
     try:
         for corpus in corpora:
             print(f"{corpus.name}: generating {corpus.news} announcements / {corpus.regions} "
-                  f"regions, preparing peers (untimed)", flush=True)
+                  f"regions" + (" and their English translations" if corpus.english else "")
+                  + ", preparing peers (untimed)", flush=True)
             generate(shared, corpus, args.seed, log)
             for peer in peers:
                 peer.prepare(corpus.path, args.workdir, log)
@@ -524,6 +595,7 @@ def main(argv: list[str] | None = None) -> int:
     print("\n".join(f"- {line}" for line in goals(corpora)))
     raw = {"header": head, "corpora": [
         {"name": c.name, "news": c.news, "regions": c.regions, "runs": c.runs, "warmup": c.warmup,
+         "english": str(c.english) if c.english else None,
          "busy": c.busy,
          "samples": [{"tool": t, "scenario": s, **asdict(x)}
                      for (t, s), xs in c.samples.items() for x in xs]}
