@@ -74,7 +74,8 @@ def _walk(top: str, rel: str, out: dict[str, Any], folders: bool, output: bool =
                 stack.append((e.path, name + "/"))
             else:
                 st = e.stat(follow_symlinks=False)
-                out[name] = (st.st_size, st.st_mtime_ns, st.st_ino if output else st.st_ctime_ns)
+                out[name] = output_stamp(st) if output else (st.st_size, st.st_mtime_ns,
+                                                             st.st_ctime_ns)
 
 
 def input_digest(site: Path) -> str:
@@ -109,6 +110,11 @@ def output_stamps(output: Path) -> dict[str, Stamp]:
     if output.is_dir() and not output.is_symlink():
         _walk(str(output), "", found, folders=False, output=True)
     return found
+
+
+def output_stamp(st: os.stat_result) -> Stamp:
+    """An output file's stamp from its lstat (see ``output_stamps``)."""
+    return (st.st_size, st.st_mtime_ns, st.st_ino)
 
 
 def output_digest(stamps: dict[str, Stamp]) -> str:

@@ -9,13 +9,15 @@ it, writer.new_tree). Rendering itself (render/renderer.py) only turns specs int
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from kotacerdas.content.read import read_file
+from kotacerdas.content.read import read_file, settled_stamp
 from kotacerdas.core.digest import digest_of
-from kotacerdas.core.errors import Problems
+from kotacerdas.core.errors import Problem, Problems
+from kotacerdas.core.memo import Memo
 from kotacerdas.model.site import SiteModel
 from kotacerdas.render.renderer import Renderer, Sink, render_pages
 from kotacerdas.site.pages import DataFile, PageSpec
@@ -53,14 +55,36 @@ def data_fingerprint(site_fingerprint: str, spec: DataFile) -> str:
     return "" if spec.deps is None else digest_of(repr((site_fingerprint, spec.route, spec.deps)))
 
 
-def global_fingerprint(dirs: list[Path], model: SiteModel, problems: Problems) -> str:
-    """What every page shows or is shaped by: templates, strings, assets, config, site chrome."""
+def templates_digest(dirs: list[Path], problems: Problems, memo: Memo | None = None) -> str:
+    """Every file of the template folders (templates, strings, assets), by name and content;
+    ``memo`` keeps the digest of a settled file's content (content/read.settled_stamp)."""
+    memo = Memo() if memo is None else memo
     h = hashlib.blake2b(digest_size=16)
     for folder in dirs:
         for path in sorted(folder.rglob("*")):
             if path.is_file():
-                h.update(path.relative_to(folder).as_posix().encode() + b"\0"
-                         + (read_file(path, problems) or b""))
+                stamp = settled_stamp(path)
+                digest = functools.partial(_content_digest, path, problems.root)
+                content, found = digest() if stamp is None else \
+                    memo.get(("content-digest", stamp), digest)
+                problems.items.extend(found)
+                h.update(path.relative_to(folder).as_posix().encode() + b"\0" + content)
+    return h.hexdigest()
+
+
+def _content_digest(path: Path, root: Path) -> tuple[bytes, tuple[Problem, ...]]:
+    """A file's content digest (that of no bytes when it cannot be read) and the problems
+    reading it gave."""
+    problems = Problems(root)
+    data = read_file(path, problems) or b""
+    return hashlib.blake2b(data, digest_size=16).digest(), tuple(problems.items)
+
+
+def global_fingerprint(templates: str, model: SiteModel) -> str:
+    """What every page shows or is shaped by: templates, strings, assets (``templates``, from
+    templates_digest), config, site chrome."""
+    h = hashlib.blake2b(digest_size=16)
+    h.update(templates.encode())
     h.update(repr((model.fingerprints["config"], model.urls.origin, model.urls.base_path,
                    model.urls.prefix, [lang for lang, _ in model.editions], model.site_updated,
                    [(p.slug, p.title, p.lang) for p in model.pages])).encode())

@@ -19,7 +19,8 @@ from pathlib import Path
 from typing import Any
 
 from kotacerdas.build.cache import Stamp
-from kotacerdas.build.fingerprints import Rendered, global_fingerprint, render_edition
+from kotacerdas.build.fingerprints import (Rendered, global_fingerprint, render_edition,
+                                           templates_digest)
 from kotacerdas.build.writer import MARKER, TreeSink, copy_assets, new_tree, settle
 from kotacerdas.content.load import load_site
 from kotacerdas.content.parsecache import ParseCache
@@ -67,6 +68,7 @@ def render_site(site: Path, base_url: str | None = None, drafts: bool = False,
                for language in content.config.languages}
     problems.raise_if_any()
     reserved_ids = template_ids(dirs)
+    templates = templates_digest(dirs, problems, warm.memo)
     for language in content.config.languages:
         model = build_model(content, base_url=base_url, drafts=drafts, today=today,
                             markdown_cache=markdown_cache, language=language,
@@ -75,7 +77,7 @@ def render_site(site: Path, base_url: str | None = None, drafts: bool = False,
         catalogue = Catalogue(language, strings[language],
                               default.catalogue.strings if default else None)
         renderers.append(Renderer(site, model, catalogue, problems, default, warm.templates))
-        site_fingerprints.append(global_fingerprint(renderers[-1].dirs, model, problems))
+        site_fingerprints.append(global_fingerprint(templates, model))
     problems.raise_if_any()
     fingerprints: dict[str, str] = {}
     fresh: set[str] = set()
@@ -163,8 +165,10 @@ class Session:
                                               previous, self.markdown, parsed, TreeSink(tree),
                                               self.warm)
             copy_assets(renderers[0].assets, tree)
-            files = set(rendered.fingerprints) | {"assets/" + n for n in renderers[0].assets}
-            stamps = settle(tree, output, files, known)
+            assets = {"assets/" + n for n in renderers[0].assets}
+            files = set(rendered.fingerprints) | assets
+            stamps = settle(tree, output, files, known,  # a mirrored tree: no walk of it
+                            set(rendered.fresh) | assets | {MARKER} if previous else None)
             built = Built(
                 rendered, renderers, stamps,
                 written=tuple(sorted(rel for rel, st in stamps.items()

@@ -36,7 +36,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Iterator
 
-from kotacerdas.build.cache import Stamp, output_stamps
+from kotacerdas.build.cache import Stamp, output_stamp, output_stamps
 from kotacerdas.core.errors import UsageError
 from kotacerdas.core.writeguard import (UnsafeWrite, link, read_regular, remove, split, target,
                                        write_new)
@@ -253,18 +253,26 @@ def copy_assets(assets: dict[str, Path], root: Path) -> None:
         write_file(root, "assets/" + rel, read_regular(src))
 
 
-def settle(tree: Path, output: Path, keep: set[str], known: dict[str, Stamp]) -> dict[str, Stamp]:
+def settle(tree: Path, output: Path, keep: set[str], known: dict[str, Stamp],
+           written: set[str] | None = None) -> dict[str, Stamp]:
     """Finish a tree whose files ``keep`` were written or mirrored: remove what else the spare
     held, and give each written file whose bytes equal output/'s (``known``: its trusted
     stamps, or empty) the output file's identity again, so that only files whose bytes changed
-    are new. Returns the tree's stamps (as ``cache.output_stamps``)."""
-    stamps = output_stamps(tree)
-    for rel in sorted(set(stamps) - keep - {MARKER}):
-        parent = remove(tree, rel).parent
-        while parent != tree and _empty(parent):
-            parent.rmdir()
-            parent = parent.parent
-        del stamps[rel]
+    are new. Returns the tree's stamps (as ``cache.output_stamps``).
+
+    ``written`` (every file this build wrote into a tree mirrored from ``known``, the marker
+    included) spares the walk of the whole tree: after the mirror the tree's other files are
+    output/'s own (``_mirror``), with output/'s stamps."""
+    if known and written is not None:
+        stamps = dict(known)
+        for rel in written:
+            try:
+                stamps[rel] = output_stamp(os.lstat(tree / rel))
+            except FileNotFoundError:
+                stamps.pop(rel, None)
+    else:
+        stamps = output_stamps(tree)
+    _remove(tree, set(stamps) - keep - {MARKER}, stamps)
     for rel in sorted(keep - set(stamps)):  # only after a disturbed mirror: link it now
         if rel not in known:
             raise RuntimeError(f"{rel} was neither written nor in the previous output")
@@ -279,10 +287,24 @@ def settle(tree: Path, output: Path, keep: set[str], known: dict[str, Stamp]) ->
     return stamps
 
 
+def _remove(tree: Path, files: set[str], stamps: dict[str, Stamp]) -> None:
+    """Remove files of a tree (and the folders they leave empty), and their stamps; what is in
+    the way of one (a link where a folder was) is removed, never followed."""
+    for rel in sorted(files):
+        _in_tree(tree, rel, lambda: remove(tree, rel))
+        parent = target(tree, rel).parent
+        while parent != tree and _empty(parent):
+            parent.rmdir()
+            parent = parent.parent
+        del stamps[rel]
+
+
 def _mirror(tree: Path, output: Path, known: dict[str, Stamp]) -> None:
-    """Make ``tree`` hold output/'s files (``known``) by hard links, touching only the names that
-    are not already output/'s own file (those the last build changed, or a disturbed spare)."""
+    """Make ``tree`` hold exactly output/'s files (``known``) by hard links, touching only the
+    names that are not already output/'s own file (those the last build changed, or a disturbed
+    spare), and removing the files output/ does not have."""
     have = output_stamps(tree)
+    _remove(tree, set(have) - set(known) - {MARKER}, have)  # as walked: none is a folder
     for rel, st in known.items():
         if have.get(rel) != st:
             _in_tree(tree, rel, lambda: link(tree, rel, target(output, rel)))

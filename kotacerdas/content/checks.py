@@ -63,13 +63,14 @@ def account_for_every_file(content_dir: Path, problems: Problems, loaded: set[st
     the site or is named by a problem saying why not; any other file is reported here."""
     named = {p.path for p in problems.items}
     for folder in CONTENT_FOLDERS:
+        base = problems.display(content_dir / folder)
         for entry in site_entries(content_dir / folder):
-            path = content_dir / folder / entry.name
-            shown = problems.display(path)
+            shown = f"{base}/{entry.name}"  # as problems.display shows the file's path
             if shown not in loaded and shown not in named:
-                problems.add(path, None, "was not read into the site, and no other problem says "
-                                         "why; check that it is complete, and tell the site's "
-                                         "developers: the generator should have named the reason")
+                problems.add(content_dir / folder / entry.name, None,
+                             "was not read into the site, and no other problem says why; check "
+                             "that it is complete, and tell the site's developers: the "
+                             "generator should have named the reason")
 
 
 def check_province_slugs(provinces: tuple[Province, ...], regions: tuple[Region, ...],

@@ -17,7 +17,8 @@ from kotacerdas.core.digest import digest_of
 from kotacerdas.content.read import check, folder_files, read_text, reported, split_front_matter
 from kotacerdas.content.types import NewsItem, Page, SiteConfig, Translation
 from kotacerdas.content.yamlsafe import line_of
-from kotacerdas.core.errors import Problems
+from kotacerdas.core.errors import Problem, Problems
+from kotacerdas.core.memo import Memo
 from kotacerdas.core.slugs import is_slug
 
 NEWS_NAME = re.compile(r"^(\d{4}-\d{2}-\d{2})-(.+)\.md$")
@@ -33,30 +34,51 @@ def split_translations(folder: Path, problems: Problems) -> tuple[list[Path], li
     return originals, translations
 
 
+Document = tuple[Path, dict[str, Any], str, str, str]
+"""A Markdown file that read, split and passed its schema: path, fields, body, digest, and the
+text before the body."""
+
+
 def _markdown_files(paths: list[Path], problems: Problems, schema: dict[str, Any],
-                    parsed: ParseCache | None) -> list[tuple[Path, dict[str, Any], str, str, str]]:
-    """The files that read, split and passed ``schema``: path, fields, body, digest, and the text
-    before the body."""
-    out: list[tuple[Path, dict[str, Any], str, str, str]] = []
+                    parsed: ParseCache | None, memo: Memo | None) -> list[Document]:
+    """The files that read, split and passed ``schema``. ``memo`` keeps each file's outcome
+    from an earlier build of the same text (the fields must then be read, never changed)."""
+    memo = Memo() if memo is None else memo
+    kind = schema.get("title", "")
+    out: list[Document] = []
     for path in paths:
-        text = read_text(path, problems)
+        text = read_text(path, problems, memo)
         if text is None:
             continue
-        split = split_front_matter(path, text, problems, parsed)
-        if split is None:
-            continue
-        data, body = split
-        front_matter = text[:len(text) - len(body)]
-        first = front_matter.count("\n")  # lines before the body
-        for line, message in mdlimits.hazards(body):
-            problems.add(path, first + line, message)
-        if not isinstance(data, dict):
-            if not reported(problems, path):
-                problems.add(path, 2, _no_fields(data, schema))
-            continue
-        if check(data, schema, problems, path, parsed):
-            out.append((path, data, body, digest_of(path.name + "\n" + text), front_matter))
+        document, found = memo.get(
+            ("markdown", kind, os.fspath(path), text),
+            lambda: _markdown_file(path, text, problems.root, schema, parsed))
+        problems.items.extend(found)
+        if document is not None:
+            out.append(document)
     return out
+
+
+def _markdown_file(path: Path, text: str, root: Path, schema: dict[str, Any],
+                   parsed: ParseCache | None) -> tuple[Document | None, tuple[Problem, ...]]:
+    """One Markdown file split and checked, and its problems: a function of its name and text."""
+    problems = Problems(root)
+    split = split_front_matter(path, text, problems, parsed)
+    if split is None:
+        return None, tuple(problems.items)
+    data, body = split
+    front_matter = text[:len(text) - len(body)]
+    first = front_matter.count("\n")  # lines before the body
+    for line, message in mdlimits.hazards(body):
+        problems.add(path, first + line, message)
+    if not isinstance(data, dict):
+        if not reported(problems, path):
+            problems.add(path, 2, _no_fields(data, schema))
+        return None, tuple(problems.items)
+    if not check(data, schema, problems, path, parsed):
+        return None, tuple(problems.items)
+    return (path, data, body, digest_of(path.name + "\n" + text), front_matter), \
+        tuple(problems.items)
 
 
 def _no_fields(data: Any, schema: dict[str, Any]) -> str:
@@ -69,11 +91,12 @@ def _no_fields(data: Any, schema: dict[str, Any]) -> str:
 
 
 def load_news(paths: list[Path], problems: Problems, region_slugs: set[str], today: dt.date,
-              parsed: ParseCache | None = None) -> tuple[NewsItem, ...]:
+              parsed: ParseCache | None = None, memo: Memo | None = None
+              ) -> tuple[NewsItem, ...]:
     """The announcements that passed every check; each names only existing regions."""
     items = []
     for path, data, body, digest, front_matter in _markdown_files(paths, problems, schemas.NEWS,
-                                                                  parsed):
+                                                                  parsed, memo):
         m = NEWS_NAME.match(path.name)
         if not m or not is_slug(m.group(2)):
             problems.add(path, None, "file name must be YYYY-MM-DD-<slug>.md using only a-z, 0-9 "
@@ -111,11 +134,11 @@ def load_news(paths: list[Path], problems: Problems, region_slugs: set[str], tod
 
 
 def load_pages(paths: list[Path], problems: Problems, today: dt.date,
-               parsed: ParseCache | None = None) -> tuple[Page, ...]:
+               parsed: ParseCache | None = None, memo: Memo | None = None) -> tuple[Page, ...]:
     """The static pages that passed every check."""
     pages = []
     for path, data, body, digest, front_matter in _markdown_files(paths, problems, schemas.PAGE,
-                                                                  parsed):
+                                                                  parsed, memo):
         slug = path.name[: -len(".md")]
         if not is_slug(slug):
             problems.add(path, None, f"file name '{path.name}' may only use a-z, 0-9 and single "
@@ -130,13 +153,14 @@ def load_pages(paths: list[Path], problems: Problems, today: dt.date,
 
 def load_translations(kind: str, paths: list[Path],
                       originals: tuple[NewsItem, ...] | tuple[Page, ...], config: SiteConfig | None,
-                      problems: Problems, today: dt.date, parsed: ParseCache | None = None
-                      ) -> tuple[Translation, ...]:
+                      problems: Problems, today: dt.date, parsed: ParseCache | None = None,
+                      memo: Memo | None = None) -> tuple[Translation, ...]:
     """Translations of announcements or pages; each needs its original and a configured edition."""
     by_file = {Path(o.path).name: o for o in originals}
     schema = schemas.NEWS_TRANSLATION if kind == "news" else schemas.PAGE_TRANSLATION
     out = []
-    for path, data, body, digest, front_matter in _markdown_files(paths, problems, schema, parsed):
+    for path, data, body, digest, front_matter in _markdown_files(paths, problems, schema, parsed,
+                                                                  memo):
         name, language = TRANSLATION_NAME.match(path.name).groups()  # type: ignore[union-attr]
         original = by_file.get(name + ".md")
         if language not in schemas.TRANSLATED_LANGUAGES:

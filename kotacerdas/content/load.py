@@ -64,12 +64,12 @@ def load_site(site: Path, today: dt.date, parsed: ParseCache | None = None,
     regions = load_regions(content_dir / "regions", problems, today, parsed, memo)
     news_files, news_translated = split_translations(content_dir / "news", problems)
     page_files, pages_translated = split_translations(content_dir / "pages", problems)
-    news = load_news(news_files, problems, {r.slug for r in regions}, today, parsed)
-    pages = load_pages(page_files, problems, today, parsed)
+    news = load_news(news_files, problems, {r.slug for r in regions}, today, parsed, memo)
+    pages = load_pages(page_files, problems, today, parsed, memo)
     translations = (load_translations("news", news_translated, news, config, problems, today,
-                                      parsed)
+                                      parsed, memo)
                     + load_translations("page", pages_translated, pages, config, problems, today,
-                                        parsed))
+                                        parsed, memo))
     if not has_reference:
         provinces = provinces_from_regions(regions)
     check_regions(regions, provinces, kabkota, has_reference, problems)

@@ -12,6 +12,7 @@ and the importer's and ``new region``'s matching (``match_key``, ``kind_of``).
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -24,6 +25,7 @@ PREFIXES = frozenset({*KINDS, *QUALIFIERS, "provinsi", "prov"})
 """Words people put before a place name, or leave out; dropped from names and queries."""
 
 
+@functools.lru_cache(maxsize=16384)  # pure, and asked again for the same names on every build
 def normalize(text: str) -> str:
     """Lowercase, diacritics removed, anything but letters and digits a single space."""
     text = re.sub("[\u0300-\u036f]", "", unicodedata.normalize("NFKD", text.lower()))

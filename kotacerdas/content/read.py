@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import stat
+import time
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
@@ -16,7 +17,8 @@ from kotacerdas.content.parsecache import ParseCache
 from kotacerdas.content.validate import check as check_schema
 from kotacerdas.content.yamlsafe import find_invisible
 from kotacerdas.content.yamlsafe import load as load_yaml
-from kotacerdas.core.errors import Problems
+from kotacerdas.core.errors import Problem, Problems
+from kotacerdas.core.memo import Memo
 
 MAX_FILE_BYTES = 1_000_000
 MAX_YAML_VALUES = 200_000  # the reference list of 514 kabupaten/kota holds about 5,000
@@ -79,9 +81,47 @@ def _not_a_file(kind: str) -> str:
             "ordinary one")
 
 
-def read_text(path: Path, problems: Problems) -> str | None:
+SETTLED_NS = 2_000_000_000
+"""A file unchanged for this long (by its change time) can be known by its stamp: one changed
+again within the same clock tick as an earlier read would keep its stamp (git's "racy" files),
+so a recently changed file is always read."""
+
+
+def read_text(path: Path, problems: Problems, memo: Memo | None = None) -> str | None:
     """Read an editor's file as text: UTF-8 (BOM allowed), any line ending, bounded size, and no
-    invisible control characters (yamlsafe.find_invisible)."""
+    invisible control characters (yamlsafe.find_invisible). With ``memo``, a settled file whose
+    stamp is the one an earlier build read gives that build's text, and the same text object,
+    without being read again (``settled_stamp``)."""
+    stamp = settled_stamp(path) if memo is not None else None
+    if memo is None or stamp is None:
+        return _read_text(path, problems)
+    text, found = memo.get(("text", stamp), lambda: _text_and_problems(path, problems.root))
+    problems.items.extend(found)
+    return text
+
+
+def settled_stamp(path: Path) -> tuple[object, ...] | None:
+    """What identifies a plain file's content without reading it (path, device, inode, size,
+    modification and change times), or None when it changed too recently for that (or is no
+    plain file)."""
+    try:
+        st = os.lstat(path)
+    except OSError:
+        return None
+    if not stat.S_ISREG(st.st_mode) \
+            or time.time_ns() - max(st.st_mtime_ns, st.st_ctime_ns) <= SETTLED_NS:
+        return None
+    return (os.fspath(path), st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+
+
+def _text_and_problems(path: Path, root: Path) -> tuple[str | None, tuple[Problem, ...]]:
+    """A file's text (or None) and the problems reading it gave."""
+    problems = Problems(root)
+    return _read_text(path, problems), tuple(problems.items)
+
+
+def _read_text(path: Path, problems: Problems) -> str | None:
+    """read_text without a memo."""
     raw = read_file(path, problems)
     if raw is None:
         return None

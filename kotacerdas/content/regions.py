@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
 from typing import Any
 
@@ -31,10 +32,10 @@ def load_regions(folder: Path, problems: Problems, today: dt.date, parsed: Parse
                                      f"hyphens; rename it, e.g. "
                                      f"{slugify(slug) or 'kota-contoh'}.yaml")
             continue
-        text = read_text(path, problems)
+        text = read_text(path, problems, memo)
         if text is None:
             continue
-        region, found = memo.get(("region", problems.display(path), digest_of(text), today),
+        region, found = memo.get(("region", os.fspath(path), text, today),
                                  lambda: _region(path, slug, text, problems.root, today, parsed))
         problems.items.extend(found)
         if region is not None:

@@ -20,6 +20,7 @@ before any model is built; this module only looks strings up and formats them.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from typing import Any
 
 from babel import Locale
@@ -60,16 +61,37 @@ class Catalogue:
                 count = parse_decimal(count, locale=self.language)
             except NumberFormatError:
                 return "other"
-        return Locale.parse(self.language).plural_form(count)
+        return _locale(self.language).plural_form(count)
 
     def date(self, value: dt.date, form: str = "long") -> str:
         """'31 Desember 2021' (long) or '31 Des 2021' (medium)."""
-        pattern = {"long": "d MMMM y", "medium": "d MMM y", "month": "MMMM y"}[form]
-        return format_date(value, pattern, locale=self.language)
+        return _date(value, DATE_PATTERNS[form], self.language)
 
     def number(self, value: float) -> str:
         """'1.234' in Indonesian, '1,234' in English."""
-        return format_decimal(value, locale=self.language)
+        return _number(value, self.language)
+
+
+DATE_PATTERNS = {"long": "d MMMM y", "medium": "d MMM y", "month": "MMMM y"}
+
+# CLDR formatting is a pure function of its arguments (Babel's locale data never changes while
+# the program runs) and slow next to a dictionary lookup; a site shows the same dates and counts
+# on many pages, and the preview formats them again on every save. Bounded caches, then.
+
+
+@functools.lru_cache(maxsize=32)
+def _locale(language: str) -> Locale:
+    return Locale.parse(language)
+
+
+@functools.lru_cache(maxsize=16384, typed=True)
+def _date(value: dt.date, pattern: str, language: str) -> str:
+    return format_date(value, pattern, locale=language)
+
+
+@functools.lru_cache(maxsize=16384, typed=True)
+def _number(value: float, language: str) -> str:
+    return format_decimal(value, locale=language)
 
 
 def fill(text: str, values: dict[str, Any]) -> str:

@@ -36,6 +36,7 @@ from kotacerdas.core.urls import is_safe_link
 from kotacerdas.content.types import NewsItem
 from kotacerdas.model.i18n import Catalogue
 from kotacerdas.core.clock import JAKARTA
+from kotacerdas.core.memo import Memo
 from kotacerdas.model.site import SiteModel
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
@@ -70,7 +71,7 @@ class Format:
     name: str
     label: str
     media_type: str
-    produce: Callable[[SiteModel, Feed], bytes]
+    produce: Callable[[SiteModel, Feed, Memo | None], bytes]
 
 
 def site_feed(m: SiteModel, t: Catalogue) -> Feed:
@@ -85,18 +86,20 @@ def tag_feed(m: SiteModel, t: Catalogue, tag: str) -> Feed:
                 urls.tag(tag), tag, m.news_by_tag.get(tag, ())[:m.config.feed_items])
 
 
-def feed_files(m: SiteModel, t: Catalogue
+def feed_files(m: SiteModel, t: Catalogue, memo: Memo | None = None
                ) -> list[tuple[str, Callable[[], bytes], tuple[str, ...]]]:
     """(route, producer, the digests of its announcements) of every feed file: the site's feeds,
-    then each topic's. A feed shows nothing else but site-wide parts (title, publisher)."""
+    then each topic's. A feed shows nothing else but site-wide parts (title, publisher).
+    ``memo`` keeps each entry's HTML with absolute links (core/memo.py)."""
     feeds = [site_feed(m, t), *(tag_feed(m, t, tag) for tag in m.tags)]
-    return [(feed.route(fmt.name), _bind(fmt.produce, m, feed), tuple(n.digest for n in feed.items))
+    return [(feed.route(fmt.name), _bind(fmt.produce, m, feed, memo),
+             tuple(n.digest for n in feed.items))
             for feed in feeds for fmt in FORMATS]
 
 
-def _bind(produce: Callable[[SiteModel, Feed], bytes], m: SiteModel, feed: Feed
-          ) -> Callable[[], bytes]:
-    return lambda: produce(m, feed)
+def _bind(produce: Callable[[SiteModel, Feed, Memo | None], bytes], m: SiteModel, feed: Feed,
+          memo: Memo | None) -> Callable[[], bytes]:
+    return lambda: produce(m, feed, memo)
 
 
 # --- shared pieces ------------------------------------------------------------------------------
@@ -138,10 +141,12 @@ def absolute_links(body: str, page_url: str) -> str:
     return _LINK_ATTR.sub(fix, body)
 
 
-def entry_html(m: SiteModel, item: NewsItem) -> str:
-    """An announcement's full body, as the page shows it, with absolute links."""
+def entry_html(m: SiteModel, item: NewsItem, memo: Memo | None = None) -> str:
+    """An announcement's full body, as the page shows it, with absolute links (kept in ``memo``
+    for the same body at the same address: every feed that lists it shows the same)."""
     page = m.urls.absolute(urls.announcement(item.slug))
-    return absolute_links(m.html[f"news:{item.slug}"], page)
+    body = m.html[f"news:{item.slug}"]
+    return (memo or Memo()).get(("feed-entry", page, body), lambda: absolute_links(body, page))
 
 
 def publisher(m: SiteModel) -> tuple[str, str]:
@@ -177,7 +182,7 @@ def _xml(root: ET.Element) -> bytes:
 
 # --- the three formats --------------------------------------------------------------------------
 
-def atom(m: SiteModel, feed: Feed) -> bytes:
+def atom(m: SiteModel, feed: Feed, memo: Memo | None = None) -> bytes:
     """Atom 1.0 (RFC 4287)."""
     root = ET.Element("feed", {"xmlns": ATOM_NS, "xml:lang": m.config.language})
     _add(root, "title", feed.title)
@@ -204,11 +209,11 @@ def atom(m: SiteModel, feed: Feed) -> bytes:
         for tag in item.tags:
             _add(entry, "category", term=tag, label=tag, scheme=m.urls.absolute(urls.TAGS))
         _add(entry, "summary", item.summary)
-        _add(entry, "content", entry_html(m, item), type="html")
+        _add(entry, "content", entry_html(m, item, memo), type="html")
     return _xml(root)
 
 
-def rss(m: SiteModel, feed: Feed) -> bytes:
+def rss(m: SiteModel, feed: Feed, memo: Memo | None = None) -> bytes:
     """RSS 2.0 with content:encoded for the full body and atom:link rel=self."""
     root = ET.Element("rss", {"version": "2.0", "xmlns:atom": ATOM_NS, "xmlns:content": CONTENT_NS})
     channel = _add(root, "channel")
@@ -229,18 +234,18 @@ def rss(m: SiteModel, feed: Feed) -> bytes:
         for tag in item.tags:
             _add(entry, "category", rss_text(tag), domain=m.urls.absolute(urls.TAGS))
         _add(entry, "description", rss_text(item.summary))
-        _add(entry, "content:encoded", entry_html(m, item))
+        _add(entry, "content:encoded", entry_html(m, item, memo))
     return _xml(root)
 
 
-def json_feed(m: SiteModel, feed: Feed) -> bytes:
+def json_feed(m: SiteModel, feed: Feed, memo: Memo | None = None) -> bytes:
     """JSON Feed 1.1; keys in the order the specification lists them, version first."""
     name, uri = publisher(m)
     items = []
     for item in feed.items:
         url = m.urls.absolute(urls.announcement(item.slug))
         entry: dict[str, str | list[str]] = {
-            "id": url, "url": url, "title": item.title, "content_html": entry_html(m, item),
+            "id": url, "url": url, "title": item.title, "content_html": entry_html(m, item, memo),
             "summary": item.summary, "date_published": rfc3339(item.date),
             "date_modified": rfc3339(item.last_updated)}
         if item.tags:

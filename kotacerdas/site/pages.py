@@ -79,7 +79,7 @@ def site_pages(m: SiteModel, t: Catalogue, memo: Memo | None = None) -> list[Pag
         *(DataFile(route, produce, _listings(m))
           for route, produce in opendata.producers(downloads).items()),
         *([map_page(m, t)] if m.content.province_shapes else []),
-        *(DataFile(route, produce, deps) for route, produce, deps in feeds.feed_files(m, t)),
+        *(DataFile(route, produce, deps) for route, produce, deps in feeds.feed_files(m, t, memo)),
     ]
     shared: list[PageSpec | DataFile] = (
         [*hosting_files(m), *security_txt(m), not_found(m, t)] if m.is_default else [])

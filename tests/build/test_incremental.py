@@ -160,6 +160,22 @@ class Editor:
 
 @pytest.mark.parametrize("seed", range(6))
 def test_incremental_equals_full_after_random_edits(tmp_path: Path, seed: int) -> None:
+    _random_edits(tmp_path, seed)
+
+
+@pytest.mark.parametrize("seed", range(6, 9))
+def test_incremental_equals_full_when_every_unchanged_file_is_known_by_its_stamp(
+        tmp_path: Path, seed: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The preview knows a settled file by its stamp (content/read.py); here every file counts
+    as settled at once, so the stamp path is the one the random edits go through."""
+    from kotacerdas.content import read
+    monkeypatch.setattr(read, "SETTLED_NS", -10**18)
+    _random_edits(tmp_path, seed)
+
+
+def _random_edits(tmp_path: Path, seed: int) -> None:
+    """Eight random edits (some breaking the site); after each, the preview's tree equals a
+    full build's."""
     site = _site(tmp_path)
     rng = random.Random(seed)
     editor = Editor(site, rng)
@@ -235,6 +251,36 @@ def test_the_preview_parses_only_changed_files_again(tmp_path: Path,
     path.write_text(path.read_text().replace('title: "', 'title: "Baru ', 1))
     assert live.rebuild().ok
     assert len(parsed) == 1 and "Baru" in parsed[0]
+    assert tree(tmp_path / "live") == tree(_full(site, tmp_path))
+
+
+def test_the_preview_compiles_each_template_once(tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """Templates stay compiled between saves (render/compiled.py), across both editions; an
+    edited template is compiled again and shows."""
+    import jinja2
+    site = _site(tmp_path)
+    compiled: list[str | None] = []
+    real = jinja2.Environment.compile
+
+    def counting(self: jinja2.Environment, source: str, name: str | None = None,
+                 *args: object, **kwargs: object) -> object:
+        compiled.append(name)
+        return real(self, source, name, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(jinja2.Environment, "compile", counting)
+    live = Builder(site.root, tmp_path / "live", base_url=BASE, today=TODAY)
+    assert live.rebuild().ok
+    assert compiled and len(compiled) == len(set(compiled))  # the English edition compiled none
+    compiled.clear()
+    path = site.root / "content/news/2018-05-08-tahap-dua.md"
+    path.write_text(path.read_text().replace('title: "', 'title: "Baru ', 1))
+    assert live.rebuild().ok and compiled == []
+    site.write("templates/announcement.html",
+               (REPO / "templates/announcement.html").read_text().replace(
+                   "<h1", "<h1 data-uji=\"ya\"", 1))
+    assert live.rebuild().ok and compiled == ["announcement.html"]
+    assert 'data-uji="ya"' in (tmp_path / "live/berita/tahap-dua/index.html").read_text()
     assert tree(tmp_path / "live") == tree(_full(site, tmp_path))
 
 

@@ -412,7 +412,7 @@ def test_translation_of_a_broken_original_is_named(site: FixtureSite) -> None:
 def test_a_file_a_loader_drops_is_reported_by_the_ledger(site: FixtureSite, monkeypatch) -> None:
     """The guard behind every loader: should one skip a file without a word, the load still fails
     naming each file."""
-    monkeypatch.setattr(load, "load_pages", lambda paths, problems, today, parsed: ())
+    monkeypatch.setattr(load, "load_pages", lambda paths, problems, today, parsed, memo: ())
     found = load_problems(site)
     for name in ("data", "kontak", "tentang"):
         assert any(p.startswith(f"content/pages/{name}.md: was not read into the site")

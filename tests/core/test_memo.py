@@ -1,0 +1,36 @@
+"""The memo a long-lived session keeps between builds: made once, dropped when no build asks."""
+
+from __future__ import annotations
+
+from kotacerdas.core.memo import Memo
+
+
+def test_a_value_is_made_once_and_kept_while_builds_ask_for_it() -> None:
+    memo, made = Memo(), []
+    make = lambda: made.append(1) or "value"  # noqa: E731
+    assert memo.get("k", make) == "value"
+    assert memo.get("k", make) == "value"
+    memo.settle()
+    assert memo.get("k", make) == "value"
+    memo.settle()
+    assert made == [1]
+
+
+def test_what_a_successful_build_did_not_ask_for_is_dropped() -> None:
+    memo, made = Memo(), []
+    memo.get("old", lambda: made.append("old"))
+    memo.settle()
+    memo.get("new", lambda: made.append("new"))
+    memo.settle()  # this build never asked for "old"
+    memo.get("old", lambda: made.append("old"))
+    assert made == ["old", "new", "old"]
+
+
+def test_a_failed_build_that_never_settles_loses_nothing() -> None:
+    memo, made = Memo(), []
+    memo.get("a", lambda: made.append("a"))
+    memo.settle()
+    memo.get("b", lambda: made.append("b"))  # this build failed: no settle
+    memo.get("a", lambda: made.append("a"))
+    memo.get("b", lambda: made.append("b"))
+    assert made == ["a", "b"]
