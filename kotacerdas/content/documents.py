@@ -93,37 +93,19 @@ def _no_fields(data: Any, schema: dict[str, Any]) -> str:
 def load_news(paths: list[Path], problems: Problems, region_slugs: set[str], today: dt.date,
               parsed: ParseCache | None = None, memo: Memo | None = None
               ) -> tuple[NewsItem, ...]:
-    """The announcements that passed every check; each names only existing regions."""
+    """The announcements that passed every check; each names only existing regions. ``memo``
+    keeps each file's record from an earlier build of the same text on the same day."""
+    memo = Memo() if memo is None else memo
     items = []
-    for path, data, body, digest, front_matter in _markdown_files(paths, problems, schemas.NEWS,
-                                                                  parsed, memo):
-        m = NEWS_NAME.match(path.name)
-        if not m or not is_slug(m.group(2)):
-            problems.add(path, None, "file name must be YYYY-MM-DD-<slug>.md using only a-z, 0-9 "
-                                     "and single hyphens after the date, e.g. "
-                                     "2021-12-31-kominfo-umumkan-48-daerah.md")
+    for document in _markdown_files(paths, problems, schemas.NEWS, parsed, memo):
+        path, data = document[0], document[1]
+        item, found = memo.get(("news", os.fspath(path), document[3], today),
+                               lambda: _news_item(document, problems.root, today))
+        problems.items.extend(found)
+        if item is None:
             continue
-        try:
-            file_date = dt.date.fromisoformat(m.group(1))
-        except ValueError:
-            problems.add(path, None,
-                         f"file name starts with {m.group(1)}, which is not a real date")
-            continue
-        if file_date != data["date"]:
-            problems.add(path, line_of(data, ["date"]),
-                         f"date {data['date'].isoformat()} differs from the date in the file name "
-                         f"({m.group(1)}); make them the same")
-        if data.get("updated") and data["updated"] < data["date"]:
-            problems.add(path, line_of(data, ["updated"]), "'updated' is before 'date'; an update "
-                                                           "comes after publication")
-        check_updated(path, data, problems, today, latest=data["date"])
-        items.append(NewsItem(
-            slug=m.group(2), title=data["title"], date=data["date"], summary=data["summary"],
-            body=body, path=problems.display(path), tags=tuple(data.get("tags", ())),
-            regions=tuple(data.get("regions", ())), sources=sources_of(data.get("sources")),
-            updated=data.get("updated"), draft=data.get("draft", False), digest=digest,
-            front_matter=front_matter))
-        for i, slug in enumerate(data.get("regions", ())):
+        items.append(item)
+        for i, slug in enumerate(item.regions):
             if slug not in region_slugs:
                 near = difflib.get_close_matches(slug, sorted(region_slugs), n=1)
                 tip = f"did you mean '{near[0]}'? " if near else ""
@@ -131,6 +113,40 @@ def load_news(paths: list[Path], problems: Problems, region_slugs: set[str], tod
                              f"region '{slug}' does not exist; {tip}use the file name of a "
                              "region in content/regions/ (without .yaml)")
     return tuple(items)
+
+
+def _news_item(document: Document, root: Path, today: dt.date
+               ) -> tuple[NewsItem | None, tuple[Problem, ...]]:
+    """One announcement's record (None when its name leaves it out) and its own problems: a
+    function of the file's name and text and of the day alone."""
+    path, data, body, digest, front_matter = document
+    problems = Problems(root)
+    m = NEWS_NAME.match(path.name)
+    if not m or not is_slug(m.group(2)):
+        problems.add(path, None, "file name must be YYYY-MM-DD-<slug>.md using only a-z, 0-9 "
+                                 "and single hyphens after the date, e.g. "
+                                 "2021-12-31-kominfo-umumkan-48-daerah.md")
+        return None, tuple(problems.items)
+    try:
+        file_date = dt.date.fromisoformat(m.group(1))
+    except ValueError:
+        problems.add(path, None, f"file name starts with {m.group(1)}, which is not a real date")
+        return None, tuple(problems.items)
+    if file_date != data["date"]:
+        problems.add(path, line_of(data, ["date"]),
+                     f"date {data['date'].isoformat()} differs from the date in the file name "
+                     f"({m.group(1)}); make them the same")
+    if data.get("updated") and data["updated"] < data["date"]:
+        problems.add(path, line_of(data, ["updated"]), "'updated' is before 'date'; an update "
+                                                       "comes after publication")
+    check_updated(path, data, problems, today, latest=data["date"])
+    item = NewsItem(
+        slug=m.group(2), title=data["title"], date=data["date"], summary=data["summary"],
+        body=body, path=problems.display(path), tags=tuple(data.get("tags", ())),
+        regions=tuple(data.get("regions", ())), sources=sources_of(data.get("sources")),
+        updated=data.get("updated"), draft=data.get("draft", False), digest=digest,
+        front_matter=front_matter)
+    return item, tuple(problems.items)
 
 
 def load_pages(paths: list[Path], problems: Problems, today: dt.date,
