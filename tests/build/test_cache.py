@@ -601,6 +601,24 @@ def test_unchanged_templates_are_not_compiled_again_by_the_next_build(
     _assert_same_as_full_build(site, out, tmp_path)
 
 
+def test_a_build_in_forked_workers_keeps_the_templates_they_ran(tmp_path: Path, monkeypatch,
+                                                                compiles: list[str]) -> None:
+    """Workers forked to render pages compile nothing of their own (render_pages renders the
+    first page of each template before forking), so the cache holds every template after a
+    full build, and the next build compiles none."""
+    site = _site(tmp_path)
+    out, store = tmp_path / "out", tmp_path / "cache"
+    monkeypatch.setattr(parallel, "workers", lambda: 2)
+    monkeypatch.setattr(parallel, "MIN_ITEMS", 2)
+    _build(site.root, out, store)
+    monkeypatch.setattr(parallel, "workers", lambda: 1)
+    compiles.clear()
+    _edit_news(site)
+    _build(site.root, out, store)
+    assert compiles == []
+    _assert_same_as_full_build(site, out, tmp_path)
+
+
 def _forged(store: Path, code: bytes) -> str:
     """The stored templates' text with announcement.html's entry holding ``code`` instead."""
     import base64
