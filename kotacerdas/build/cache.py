@@ -1,7 +1,7 @@
 """The persistent build cache: what a CLI build keeps between runs, outside output/ and git.
 
-It lives in ``SITE/.build-cache/`` (or ``--cache DIR``) as JSON files, never pickle, so a cache
-restored from CI storage can hold data but never code. It records:
+It lives in ``SITE/.build-cache/`` (or ``--cache DIR``) as JSON files, never pickle, so reading
+one runs nothing. It records:
 
 - ``build-cache.json`` (small, read first): the cache key (arguments, date, the generator's code),
   a digest of the stamps (size, mtime, ctime) of every input file and folder, and a digest of the
@@ -9,7 +9,11 @@ restored from CI storage can hold data but never code. It records:
   at once and writes nothing. This module imports nothing heavy, so that answer is quick;
 - ``pages.json``: each output page's fingerprint, so only pages whose inputs changed are rendered;
 - ``markdown.jsonl``: converted HTML by (base path, source digest);
-- ``parsed.jsonl``: parsed and validated YAML by content digest (see ``parsecache.py``).
+- ``parsed.jsonl``: parsed and validated YAML by content digest (see ``parsecache.py``);
+- ``templates-jinja2-<version>-<python>.json``: Jinja2's compiled templates, by Jinja2's key and
+  the template's source digest (render/compiled.py). This one file holds code that builds run;
+  it is trusted no more than the others (below), and README.md ("build") says why restoring it
+  in the Pages workflow is safe.
 The two ``.jsonl`` stores are logs: a build appends what it added and rewrites them compactly only
 when they hold much that is no longer used. Their first line names the generator's code; another
 code means an empty store. Anything unexpected (another version, a corrupt file) means an empty
@@ -348,6 +352,30 @@ def read_pages(folder: Path, key: str) -> dict[str, str]:
         return {str(k): str(v) for k, v in raw["pages"].items()}
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return {}
+
+
+def read_signed(folder: Path, name: str, code: str) -> bytes | None:
+    """What the cache file ``name`` holds when this user signed it for this code, else None
+    (absent, unreadable, torn, edited, copied from elsewhere or written by other code)."""
+    try:
+        return Seal(name, code).open((folder / name).read_bytes())
+    except OSError:
+        return None
+
+
+def write_signed(folder: Path, name: str, code: str, text: str, family: str) -> None:
+    """Save the one-line ``text`` signed as ``name`` (atomically), and remove the other files
+    whose name starts with ``family`` (the same store of other versions: kept, they would only
+    grow the cache)."""
+    try:
+        with os.scandir(folder) as entries:
+            others = [e.name for e in entries if e.name.startswith(family) and e.name != name
+                      and e.is_file(follow_symlinks=False)]
+    except FileNotFoundError:
+        others = []
+    for other in others:
+        writeguard.remove(*_where(folder, other))
+    writeguard.write_bytes(*_where(folder, name), _encode(Seal(name, code).sign(text)))
 
 
 # --- content-addressed stores (Markdown, parsed YAML) --------------------------------------------

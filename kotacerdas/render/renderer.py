@@ -160,8 +160,19 @@ class RenderedPage:
 def render_pages(renderer: Renderer, pages: Sequence[tuple[str, PageSpec]], sink: Sink
                  ) -> list[RenderedPage]:
     """Render (output file, spec) pairs in order, in forked workers when there are many (only
-    what the sink keeps travels back to the parent); the renderer is left as it was."""
-    return map_indexed(lambda i: render_page(renderer, pages[i][1], pages[i][0], sink), len(pages))
+    what the sink keeps travels back to the parent); the renderer is left as it was.
+
+    The first page of each template is rendered here first, so that the templates it loads are
+    compiled once, in this process: forked workers inherit them instead of each compiling them
+    again, and the environment's bytecode cache (render/compiled.py) keeps them."""
+    first: dict[str, int] = {}
+    for i, (_, spec) in enumerate(pages):
+        first.setdefault(spec.template, i)
+    done = {i: render_page(renderer, pages[i][1], pages[i][0], sink) for i in first.values()}
+    rest = [i for i in range(len(pages)) if i not in done]
+    done.update(zip(rest, map_indexed(
+        lambda j: render_page(renderer, pages[rest[j]][1], pages[rest[j]][0], sink), len(rest))))
+    return [done[i] for i in range(len(pages))]
 
 
 def render_page(renderer: Renderer, spec: PageSpec, target: str, sink: Sink) -> RenderedPage:

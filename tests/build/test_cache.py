@@ -23,7 +23,7 @@ import pytest
 from conftest import REPO, tree
 from kotacerdas.build import cache, writer
 from kotacerdas.content import parsecache, read
-from kotacerdas.core import writeguard
+from kotacerdas.core import parallel, writeguard
 from kotacerdas.core.digest import digest_of
 from kotacerdas.core.errors import ContentError
 from kotacerdas.build.pipeline import build
@@ -537,3 +537,158 @@ def test_a_key_others_can_read_signs_nothing_that_is_kept(tmp_path: Path, _own_k
     finally:
         cache._key_in.cache_clear()
     _assert_same_as_full_build(site, out, tmp_path)
+
+
+# --- Jinja2's compiled templates (render/compiled.py) -------------------------------------------
+
+@pytest.fixture
+def compiles(monkeypatch) -> list[str]:  # noqa: ANN001
+    """The names of the templates Jinja2 compiles in this process (as it compiles them)."""
+    import jinja2
+
+    names: list[str] = []
+    real = jinja2.Environment.compile
+
+    def counting(self, source, name=None, filename=None, *args, **kwargs):  # noqa: ANN001, ANN202
+        names.append(name)
+        return real(self, source, name, filename, *args, **kwargs)
+
+    monkeypatch.setattr(jinja2.Environment, "compile", counting)
+    monkeypatch.setattr(parallel, "workers", lambda: 1)  # every compile in this process, counted
+    return names
+
+
+def _templates_file(store: Path) -> Path:
+    from kotacerdas.render.compiled import stored_name
+
+    return store / stored_name()
+
+
+def _edit_news(site) -> None:  # noqa: ANN001
+    news = _originals(site)[0]
+    news.write_text(news.read_text().replace('title: "', 'title: "Diubah ', 1))
+
+
+def test_unchanged_templates_are_not_compiled_again_by_the_next_build(
+        tmp_path: Path, compiles: list[str]) -> None:
+    """Each build here starts from the cache folder alone, as a new process would."""
+    site = _site(tmp_path)
+    out, store = tmp_path / "out", tmp_path / "cache"
+    _build(site.root, out, store)
+    assert "announcement.html" in compiles and _templates_file(store).is_file()
+    compiles.clear()
+    _edit_news(site)
+    _build(site.root, out, store)
+    assert compiles == []
+    _assert_same_as_full_build(site, out, tmp_path)
+    compiles.clear()
+    own = site.write("templates/announcement.html",
+                     (REPO / "templates/announcement.html").read_text() + "{# versi 1 #}\n")
+    _build(site.root, out, store)
+    assert compiles == ["announcement.html"]  # the site's own file is another template
+    compiles.clear()
+    own.write_text(own.read_text().replace("versi 1", "versi 2"))
+    _build(site.root, out, store)
+    assert compiles == ["announcement.html"]  # edited: compiled again, and only it
+    _assert_same_as_full_build(site, out, tmp_path)
+    compiles.clear()
+    own.unlink()
+    _build(site.root, out, store)
+    assert compiles == []
+    kept = json.loads(cache.read_signed(store, _templates_file(store).name, cache.code_digest())
+                      or b"null")["templates"]
+    assert str(own) not in {entry[0] for entry in kept.values()}  # a gone file's entry goes
+    _assert_same_as_full_build(site, out, tmp_path)
+
+
+def test_a_build_in_forked_workers_keeps_the_templates_they_ran(tmp_path: Path, monkeypatch,
+                                                                compiles: list[str]) -> None:
+    """Workers forked to render pages compile nothing of their own (render_pages renders the
+    first page of each template before forking), so the cache holds every template after a
+    full build, and the next build compiles none."""
+    site = _site(tmp_path)
+    out, store = tmp_path / "out", tmp_path / "cache"
+    monkeypatch.setattr(parallel, "workers", lambda: 2)
+    monkeypatch.setattr(parallel, "MIN_ITEMS", 2)
+    _build(site.root, out, store)
+    monkeypatch.setattr(parallel, "workers", lambda: 1)
+    compiles.clear()
+    _edit_news(site)
+    _build(site.root, out, store)
+    assert compiles == []
+    _assert_same_as_full_build(site, out, tmp_path)
+
+
+def _forged(store: Path, code: bytes) -> str:
+    """The stored templates' text with announcement.html's entry holding ``code`` instead."""
+    import base64
+
+    text = json.loads(_templates_file(store).read_text().split(" ", 1)[1])
+    for entry in text["templates"].values():
+        if entry[0].endswith("/announcement.html"):
+            entry[2] = base64.b64encode(code).decode()
+    return json.dumps(text, separators=(",", ":"))
+
+
+def _planted_code() -> bytes:
+    """The code of a template that writes SCRIPT, as Jinja2 would compile it for announcement.html."""
+    import marshal
+
+    import jinja2
+
+    return marshal.dumps(jinja2.Environment().compile(SCRIPT, "announcement.html", "x.html"))
+
+
+@pytest.mark.parametrize("spoil", ["flipped byte", "truncated", "unsigned", "another key",
+                                   "other code", "other version"])
+def test_a_tampered_or_foreign_templates_file_is_a_miss(tmp_path: Path, monkeypatch, spoil: str,
+                                                        compiles: list[str]) -> None:
+    site = _site(tmp_path)
+    out, store = tmp_path / "out", tmp_path / "cache"
+    _build(site.root, out, store)
+    path = _templates_file(store)
+    name, data = path.name, path.read_bytes()
+    forged = _forged(store, _planted_code())
+    if spoil == "flipped byte":
+        path.write_bytes(data[:-40] + bytes([data[-40] ^ 1]) + data[-39:])
+    elif spoil == "truncated":
+        path.write_bytes(data[: len(data) // 2])
+    elif spoil == "unsigned":
+        path.write_text(forged)
+    elif spoil == "another key":
+        path.write_text(_signed_with_another_key(monkeypatch, tmp_path, name, forged))
+    elif spoil == "other code":  # what another version of the generator signed
+        path.write_text(cache.Seal(name, "another generator").sign(forged))
+    else:  # a file another Jinja2 or Python wrote is never read, and goes
+        path.rename(store / "templates-jinja2-0.0-cpython-3.0.0.json")
+    compiles.clear()
+    _edit_news(site)
+    _build(site.root, out, store)
+    assert "announcement.html" in compiles
+    assert not any(SCRIPT in page.decode() for page in tree(out).values())
+    _assert_same_as_full_build(site, out, tmp_path)
+    assert [p.name for p in store.glob("templates-*")] == [name]
+    assert SCRIPT.encode() not in path.read_bytes()
+
+
+def test_the_signature_is_what_keeps_planted_code_out(tmp_path: Path, compiles: list[str]) -> None:
+    """The control of the test above: the same planted entry, signed with this user's key (as
+    only this user's own builds can), would be run. So nothing but the signature stops it."""
+    site = _site(tmp_path)
+    out, store = tmp_path / "out", tmp_path / "cache"
+    _build(site.root, out, store)
+    path = _templates_file(store)
+    path.write_text(cache.Seal(path.name, cache.code_digest()).sign(
+        _forged(store, _planted_code())))
+    compiles.clear()
+    _edit_news(site)
+    _build(site.root, out, store)
+    assert "announcement.html" not in compiles
+    assert any(SCRIPT in page.decode() for page in tree(out).values())
+
+
+def test_no_cache_builds_keep_no_templates(tmp_path: Path) -> None:
+    site = _site(tmp_path)
+    out = tmp_path / "out"
+    _build(site.root, out, None)
+    assert not list(tmp_path.rglob("templates-*.json"))

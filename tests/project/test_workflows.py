@@ -5,7 +5,10 @@ Also the files GitHub Pages needs in the output (.nojekyll; CNAME only for a cus
 
 from __future__ import annotations
 
+import json
 import re
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -180,3 +183,134 @@ def test_pages_build_cache_keeps_the_key_its_entries_are_signed_with(monkeypatch
     monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
     assert restore["with"]["path"].split() == [".build-cache", "~/.cache/kotacerdas"]
     assert cache.key_path().parent == Path("~/.cache/kotacerdas").expanduser()
+
+
+# --- what keeps the build cache safe to restore (README, "build") ---------------------------------
+
+BASE_SCOPE = frozenset({"pull_request_target", "workflow_run", "issue_comment",
+                        "pull_request_review", "pull_request_review_comment", "discussion_comment"})
+"""Triggers whose runs have the default branch's scope (its caches, its token, its secrets) while
+a contributor decides what they see: a pull request's code or text, or a comment."""
+
+
+def contributor_code_in_base_scope(workflow: dict[str, Any]) -> list[str]:
+    """What a workflow does that could run a contributor's code in the default branch's scope:
+    with a BASE_SCOPE trigger, any checkout, shell step or local action (the code of the pull
+    request or of a branch it names could be what runs). Empty when there is nothing."""
+    scoped = sorted(BASE_SCOPE & set(triggers(workflow)))
+    if not scoped:
+        return []
+    found = []
+    for name, job in workflow.get("jobs", {}).items():
+        if "uses" in job:
+            found.append(f"job {name} calls the workflow {job['uses']}")
+        for step in job.get("steps", []):
+            uses = str(step.get("uses", ""))
+            if uses.startswith(("actions/checkout@", "./")) or "run" in step:
+                found.append(f"job {name}: {uses or 'run: ' + str(step['run']).splitlines()[0]}")
+    return [f"on {', '.join(scoped)}: {what}" for what in found]
+
+
+def test_no_workflow_runs_contributor_code_in_the_default_branch_scope(workflow_file: Path) -> None:
+    """The Pages workflow restores a build cache that holds code (Jinja2's compiled templates):
+    sound only while every cache in the default branch's scope was written by code of that
+    branch. A workflow that checks out or runs a pull request's code in that scope could write
+    one. If such a workflow is ever needed, see README ("build") first."""
+    assert contributor_code_in_base_scope(load(workflow_file.name)) == []
+
+
+PLANTED = {
+    "target.yml": """\
+on: pull_request_target
+jobs:
+  build:
+    runs-on: ubuntu-24.04
+    steps:
+      - uses: actions/checkout@v6
+        with: {ref: "${{ github.event.pull_request.head.sha }}"}
+""",
+    "comment.yml": """\
+on:
+  issue_comment:
+    types: [created]
+jobs:
+  build:
+    runs-on: ubuntu-24.04
+    steps:
+      - run: gh pr checkout ${{ github.event.issue.number }} && python build.py build
+""",
+    "after.yml": """\
+on:
+  workflow_run:
+    workflows: [Periksa perubahan]
+    types: [completed]
+jobs:
+  build:
+    uses: ./.github/workflows/build.yml
+""",
+    "review.yml": """\
+on: [push, pull_request_review_comment]
+jobs:
+  build:
+    runs-on: ubuntu-24.04
+    steps:
+      - uses: ./.github/actions/build
+""",
+}
+
+
+@pytest.mark.parametrize("name", sorted(PLANTED))
+def test_a_planted_workflow_that_runs_contributor_code_is_refused(tmp_path: Path, name: str) -> None:
+    path = tmp_path / name
+    path.write_text(PLANTED[name], encoding="utf-8")
+    assert contributor_code_in_base_scope(yaml.safe_load(path.read_text(encoding="utf-8")))
+
+
+def test_a_base_scope_workflow_that_runs_no_code_passes() -> None:
+    labeler = yaml.safe_load("on: pull_request_target\njobs:\n  label:\n    runs-on: ubuntu-24.04\n"
+                             "    steps:\n      - uses: actions/labeler@v6\n")
+    assert contributor_code_in_base_scope(labeler) == []
+
+
+ZIZMOR = Path(sys.executable).parent / "zizmor"
+"""Installed from requirements-test.txt beside this Python (CI: .ci/run's .venv)."""
+ZIZMOR_ACCEPTED = {
+    ("unpinned-images", "pr.yml"):
+        "the test job's debian:bookworm container runs only on pull_request (read-only token, no "
+        "secrets), writes no cache and publishes nothing; a digest pin would hold back Debian's "
+        "security updates until someone moved it",
+}
+"""Findings reviewed and accepted, by (audit, workflow file), each with why."""
+
+
+def zizmor(*files: Path) -> list[tuple[str, str]]:
+    """(audit, file name) of every finding of zizmor's offline audits over ``files``, with the
+    auditor persona (everything it can see, false positives included)."""
+    result = subprocess.run([str(ZIZMOR), "--offline", "--no-config", "--no-exit-codes",
+                             "--strict-collection", "--persona", "auditor", "--format", "json",
+                             *map(str, files)], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    return sorted({(finding["ident"], Path(location["symbolic"]["key"]["Local"]
+                                           ["verbatim_path"]).name)
+                   for finding in json.loads(result.stdout)
+                   for location in finding["locations"][:1]})
+
+
+def test_zizmor_finds_nothing_in_our_workflows_but_what_was_accepted() -> None:
+    files = sorted(WORKFLOWS.glob("*.y*ml"))
+    assert set(zizmor(*files)) == set(ZIZMOR_ACCEPTED)
+
+
+def test_zizmor_finds_cache_poisoning_and_dangerous_triggers_in_planted_workflows(
+        tmp_path: Path) -> None:
+    """The audit that matters here, proved to see: a release workflow that restores a cache,
+    and a pull_request_target workflow that checks out the pull request's code."""
+    pages = load("pages.yml")
+    release = {**pages, "on": {"push": {"tags": ["v*"]}}}
+    release.pop(True, None)
+    (tmp_path / "release.yml").write_text(yaml.safe_dump(release), encoding="utf-8")
+    (tmp_path / "target.yml").write_text(PLANTED["target.yml"].replace(
+        "@v6", "@de0fac2e4500dabe0009e67214ff5f5447ce83dd # v6.0.2"), encoding="utf-8")
+    found = zizmor(tmp_path / "release.yml", tmp_path / "target.yml")
+    assert ("cache-poisoning", "release.yml") in found
+    assert ("dangerous-triggers", "target.yml") in found
