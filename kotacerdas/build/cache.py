@@ -8,7 +8,8 @@ restored from CI storage can hold data but never code. It records:
   stamps of every output file. When both digests still match, nothing changed: the build stops
   at once and writes nothing. This module imports nothing heavy, so that answer is quick;
 - ``pages.json``: each output page's fingerprint, so only pages whose inputs changed are rendered;
-- ``markdown.jsonl``: converted HTML by (base path, source digest);
+- ``markdown.jsonl``: converted HTML by (base path, digest of the Markdown text), and the digest
+  of each document's text by the document's digest (model/site.TEXT_DIGESTS);
 - ``parsed.jsonl``: parsed and validated YAML by content digest (see ``parsecache.py``).
 The two ``.jsonl`` stores are logs: a build appends what it added and rewrites them compactly only
 when they hold much that is no longer used. Their first line names the generator's code; another

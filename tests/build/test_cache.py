@@ -25,7 +25,7 @@ from kotacerdas.build import cache, writer
 from kotacerdas.content import parsecache, read
 from kotacerdas.core import writeguard
 from kotacerdas.core.digest import digest_of
-from kotacerdas.core.errors import ContentError
+from kotacerdas.core.errors import ContentError, Problems
 from kotacerdas.build.pipeline import build
 from kotacerdas.content.yamlsafe import LineDict, LineList
 from kotacerdas.content.yamlsafe import load as load_yaml
@@ -413,11 +413,29 @@ def _signed_with_another_key(monkeypatch, tmp_path: Path, name: str, text: str) 
     return line
 
 
-def _markdown_entry(site) -> str:  # noqa: ANN001
-    """A Markdown cache line for the exact digest the edited announcement will have, with a script."""
-    name = "2019-05-15-tahap-tiga.md"
-    return json.dumps(["/kota-cerdas/\0" + digest_of(name + "\n" + NEWS_TEXT),
-                       "<p>Teks baru.</p>" + SCRIPT])
+def _markdown_entry(site, store: Path) -> str:  # noqa: ANN001
+    """A Markdown cache line for the exact key the edited announcement's body will have (the
+    default edition's base, as the first build stored it, and the digest of the new body), with a
+    script."""
+    _, cached = cache.read_markdown(store, cache.code_digest())
+    base, = {b for b, _ in cached if b.startswith("/") and "/en/" not in b}
+    split = read.split_front_matter(site.root / "content/news/2019-05-15-tahap-tiga.md", NEWS_TEXT,
+                                    Problems(site.root))
+    assert split is not None
+    return json.dumps([f"{base}\0{digest_of(split[1])}", "<p>Teks baru.</p>" + SCRIPT])
+
+
+def test_a_signed_markdown_entry_is_used(tmp_path: Path) -> None:
+    """The control for the test below: the planted entry has the key the build looks up."""
+    site = _site(tmp_path)
+    out, store = tmp_path / "out", tmp_path / "cache"
+    _build(site.root, out, store)
+    line = cache.Seal(cache.MARKDOWN_FILE, cache.code_digest()).sign(_markdown_entry(site, store))
+    with (store / cache.MARKDOWN_FILE).open("a") as f:
+        f.write(line + "\n")
+    (site.root / "content/news/2019-05-15-tahap-tiga.md").write_text(NEWS_TEXT)
+    _build(site.root, out, store)
+    assert SCRIPT in (out / "berita/tahap-tiga/index.html").read_text()
 
 
 @pytest.mark.parametrize("signed", ["unsigned", "another key"])
@@ -425,7 +443,7 @@ def test_cached_markdown_is_never_trusted_unsigned(tmp_path: Path, monkeypatch, 
     site = _site(tmp_path)
     out, store = tmp_path / "out", tmp_path / "cache"
     _build(site.root, out, store)
-    line = _markdown_entry(site)
+    line = _markdown_entry(site, store)
     if signed == "another key":
         line = _signed_with_another_key(monkeypatch, tmp_path, cache.MARKDOWN_FILE, line)
     with (store / cache.MARKDOWN_FILE).open("a") as f:
