@@ -14,19 +14,31 @@ A string that counts something may give one text per CLDR plural category of its
 Placeholders are ``{name}`` and nothing else: no format specs, attributes or indexes (a string
 is text an editor may override, not code). The files are read and every string is checked by the
 content stage (``content/strings.py``), so a mistake is reported at its line in the strings file
-before any model is built; this module only looks strings up and formats them.
+before any model is built; this module only looks strings up and formats them. Babel is imported
+with the first date, number or plural category asked for (``_babel``), so a build that renders
+nothing does not pay for it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
-
-from babel import Locale
-from babel.dates import format_date
-from babel.numbers import NumberFormatError, format_decimal, parse_decimal
+from functools import cache
+from typing import TYPE_CHECKING, Any
 
 from kotacerdas.content.strings import PLACEHOLDER, Text
+
+if TYPE_CHECKING:
+    from types import ModuleType
+
+
+@cache
+def _babel() -> ModuleType:
+    """Babel with the modules the catalogue calls (``dates``, ``numbers``): the one place it is
+    imported."""
+    import babel.dates
+    import babel.numbers
+
+    return babel
 
 
 class Catalogue:
@@ -55,21 +67,25 @@ class Catalogue:
     def plural(self, count: Any) -> str:
         """The CLDR plural category ('one', 'other', …) of a count, given as a number or as text
         this catalogue's ``number`` wrote."""
+        babel = _babel()
         if isinstance(count, str):
             try:
-                count = parse_decimal(count, locale=self.language)
-            except NumberFormatError:
+                count = babel.numbers.parse_decimal(count, locale=self.language)
+            except babel.numbers.NumberFormatError:
                 return "other"
-        return Locale.parse(self.language).plural_form(count)
+        category: str = babel.Locale.parse(self.language).plural_form(count)
+        return category
 
     def date(self, value: dt.date, form: str = "long") -> str:
         """'31 Desember 2021' (long) or '31 Des 2021' (medium)."""
         pattern = {"long": "d MMMM y", "medium": "d MMM y", "month": "MMMM y"}[form]
-        return format_date(value, pattern, locale=self.language)
+        text: str = _babel().dates.format_date(value, pattern, locale=self.language)
+        return text
 
     def number(self, value: float) -> str:
         """'1.234' in Indonesian, '1,234' in English."""
-        return format_decimal(value, locale=self.language)
+        text: str = _babel().numbers.format_decimal(value, locale=self.language)
+        return text
 
 
 def fill(text: str, values: dict[str, Any]) -> str:
