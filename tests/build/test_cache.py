@@ -305,6 +305,22 @@ def test_the_code_digest_covers_every_module_of_the_package(tmp_path: Path) -> N
     assert unseen == []
     assert digest() == before
 
+def test_library_versions_are_read_from_the_installed_records(tmp_path: Path,
+                                                              monkeypatch) -> None:
+    """The versions in the cache key, read from the ``*.dist-info`` folder names without
+    importlib.metadata, are the ones it reads; a library upgraded in a folder that comes earlier
+    on sys.path gives its new version, and so a new cache."""
+    from importlib import metadata
+
+    assert cache._library_versions() == [(n, metadata.version(n)) for n in cache.LIBRARIES]
+    (tmp_path / "markdown-99.1.dist-info").mkdir()
+    (tmp_path / "PyYAML-7.0.dist-info").mkdir()
+    monkeypatch.syspath_prepend(str(tmp_path))
+    versions = dict(cache._library_versions())
+    assert (versions["Markdown"], versions["PyYAML"]) == ("99.1", "7.0")
+    assert versions["Jinja2"] == metadata.version("Jinja2")
+
+
 def test_torn_stores_keep_what_still_reads(tmp_path: Path) -> None:
     site = _site(tmp_path)
     out, store = tmp_path / "out", tmp_path / "cache"
