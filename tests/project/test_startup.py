@@ -1,10 +1,10 @@
 """A build imports the generator's heavy libraries only when its work needs them.
 
 ``python build.py`` with an unchanged site and cache stats the files and stops: it must not pay
-for importing Jinja2, Markdown, jsonschema, Babel or nh3 first. A subprocess runs the command
-line's build after a first cached build and lists ``sys.modules`` once it has decided. The same
-check runs on a copy of the package with an ``import jinja2`` planted on that path, to show it
-would notice one. A one-edit build that converts no Markdown (an announcement's title, a
+for importing Jinja2, Markdown, PyYAML, jsonschema, Babel or nh3 first. A subprocess runs the
+command line's build after a first cached build and lists ``sys.modules`` once it has decided.
+The same check runs on a copy of the package with an ``import jinja2`` planted on that path, to
+show it would notice one. A one-edit build that converts no Markdown (an announcement's title, a
 region's note: every body comes from the Markdown cache) must not import Python-Markdown or nh3.
 """
 
@@ -19,7 +19,7 @@ from typing import Callable
 
 from conftest import REPO, FixtureSite
 
-HEAVY = ("jinja2", "markdown", "jsonschema", "babel", "nh3")
+HEAVY = ("jinja2", "markdown", "yaml", "jsonschema", "babel", "nh3")
 
 DRIVER = """
 import json, sys
