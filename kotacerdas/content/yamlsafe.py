@@ -6,6 +6,10 @@ subclasses carrying the 1-based source line of each key or item, so validation e
 at the exact line an editor has to fix. Two things are refused before or after parsing: nesting
 deeper than ``MAX_DEPTH`` (libyaml's C composer would overflow the stack and kill the process)
 and invisible control characters in any text (``find_invisible``), however they were written.
+
+PyYAML is imported with the first text parsed or written (``_pyyaml``): the content stage imports
+this module for ``line_of`` and the line-carrying types, and a rebuild whose files all come from
+the parse cache (parsecache.py) parses no YAML.
 """
 
 from __future__ import annotations
@@ -13,11 +17,13 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from typing import Any, Iterable
+from functools import cache
+from typing import TYPE_CHECKING, Any, Iterable
 
-import yaml
+if TYPE_CHECKING:
+    from types import ModuleType
 
-_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    import yaml
 
 MAX_DEPTH = 100
 """Deepest nesting of lists and mappings accepted. Real content nests fewer than 10 levels;
@@ -71,15 +77,38 @@ class YamlProblem:
         return self.message
 
 
-class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
-    """Safe loader with line tracking; collects duplicate keys instead of overwriting."""
+@cache
+def _pyyaml() -> ModuleType:
+    """PyYAML: the one place it is imported."""
+    import yaml
 
-    def __init__(self, stream: str):
-        super().__init__(stream)
-        self.duplicates: list[YamlProblem] = []
+    return yaml
 
 
-def _construct_map(loader: _Loader, node: yaml.MappingNode) -> Iterable[LineDict]:
+def _base_loader() -> type[yaml.SafeLoader]:
+    """PyYAML's safe loader, libyaml's C one when PyYAML was built with it."""
+    pyyaml = _pyyaml()
+    base: type[yaml.SafeLoader] = getattr(pyyaml, "CSafeLoader", pyyaml.SafeLoader)
+    return base
+
+
+@cache
+def _loader() -> type[Any]:
+    """The safe loader with line tracking, which collects duplicate keys instead of overwriting
+    (made once, with the first text parsed)."""
+
+    class Loader(_base_loader()):  # type: ignore[misc]
+        def __init__(self, stream: str):
+            super().__init__(stream)
+            self.duplicates: list[YamlProblem] = []
+
+    Loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
+    Loader.add_constructor("tag:yaml.org,2002:map", _construct_map)
+    Loader.add_constructor("tag:yaml.org,2002:seq", _construct_seq)
+    return Loader
+
+
+def _construct_map(loader: Any, node: yaml.MappingNode) -> Iterable[LineDict]:
     mapping = LineDict()
     mapping.line = node.start_mark.line + 1
     yield mapping
@@ -100,7 +129,7 @@ def _construct_map(loader: _Loader, node: yaml.MappingNode) -> Iterable[LineDict
         mapping.lines[key] = line
 
 
-def _construct_seq(loader: _Loader, node: yaml.SequenceNode) -> Iterable[LineList]:
+def _construct_seq(loader: Any, node: yaml.SequenceNode) -> Iterable[LineList]:
     seq = LineList()
     seq.line = node.start_mark.line + 1
     yield seq
@@ -109,17 +138,12 @@ def _construct_seq(loader: _Loader, node: yaml.SequenceNode) -> Iterable[LineLis
         seq.lines.append(item.start_mark.line + 1)
 
 
-def _construct_timestamp(loader: _Loader, node: yaml.ScalarNode) -> Any:
+def _construct_timestamp(loader: Any, node: yaml.ScalarNode) -> Any:
     """Dates that do not exist (2021-13-45) stay text, so validation can name the field."""
     try:
-        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
+        return _pyyaml().SafeLoader.construct_yaml_timestamp(loader, node)
     except ValueError:
         return loader.construct_scalar(node)
-
-
-_Loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
-_Loader.add_constructor("tag:yaml.org,2002:map", _construct_map)
-_Loader.add_constructor("tag:yaml.org,2002:seq", _construct_seq)
 
 
 def find_invisible(text: str) -> tuple[int, str] | None:
@@ -151,16 +175,17 @@ def load(text: str, line_offset: int = 0) -> tuple[Any, list[YamlProblem]]:
                                   f"lists and fields are nested more than {MAX_DEPTH} levels deep "
                                   "here; real content needs only a few: close the '[' and '{' "
                                   "you opened, or write the value as a simple list")]
-    loader = _Loader(text)
+    pyyaml = _pyyaml()
+    loader = _loader()(text)
     try:
         data = loader.get_single_data()
-    except yaml.MarkedYAMLError as exc:
+    except pyyaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = (mark.line + 1 if mark else 1) + line_offset
         what = " ".join(s for s in (exc.context, exc.problem) if s)
         return None, [YamlProblem(line, f"YAML syntax error: {what}; check indentation, colons "
                                         "and quotes on this line or the one above")]
-    except (yaml.YAMLError, ValueError, TypeError, RecursionError) as exc:
+    except (pyyaml.YAMLError, ValueError, TypeError, RecursionError) as exc:
         return None, [YamlProblem(1 + line_offset, f"YAML error: {exc}")]
     finally:
         loader.dispose()
@@ -184,10 +209,11 @@ def _too_deep(text: str) -> int | None:
     if sum(map(text.count, "[{-?:")) <= MAX_DEPTH:
         return None
     depth = 0
-    opening = (yaml.MappingStartEvent, yaml.SequenceStartEvent)
-    closing = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
+    pyyaml = _pyyaml()
+    opening: tuple[type[yaml.Event], ...] = (pyyaml.MappingStartEvent, pyyaml.SequenceStartEvent)
+    closing: tuple[type[yaml.Event], ...] = (pyyaml.MappingEndEvent, pyyaml.SequenceEndEvent)
     try:
-        for event in yaml.parse(text, Loader=_BaseLoader):
+        for event in pyyaml.parse(text, Loader=_base_loader()):
             if isinstance(event, opening):
                 depth += 1
                 if depth > MAX_DEPTH:
@@ -195,7 +221,7 @@ def _too_deep(text: str) -> int | None:
                     return event.start_mark.line + 1
             elif isinstance(event, closing):
                 depth -= 1
-    except yaml.YAMLError:
+    except pyyaml.YAMLError:
         pass  # the load that follows reports the syntax error
     return None
 
@@ -259,8 +285,9 @@ def line_of(data: Any, path: Iterable[Any]) -> int:
 
 def dump(data: Any) -> str:
     """Serialise plain data as block-style YAML, keys in the given order, Unicode kept."""
-    return yaml.dump(_plain(data), Dumper=_Dumper, allow_unicode=True, sort_keys=False,
-                     default_flow_style=False, width=100)
+    text: str = _pyyaml().dump(_plain(data), Dumper=_dumper(), allow_unicode=True,
+                               sort_keys=False, default_flow_style=False, width=100)
+    return text
 
 
 def _plain(data: Any) -> Any:
@@ -271,17 +298,21 @@ def _plain(data: Any) -> Any:
     return data
 
 
-class _Dumper(yaml.SafeDumper):
-    """Safe dumper that indents list items under their key, as editors expect."""
+@cache
+def _dumper() -> type[yaml.SafeDumper]:
+    """The safe dumper that indents list items under their key, as editors expect, and writes
+    multi-line text as a block (made once, with the first data written)."""
+    safe: type[yaml.SafeDumper] = _pyyaml().SafeDumper
 
-    def increase_indent(self, flow: bool = False, indentless: bool = False) -> Any:
-        return super().increase_indent(flow, False)
+    class Dumper(safe):  # type: ignore[misc, valid-type]
+        def increase_indent(self, flow: bool = False, indentless: bool = False) -> Any:
+            return super().increase_indent(flow, False)
+
+    Dumper.add_representer(str, _represent_str)
+    return Dumper
 
 
 def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
     """Multi-line text as a '|' block, which editors can read and edit line by line."""
     style = "|" if "\n" in value else None
     return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
-
-
-_Dumper.add_representer(str, _represent_str)

@@ -2,14 +2,17 @@
 
 Forked workers inherit the parent's memory copy-on-write (the site model, the Markdown converter,
 compiled templates), so only chunk numbers go in and results come out: no worker re-parses what the
-parent already has. Small jobs stay in-process, where a pool would cost more than it saves.
+parent already has. Small jobs stay in-process, where a pool would cost more than it saves, and
+do not import ``multiprocessing`` either (``_forking``).
 """
 
 from __future__ import annotations
 
-import multiprocessing
 import os
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
+
+if TYPE_CHECKING:
+    from multiprocessing.context import ForkContext
 
 MIN_ITEMS = 150
 _task: Callable[[int], Any] | None = None
@@ -22,23 +25,31 @@ def _run(bounds: tuple[int, int]) -> list[Any]:
 
 def workers() -> int:
     """How many processes to use: one per core (the parent waits while they work)."""
-    if "fork" not in multiprocessing.get_all_start_methods():
-        return 1
     return max(1, min(os.cpu_count() or 1, 8))
+
+
+def _forking() -> ForkContext | None:
+    """The fork start method, or None where processes cannot fork; the one place
+    ``multiprocessing`` is imported, only for a job large enough to share out."""
+    import multiprocessing
+
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return None
+    return multiprocessing.get_context("fork")
 
 
 def map_indexed(task: Callable[[int], Any], count: int) -> list[Any]:
     """[task(0), …, task(count - 1)] in order, in parallel when the job is large enough."""
     global _task
     n = workers()
-    if n < 2 or count < MIN_ITEMS:
+    if n < 2 or count < MIN_ITEMS or (forking := _forking()) is None:
         return [task(i) for i in range(count)]
     # a few chunks per worker, so one slow chunk does not idle the rest
     size = max(1, -(-count // (n * 4)))
     chunks = [(start, min(start + size, count)) for start in range(0, count, size)]
     _task = task
     try:
-        with multiprocessing.get_context("fork").Pool(n) as pool:
+        with forking.Pool(n) as pool:
             results = pool.map(_run, chunks, chunksize=1)
     finally:
         _task = None

@@ -14,20 +14,31 @@ A string that counts something may give one text per CLDR plural category of its
 Placeholders are ``{name}`` and nothing else: no format specs, attributes or indexes (a string
 is text an editor may override, not code). The files are read and every string is checked by the
 content stage (``content/strings.py``), so a mistake is reported at its line in the strings file
-before any model is built; this module only looks strings up and formats them.
+before any model is built; this module only looks strings up and formats them. Babel is imported
+with the first date, number or plural category asked for (``_babel``), so a build that renders
+nothing does not pay for it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import functools
-from typing import Any
-
-from babel import Locale
-from babel.dates import format_date
-from babel.numbers import NumberFormatError, format_decimal, parse_decimal
+from typing import TYPE_CHECKING, Any
 
 from kotacerdas.content.strings import PLACEHOLDER, Text
+
+if TYPE_CHECKING:
+    from types import ModuleType
+
+
+@functools.cache
+def _babel() -> ModuleType:
+    """Babel with the modules the catalogue calls (``dates``, ``numbers``): the one place it is
+    imported."""
+    import babel.dates
+    import babel.numbers
+
+    return babel
 
 
 class Catalogue:
@@ -56,12 +67,14 @@ class Catalogue:
     def plural(self, count: Any) -> str:
         """The CLDR plural category ('one', 'other', …) of a count, given as a number or as text
         this catalogue's ``number`` wrote."""
+        babel = _babel()
         if isinstance(count, str):
             try:
-                count = parse_decimal(count, locale=self.language)
-            except NumberFormatError:
+                count = babel.numbers.parse_decimal(count, locale=self.language)
+            except babel.numbers.NumberFormatError:
                 return "other"
-        return _locale(self.language).plural_form(count)
+        category: str = _locale(self.language).plural_form(count)
+        return category
 
     def date(self, value: dt.date, form: str = "long") -> str:
         """'31 Desember 2021' (long) or '31 Des 2021' (medium)."""
@@ -80,18 +93,20 @@ DATE_PATTERNS = {"long": "d MMMM y", "medium": "d MMM y", "month": "MMMM y"}
 
 
 @functools.lru_cache(maxsize=32)
-def _locale(language: str) -> Locale:
-    return Locale.parse(language)
+def _locale(language: str) -> Any:
+    return _babel().Locale.parse(language)
 
 
 @functools.lru_cache(maxsize=16384, typed=True)
 def _date(value: dt.date, pattern: str, language: str) -> str:
-    return format_date(value, pattern, locale=language)
+    text: str = _babel().dates.format_date(value, pattern, locale=language)
+    return text
 
 
 @functools.lru_cache(maxsize=16384, typed=True)
 def _number(value: float, language: str) -> str:
-    return format_decimal(value, locale=language)
+    text: str = _babel().numbers.format_decimal(value, locale=language)
+    return text
 
 
 def fill(text: str, values: dict[str, Any]) -> str:

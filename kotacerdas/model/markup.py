@@ -9,17 +9,17 @@ that rewriting (``urls.is_safe_link``), the last step that can change it.
 Heading ids come from the heading text ('## Rincian Program' → 'rincian-program'), except that a
 body never takes an id its page's templates use ('konten-utama', 'sumber', …; ``template_ids``):
 such a heading gets the next free one, the way toc numbers a repeated heading ('sumber_1').
+
+Python-Markdown is imported by ``Converter._markdown`` and nh3 by ``_sanitize``, the one place
+each is used: a build makes a converter only when some text is not in the Markdown cache
+(model/site.py), so a rebuild whose bodies all come from the cache imports neither.
 """
 
 from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Callable, Iterable
-
-import markdown
-import nh3
-from markdown.extensions.toc import slugify
+from typing import TYPE_CHECKING, Callable, Iterable
 
 from kotacerdas.core.urls import SAFE_SCHEMES, as_browser_reads, is_safe_link
 
@@ -37,6 +37,9 @@ _TEMPLATE_ID_PART = re.compile(r"\{\{.*?\}\}|[a-z0-9_-]+")
 NO_IDS = re.compile(r"(?!)")
 """An id rule that reserves nothing."""
 
+if TYPE_CHECKING:
+    import markdown
+
 
 class ConversionFailed(Exception):
     """A document the converter could not turn into HTML; the message says what to simplify."""
@@ -53,15 +56,22 @@ class Converter:
 
     def _markdown(self) -> markdown.Markdown:
         """A fresh Python-Markdown instance (one per converter: building one costs more than a
-        document)."""
+        document); the one place Python-Markdown is imported."""
+        import markdown
+        from markdown.extensions.toc import slugify
+
+        def heading_id(value: str, separator: str) -> str:
+            """toc's id for a heading, moved past the ids the templates use."""
+            return self._free_id(slugify(value, separator))
+
         return markdown.Markdown(extensions=["tables", "sane_lists", "toc"],
                                  extension_configs={"toc": {"permalink": False,
-                                                            "slugify": self._slugify}},
+                                                            "slugify": heading_id}},
                                  output_format="html")
 
-    def _slugify(self, value: str, separator: str) -> str:
-        """toc's id for a heading, moved past the ids the templates use."""
-        slug = candidate = slugify(value, separator)
+    def _free_id(self, slug: str) -> str:
+        """``slug``, or the first of 'slug_1', 'slug_2', … that the templates do not use."""
+        candidate = slug
         number = 0
         while self._reserved.fullmatch(candidate) and number < 100:
             number += 1
@@ -89,12 +99,7 @@ class Converter:
             html = self._md.convert(text)
             if "<h1" in html:
                 html = _HEADING.sub(lambda m: f"<{m.group(1)}h{min(int(m.group(2)) + 1, 6)}", html)
-            return nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES,
-                             url_schemes=set(SAFE_SCHEMES), link_rel=None, strip_comments=True,
-                             clean_content_tags={"script", "style", "noscript", "template",
-                                                 "textarea", "iframe", "object", "embed", "svg",
-                                                 "math"},
-                             attribute_filter=self._filter)
+            return _sanitize(html, self._filter)
         except RecursionError:
             self._md = self._markdown()
             raise ConversionFailed("nests lists, quotes, links or emphasis too deeply to be "
@@ -105,6 +110,18 @@ class Converter:
             raise ConversionFailed(
                 f"could not be converted ({type(exc).__name__}: {str(exc)[:200]}); "
                 "simplify the text around unusual characters or markup") from None
+
+
+def _sanitize(html: str, attribute_filter: Callable[[str, str, str], str | None]) -> str:
+    """The allowlist applied by nh3 (the one place nh3 is imported), ``attribute_filter`` having
+    the last word on each attribute."""
+    import nh3
+
+    return nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES,
+                     url_schemes=set(SAFE_SCHEMES), link_rel=None, strip_comments=True,
+                     clean_content_tags={"script", "style", "noscript", "template", "textarea",
+                                         "iframe", "object", "embed", "svg", "math"},
+                     attribute_filter=attribute_filter)
 
 
 def template_ids(folders: Iterable[Path]) -> re.Pattern[str]:

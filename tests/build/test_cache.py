@@ -25,7 +25,7 @@ from kotacerdas.build import cache, writer
 from kotacerdas.content import parsecache, read
 from kotacerdas.core import parallel, writeguard
 from kotacerdas.core.digest import digest_of
-from kotacerdas.core.errors import ContentError
+from kotacerdas.core.errors import ContentError, Problems
 from kotacerdas.build.pipeline import build
 from kotacerdas.content.yamlsafe import LineDict, LineList
 from kotacerdas.content.yamlsafe import load as load_yaml
@@ -305,6 +305,22 @@ def test_the_code_digest_covers_every_module_of_the_package(tmp_path: Path) -> N
     assert unseen == []
     assert digest() == before
 
+def test_library_versions_are_read_from_the_installed_records(tmp_path: Path,
+                                                              monkeypatch) -> None:
+    """The versions in the cache key, read from the ``*.dist-info`` folder names without
+    importlib.metadata, are the ones it reads; a library upgraded in a folder that comes earlier
+    on sys.path gives its new version, and so a new cache."""
+    from importlib import metadata
+
+    assert cache._library_versions() == [(n, metadata.version(n)) for n in cache.LIBRARIES]
+    (tmp_path / "markdown-99.1.dist-info").mkdir()
+    (tmp_path / "PyYAML-7.0.dist-info").mkdir()
+    monkeypatch.syspath_prepend(str(tmp_path))
+    versions = dict(cache._library_versions())
+    assert (versions["Markdown"], versions["PyYAML"]) == ("99.1", "7.0")
+    assert versions["Jinja2"] == metadata.version("Jinja2")
+
+
 def test_torn_stores_keep_what_still_reads(tmp_path: Path) -> None:
     site = _site(tmp_path)
     out, store = tmp_path / "out", tmp_path / "cache"
@@ -413,11 +429,29 @@ def _signed_with_another_key(monkeypatch, tmp_path: Path, name: str, text: str) 
     return line
 
 
-def _markdown_entry(site) -> str:  # noqa: ANN001
-    """A Markdown cache line for the exact digest the edited announcement will have, with a script."""
-    name = "2019-05-15-tahap-tiga.md"
-    return json.dumps(["/kota-cerdas/\0" + digest_of(name + "\n" + NEWS_TEXT),
-                       "<p>Teks baru.</p>" + SCRIPT])
+def _markdown_entry(site, store: Path) -> str:  # noqa: ANN001
+    """A Markdown cache line for the exact key the edited announcement's body will have (the
+    default edition's base, as the first build stored it, and the digest of the new body), with a
+    script."""
+    _, cached = cache.read_markdown(store, cache.code_digest())
+    base, = {b for b, _ in cached if b.startswith("/") and "/en/" not in b}
+    split = read.split_front_matter(site.root / "content/news/2019-05-15-tahap-tiga.md", NEWS_TEXT,
+                                    Problems(site.root))
+    assert split is not None
+    return json.dumps([f"{base}\0{digest_of(split[1])}", "<p>Teks baru.</p>" + SCRIPT])
+
+
+def test_a_signed_markdown_entry_is_used(tmp_path: Path) -> None:
+    """The control for the test below: the planted entry has the key the build looks up."""
+    site = _site(tmp_path)
+    out, store = tmp_path / "out", tmp_path / "cache"
+    _build(site.root, out, store)
+    line = cache.Seal(cache.MARKDOWN_FILE, cache.code_digest()).sign(_markdown_entry(site, store))
+    with (store / cache.MARKDOWN_FILE).open("a") as f:
+        f.write(line + "\n")
+    (site.root / "content/news/2019-05-15-tahap-tiga.md").write_text(NEWS_TEXT)
+    _build(site.root, out, store)
+    assert SCRIPT in (out / "berita/tahap-tiga/index.html").read_text()
 
 
 @pytest.mark.parametrize("signed", ["unsigned", "another key"])
@@ -425,7 +459,7 @@ def test_cached_markdown_is_never_trusted_unsigned(tmp_path: Path, monkeypatch, 
     site = _site(tmp_path)
     out, store = tmp_path / "out", tmp_path / "cache"
     _build(site.root, out, store)
-    line = _markdown_entry(site)
+    line = _markdown_entry(site, store)
     if signed == "another key":
         line = _signed_with_another_key(monkeypatch, tmp_path, cache.MARKDOWN_FILE, line)
     with (store / cache.MARKDOWN_FILE).open("a") as f:
