@@ -47,7 +47,7 @@ from typing import Any, Callable, Iterable, Iterator
 from kotacerdas.core import writeguard
 from kotacerdas.core.digest import digest_of
 from kotacerdas.core.jsontext import compact_json
-from kotacerdas.core.locations import PACKAGE, config_file, input_folders
+from kotacerdas.core.locations import PACKAGE, config_file, input_folders, is_scratch
 
 VERSION = 3
 FILE = "build-cache.json"
@@ -74,6 +74,8 @@ def _walk(top: str, rel: str, out: dict[str, Any], folders: bool, output: bool =
             out[prefix] = "unreadable"
             continue
         for e in entries:
+            if not output and is_scratch(e.name):  # not an input (core/locations.is_scratch)
+                continue
             name = prefix + e.name
             if e.is_dir(follow_symlinks=False):
                 if folders:

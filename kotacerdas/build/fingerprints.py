@@ -17,6 +17,7 @@ from pathlib import Path
 from kotacerdas.content.read import read_file, settled_stamp
 from kotacerdas.core.digest import digest_of
 from kotacerdas.core.errors import Problem, Problems
+from kotacerdas.core.locations import is_scratch
 from kotacerdas.core.memo import Memo
 from kotacerdas.model.site import SiteModel
 from kotacerdas.render.renderer import Renderer, Sink, render_pages
@@ -62,7 +63,7 @@ def templates_digest(dirs: list[Path], problems: Problems, memo: Memo | None = N
     h = hashlib.blake2b(digest_size=16)
     for folder in dirs:
         for path in sorted(folder.rglob("*")):
-            if path.is_file():
+            if path.is_file() and not any(is_scratch(p) for p in path.relative_to(folder).parts):
                 stamp = settled_stamp(path)
                 digest = functools.partial(_content_digest, path, problems.root)
                 content, found = digest() if stamp is None else \

@@ -18,6 +18,7 @@ from kotacerdas.content.validate import check as check_schema
 from kotacerdas.content.yamlsafe import find_invisible
 from kotacerdas.content.yamlsafe import load as load_yaml
 from kotacerdas.core.errors import Problem, Problems
+from kotacerdas.core.locations import is_scratch
 from kotacerdas.core.memo import Memo
 
 MAX_FILE_BYTES = 1_000_000
@@ -241,6 +242,8 @@ def refuse_special_files(folder: Path, problems: Problems) -> None:
         try:
             with os.scandir(stack.pop()) as entries:
                 for entry in entries:
+                    if is_scratch(entry.name):  # never read: emacs's lock is a link, harmlessly
+                        continue
                     if entry.is_symlink():
                         problems.add(entry.path, None, f"is a symbolic link; {name} must be real "
                                                        f"files inside {name}/")
@@ -254,11 +257,12 @@ def refuse_special_files(folder: Path, problems: Problems) -> None:
 
 
 def site_entries(folder: Path) -> list[os.DirEntry[str]]:
-    """The entries of a folder that the site is made of, sorted: all but dot-files (.gitkeep)."""
+    """The entries of a folder that the site is made of, sorted: all but scratch files
+    (core/locations.is_scratch: dot-files, editors' locks, auto-saves and backups)."""
     if not folder.is_dir():
         return []
     with os.scandir(folder) as found:  # file types without a stat call per file
-        return sorted((e for e in found if not e.name.startswith(".")), key=lambda e: e.name)
+        return sorted((e for e in found if not is_scratch(e.name)), key=lambda e: e.name)
 
 
 def folder_files(folder: Path, suffix: str, problems: Problems, also: tuple[str, ...] = ()

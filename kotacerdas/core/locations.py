@@ -17,6 +17,16 @@ own."""
 CONFIG = "site_config.yaml"
 
 
+def is_scratch(name: str) -> bool:
+    """Whether a file or folder name is an editor's or a system's scratch file, never part of a
+    site: dot-files (vim's .x.swp, emacs's .#x lock, which is a symbolic link, macOS's
+    .DS_Store, a .gitkeep), emacs's #x# auto-save, backups x~ (emacs, gedit, nano) and vim's 4913
+    write test. Such a file is not read, refused, published or stamped, and saving one rebuilds
+    nothing: editing a file must never break the build or the preview (Jekyll skips the same)."""
+    return name.startswith(".") or name.endswith("~") or name == "4913" \
+        or (len(name) > 1 and name.startswith("#") and name.endswith("#"))
+
+
 def template_dirs(site: Path) -> list[Path]:
     """The site's templates folder (if any) before the built-in one: a site overrides one file."""
     own = site / "templates"

@@ -16,6 +16,7 @@ from typing import Any
 from kotacerdas.content.read import read_yaml
 from kotacerdas.content.yamlsafe import line_of
 from kotacerdas.core.errors import Problems
+from kotacerdas.core.locations import is_scratch
 
 
 @dataclass(frozen=True)
@@ -53,7 +54,7 @@ def region_files(folder: Path, problems: Problems) -> list[RegionFile]:
     with os.scandir(folder) as found:
         entries = sorted(found, key=lambda e: e.name)
     for entry in entries:
-        if entry.name.startswith(".") or not entry.name.endswith(".yaml"):
+        if is_scratch(entry.name) or not entry.name.endswith(".yaml"):
             continue
         if not entry.is_file(follow_symlinks=False) and not entry.is_symlink():
             continue  # folders, FIFOs: the build reports them; never read (a FIFO blocks)

@@ -219,22 +219,18 @@ TRIGGERS = frozenset({"created", "modified", "moved", "deleted", "closed"})
 """Event kinds that can change the site; opening or reading a file (the build does) cannot."""
 
 
-def transient(name: str) -> bool:
-    """Whether a file name is an editor's scratch file, which no save of the site is: dot-files
-    (vim's .x.swp, emacs's .#x lock, a .gitkeep: the content loader skips them), emacs's
-    #x# auto-save, and vim's 4913 write test. Backups (x~) are not: the build reads them."""
-    return name.startswith(".") or (len(name) > 1 and name.startswith("#") and name.endswith("#")) \
-        or name == "4913"
-
-
 def relevant(path: str, roots: Iterable[Path]) -> bool:
-    """Whether a changed path can change the site: inside a watched folder or a watched file
-    itself, and not an editor's scratch file."""
+    """Whether a changed path can change the site: a watched file itself, or inside a watched
+    folder and not a scratch file, nor inside a scratch folder (the build reads neither:
+    core/locations.is_scratch)."""
     changed = Path(path)
-    if transient(changed.name):
-        return False
-    return any(changed == root or (root.is_dir() and changed.is_relative_to(root))
-               for root in roots)
+    for root in roots:
+        if changed == root:
+            return True
+        if root.is_dir() and changed.is_relative_to(root):
+            return not any(locations.is_scratch(part)
+                           for part in changed.relative_to(root).parts)
+    return False
 
 
 class Coalescer:

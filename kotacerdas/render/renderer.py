@@ -30,7 +30,7 @@ from kotacerdas.core import urls as routes
 from kotacerdas.core.errors import Problem, Problems
 from kotacerdas.model.i18n import Catalogue
 from kotacerdas.content.read import read_file
-from kotacerdas.core.locations import template_dirs
+from kotacerdas.core.locations import is_scratch, template_dirs
 from kotacerdas.core.parallel import map_indexed
 from kotacerdas.model.site import SiteModel
 from kotacerdas.site.pages import PageSpec
@@ -41,14 +41,17 @@ LANGUAGE_NAMES = {"id": "Bahasa Indonesia", "en": "English"}
 
 
 def asset_files(dirs: list[Path]) -> dict[str, Path]:
-    """Theme files under templates/assets/, by name; the site's own win over built-in ones."""
+    """Theme files under templates/assets/, by name; the site's own win over built-in ones.
+    Scratch files (core/locations.is_scratch: .DS_Store, style.css~) are never published."""
     found: dict[str, Path] = {}
     for folder in reversed(dirs):
         base = folder / "assets"
         if base.is_dir():
             for path in sorted(base.rglob("*")):
-                if path.is_file() and not path.is_symlink():
-                    found[path.relative_to(base).as_posix()] = path
+                rel = path.relative_to(base)
+                if path.is_file() and not path.is_symlink() \
+                        and not any(is_scratch(part) for part in rel.parts):
+                    found[rel.as_posix()] = path
     return found
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FixtureSite, write_tree
+from conftest import FixtureSite, tree, write_tree
 from kotacerdas.core.errors import ContentError
 from kotacerdas.build.pipeline import build
 from kotacerdas.core.writeguard import UnsafeWrite
@@ -181,3 +181,45 @@ def test_odd_but_harmless_names_stay_inside_output(tmp_path: Path) -> None:
     write_tree({"%2e%2e/x.html": b"a", "\uff0e\uff0e/x.html": b"b"}, output)
     files = sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*") if p.is_file())
     assert files == ["output/%2e%2e/x.html", f"output/{MARKER}", "output/\uff0e\uff0e/x.html"]
+
+
+SCRATCH = {  # what editors and systems leave beside the files they edit
+    "content/news/.#2018-05-08-tahap-dua.md": "link",        # emacs's lock while a buffer is modified
+    "content/news/#2018-05-08-tahap-dua.md#": "---\ntitle: [\n",  # emacs's auto-save, half typed
+    "content/pages/tentang.md~": "---\ntitle: lama\n",       # emacs's, gedit's and nano's backup
+    "content/regions/.kota-bandung.yaml.swp": "\x00vim",     # vim's swap file
+    "content/.DS_Store": "\x00\x01",
+    "content/news/4913": "",                                 # vim's write test
+    "templates/.#base.html": "link",
+    "templates/assets/.DS_Store": "\x00\x01",
+    "templates/assets/style.css~": "body{}",
+    "templates/assets/.sass-cache/x.css": "body{}",
+}
+
+
+def test_scratch_files_beside_the_content_never_break_or_change_a_build(
+        site: FixtureSite, tmp_path: Path) -> None:
+    """An editor with a file open (emacs's lock is a symbolic link to nowhere, its auto-save a
+    half-typed copy) still gets a build, and none of it is read or published
+    (core/locations.is_scratch): the output is exactly the one without them."""
+    assert site.run("build", "--no-cache", "--output", str(tmp_path / "clean")).returncode == 0
+    for rel, text in SCRATCH.items():
+        if text == "link":
+            (site.root / rel).parent.mkdir(parents=True, exist_ok=True)
+            os.symlink("editor@host.4242:1764547200", site.root / rel)
+        else:
+            site.write(rel, text)
+    result = site.run("build", "--no-cache", "--output", str(tmp_path / "with"))
+    assert result.returncode == 0, result.stderr
+    assert tree(tmp_path / "with") == tree(tmp_path / "clean")
+    again = site.run("build")  # with the cache: twice, the second finds nothing changed
+    assert again.returncode == 0, again.stderr
+    assert "nothing changed" in site.run("build").stdout
+
+
+def test_a_link_that_is_not_a_scratch_name_is_still_refused(site: FixtureSite,
+                                                             tmp_path: Path) -> None:
+    (tmp_path / "secret.md").write_text(PAGE)
+    os.symlink(tmp_path / "secret.md", site.root / "content/pages/lock#.md")
+    assert any(p.startswith("content/pages/lock#.md:") and "symbolic link" in p
+               for p in build_problems(site))

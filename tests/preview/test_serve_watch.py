@@ -13,7 +13,8 @@ from typing import Callable
 from tornado.ioloop import IOLoop
 
 from conftest import FixtureSite
-from kotacerdas.preview.serve import Coalescer, relevant, reload_target, transient
+from kotacerdas.core.locations import is_scratch
+from kotacerdas.preview.serve import Coalescer, relevant, reload_target
 from test_serve import _get, _serving, _status, _wait
 
 NEWS = "content/news/2018-05-08-tahap-dua.md"
@@ -22,11 +23,11 @@ PAGE = "/kota-cerdas/berita/tahap-dua/"
 
 def test_editor_scratch_files_are_not_saves() -> None:
     for name in (".tahap-dua.md.swp", ".tahap-dua.md.swx", ".#tahap-dua.md", "#tahap-dua.md#", "4913",
-                 ".gitkeep"):
-        assert transient(name), name
-    for name in ("2018-05-08-tahap-dua.md", "kota-bandung.yaml", "tahap-dua.md~", "#", "base.html",
+                 ".gitkeep", ".DS_Store", "tahap-dua.md~"):
+        assert is_scratch(name), name
+    for name in ("2018-05-08-tahap-dua.md", "kota-bandung.yaml", "#", "base.html",
                  "site_config.yaml"):
-        assert not transient(name), name
+        assert not is_scratch(name), name
 
 
 def test_only_the_watched_files_count(tmp_path: Path) -> None:
@@ -40,6 +41,8 @@ def test_only_the_watched_files_count(tmp_path: Path) -> None:
     assert not relevant(str(tmp_path / "output/index.html"), roots)
     assert not relevant(str(tmp_path / "site_config.yaml.swp"), roots)
     assert not relevant(str(content / "news/.x.md.swp"), roots)
+    assert not relevant(str(content / "news/x.md~"), roots)
+    assert not relevant(str(content / ".hidden/x.md"), roots)  # the build never reads it
 
 
 def test_a_reload_names_the_file_only_when_livereload_js_may_patch_the_page() -> None:
