@@ -9,15 +9,14 @@ it, writer.new_tree). Rendering itself (render/renderer.py) only turns specs int
 
 from __future__ import annotations
 
-import functools
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
 from kotacerdas.content.read import read_file, settled_stamp
 from kotacerdas.core.digest import digest_of
-from kotacerdas.core.errors import Problem, Problems
-from kotacerdas.core.locations import is_scratch
+from kotacerdas.core.errors import Problems
+from kotacerdas.core.locations import in_scratch
 from kotacerdas.core.memo import Memo
 from kotacerdas.model.site import SiteModel
 from kotacerdas.render.renderer import Renderer, Sink, render_pages
@@ -63,22 +62,17 @@ def templates_digest(dirs: list[Path], problems: Problems, memo: Memo | None = N
     h = hashlib.blake2b(digest_size=16)
     for folder in dirs:
         for path in sorted(folder.rglob("*")):
-            if path.is_file() and not any(is_scratch(p) for p in path.relative_to(folder).parts):
+            if path.is_file() and not in_scratch(path.relative_to(folder)):
                 stamp = settled_stamp(path)
-                digest = functools.partial(_content_digest, path, problems.root)
-                content, found = digest() if stamp is None else \
-                    memo.get(("content-digest", stamp), digest)
-                problems.items.extend(found)
+                content = _content_digest(path, problems) if stamp is None else memo.checked(
+                    ("content-digest", stamp), problems, lambda found: _content_digest(path, found))
                 h.update(path.relative_to(folder).as_posix().encode() + b"\0" + content)
     return h.hexdigest()
 
 
-def _content_digest(path: Path, root: Path) -> tuple[bytes, tuple[Problem, ...]]:
-    """A file's content digest (that of no bytes when it cannot be read) and the problems
-    reading it gave."""
-    problems = Problems(root)
-    data = read_file(path, problems) or b""
-    return hashlib.blake2b(data, digest_size=16).digest(), tuple(problems.items)
+def _content_digest(path: Path, problems: Problems) -> bytes:
+    """A file's content digest (that of no bytes when it cannot be read: the read says why)."""
+    return hashlib.blake2b(read_file(path, problems) or b"", digest_size=16).digest()
 
 
 def global_fingerprint(templates: str, model: SiteModel) -> str:

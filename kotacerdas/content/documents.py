@@ -17,7 +17,7 @@ from kotacerdas.core.digest import digest_of
 from kotacerdas.content.read import check, folder_files, read_text, reported, split_front_matter
 from kotacerdas.content.types import NewsItem, Page, SiteConfig, Translation
 from kotacerdas.content.yamlsafe import line_of
-from kotacerdas.core.errors import Problem, Problems
+from kotacerdas.core.errors import Problems
 from kotacerdas.core.memo import Memo
 from kotacerdas.core.slugs import is_slug
 
@@ -50,22 +50,19 @@ def _markdown_files(paths: list[Path], problems: Problems, schema: dict[str, Any
         text = read_text(path, problems, memo)
         if text is None:
             continue
-        document, found = memo.get(
-            ("markdown", kind, os.fspath(path), text),
-            lambda: _markdown_file(path, text, problems.root, schema, parsed))
-        problems.items.extend(found)
+        document = memo.checked(("markdown", kind, os.fspath(path), text), problems,
+                                lambda found: _markdown_file(path, text, schema, parsed, found))
         if document is not None:
             out.append(document)
     return out
 
 
-def _markdown_file(path: Path, text: str, root: Path, schema: dict[str, Any],
-                   parsed: ParseCache | None) -> tuple[Document | None, tuple[Problem, ...]]:
-    """One Markdown file split and checked, and its problems: a function of its name and text."""
-    problems = Problems(root)
+def _markdown_file(path: Path, text: str, schema: dict[str, Any], parsed: ParseCache | None,
+                   problems: Problems) -> Document | None:
+    """One Markdown file split and checked: a function of its name and text."""
     split = split_front_matter(path, text, problems, parsed)
     if split is None:
-        return None, tuple(problems.items)
+        return None
     data, body = split
     front_matter = text[:len(text) - len(body)]
     first = front_matter.count("\n")  # lines before the body
@@ -74,11 +71,10 @@ def _markdown_file(path: Path, text: str, root: Path, schema: dict[str, Any],
     if not isinstance(data, dict):
         if not reported(problems, path):
             problems.add(path, 2, _no_fields(data, schema))
-        return None, tuple(problems.items)
+        return None
     if not check(data, schema, problems, path, parsed):
-        return None, tuple(problems.items)
-    return (path, data, body, digest_of(path.name + "\n" + text), front_matter), \
-        tuple(problems.items)
+        return None
+    return path, data, body, digest_of(path.name + "\n" + text), front_matter
 
 
 def _no_fields(data: Any, schema: dict[str, Any]) -> str:
@@ -99,9 +95,8 @@ def load_news(paths: list[Path], problems: Problems, region_slugs: set[str], tod
     items = []
     for document in _markdown_files(paths, problems, schemas.NEWS, parsed, memo):
         path, data = document[0], document[1]
-        item, found = memo.get(("news", os.fspath(path), document[3], today),
-                               lambda: _news_item(document, problems.root, today))
-        problems.items.extend(found)
+        item = memo.checked(("news", os.fspath(path), document[3], today), problems,
+                            lambda found: _news_item(document, today, found))
         if item is None:
             continue
         items.append(item)
@@ -115,23 +110,21 @@ def load_news(paths: list[Path], problems: Problems, region_slugs: set[str], tod
     return tuple(items)
 
 
-def _news_item(document: Document, root: Path, today: dt.date
-               ) -> tuple[NewsItem | None, tuple[Problem, ...]]:
-    """One announcement's record (None when its name leaves it out) and its own problems: a
-    function of the file's name and text and of the day alone."""
+def _news_item(document: Document, today: dt.date, problems: Problems) -> NewsItem | None:
+    """One announcement's record (None when its name leaves it out), with the problems of its
+    own: a function of the file's name and text and of the day alone."""
     path, data, body, digest, front_matter = document
-    problems = Problems(root)
     m = NEWS_NAME.match(path.name)
     if not m or not is_slug(m.group(2)):
         problems.add(path, None, "file name must be YYYY-MM-DD-<slug>.md using only a-z, 0-9 "
                                  "and single hyphens after the date, e.g. "
                                  "2021-12-31-kominfo-umumkan-48-daerah.md")
-        return None, tuple(problems.items)
+        return None
     try:
         file_date = dt.date.fromisoformat(m.group(1))
     except ValueError:
         problems.add(path, None, f"file name starts with {m.group(1)}, which is not a real date")
-        return None, tuple(problems.items)
+        return None
     if file_date != data["date"]:
         problems.add(path, line_of(data, ["date"]),
                      f"date {data['date'].isoformat()} differs from the date in the file name "
@@ -140,13 +133,12 @@ def _news_item(document: Document, root: Path, today: dt.date
         problems.add(path, line_of(data, ["updated"]), "'updated' is before 'date'; an update "
                                                        "comes after publication")
     check_updated(path, data, problems, today, latest=data["date"])
-    item = NewsItem(
+    return NewsItem(
         slug=m.group(2), title=data["title"], date=data["date"], summary=data["summary"],
         body=body, path=problems.display(path), tags=tuple(data.get("tags", ())),
         regions=tuple(data.get("regions", ())), sources=sources_of(data.get("sources")),
         updated=data.get("updated"), draft=data.get("draft", False), digest=digest,
         front_matter=front_matter)
-    return item, tuple(problems.items)
 
 
 def load_pages(paths: list[Path], problems: Problems, today: dt.date,

@@ -17,7 +17,7 @@ from kotacerdas.content.parsecache import ParseCache
 from kotacerdas.content.validate import check as check_schema
 from kotacerdas.content.yamlsafe import find_invisible
 from kotacerdas.content.yamlsafe import load as load_yaml
-from kotacerdas.core.errors import Problem, Problems
+from kotacerdas.core.errors import Problems
 from kotacerdas.core.locations import is_scratch
 from kotacerdas.core.memo import Memo
 
@@ -96,9 +96,7 @@ def read_text(path: Path, problems: Problems, memo: Memo | None = None) -> str |
     stamp = settled_stamp(path) if memo is not None else None
     if memo is None or stamp is None:
         return _read_text(path, problems)
-    text, found = memo.get(("text", stamp), lambda: _text_and_problems(path, problems.root))
-    problems.items.extend(found)
-    return text
+    return memo.checked(("text", stamp), problems, lambda found: _read_text(path, found))
 
 
 def settled_stamp(path: Path) -> tuple[object, ...] | None:
@@ -113,12 +111,6 @@ def settled_stamp(path: Path) -> tuple[object, ...] | None:
             or time.time_ns() - max(st.st_mtime_ns, st.st_ctime_ns) <= SETTLED_NS:
         return None
     return (os.fspath(path), st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
-
-
-def _text_and_problems(path: Path, root: Path) -> tuple[str | None, tuple[Problem, ...]]:
-    """A file's text (or None) and the problems reading it gave."""
-    problems = Problems(root)
-    return _read_text(path, problems), tuple(problems.items)
 
 
 def _read_text(path: Path, problems: Problems) -> str | None:

@@ -122,7 +122,7 @@ def load_shapes(path: Path, provinces: tuple[Province, ...], problems: Problems,
     (empty when it was not read). ``memo`` keeps the shapes read from the same text before."""
     if not os.path.lexists(path) or path.is_symlink() or path.is_dir():
         return (), ""  # a link or a folder of this name is reported by the folder's checks
-    text = read_text(path, problems)
+    text = read_text(path, problems, memo)
     if text is None:
         return (), ""
     digest = digest_of(text)

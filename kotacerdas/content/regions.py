@@ -14,7 +14,7 @@ from kotacerdas.core.digest import digest_of
 from kotacerdas.content.read import check, folder_files, read_text, read_yaml, reported
 from kotacerdas.content.types import CONFIRMED, Participation, Region
 from kotacerdas.content.yamlsafe import line_of
-from kotacerdas.core.errors import Problem, Problems
+from kotacerdas.core.errors import Problems
 from kotacerdas.core.memo import Memo
 from kotacerdas.core.slugs import is_slug, slugify
 
@@ -35,19 +35,17 @@ def load_regions(folder: Path, problems: Problems, today: dt.date, parsed: Parse
         text = read_text(path, problems, memo)
         if text is None:
             continue
-        region, found = memo.get(("region", os.fspath(path), text, today),
-                                 lambda: _region(path, slug, text, problems.root, today, parsed))
-        problems.items.extend(found)
+        region = memo.checked(("region", os.fspath(path), text, today), problems,
+                              lambda found: _region(path, slug, text, today, parsed, found))
         if region is not None:
             regions.append(region)
     return tuple(regions)
 
 
-def _region(path: Path, slug: str, text: str, root: Path, today: dt.date,
-            parsed: ParseCache | None) -> tuple[Region | None, tuple[Problem, ...]]:
-    """One region file's record (None when it has a problem that leaves it out) and its
-    problems: a function of the file's name and text and of the day alone."""
-    problems = Problems(root)
+def _region(path: Path, slug: str, text: str, today: dt.date, parsed: ParseCache | None,
+            problems: Problems) -> Region | None:
+    """One region file's record (None when it has a problem that leaves it out): a function of
+    the file's name and text and of the day alone."""
     data = read_yaml(path, problems, text, parsed=parsed)
     if not isinstance(data, dict):
         if not reported(problems, path):
@@ -55,9 +53,9 @@ def _region(path: Path, slug: str, text: str, root: Path, today: dt.date,
                                    if data is None else "") +
                          "must be a set of 'field: value' lines (name:, type:, province:, "
                          "code:, cohort:)")
-        return None, tuple(problems.items)
+        return None
     if not check(data, schemas.REGION, problems, path, parsed):
-        return None, tuple(problems.items)
+        return None
     check_updated(path, data, problems, today)
     rounds = _rounds(data, path, problems)
     coords = data.get("coordinates")
@@ -65,7 +63,7 @@ def _region(path: Path, slug: str, text: str, root: Path, today: dt.date,
         problems.add(path, line_of(data, ["coordinates"]),
                      "'coordinates' must be [latitude, longitude] inside Indonesia, "
                      "e.g. [-6.91, 107.61]; check the order")
-    region = Region(
+    return Region(
         slug=slug, name=data["name"], type=data["type"], province=data["province"],
         code=data["code"], rounds=rounds, path=problems.display(path),
         sources=sources_of(data.get("sources")), note=data.get("note", ""),
@@ -75,7 +73,6 @@ def _region(path: Path, slug: str, text: str, root: Path, today: dt.date,
         summary=data.get("summary", ""), masterplan_status=data.get("masterplan_status", ""),
         quick_wins=tuple(data.get("quick_wins", ())), updated=data.get("updated"),
         digest=digest_of(slug + "\n" + text))
-    return region, tuple(problems.items)
 
 
 def _rounds(data: dict[str, Any], path: Path, problems: Problems) -> tuple[Participation, ...]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -45,10 +46,10 @@ class Problems:
 
     def display(self, path: Path | str) -> str:
         """Show a path relative to the site folder, with forward slashes."""
-        text = os.fspath(path)
-        if os.sep == "/" and text.startswith(self._prefix) and "//" not in text \
-                and "/./" not in text and not text.endswith(("/", "/.")):
-            return text[len(self._prefix):]  # what the Path below gives, without its cost
+        text, prefix = os.fspath(path), self._prefix
+        if prefix and text.startswith(prefix) and "//" not in text and "/./" not in text \
+                and not text.endswith(("/", "/.")):
+            return text[len(prefix):]  # what the Path below gives, without its cost
         p = Path(path)
         try:
             p = p.relative_to(self.root)
@@ -56,11 +57,12 @@ class Problems:
             pass
         return p.as_posix()
 
-    @property
+    @functools.cached_property
     def _prefix(self) -> str:
-        """The site folder as the start of a path inside it ('site/'), or '' when unusable."""
+        """The site folder as the start of a path inside it ('site/'), or '' where the plain
+        text cannot tell (the current folder '.', the root '/', another system's separator)."""
         root = os.fspath(self.root)
-        return "" if root in ("", ".") or root.endswith("/") else root + "/"
+        return "" if os.sep != "/" or root in ("", ".") or root.endswith("/") else root + "/"
 
     def raise_if_any(self) -> None:
         """Stop the pipeline when anything was recorded."""

@@ -7,7 +7,7 @@ files the preview watches (``preview.serve``).
 
 from __future__ import annotations
 
-from pathlib import Path
+from pathlib import Path, PurePath
 
 PACKAGE = Path(__file__).resolve().parent.parent
 """The ``kotacerdas/`` package root (not this subpackage): the code the cache key covers."""
@@ -25,6 +25,12 @@ def is_scratch(name: str) -> bool:
     nothing: editing a file must never break the build or the preview (Jekyll skips the same)."""
     return name.startswith(".") or name.endswith("~") or name == "4913" \
         or (len(name) > 1 and name.startswith("#") and name.endswith("#"))
+
+
+def in_scratch(rel: PurePath) -> bool:
+    """Whether a path inside a site folder is a scratch file or lies inside a scratch folder
+    (``is_scratch`` of any of its parts: templates/assets/.sass-cache/x.css is one)."""
+    return any(is_scratch(part) for part in rel.parts)
 
 
 def template_dirs(site: Path) -> list[Path]:

@@ -14,7 +14,10 @@ size of the site, not the number of saves.
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable
+from pathlib import Path
 from typing import Any, TypeVar
+
+from kotacerdas.core.errors import Problem, Problems
 
 T = TypeVar("T")
 
@@ -36,6 +39,20 @@ class Memo:
             value = self._asked[key] = make()
         return value
 
+    def checked(self, key: Hashable, problems: Problems, make: Callable[[Problems], T]) -> T:
+        """As ``get``, for a value whose making reports problems: ``make`` records them in a
+        collector of its own, and they are added to ``problems`` each time the value is handed
+        out, so a remembered file is reported exactly as a file read afresh."""
+        value, found = self.get(key, lambda: _with_problems(make, problems.root))
+        problems.items.extend(found)
+        return value
+
     def settle(self) -> None:
         """After a successful build: keep only what it asked for."""
         self._kept, self._asked = self._asked, {}
+
+
+def _with_problems(make: Callable[[Problems], T], root: Path) -> tuple[T, tuple[Problem, ...]]:
+    """What ``make`` gives, and the problems it recorded."""
+    problems = Problems(root)
+    return make(problems), tuple(problems.items)

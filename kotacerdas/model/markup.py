@@ -21,7 +21,7 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable
 
-from kotacerdas.core.locations import is_scratch
+from kotacerdas.core.locations import in_scratch
 from kotacerdas.core.urls import SAFE_SCHEMES, as_browser_reads, is_safe_link
 
 ALLOWED_TAGS = {"a", "abbr", "b", "blockquote", "br", "caption", "code", "dd", "del", "dl", "dt",
@@ -134,7 +134,7 @@ def template_ids(folders: Iterable[Path]) -> re.Pattern[str]:
     patterns: set[str] = set()
     for folder in folders:
         for path in sorted(folder.rglob("*.html")):
-            if any(is_scratch(part) for part in path.relative_to(folder).parts):
+            if in_scratch(path.relative_to(folder)):
                 continue  # emacs's .#base.html lock is a link to nowhere
             for value in _TEMPLATE_ID.findall(path.read_text(encoding="utf-8", errors="replace")):
                 parts = _TEMPLATE_ID_PART.findall(value)

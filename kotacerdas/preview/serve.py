@@ -228,8 +228,7 @@ def relevant(path: str, roots: Iterable[Path]) -> bool:
         if changed == root:
             return True
         if root.is_dir() and changed.is_relative_to(root):
-            return not any(locations.is_scratch(part)
-                           for part in changed.relative_to(root).parts)
+            return not locations.in_scratch(changed.relative_to(root))
     return False
 
 

@@ -30,7 +30,7 @@ from kotacerdas.core import urls as routes
 from kotacerdas.core.errors import Problem, Problems
 from kotacerdas.model.i18n import Catalogue
 from kotacerdas.content.read import read_file
-from kotacerdas.core.locations import is_scratch, template_dirs
+from kotacerdas.core.locations import in_scratch, template_dirs
 from kotacerdas.core.parallel import map_indexed
 from kotacerdas.model.site import SiteModel
 from kotacerdas.site.pages import PageSpec
@@ -49,8 +49,7 @@ def asset_files(dirs: list[Path]) -> dict[str, Path]:
         if base.is_dir():
             for path in sorted(base.rglob("*")):
                 rel = path.relative_to(base)
-                if path.is_file() and not path.is_symlink() \
-                        and not any(is_scratch(part) for part in rel.parts):
+                if path.is_file() and not path.is_symlink() and not in_scratch(rel):
                     found[rel.as_posix()] = path
     return found
 

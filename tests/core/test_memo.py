@@ -34,3 +34,21 @@ def test_a_failed_build_that_never_settles_loses_nothing() -> None:
     memo.get("a", lambda: made.append("a"))
     memo.get("b", lambda: made.append("b"))
     assert made == ["a", "b"]
+
+
+def test_a_remembered_values_problems_are_reported_every_time() -> None:
+    from pathlib import Path
+    from kotacerdas.core.errors import Problems
+    memo, made = Memo(), []
+
+    def make(found: Problems) -> str:
+        made.append(1)
+        found.add("/site/content/a.md", 3, "salah")
+        return "nilai"
+
+    for _ in range(3):
+        problems = Problems(Path("/site"))
+        assert memo.checked("k", problems, make) == "nilai"
+        assert [str(p) for p in problems.items] == ["content/a.md:3: salah"]
+        memo.settle()
+    assert made == [1]
