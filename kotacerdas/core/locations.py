@@ -52,5 +52,6 @@ def config_file(site: Path) -> Path:
 
 
 def watched_paths(site: Path) -> list[Path]:
-    """What a change to should trigger a rebuild: content, the config, the templates in use."""
-    return [site / "content", config_file(site)] + template_dirs(site)
+    """What a change to should trigger a rebuild: the folders the input stamps cover (the
+    site's templates/ too before it exists: making it changes the site) and the config."""
+    return [folder for _, folder in input_folders(site)] + [config_file(site)]

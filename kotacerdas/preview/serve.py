@@ -23,6 +23,8 @@ file by its path inside the site, never by where it lives on disk.
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import ipaddress
 import json
 import logging
@@ -33,7 +35,7 @@ import shutil
 import tempfile
 from pathlib import Path
 from typing import Any, Callable, Iterable
-from urllib.parse import quote, unquote_to_bytes
+from urllib.parse import parse_qs, quote, unquote_to_bytes
 
 from livereload import Server
 from livereload.handlers import ForceReloadHandler, LiveReloadHandler, LiveReloadJSHandler
@@ -47,16 +49,33 @@ from watchdog.observers import Observer
 from kotacerdas.preview.incremental import Builder, Outcome
 from kotacerdas.core.lines import log_line
 from kotacerdas.core import locations
+from kotacerdas.render.renderer import asset_version
 
 PREVIEW_ASSETS = Path(__file__).resolve().parent / "static"
-INJECT = (b'<link rel="stylesheet" href="/__kotacerdas/preview.css">'
-          b'<script src="/__kotacerdas/preview.js" defer></script>')
+IMMUTABLE = "public, max-age=31536000, immutable"
+"""The caching of a file whose URL names its content: a reload then asks only for the page."""
 
 
 def injection(generation: int) -> bytes:
     """What every served page gets before ``</head>``: the build generation it shows, the
     overlay's stylesheet and the reload script."""
-    return b'<meta name="kc-preview-generation" content="%d">' % generation + INJECT
+    return b'<meta name="kc-preview-generation" content="%d">' % generation + _own_files()
+
+
+@functools.cache
+def _own_files() -> bytes:
+    """The preview's stylesheet and script, each by a URL that names its content."""
+    css, js = ((PREVIEW_ASSETS / name).read_bytes() for name in ("preview.css", "preview.js"))
+    return (b'<link rel="stylesheet" href="/__kotacerdas/preview.css?v=%s">'
+            b'<script src="/__kotacerdas/preview.js?v=%s" defer></script>'
+            % (asset_version(css).encode(), asset_version(js).encode()))
+
+
+def caching(query: str, data: bytes) -> str:
+    """Cache-Control for a served file: kept for good when its URL's ``?v=`` is the version of
+    these very bytes (render/renderer.asset_version: theme files, the preview's own), so a
+    reload after a save fetches the page alone; anything else is fetched again every time."""
+    return IMMUTABLE if parse_qs(query).get("v") == [asset_version(data)] else "no-store"
 
 
 class PreviewApp:
@@ -111,10 +130,12 @@ class PreviewApp:
         base = self.builder.last.base_path if self.builder.last else "/"
         if path == "/__kotacerdas/status.json":
             return _respond(start, "200 OK", "application/json", json.dumps(self.status()).encode())
+        query = environ.get("QUERY_STRING", "")
         if path in ("/__kotacerdas/preview.js", "/__kotacerdas/preview.css"):
             file = PREVIEW_ASSETS / path.rsplit("/", 1)[1]
+            data = file.read_bytes()
             return _respond(start, "200 OK", mimetypes.guess_type(file.name)[0] or "text/plain",
-                            file.read_bytes())
+                            data, caching(query, data))
         if not self.good:
             return _respond(start, "503 Service Unavailable", "text/html; charset=utf-8",
                             _waiting_page().replace(b"</head>",
@@ -138,7 +159,7 @@ class PreviewApp:
             found = False
         if not found:
             return self._not_found(start)
-        return self._file(start, "200 OK", target)
+        return self._file(start, "200 OK", target, query)
 
     def _not_found(self, start: Callable[..., Any]) -> Iterable[bytes]:
         page = self.builder.output / "404.html"
@@ -146,18 +167,20 @@ class PreviewApp:
             return self._file(start, "404 Not Found", page)
         return _respond(start, "404 Not Found", "text/plain; charset=utf-8", b"404")
 
-    def _file(self, start: Callable[..., Any], status: str, target: Path) -> Iterable[bytes]:
+    def _file(self, start: Callable[..., Any], status: str, target: Path,
+              query: str = "") -> Iterable[bytes]:
         data = target.read_bytes()
         kind = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
         if kind == "text/html":
             data = data.replace(b"</head>", injection(self.generation) + b"</head>", 1)
             kind += "; charset=utf-8"
-        return _respond(start, status, kind, data)
+        return _respond(start, status, kind, data, caching(query, data))
 
 
-def _respond(start: Callable[..., Any], status: str, kind: str, body: bytes) -> list[bytes]:
+def _respond(start: Callable[..., Any], status: str, kind: str, body: bytes,
+             cache: str = "no-store") -> list[bytes]:
     start(status, [("Content-Type", kind), ("Content-Length", str(len(body))),
-                   ("Cache-Control", "no-store")])
+                   ("Cache-Control", cache)])
     return [body]
 
 
@@ -288,23 +311,42 @@ class EventWatcher(Watcher):
         self.roots = tuple(root.absolute() for root in roots)
         self.on_change = on_change
         self.observer: Any = None
+        self.handler: _Events | None = None
+        self.trees: dict[Path, Any] = {}
+        """The recursive watch of each root that is a folder (none while it does not exist)."""
         for root in self.roots:
             self.watch(str(root))
 
     def start(self, callback: Callable[[], object]) -> bool:
-        """Watch every root (a file through its folder) and never ask livereload to poll."""
+        """Watch every root and never ask livereload to poll: each root through its folder (so
+        making, removing or replacing the root itself is seen), and a folder root recursively."""
         if self.observer is None:
             loop = IOLoop.current()
-            coalescer = Coalescer(loop, self.on_change)
-            handler = _Events(self.roots, loop, coalescer.add)
+            self.handler = _Events(self.roots, loop, Coalescer(loop, self._changed).add)
             self.observer = Observer()
             for root in self.roots:
-                if root.is_dir():
-                    self.observer.schedule(handler, str(root), recursive=True)
-                elif root.parent.is_dir():
-                    self.observer.schedule(handler, str(root.parent), recursive=False)
+                if root.parent.is_dir():
+                    self.observer.schedule(self.handler, str(root.parent), recursive=False)
+                self._watch_tree(root)
             self.observer.start()
         return True
+
+    def _changed(self, paths: frozenset[str]) -> None:
+        """A burst of changes, on the event loop: a root folder made or replaced since is
+        watched before the rebuild reads it, so no file written into it afterwards is missed."""
+        for root in self.roots:
+            if str(root) in paths:
+                self._watch_tree(root)
+        self.on_change(paths)
+
+    def _watch_tree(self, root: Path) -> None:
+        """Watch a root folder recursively as it is now (no watch while it does not exist)."""
+        old = self.trees.pop(root, None)
+        if old is not None:
+            with contextlib.suppress(KeyError, OSError):
+                self.observer.unschedule(old)
+        if root.is_dir():
+            self.trees[root] = self.observer.schedule(self.handler, str(root), recursive=True)
 
     def examine(self) -> tuple[str | None, None]:
         """Nothing to poll: changes arrive as events."""

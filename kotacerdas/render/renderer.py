@@ -54,6 +54,12 @@ def asset_files(dirs: list[Path]) -> dict[str, Path]:
     return found
 
 
+def asset_version(data: bytes) -> str:
+    """The version a theme file's URL carries (``?v=``): a hash of its content, so one URL names
+    one content, and a browser may keep the file as long as it likes."""
+    return hashlib.sha256(data).hexdigest()[:10]
+
+
 class Renderer:
     """A configured Jinja2 environment for one site and model."""
 
@@ -67,7 +73,7 @@ class Renderer:
         self.dirs = dirs
         self.catalogue = catalogue
         self.assets = asset_files(dirs)
-        self._asset_versions = {name: hashlib.sha256(read_file(p, problems) or b"").hexdigest()[:10]
+        self._asset_versions = {name: asset_version(read_file(p, problems) or b"")
                                 for name, p in self.assets.items()}
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader([str(d) for d in dirs]),

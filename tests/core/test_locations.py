@@ -23,6 +23,8 @@ def test_site_templates_come_before_the_builtin_ones(tmp_path: Path) -> None:
 
 
 def test_the_preview_watches_what_the_input_stamps_cover(tmp_path: Path) -> None:
-    (tmp_path / "templates").mkdir()
     stamped = [path for _, path in locations.input_folders(tmp_path)] + [locations.config_file(tmp_path)]
+    assert tmp_path / "templates" in watched_paths(tmp_path), "a templates/ made later counts too"
+    assert sorted(watched_paths(tmp_path)) == sorted(stamped)
+    (tmp_path / "templates").mkdir()
     assert sorted(watched_paths(tmp_path)) == sorted(stamped)

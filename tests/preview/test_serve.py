@@ -5,6 +5,8 @@ from __future__ import annotations
 import base64
 import json
 import os
+import re
+import shutil
 import socket
 import subprocess
 import sys
@@ -81,7 +83,8 @@ def _status(root: str) -> dict:
 def test_serves_under_the_production_path_and_rebuilds(site: FixtureSite, server: str) -> None:
     code, html = _get(server + "/kota-cerdas/berita/tahap-dua/")
     assert code == 200 and "<h1>Tahap dua</h1>" in html
-    assert '<script src="/__kotacerdas/preview.js" defer></script></head>' in html
+    assert re.search(r'<script src="/__kotacerdas/preview\.js\?v=[0-9a-f]{10}" defer></script></head>',
+                     html)
     assert f'<meta name="kc-preview-generation" content="{_status(server)["generation"]}">' in html
     assert _get(server + "/kota-cerdas/tidak-ada/")[0] == 404
     assert _get(server + "/berita/tahap-dua/")[0] == 404
@@ -94,6 +97,36 @@ def test_serves_under_the_production_path_and_rebuilds(site: FixtureSite, server
     _wait(lambda: _get(server + "/kota-cerdas/berita/baru/")[0] == 200, "the new announcement")
     (site.root / "content/news/2020-02-02-baru.md").unlink()
     _wait(lambda: _get(server + "/kota-cerdas/berita/baru/")[0] == 404, "the deleted announcement to go")
+
+
+def _cache_control(url: str) -> str:
+    with urllib.request.urlopen(url, timeout=10) as r:
+        return r.headers["Cache-Control"]
+
+
+def test_a_reload_fetches_only_the_page(site: FixtureSite, server: str) -> None:
+    """Files whose URL names their content (?v=, the theme's and the preview's own) are kept by
+    the browser, so a reload after a save asks for the page alone; a URL whose version is not
+    the file's content (an edited stylesheet, a guessed version) is never kept. The site's own
+    templates/ is made and removed while the preview runs: both are seen."""
+    page = server + "/kota-cerdas/berita/tahap-dua/"
+    html = _get(page)[1]
+    assert _cache_control(page) == "no-store"
+    style = re.search(r'href="(/kota-cerdas/assets/style\.css\?v=[0-9a-f]{10})"', html).group(1)
+    script = re.search(r'src="(/__kotacerdas/preview\.js\?v=[0-9a-f]{10})"', html).group(1)
+    for url in (style, script):
+        assert _cache_control(server + url) == "public, max-age=31536000, immutable"
+        assert _cache_control(server + url.split("?")[0]) == "no-store"
+        assert _cache_control(server + url.split("?")[0] + "?v=0123456789") == "no-store"
+    site.write("templates/assets/style.css", "body { color: #111; }\n")  # the site's own theme file
+    _wait(lambda: style not in _get(page)[1], "the page to name the new stylesheet")
+    assert _cache_control(server + style) == "no-store"  # the old URL no longer names this file
+    new = re.search(r'href="(/kota-cerdas/assets/style\.css\?v=[0-9a-f]{10})"', _get(page)[1]).group(1)
+    assert _cache_control(server + new) == "public, max-age=31536000, immutable"
+    assert _get(server + new)[1] == "body { color: #111; }\n"
+    shutil.rmtree(site.root / "templates")  # the site's templates/, made and removed while serving
+    _wait(lambda: style in _get(page)[1], "the built-in stylesheet again")
+    assert _cache_control(server + style) == "public, max-age=31536000, immutable"
 
 
 def test_broken_save_keeps_serving_and_reports(site: FixtureSite, server: str) -> None:
