@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 
@@ -151,22 +152,22 @@ class Region:
     updated: dt.date | None = None
     digest: str = ""
 
-    @property
+    @cached_property
     def cohorts(self) -> tuple[int, ...]:
         """The years it took part in: its rounds that were not withdrawn."""
         return tuple(p.year for p in self.rounds if p.took_part)
 
-    @property
+    @cached_property
     def participations(self) -> tuple[Participation, ...]:
         """Its rounds that were not withdrawn."""
         return tuple(p for p in self.rounds if p.took_part)
 
-    @property
+    @cached_property
     def unverified_cohorts(self) -> tuple[int, ...]:
         """The years it took part in that no source states directly (uncertain, inferred)."""
         return tuple(p.year for p in self.rounds if p.unverified)
 
-    @property
+    @cached_property
     def withdrawn(self) -> tuple[Participation, ...]:
         """The rounds it was named for but did not take part in."""
         return tuple(p for p in self.rounds if not p.took_part)

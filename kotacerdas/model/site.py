@@ -151,11 +151,7 @@ def build_model(content: Content, base_url: str | None = None, drafts: bool = Fa
     in_province: dict[str, list[Region]] = defaultdict(list)
     for r in regions:
         in_province[province_of[r.slug].slug].append(r)
-    cohorts = tuple(CohortSummary(c, tuple(r for r in regions if c.year in r.cohorts),
-                                  sum(1 for r in regions if c.year in r.unverified_cohorts),
-                                  tuple(r for r in every_region
-                                        if any(p.year == c.year for p in r.withdrawn)))
-                    for c in content.cohorts)
+    cohorts = cohort_summaries(content.cohorts, regions, every_region)
     by_tag: dict[str, list[NewsItem]] = defaultdict(list)
     by_region: dict[str, list[NewsItem]] = defaultdict(list)
     for n in news:
@@ -205,6 +201,26 @@ def build_model(content: Content, base_url: str | None = None, drafts: bool = Fa
         fingerprints=_fingerprints(content, every_region, news), editions=editions,
         withdrawn_only=tuple(r for r in every_region if not r.participant),
         markdown_sources=frozenset(texts) | frozenset(texts.values()))
+
+
+def cohort_summaries(cohorts: tuple[Cohort, ...], regions: tuple[Region, ...],
+                     every_region: tuple[Region, ...]) -> tuple[CohortSummary, ...]:
+    """Each round with its participants (in ``regions``' order), how many of them no source
+    states, and the regions named for it that withdrew: one pass over the regions, not one per
+    round."""
+    taking: dict[int, list[Region]] = defaultdict(list)
+    unverified: dict[int, int] = defaultdict(int)
+    withdrawn: dict[int, list[Region]] = defaultdict(list)
+    for r in regions:
+        for year in dict.fromkeys(r.cohorts):
+            taking[year].append(r)
+        for year in dict.fromkeys(r.unverified_cohorts):
+            unverified[year] += 1
+    for r in every_region:
+        for year in dict.fromkeys(p.year for p in r.withdrawn):
+            withdrawn[year].append(r)
+    return tuple(CohortSummary(c, tuple(taking[c.year]), unverified[c.year],
+                               tuple(withdrawn[c.year])) for c in cohorts)
 
 
 def _text_digest(cache: dict[tuple[str, str], str], file: str, text: str) -> str:

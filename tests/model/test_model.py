@@ -80,3 +80,22 @@ def test_a_failed_conversion_names_the_file(site: FixtureSite, language: str) ->
     [problem] = caught.value.problems
     assert problem.path == "content/news/2019-05-15-tahap-tiga.md"
     assert "nests lists, quotes, links or emphasis too deeply" in problem.message
+
+
+def test_round_summaries_match_their_definition_on_the_real_data() -> None:
+    """Each round's participants (in directory order), unverified count and withdrawn regions,
+    gathered in one pass, are exactly what the per-round definition gives for the real site."""
+    from conftest import REPO
+    from kotacerdas.model.site import cohort_summaries, region_sort_key
+    content = load_site(REPO, dt.date(2026, 12, 1))
+    every = tuple(sorted(content.regions, key=region_sort_key))
+    taking = tuple(r for r in every if r.participant)
+    found = cohort_summaries(content.cohorts, taking, every)
+    assert [s.cohort for s in found] == list(content.cohorts)
+    for s in found:
+        year = s.cohort.year
+        assert s.regions == tuple(r for r in taking if year in r.cohorts)
+        assert s.unverified == sum(1 for r in taking if year in r.unverified_cohorts)
+        assert s.withdrawn == tuple(r for r in every if any(p.year == year for p in r.withdrawn))
+    assert sum(s.known for s in found) == sum(len(r.cohorts) for r in taking) > 200
+    assert any(s.withdrawn for s in found) and any(s.unverified for s in found)
