@@ -14,7 +14,7 @@ from tornado.ioloop import IOLoop
 
 from conftest import FixtureSite
 from kotacerdas.core.locations import is_scratch
-from kotacerdas.preview.serve import Coalescer, relevant, reload_target
+from kotacerdas.preview.serve import Coalescer, IdleCollector, relevant, reload_target
 from test_serve import _get, _serving, _status, _wait
 
 NEWS = "content/news/2018-05-08-tahap-dua.md"
@@ -99,6 +99,28 @@ def test_a_stream_of_events_does_not_hold_a_rebuild_back() -> None:
 
     _on_a_loop_of_its_own(setup)
     assert len(calls) >= 3 and calls[0] - start[0] < 0.5  # without the cap: 0.83 s
+
+
+def test_cycles_are_collected_once_the_preview_is_idle() -> None:
+    """Rebuilds 50 ms apart: no collection while they come (the tabs are reloading), one once
+    they stop for the idle time; a stream that never stops is still collected every few."""
+    collected: list[float] = []
+    start: list[float] = []
+
+    def setup(loop: IOLoop) -> None:
+        idle = IdleCollector(loop, lambda: collected.append(loop.time() - start[0]), idle=0.3, most=4)
+        start.append(loop.time())
+        for i in range(3):  # a burst: collected once, 0.3 s after its last rebuild
+            loop.call_later(i * 0.05, idle.rebuilt)
+        for i in range(10):  # later a stream that never pauses for 0.3 s: every 4th rebuild
+            loop.call_later(1 + i * 0.05, idle.rebuilt)
+        loop.call_later(2.5, loop.stop)
+
+    _on_a_loop_of_its_own(setup)
+    assert len(collected) == 4, collected
+    assert 0.38 <= collected[0] < 0.9  # after the third rebuild (0.1 s) and 0.3 s of quiet
+    assert 1.1 <= collected[1] < collected[2] < 1.5  # the 4th and 8th rebuild of the stream
+    assert collected[3] >= 1.45 + 0.3  # the last two rebuilds, once quiet
 
 
 def _title(server: str) -> str:
