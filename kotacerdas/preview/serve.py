@@ -36,7 +36,7 @@ import shutil
 import tempfile
 from pathlib import Path
 from typing import Any, Callable, Iterable
-from urllib.parse import parse_qs, quote, unquote_to_bytes
+from urllib.parse import parse_qs, quote, unquote, unquote_to_bytes, urlsplit
 
 from livereload import Server
 from livereload.handlers import ForceReloadHandler, LiveReloadHandler, LiveReloadJSHandler
@@ -87,17 +87,57 @@ class PreviewApp:
         self.good = False
         self.generation = 0
         """Counts the rebuilds that changed what a tab shows; pages carry the one they show."""
+        self.changed: dict[str, int] = {}
+        """Each output file a rebuild wrote or removed → the last generation that did."""
+        self.overlay_changed = 0
+        """The last generation that changed what the overlay shows (every page shows it)."""
 
     def rebuild(self) -> bool:
         """Rebuild after a change, say in the terminal what happened, and tell whether what a tab
         shows changed (files written or removed, or the overlay's content)."""
         before = self._shown()
         outcome = self.builder.rebuild()
-        changed = bool(outcome.written or outcome.removed) or self._shown() != before
+        overlay = self._shown() != before
+        changed = bool(outcome.written or outcome.removed) or overlay
         if changed:
             self.generation += 1
+            self.changed.update(dict.fromkeys((*outcome.written, *outcome.removed),
+                                              self.generation))
+            self.overlay_changed = self.generation if overlay else self.overlay_changed
         self._report(outcome)
         return changed
+
+    def stale(self, path: str, since: int) -> bool:
+        """Whether a tab showing the address ``path`` (percent-decoded), served at generation
+        ``since``, shows less than the latest build: the overlay changed since, or the file that
+        served the address, or would serve it now, was written or removed since (a missing page
+        shows 404.html). Only such tabs are reloaded (``reload_tabs``)."""
+        if self.overlay_changed > since:
+            return True
+        base = self.builder.last.base_path if self.builder.last else "/"
+        if not path.startswith(base):  # the base path changed (the config's base_url)
+            return True
+        rel = path[len(base):]
+        found = self._target(rel)
+        if found is not None:
+            return self.changed.get(found[0], 0) > since
+        gone = (rel, f"{rel.rstrip('/')}/index.html".lstrip("/"), "404.html")
+        return any(self.changed.get(name, 0) > since for name in gone)
+
+    def _target(self, rel: str) -> tuple[str, bool] | None:
+        """The output file an address below the base path is served from (a folder: its
+        index.html), relative to the output, and whether the address named a folder; None when
+        there is none, and never one outside the output."""
+        try:
+            root = self.builder.output.resolve()
+            target = (self.builder.output / rel).resolve()
+            if not target.is_relative_to(root):
+                return None
+            folder = target.is_dir()
+            target = target / "index.html" if folder else target
+            return (target.relative_to(root).as_posix(), folder) if target.is_file() else None
+        except OSError:  # a name the file system cannot even look up is no file of the site
+            return None
 
     def _shown(self) -> tuple[bool, bool, tuple[str, ...]]:
         """What the overlay shows, to tell whether a rebuild changed it."""
@@ -116,6 +156,16 @@ class PreviewApp:
             for problem in outcome.problems:
                 print(log_line(f"  {problem}"), flush=True)
 
+    def page_status(self, query: dict[str, list[str]]) -> dict[str, Any]:
+        """status.json: the overlay's status; asked with ``page`` (the tab's address as
+        location.pathname gives it) and ``since`` (the generation it was served), also whether
+        that tab is ``stale``."""
+        status = self.status()
+        page, since = query.get("page", [""])[0], query.get("since", [""])[0]
+        if page and since.isdigit():
+            status["stale"] = self.stale(unquote(page), int(since))
+        return status
+
     def status(self) -> dict[str, Any]:
         """What the overlay shows: whether the last rebuild worked and its problems."""
         last = self.builder.last
@@ -129,13 +179,14 @@ class PreviewApp:
             return _respond(start, "400 Bad Request", "text/plain; charset=utf-8",
                             str(err).encode())
         base = self.builder.last.base_path if self.builder.last else "/"
-        if path == "/__kotacerdas/status.json":
-            return _respond(start, "200 OK", "application/json", json.dumps(self.status()).encode())
         query = environ.get("QUERY_STRING", "")
+        if path == "/__kotacerdas/status.json":
+            return _respond(start, "200 OK", "application/json",
+                            json.dumps(self.page_status(parse_qs(query))).encode())
         if path in ("/__kotacerdas/preview.js", "/__kotacerdas/preview.css"):
-            file = PREVIEW_ASSETS / path.rsplit("/", 1)[1]
-            data = file.read_bytes()
-            return _respond(start, "200 OK", mimetypes.guess_type(file.name)[0] or "text/plain",
+            own = PREVIEW_ASSETS / path.rsplit("/", 1)[1]
+            data = own.read_bytes()
+            return _respond(start, "200 OK", mimetypes.guess_type(own.name)[0] or "text/plain",
                             data, caching(query, data))
         if not self.good:
             return _respond(start, "503 Service Unavailable", "text/html; charset=utf-8",
@@ -146,21 +197,13 @@ class PreviewApp:
                 return _redirect(start, base)
             return self._not_found(start)
         rel = path[len(base):]
-        try:
-            target = (self.builder.output / rel).resolve()
-            root = self.builder.output.resolve()
-            if not target.is_relative_to(root):
-                return self._not_found(start)
-            if target.is_dir():
-                if not path.endswith("/"):
-                    return _redirect(start, quote(path + "/"))
-                target = target / "index.html"
-            found = target.is_file()
-        except OSError:  # a name the file system cannot even look up is no file of the site
-            found = False
-        if not found:
+        found = self._target(rel)
+        if found is None:
             return self._not_found(start)
-        return self._file(start, "200 OK", target, query)
+        file, folder = found
+        if folder and not path.endswith("/"):
+            return _redirect(start, quote(path + "/"))
+        return self._file(start, "200 OK", self.builder.output / file, query)
 
     def _not_found(self, start: Callable[..., Any]) -> Iterable[bytes]:
         page = self.builder.output / "404.html"
@@ -211,7 +254,7 @@ def serve(site: Path, host: str = "127.0.0.1", port: int = 8000, drafts: bool = 
         builder.base_url = _local_base_url(site, host, port)
         was_ok = app.status()["ok"]
         if app.rebuild():
-            LiveReloadHandler.reload_waiters(reload_target(saved, was_ok and app.status()["ok"]))
+            reload_tabs(reload_target(saved, was_ok and app.status()["ok"]), app.stale)
         if not idle:
             idle.append(IdleCollector(IOLoop.current()))
         idle[0].rebuilt()
@@ -230,6 +273,22 @@ def serve(site: Path, host: str = "127.0.0.1", port: int = 8000, drafts: bool = 
         gc.enable()
         shutil.rmtree(preview, ignore_errors=True)
     return 0
+
+
+def reload_tabs(path: str, stale: Callable[[str, int], bool]) -> None:
+    """livereload's reload message (``path``: what it names, ``reload_target``), sent to every
+    tab whose page ``stale`` says is out of date, and to every tab whose page is not known yet:
+    a tab whose page did not change keeps its place, and costs the machine nothing."""
+    message = {"command": "reload", "path": path, "liveCSS": LiveReloadHandler.live_css,
+               "liveImg": True}  # as LiveReloadHandler.reload_waiters sends it
+    for waiter in list(LiveReloadHandler.waiters):
+        if isinstance(waiter, _ReloadSocket) and waiter.page is not None \
+                and not stale(waiter.page, waiter.since):
+            continue
+        try:
+            waiter.write_message(message)
+        except Exception:  # noqa: BLE001 (a tab gone meanwhile: livereload drops it likewise)
+            LiveReloadHandler.waiters.discard(waiter)
 
 
 def reload_target(saved: frozenset[str], ok_before_and_after: bool) -> str:
@@ -505,16 +564,24 @@ def _refuse(handler: web.RequestHandler, status: int, reason: str) -> None:
 class _ReloadSocket(_Guarded, LiveReloadHandler):
     """livereload's WebSocket, for this server's own pages only, telling no folder names."""
 
-    def initialize(self, roots: tuple[Path, ...]) -> None:
-        self.roots = roots
+    def initialize(self, roots: tuple[Path, ...], app: PreviewApp) -> None:
+        self.roots, self.app = roots, app
+        self.page: str | None = None
+        """The address of the tab's page (percent-decoded), once its 'info' told it."""
+        self.since = 0
+        """The generation at the 'hello': the page's own, or older (the page then checks)."""
 
     def on_message(self, message: str | bytes) -> None:
         """livereload's handshake, and this socket receives reloads from its 'hello' on: the
-        page checks the build generation once the handshake is done, so no rebuild falls in
-        between (livereload waits for the later 'info')."""
+        page checks whether it is stale once the handshake is done, so no rebuild falls in
+        between (livereload waits for the later 'info'); the 'info' names the tab's page."""
         super().on_message(message)
-        if escape.json_decode(message).get("command") == "hello":
+        data = escape.json_decode(message)
+        if data.get("command") == "hello":
+            self.since = self.app.generation
             LiveReloadHandler.waiters.add(self)
+        elif data.get("command") == "info" and isinstance(data.get("url"), str):
+            self.page = unquote(urlsplit(data["url"]).path) or None
 
     def check_origin(self, origin: str) -> bool:
         """Refuse every handshake tornado cannot show to be same-origin (livereload accepts all).
@@ -580,7 +647,7 @@ class PreviewServer(Server):
         LiveReloadHandler.watcher = self.watcher
         LiveReloadHandler.live_css = live_css
         handlers: list[tuple[str, Any] | tuple[str, Any, dict[str, Any]]] = [
-            (r"/livereload", _ReloadSocket, {"roots": self.roots}),
+            (r"/livereload", _ReloadSocket, {"roots": self.roots, "app": self.preview}),
             (r"/forcereload", _ForceReload),
             (r"/livereload.js", _ReloadScript),
             (r".*", _Preview, {"fallback": LiveScriptContainer(self.preview, b"")}),

@@ -15,6 +15,7 @@ import urllib.error
 import urllib.request
 from contextlib import contextmanager
 from typing import Callable, Iterator
+from urllib.parse import quote
 
 import pytest
 
@@ -76,8 +77,9 @@ def server(site: FixtureSite) -> Iterator[str]:
         yield root
 
 
-def _status(root: str) -> dict:
-    return json.loads(_get(root + "/__kotacerdas/status.json")[1])
+def _status(root: str, page: str | None = None, since: int | None = None) -> dict:
+    query = "" if page is None else f"?page={quote(page, safe='')}&since={since}"
+    return json.loads(_get(root + "/__kotacerdas/status.json" + query)[1])
 
 
 def test_serves_under_the_production_path_and_rebuilds(site: FixtureSite, server: str) -> None:
@@ -127,6 +129,62 @@ def test_a_reload_fetches_only_the_page(site: FixtureSite, server: str) -> None:
     shutil.rmtree(site.root / "templates")  # the site's templates/, made and removed while serving
     _wait(lambda: style in _get(page)[1], "the built-in stylesheet again")
     assert _cache_control(server + style) == "public, max-age=31536000, immutable"
+
+
+def test_only_tabs_whose_page_a_build_changed_are_stale(site: FixtureSite, server: str) -> None:
+    """What a tab asks when it connects, and what decides which tabs a save reloads: whether a
+    build since the one it was served wrote or removed its page, or changed the overlay."""
+    first = _status(server)["generation"]
+
+    def stale(page: str, since: int = first) -> bool:
+        return _status(server, page, since)["stale"]
+
+    def rebuilt(since: int) -> int:
+        _wait(lambda: _status(server)["generation"] > since, "the rebuild")
+        return _status(server)["generation"]
+
+    one, other = "/kota-cerdas/berita/tahap-dua/", "/kota-cerdas/berita/tahap-tiga/"
+    new = "/kota-cerdas/berita/baru/"
+    assert not any(stale(p) for p in (one, other, new, "/kota-cerdas/"))
+    path = site.root / "content/news/2019-05-15-tahap-tiga.md"
+    path.write_text(path.read_text() + "\nKalimat baru di tubuh berita.\n")
+    second = rebuilt(first)
+    assert stale(other) and stale("/kota-cerdas/berita/tahap-tiga/index.html")
+    assert not stale(one) and not stale(new) and not stale("/kota-cerdas/tentang/")
+    assert not stale(other, second), "a tab served after the build is up to date"
+    site.write("content/news/2020-02-02-baru.md", "---\ntitle: Baru\ndate: 2020-02-02\nsummary: S\n---\nx\n")
+    third = rebuilt(second)
+    assert stale(new, second) and not stale(one, second)  # it showed the 404 page until now
+    site.remove("content/news/2020-02-02-baru.md")
+    rebuilt(third)
+    assert stale(new, third), "a removed page is stale too"
+    site.write("site_config.yaml", "title: [\n")  # a broken build: every tab shows the overlay
+    _wait(lambda: not _status(server)["ok"], "the failed build")
+    assert stale(one, _status(server)["generation"] - 1) and stale("/kota-cerdas/tentang/", third)
+
+
+def test_a_save_reloads_only_the_tabs_it_changed(site: FixtureSite, server: str, chromium) -> None:
+    """Two tabs; a save changes one page: that tab shows it, the other is not reloaded."""
+    tabs = {}
+    for name in ("tahap-dua", "tahap-tiga"):
+        tabs[name] = chromium.new_page()
+        tabs[name].goto(f"{server}/kota-cerdas/berita/{name}/")
+        tabs[name].wait_for_function("() => window.LiveReload !== undefined", timeout=15000)
+        tabs[name].evaluate("() => { window.kcStill = true; }")  # gone if the tab reloads
+    time.sleep(1)  # both sockets past their handshake
+    path = site.root / "content/news/2019-05-15-tahap-tiga.md"
+    path.write_text(path.read_text() + "\nKalimat baru di tubuh berita.\n")
+    tabs["tahap-tiga"].wait_for_function(
+        "() => document.body.textContent.includes('Kalimat baru di tubuh berita.')", timeout=45000)
+    assert tabs["tahap-tiga"].evaluate("() => window.kcStill === undefined")
+    time.sleep(1)
+    assert tabs["tahap-dua"].evaluate("() => window.kcStill === true"), "an unchanged tab reloaded"
+    tahap_dua = site.root / "content/news/2018-05-08-tahap-dua.md"
+    tahap_dua.write_text(tahap_dua.read_text().replace('title: "Tahap dua"', 'title: "Dua lagi"'))
+    tabs["tahap-dua"].wait_for_function("() => document.querySelector('h1').textContent === 'Dua lagi'",
+                                        timeout=45000)
+    for page in tabs.values():
+        page.close()
 
 
 def test_broken_save_keeps_serving_and_reports(site: FixtureSite, server: str) -> None:

@@ -1,8 +1,9 @@
 /* Live preview client, injected by `python build.py serve` (never written into output/).
    Connects livereload, and when the last rebuild failed shows its problems over the page.
    A reload the server sent while this page was loading reached no socket: so once livereload
-   has connected (the server sends every later reload to this socket), the page compares the
-   build generation it was served with the server's, and reloads when they differ. */
+   has connected (the server sends every later reload to this socket), the page asks whether a
+   build since the one it was served changed it, and reloads if so. The server reloads only the
+   tabs whose page a build changed (serve.reload_tabs). */
 (function () {
   "use strict";
   var port = window.location.port || (window.location.protocol === "https:" ? 443 : 80);
@@ -48,10 +49,12 @@
   var shown = meta ? Number(meta.getAttribute("content")) : null;
 
   function check() {
-    fetch("/__kotacerdas/status.json", { cache: "no-store" })
+    var asked = shown === null ? "" : "?page=" + encodeURIComponent(window.location.pathname) +
+      "&since=" + shown;
+    fetch("/__kotacerdas/status.json" + asked, { cache: "no-store" })
       .then(function (r) { return r.json(); })
       .then(function (status) {
-        if (shown !== null && status.generation !== shown) {
+        if (status.stale) {
           window.location.reload();
           return;
         }
