@@ -67,8 +67,8 @@ def render_site(site: Path, base_url: str | None = None, drafts: bool = False,
     strings = {language: read_strings(language, dirs, problems, parsed)
                for language in content.config.languages}
     problems.raise_if_any()
-    reserved_ids = template_ids(dirs)
     templates = templates_digest(dirs, problems, warm.memo)
+    reserved_ids = warm.memo.get(("template-ids", templates), lambda: template_ids(dirs))
     for language in content.config.languages:
         model = build_model(content, base_url=base_url, drafts=drafts, today=today,
                             markdown_cache=markdown_cache, language=language,
