@@ -88,6 +88,29 @@ def _without_gc() -> Iterator[None]:
             gc.enable()
 
 
+@dataclass(frozen=True)
+class Stored:
+    """What earlier builds left in a cache folder for a session to start from."""
+
+    code: str
+    """The generator's code digest, which signs every file (cache.code_digest)."""
+    markdown: cache.Store
+    converted: dict[tuple[str, str], str]
+    """The Markdown store's HTML by (base path, digest), as a session holds it."""
+    parsed: cache.Store
+    templates: StoredTemplates
+
+
+def stored(cache_dir: Path) -> Stored:
+    """Read what the cache folder holds (nothing of what is missing, unsigned or of other code).
+    The preview starts from it too, read only: its first build converts only the Markdown and
+    parses only the files that changed since the last ``build``."""
+    code = cache.code_digest()
+    md_store, converted = cache.read_markdown(cache_dir, code)
+    return Stored(code, md_store, converted, cache.read_store(cache_dir / cache.PARSED_FILE, code),
+                  StoredTemplates(cache.read_signed(cache_dir, stored_name(), code)))
+
+
 def _cached_build(site: Path, output: Path, base_url: str | None, drafts: bool, today: dt.date,
                   cache_dir: Path, probe: cache.Probe) -> BuildResult:
     """Build with the cache into a new tree (a copy of output/ by hard links when output/ is
@@ -96,27 +119,23 @@ def _cached_build(site: Path, output: Path, base_url: str | None, drafts: bool, 
     forgotten first, written last, recording the new tree's stamps). A failure leaves output/ and
     a consistent cache; a kill before the exchange leaves a main file that does not match
     output/, so the next build is a full one."""
-    code = cache.code_digest()
-    md_store, markdown = cache.read_markdown(cache_dir, code)
-    parsed_store = cache.read_store(cache_dir / cache.PARSED_FILE, code)
-    templates_file = stored_name()
-    templates = StoredTemplates(cache.read_signed(cache_dir, templates_file, code))
+    start = stored(cache_dir)
     session = Session(site, base_url, drafts, today,
                       fingerprints=cache.read_pages(cache_dir, probe.key) if probe.trusted else {},
                       stamps=probe.stamps if probe.trusted else {},
-                      markdown=markdown, parsed=parsed_store.items,
-                      warm=Warm(templates=templates))
+                      markdown=start.converted, parsed=start.parsed.items,
+                      warm=Warm(templates=start.templates))
 
     def save(built: Built) -> None:
         """Save the cache of this build, before its tree takes output/'s place."""
         result = _result(built)
         with _writing(cache_dir, output):
             cache.invalidate(cache_dir)
-            cache.save_markdown(md_store, built.markdown or {})
-            parsed_store.save(built.parsed or {}, entry_line)
-            compiled = templates.stored()
+            cache.save_markdown(start.markdown, built.markdown or {})
+            start.parsed.save(built.parsed or {}, entry_line)
+            compiled = start.templates.stored()
             if compiled is not None:
-                cache.write_signed(cache_dir, templates_file, code, compiled, PREFIX)
+                cache.write_signed(cache_dir, stored_name(), start.code, compiled, PREFIX)
             cache.write_pages(cache_dir, probe.key, built.fingerprints)
             cache.write(cache_dir, cache.CacheState(
                 key=probe.key, inputs=probe.inputs, output=cache.output_digest(built.stamps),

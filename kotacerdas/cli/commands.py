@@ -10,6 +10,7 @@ import argparse
 from pathlib import Path
 
 from kotacerdas.cli import report
+from kotacerdas.core import locations
 from kotacerdas.core.clock import today_in_jakarta
 from kotacerdas.core.errors import Problems, UsageError
 
@@ -28,7 +29,7 @@ def build(args: argparse.Namespace) -> int:
     output = args.output or site / "output"
     if args.base_url and not args.base_url.startswith(("http://", "https://")):
         raise UsageError("--base-url must start with https:// (or http://)")
-    cache_dir = None if args.no_cache else (args.cache or site / ".build-cache")
+    cache_dir = None if args.no_cache else (args.cache or locations.cache_folder(site))
     probe, today = None, None
     if cache_dir:
         # A first look at the cache before the generator's heavy modules are even imported:

@@ -46,6 +46,12 @@ def input_folders(site: Path) -> list[tuple[str, Path]]:
             ("builtin/", BUILTIN_TEMPLATES)]
 
 
+def cache_folder(site: Path) -> Path:
+    """Where ``build`` keeps its cache unless ``--cache DIR`` says otherwise (and the preview
+    looks for one to start from)."""
+    return site / ".build-cache"
+
+
 def config_file(site: Path) -> Path:
     """The site's configuration file."""
     return site / CONFIG

@@ -13,7 +13,8 @@ import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kotacerdas.build.session import Session
+from kotacerdas.build.pipeline import stored
+from kotacerdas.build.session import Session, Warm
 from kotacerdas.build.writer import locked
 from kotacerdas.core.errors import ContentError, Problem
 
@@ -39,12 +40,20 @@ class Builder:
     base_url: str | None = None
     drafts: bool = False
     today: dt.date | None = None
+    cache_dir: Path | None = None
+    """A ``build`` cache to start from (read only, never written: pipeline.stored)."""
     last: Outcome | None = None
     session: Session = field(init=False)
 
     def __post_init__(self) -> None:
+        if self.cache_dir is None:
+            self.session = Session(self.site, self.base_url, self.drafts, self.today,
+                                   markdown={}, parsed={})
+            return
+        start = stored(self.cache_dir)
         self.session = Session(self.site, self.base_url, self.drafts, self.today,
-                               markdown={}, parsed={})
+                               markdown=dict(start.converted), parsed=dict(start.parsed.items),
+                               warm=Warm(templates=start.templates))
 
     def rebuild(self) -> Outcome:
         """Build once; on failure keep the previous output and report why."""

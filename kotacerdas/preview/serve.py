@@ -242,7 +242,8 @@ def _waiting_page() -> bytes:
 def serve(site: Path, host: str = "127.0.0.1", port: int = 8000, drafts: bool = False) -> int:
     """Build, serve and watch until interrupted."""
     preview = Path(tempfile.mkdtemp(prefix="kotacerdas-preview-"))
-    builder = Builder(site, preview / "site", drafts=drafts)  # the spare tree sits beside it
+    builder = Builder(site, preview / "site", drafts=drafts,  # the spare tree sits beside it
+                      cache_dir=locations.cache_folder(site))  # starts from the last build's
     app = PreviewApp(builder)
     builder.base_url = _local_base_url(site, host, port)
     app.rebuild()

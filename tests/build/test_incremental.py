@@ -284,6 +284,39 @@ def test_the_preview_compiles_each_template_once(tmp_path: Path,
     assert tree(tmp_path / "live") == tree(_full(site, tmp_path))
 
 
+def test_the_preview_starts_from_the_last_builds_cache_and_never_writes_it(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """serve's first build reuses what ``build`` left in .build-cache (converted Markdown,
+    parsed files, compiled templates), read only; a page edited since is converted again, and
+    the result is a full build's, byte for byte."""
+    import jinja2
+    from kotacerdas.model import site as model_site
+    site = _site(tmp_path)
+    cache_dir = site.root / ".build-cache"
+    build(site.root, tmp_path / "built", today=TODAY, cache_dir=cache_dir)  # the production URL
+    before = {p.name: p.read_bytes() for p in cache_dir.iterdir()}
+    path = site.root / "content/news/2018-05-08-tahap-dua.md"
+    path.write_text(path.read_text() + "\nTambahan sejak build.\n")
+    converted: list[str] = []
+    compiled: list[str | None] = []
+    convert, compile_ = model_site._convert_all, jinja2.Environment.compile
+    monkeypatch.setattr(model_site, "_convert_all",
+                        lambda texts, *a: converted.extend(texts) or convert(texts, *a))
+    monkeypatch.setattr(jinja2.Environment, "compile",
+                        lambda self, source, name=None, *a, **k:
+                        compiled.append(name) or compile_(self, source, name, *a, **k))
+    live = Builder(site.root, tmp_path / "live", base_url=BASE, today=TODAY, cache_dir=cache_dir)
+    assert live.rebuild().ok
+    assert len(converted) == 2  # the edited text, once per edition (links differ under /en/)
+    assert all("Tambahan sejak build." in text for text in converted)
+    assert compiled == []
+    assert {p.name: p.read_bytes() for p in cache_dir.iterdir()} == before
+    converted.clear()
+    cold = Builder(site.root, tmp_path / "cold", base_url=BASE, today=TODAY)
+    assert cold.rebuild().ok and len(converted) > 5 and compiled  # what the cache saved
+    assert tree(tmp_path / "live") == tree(tmp_path / "cold") == tree(_full(site, tmp_path))
+
+
 def _full(site: FixtureSite, tmp_path: Path) -> Path:
     full = tmp_path / "full"
     build(site.root, full, base_url=BASE, today=TODAY)
