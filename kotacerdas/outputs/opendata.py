@@ -24,10 +24,9 @@ import hashlib
 import io
 import json
 from dataclasses import dataclass, field
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, Mapping, Sequence
 
 from kotacerdas.core import urls
-from kotacerdas.core.digest import digest_of
 from kotacerdas.core.memo import Memo
 from kotacerdas.core.slugs import SLUG_RE
 from kotacerdas.content.types import (CONFIRMED, INFERRED, UNCERTAIN, WITHDRAWN, Participation,
@@ -262,6 +261,26 @@ ROWS: dict[str, Callable[[SiteModel], list[dict[str, Any]]]] = {
     "provinsi": province_rows, "berita": announcement_rows,
 }
 
+Rows = tuple[dict[str, Any], ...]
+"""A table's rows as a memo keeps them: shared by every build that asks, so never changed."""
+
+
+def table_inputs(table: Table, m: SiteModel) -> tuple[str | bool, ...]:
+    """Everything a table's rows are made from: the announcements without their text
+    (``news_facts``) for berita, the regions and the reference data (provinces, kabupaten/kota,
+    rounds) for the others, and the edition's address, which every row's URL carries."""
+    read: tuple[str | bool, ...] = (m.news_facts,) if table is BERITA else (
+        m.fingerprints["regions"], m.fingerprints["reference"], m.content.has_reference)
+    return (*read, m.urls.origin, m.urls.base_path, m.urls.prefix)
+
+
+def table_rows(table: Table, m: SiteModel, memo: Memo | None = None) -> Rows:
+    """A table's rows (``ROWS``), kept in ``memo`` under what they are made from
+    (``table_inputs``): a save that leaves a table's inputs alone does not gather it again."""
+    memo = Memo() if memo is None else memo
+    return memo.get(("rows", table.name, *table_inputs(table, m)),
+                    lambda: tuple(ROWS[table.name](m)))
+
 
 # --- serialisation --------------------------------------------------------------------------
 
@@ -299,7 +318,7 @@ def spreadsheet_text(text: str) -> str:
     return text
 
 
-def to_csv(table: Table, rows: list[dict[str, Any]]) -> bytes:
+def to_csv(table: Table, rows: Sequence[dict[str, Any]]) -> bytes:
     """RFC 4180: header row, CRLF line ends, fields quoted only when needed, UTF-8 without BOM;
     text cells safe to open in a spreadsheet (numbers, dates and lists of years stay as they
     are)."""
@@ -313,7 +332,7 @@ def to_csv(table: Table, rows: list[dict[str, Any]]) -> bytes:
     return buffer.getvalue().encode("utf-8")
 
 
-def to_geojson(rows: list[dict[str, Any]]) -> bytes:
+def to_geojson(rows: Sequence[dict[str, Any]]) -> bytes:
     """Participants with coordinates as GeoJSON Points ([longitude, latitude], WGS 84)."""
     keep = ("kode_wilayah", "slug", "nama", "jenis", "kode_provinsi", "provinsi", "angkatan",
             "tahun_belum_terverifikasi", "url")
@@ -326,7 +345,7 @@ def to_geojson(rows: list[dict[str, Any]]) -> bytes:
     return _json_bytes({"type": "FeatureCollection", "features": features})
 
 
-def _encode(table: Table, fmt: str, rows: list[dict[str, Any]]) -> bytes:
+def _encode(table: Table, fmt: str, rows: Sequence[dict[str, Any]]) -> bytes:
     if fmt == "csv":
         return to_csv(table, rows)
     if fmt == "geojson":
@@ -443,16 +462,16 @@ def produce_all(m: SiteModel, t: Catalogue, memo: Memo | None = None) -> dict[st
 
     The site map computes them once per edition and hands the result to the data page
     (``datasets``, ``package_download``) and to each download (``producers``). ``memo`` keeps
-    a file's bytes for the very same rows: the rows are quick to gather, the text slow to write.
+    each table's rows and files under the inputs they are made from (``table_rows``), so an
+    unchanged table costs a look-up.
     """
     memo = Memo() if memo is None else memo
     files: dict[str, bytes] = {}
     for table in TABLES:
-        rows = ROWS[table.name](m)
-        rows_digest = digest_of(repr(rows))
+        rows = table_rows(table, m, memo)
         for fmt in table.formats:
             files[table.filename(fmt)] = memo.get(
-                ("download", table.name, fmt, rows_digest),
+                ("download", table.name, fmt, *table_inputs(table, m)),
                 functools.partial(_encode, table, fmt, rows))
     files[DATAPACKAGE] = datapackage(m, t, files)
     return files
@@ -502,10 +521,12 @@ def _type_label(column: Column, table: Table, t: Catalogue) -> str:
     return label
 
 
-def _completeness(table: Table, m: SiteModel, t: Catalogue) -> tuple[str, ...]:
-    """Computed facts about how complete a table is (the same counts as its rows)."""
+def _completeness(table: Table, m: SiteModel, t: Catalogue, memo: Memo | None = None
+                  ) -> tuple[str, ...]:
+    """Computed facts about how complete a table is (the same counts as its rows, the same rows
+    the downloads are made from: ``table_rows``)."""
+    rows = table_rows(table, m, memo)
     if table is PESERTA:
-        rows = participant_rows(m)
         return (
             t("data_complete_peserta", count=len(rows)),
             t("data_complete_unverified",
@@ -517,7 +538,6 @@ def _completeness(table: Table, m: SiteModel, t: Catalogue) -> tuple[str, ...]:
             t("data_complete_sources", count=sum(1 for r in rows if r["sumber"]), total=len(rows)),
         )
     if table is KEIKUTSERTAAN:
-        rows = participation_rows(m)
         withdrawn = sum(1 for r in rows if r["status"] == STATUS_CODES[WITHDRAWN])
         unverified = sum(1 for r in rows if r["status"] in (STATUS_CODES[UNCERTAIN],
                                                            STATUS_CODES[INFERRED]))
@@ -528,7 +548,6 @@ def _completeness(table: Table, m: SiteModel, t: Catalogue) -> tuple[str, ...]:
               total=len(rows)),
         )
     if table is ANGKATAN:
-        rows = round_rows(m)
         sized = [r for r in rows if r["diumumkan"]]
         return (
             t("data_complete_angkatan", count=len(rows), sized=len(sized)),
@@ -541,10 +560,8 @@ def _completeness(table: Table, m: SiteModel, t: Catalogue) -> tuple[str, ...]:
               count=sum(r["tidak_ikut_serta"] for r in rows)),
         )
     if table is PROVINSI:
-        rows = province_rows(m)
         return (t("data_complete_provinsi", count=len(rows),
                   covered=sum(1 for r in rows if r["jumlah_peserta"])),)
-    rows = announcement_rows(m)
     return (
         t("data_complete_berita", count=len(rows)),
         t("data_complete_berita_sources", count=sum(1 for r in rows if r["sumber"]),
@@ -554,9 +571,10 @@ def _completeness(table: Table, m: SiteModel, t: Catalogue) -> tuple[str, ...]:
     )
 
 
-def datasets(m: SiteModel, t: Catalogue, files: Mapping[str, bytes]) -> tuple[Dataset, ...]:
+def datasets(m: SiteModel, t: Catalogue, files: Mapping[str, bytes], memo: Memo | None = None
+             ) -> tuple[Dataset, ...]:
     """What the data page documents for each table, computed from the files it links to
-    (``produce_all``)."""
+    (``produce_all``) and the rows they were made from (``memo``, as ``produce_all``'s)."""
     out = []
     for table in TABLES:
         downloads = tuple(Download(urls.data_file(table.filename(fmt)), table.filename(fmt),
@@ -571,8 +589,8 @@ def datasets(m: SiteModel, t: Catalogue, files: Mapping[str, bytes]) -> tuple[Da
             licence = t("data_licence_unknown")
         missing = tuple(r for r in m.regions if r.coordinates is None) if table is PESERTA else ()
         out.append(Dataset(table.name, t(f"data_title_{table.name}"), t(f"data_about_{table.name}"),
-                           downloads, fields, licence, tuple(sources), _completeness(table, m, t),
-                           missing))
+                           downloads, fields, licence, tuple(sources),
+                           _completeness(table, m, t, memo), missing))
     return tuple(out)
 
 
