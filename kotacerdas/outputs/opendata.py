@@ -290,6 +290,18 @@ def _json_bytes(data: Any) -> bytes:
     return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
+def _json_row(row: dict[str, Any]) -> str:
+    """One row as a table's JSON file holds it: one level in, as ``_json_bytes`` of the rows."""
+    return "  " + json.dumps(row, ensure_ascii=False, indent=2).replace("\n", "\n  ")
+
+
+def _json_table(rows: Sequence[dict[str, Any]], memo: Memo) -> bytes:
+    """``_json_bytes(rows)``, from each row's text kept in ``memo`` under the row itself (its
+    repr), so that an edit of one announcement encodes one row again, not the whole table."""
+    texts = [memo.get(("json-row", repr(row)), functools.partial(_json_row, row)) for row in rows]
+    return (("[\n" + ",\n".join(texts) + "\n]" if texts else "[]") + "\n").encode("utf-8")
+
+
 def _csv_cell(column: Column, value: Any) -> str:
     """A value as CSV text: empty for none, lists joined, a source by its web address."""
     if value is None:
@@ -345,12 +357,12 @@ def to_geojson(rows: Sequence[dict[str, Any]]) -> bytes:
     return _json_bytes({"type": "FeatureCollection", "features": features})
 
 
-def _encode(table: Table, fmt: str, rows: Sequence[dict[str, Any]]) -> bytes:
+def _encode(table: Table, fmt: str, rows: Sequence[dict[str, Any]], memo: Memo) -> bytes:
     if fmt == "csv":
         return to_csv(table, rows)
     if fmt == "geojson":
         return to_geojson(rows)
-    return _json_bytes(rows)
+    return _json_table(rows, memo)
 
 
 # --- the data package -----------------------------------------------------------------------
@@ -472,7 +484,7 @@ def produce_all(m: SiteModel, t: Catalogue, memo: Memo | None = None) -> dict[st
         for fmt in table.formats:
             files[table.filename(fmt)] = memo.get(
                 ("download", table.name, fmt, *table_inputs(table, m)),
-                functools.partial(_encode, table, fmt, rows))
+                functools.partial(_encode, table, fmt, rows, memo))
     files[DATAPACKAGE] = datapackage(m, t, files)
     return files
 

@@ -93,7 +93,7 @@ def site_pages(m: SiteModel, t: Catalogue, memo: Memo | None = None,
         *(tag_page(m, t, tag) for tag in m.tags),
         *(static_page(m, t, p, downloads, templates, memo) for p in m.pages),
         search_page(m, t),
-        search_index(m, t),
+        search_index(m, t, memo),
         *(DataFile(route, produce, _listings(m))
           for route, produce in opendata.producers(downloads).items()),
         *([map_page(m, t)] if m.content.province_shapes else []),
@@ -268,9 +268,9 @@ def search_page(m: SiteModel, t: Catalogue) -> PageSpec:
                     deps=_each(p for p in m.pages if p.slug == "tentang"))
 
 
-def search_index(m: SiteModel, t: Catalogue) -> DataFile:
+def search_index(m: SiteModel, t: Catalogue, memo: Memo | None = None) -> DataFile:
     """What the search page searches: every region, kabupaten/kota, announcement and page."""
-    return DataFile(urls.SEARCH_INDEX, lambda: search.index_json(m, t), _listings(m))
+    return DataFile(urls.SEARCH_INDEX, lambda: search.index_json(m, t, memo), _listings(m))
 
 
 def _listings(m: SiteModel) -> tuple[str, ...]:

@@ -611,3 +611,17 @@ def test_a_table_whose_inputs_did_not_change_is_not_gathered_again(
     gathered.clear()
     files(memo, "en")
     assert sorted(gathered) == sorted(opendata.ROWS)
+
+
+@pytest.mark.parametrize("rows", [[], [{"a": 1}], [
+    {"slug": "x", "judul": "Ä \"kutip\"\nbaris", "topik": [], "sumber": [{"url": "u", "n": None}],
+     "daerah": ["a", "b"], "lintang": -6.5, "ok": True, "kosong": {}},
+    {"slug": "y", "nested": [[1, [2]], {"k": [{"z": 0}]}]}]])
+def test_a_json_file_made_row_by_row_is_the_whole_tables_json(rows: list[dict[str, Any]]) -> None:
+    """berita.json and the other JSON tables are joined from each row's kept text; the bytes are
+    those json.dumps writes for the whole list."""
+    from kotacerdas.core.memo import Memo
+    from kotacerdas.outputs.opendata import _json_bytes, _json_table
+    memo = Memo()
+    assert _json_table(rows, memo) == _json_bytes(rows)
+    assert _json_table(rows, memo) == _json_bytes(rows)  # from the memo
