@@ -29,8 +29,8 @@ from typing import Any, Callable, Mapping, Sequence
 from kotacerdas.core import urls
 from kotacerdas.core.memo import Memo
 from kotacerdas.core.slugs import SLUG_RE
-from kotacerdas.content.types import (CONFIRMED, INFERRED, UNCERTAIN, WITHDRAWN, Participation,
-                                      Region, Source)
+from kotacerdas.content.types import (CONFIRMED, INFERRED, UNCERTAIN, WITHDRAWN, NewsItem,
+                                      Participation, Region, Source)
 from kotacerdas.model.i18n import Catalogue
 from kotacerdas.model.site import SiteModel
 
@@ -246,40 +246,64 @@ def province_rows(m: SiteModel) -> list[dict[str, Any]]:
     } for p in sorted(m.provinces, key=lambda p: p.code)]
 
 
-def announcement_rows(m: SiteModel) -> list[dict[str, Any]]:
-    """The published announcements (the same ones the news pages show), newest first."""
-    return [{
+def _announcement_row(m: SiteModel, n: NewsItem) -> dict[str, Any]:
+    """One announcement as berita lists it: its facts, its sources, its page."""
+    return {
         "slug": n.slug, "judul": n.title, "tanggal": n.date.isoformat(),
         "diperbarui": n.updated.isoformat() if n.updated else None, "ringkasan": n.summary,
         "topik": list(n.tags), "daerah": list(n.regions), "sumber": [_source(s) for s in n.sources],
         "url": m.urls.absolute(urls.announcement(n.slug)),
-    } for n in m.news]
+    }
+
+
+def announcement_rows(m: SiteModel, memo: Memo | None = None) -> list[dict[str, Any]]:
+    """The published announcements (the same ones the news pages show), newest first: one row
+    per ``m.news``, in its order, each kept in ``memo`` under its file's digest and the edition's
+    address (``_announcement_key``): the table that grows with the site and changes with every
+    news edit makes one row again for a title edit."""
+    memo = Memo() if memo is None else memo
+    return [memo.get(("berita-row", *_announcement_key(m, n)),
+                     functools.partial(_announcement_row, m, n)) for n in m.news]
+
+
+def _announcement_key(m: SiteModel, n: NewsItem) -> tuple[str, ...]:
+    """What an announcement's row is made from: its file (and translation), the edition's
+    address."""
+    return (n.digest, *_address(m))
 
 
 ROWS: dict[str, Callable[[SiteModel], list[dict[str, Any]]]] = {
     "peserta": participant_rows, "keikutsertaan": participation_rows, "angkatan": round_rows,
-    "provinsi": province_rows, "berita": announcement_rows,
+    "provinsi": province_rows,
 }
+"""The tables made whole, from every region and the reference data; berita is made one
+announcement at a time (``announcement_rows``)."""
 
 Rows = tuple[dict[str, Any], ...]
 """A table's rows as a memo keeps them: shared by every build that asks, so never changed."""
 
 
 def table_inputs(table: Table, m: SiteModel) -> tuple[str | bool, ...]:
-    """Everything a table's rows are made from: the announcements without their text
-    (``news_facts``) for berita, the regions and the reference data (provinces, kabupaten/kota,
-    rounds) for the others, and the edition's address, which every row's URL carries."""
-    read: tuple[str | bool, ...] = (m.news_facts,) if table is BERITA else (
-        m.fingerprints["regions"], m.fingerprints["reference"], m.content.has_reference)
-    return (*read, m.urls.origin, m.urls.base_path, m.urls.prefix)
+    """Everything a table of ``ROWS`` is made from: the regions and the reference data
+    (provinces, kabupaten/kota, rounds), and the edition's address, which every row's URL
+    carries."""
+    return (table.name, m.fingerprints["regions"], m.fingerprints["reference"],
+            m.content.has_reference, *_address(m))
+
+
+def _address(m: SiteModel) -> tuple[str, str, str]:
+    """What the URL in a row is made from (``Urls.absolute``): origin, base path, edition."""
+    return (m.urls.origin, m.urls.base_path, m.urls.prefix)
 
 
 def table_rows(table: Table, m: SiteModel, memo: Memo | None = None) -> Rows:
-    """A table's rows (``ROWS``), kept in ``memo`` under what they are made from
-    (``table_inputs``): a save that leaves a table's inputs alone does not gather it again."""
+    """A table's rows, kept in ``memo`` under what they are made from (each announcement's
+    alone, each other table whole under ``table_inputs``): a save that leaves them alone gathers
+    nothing again."""
     memo = Memo() if memo is None else memo
-    return memo.get(("rows", table.name, *table_inputs(table, m)),
-                    lambda: tuple(ROWS[table.name](m)))
+    if table is BERITA:  # asked row by row in every build, so no row is dropped (Memo.settle)
+        return tuple(announcement_rows(m, memo))
+    return memo.get(("rows", *table_inputs(table, m)), lambda: tuple(ROWS[table.name](m)))
 
 
 # --- serialisation --------------------------------------------------------------------------
@@ -295,11 +319,18 @@ def _json_row(row: dict[str, Any]) -> str:
     return "  " + json.dumps(row, ensure_ascii=False, indent=2).replace("\n", "\n  ")
 
 
-def _json_table(rows: Sequence[dict[str, Any]], memo: Memo) -> bytes:
-    """``_json_bytes(rows)``, from each row's text kept in ``memo`` under the row itself (its
-    repr), so that an edit of one announcement encodes one row again, not the whole table."""
-    texts = [memo.get(("json-row", repr(row)), functools.partial(_json_row, row)) for row in rows]
+def _json_table(texts: Sequence[str]) -> bytes:
+    """A table's JSON file from its rows' texts (``_json_row``): what ``_json_bytes`` writes for
+    the rows themselves."""
     return (("[\n" + ",\n".join(texts) + "\n]" if texts else "[]") + "\n").encode("utf-8")
+
+
+def _announcements_json(m: SiteModel, rows: Rows, memo: Memo) -> bytes:
+    """berita.json, from each announcement's row text kept in ``memo`` as its row is
+    (``announcement_rows``): a title edit encodes one row again."""
+    return _json_table([memo.get(("berita-json", *_announcement_key(m, n)),
+                                 functools.partial(_json_row, row))
+                        for n, row in zip(m.news, rows, strict=True)])
 
 
 def _csv_cell(column: Column, value: Any) -> str:
@@ -357,12 +388,12 @@ def to_geojson(rows: Sequence[dict[str, Any]]) -> bytes:
     return _json_bytes({"type": "FeatureCollection", "features": features})
 
 
-def _encode(table: Table, fmt: str, rows: Sequence[dict[str, Any]], memo: Memo) -> bytes:
+def _encode(table: Table, fmt: str, rows: Sequence[dict[str, Any]]) -> bytes:
     if fmt == "csv":
         return to_csv(table, rows)
     if fmt == "geojson":
         return to_geojson(rows)
-    return _json_table(rows, memo)
+    return _json_bytes(rows)
 
 
 # --- the data package -----------------------------------------------------------------------
@@ -482,9 +513,9 @@ def produce_all(m: SiteModel, t: Catalogue, memo: Memo | None = None) -> dict[st
     for table in TABLES:
         rows = table_rows(table, m, memo)
         for fmt in table.formats:
-            files[table.filename(fmt)] = memo.get(
-                ("download", table.name, fmt, *table_inputs(table, m)),
-                functools.partial(_encode, table, fmt, rows, memo))
+            files[table.filename(fmt)] = _announcements_json(m, rows, memo) \
+                if table is BERITA else memo.get(("download", fmt, *table_inputs(table, m)),
+                                                 functools.partial(_encode, table, fmt, rows))
     files[DATAPACKAGE] = datapackage(m, t, files)
     return files
 

@@ -573,8 +573,9 @@ def test_the_data_page_and_the_downloads_share_one_computation(site: FixtureSite
 def test_a_table_whose_inputs_did_not_change_is_not_gathered_again(
         site: FixtureSite, monkeypatch: pytest.MonkeyPatch) -> None:
     """A session's memo keeps each table's rows and files under the inputs they are made from:
-    a news title edit gathers the announcements again and no other table, and the files are
-    those of a build without memo; another edition's address is another table."""
+    a news title edit makes and encodes the one row that changed and gathers no other table,
+    and the files are those of a build without memo; another edition's address is another
+    table."""
     import datetime as dt
 
     from kotacerdas.content.load import load_site
@@ -588,6 +589,12 @@ def test_a_table_whose_inputs_did_not_change_is_not_gathered_again(
     today = dt.date(2030, 1, 1)
     catalogue = Catalogue("id", strings("id"))
     gathered: list[str] = []
+    made: list[str] = []
+    encoded: list[str] = []
+    make, encode = opendata._announcement_row, opendata._json_row
+    monkeypatch.setattr(opendata, "_announcement_row",
+                        lambda m, n: made.append(n.slug) or make(m, n))
+    monkeypatch.setattr(opendata, "_json_row", lambda row: encoded.append(row["slug"]) or encode(row))
     for name, rows in opendata.ROWS.items():
         monkeypatch.setitem(opendata.ROWS, name,
                             lambda m, name=name, rows=rows: gathered.append(name) or rows(m))
@@ -599,18 +606,22 @@ def test_a_table_whose_inputs_did_not_change_is_not_gathered_again(
     memo = Memo()
     files(memo)
     memo.settle()
-    assert sorted(gathered) == sorted(opendata.ROWS)
+    assert sorted(gathered) == sorted(opendata.ROWS) and len(made) == len(encoded) == 3
     gathered.clear()
+    made.clear()
+    encoded.clear()
     files(memo)
-    assert gathered == []
+    memo.settle()
+    assert gathered == made == encoded == []
     path = site.root / "content/news/2018-05-08-tahap-dua.md"
     path.write_text(path.read_text().replace('title: "', 'title: "Judul baru ', 1))
     kept = files(memo)
-    assert gathered == ["berita"]
+    assert gathered == [] and made == encoded == ["tahap-dua"]
     assert b"Judul baru" in kept["berita.json"] and kept == files(None)
     gathered.clear()
+    made.clear()
     files(memo, "en")
-    assert sorted(gathered) == sorted(opendata.ROWS)
+    assert sorted(gathered) == sorted(opendata.ROWS) and len(made) == 3
 
 
 @pytest.mark.parametrize("rows", [[], [{"a": 1}], [
@@ -618,10 +629,7 @@ def test_a_table_whose_inputs_did_not_change_is_not_gathered_again(
      "daerah": ["a", "b"], "lintang": -6.5, "ok": True, "kosong": {}},
     {"slug": "y", "nested": [[1, [2]], {"k": [{"z": 0}]}]}]])
 def test_a_json_file_made_row_by_row_is_the_whole_tables_json(rows: list[dict[str, Any]]) -> None:
-    """berita.json and the other JSON tables are joined from each row's kept text; the bytes are
-    those json.dumps writes for the whole list."""
-    from kotacerdas.core.memo import Memo
-    from kotacerdas.outputs.opendata import _json_bytes, _json_table
-    memo = Memo()
-    assert _json_table(rows, memo) == _json_bytes(rows)
-    assert _json_table(rows, memo) == _json_bytes(rows)  # from the memo
+    """berita.json is joined from each row's kept text; the bytes are those json.dumps writes for
+    the whole list."""
+    from kotacerdas.outputs.opendata import _json_bytes, _json_row, _json_table
+    assert _json_table([_json_row(row) for row in rows]) == _json_bytes(rows)
