@@ -27,7 +27,7 @@ from kotacerdas.content.parsecache import ParseCache
 from kotacerdas.content.strings import read_strings
 from kotacerdas.core.clock import today_in_jakarta
 from kotacerdas.core.errors import Problems
-from kotacerdas.core.locations import template_dirs
+from kotacerdas.core.locations import template_dirs, template_files
 from kotacerdas.core.memo import Memo
 from kotacerdas.model.i18n import Catalogue
 from kotacerdas.model.markup import template_ids
@@ -68,7 +68,9 @@ def render_site(site: Path, base_url: str | None = None, drafts: bool = False,
                for language in content.config.languages}
     problems.raise_if_any()
     templates = templates_digest(dirs, problems, warm.memo)
-    reserved_ids = warm.memo.get(("template-ids", templates), lambda: template_ids(dirs))
+    walked = (templates, tuple(dirs))  # the digest names every file of these very folders
+    reserved_ids = warm.memo.get(("template-ids", *walked), lambda: template_ids(dirs))
+    page_templates = warm.memo.get(("template-files", *walked), lambda: template_files(dirs))
     for language in content.config.languages:
         model = build_model(content, base_url=base_url, drafts=drafts, today=today,
                             markdown_cache=markdown_cache, language=language,
@@ -84,7 +86,8 @@ def render_site(site: Path, base_url: str | None = None, drafts: bool = False,
     kept: dict[str, bytes] = {}
     for renderer, site_fingerprint in zip(renderers, site_fingerprints):
         edition = render_edition(renderer, site_fingerprint,
-                                 site_pages(renderer.model, renderer.catalogue, warm.memo),
+                                 site_pages(renderer.model, renderer.catalogue, warm.memo,
+                                            page_templates),
                                  previous or {}, sink)
         for path in sorted(fingerprints.keys() & edition.fingerprints.keys()):
             problems.add("content", None, f"{path} would be written by two language editions; "

@@ -40,6 +40,18 @@ def template_dirs(site: Path) -> list[Path]:
     return dirs + [BUILTIN_TEMPLATES]
 
 
+def template_files(dirs: list[Path]) -> dict[str, Path]:
+    """Each template name (``page.html``, ``partials/meta.html``) → the file that renders it: the
+    first of ``dirs`` (``template_dirs``) that has it, as the renderer's loader finds it."""
+    found: dict[str, Path] = {}
+    for folder in dirs:
+        for path in sorted(folder.rglob("*.html")):
+            rel = path.relative_to(folder)
+            if path.is_file() and not in_scratch(rel):
+                found.setdefault(rel.as_posix(), path)
+    return found
+
+
 def input_folders(site: Path) -> list[tuple[str, Path]]:
     """The folders a build reads, by the name the input stamps record them under."""
     return [("content/", site / "content"), ("templates/", site / "templates"),

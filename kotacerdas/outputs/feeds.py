@@ -24,7 +24,6 @@ from __future__ import annotations
 import datetime as dt
 import email.utils
 import html
-import json
 import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
@@ -32,6 +31,7 @@ from typing import Callable
 from urllib.parse import urljoin, urlsplit
 
 from kotacerdas.core import urls
+from kotacerdas.core.jsontext import pretty_json
 from kotacerdas.core.urls import is_safe_link
 from kotacerdas.content.types import NewsItem
 from kotacerdas.model.i18n import Catalogue
@@ -258,7 +258,7 @@ def json_feed(m: SiteModel, feed: Feed, memo: Memo | None = None) -> bytes:
             "feed_url": m.urls.absolute(feed.route(urls.FEED_JSON)),
             "description": feed.description, "language": m.config.language,
             "authors": [{"name": name, "url": uri}], "items": items}
-    return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    return (pretty_json(data) + "\n").encode("utf-8")
 
 
 FORMATS = (

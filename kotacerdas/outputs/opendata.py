@@ -22,16 +22,15 @@ import csv
 import functools
 import hashlib
 import io
-import json
 from dataclasses import dataclass, field
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, Mapping, Sequence
 
 from kotacerdas.core import urls
-from kotacerdas.core.digest import digest_of
+from kotacerdas.core.jsontext import pretty_json
 from kotacerdas.core.memo import Memo
 from kotacerdas.core.slugs import SLUG_RE
-from kotacerdas.content.types import (CONFIRMED, INFERRED, UNCERTAIN, WITHDRAWN, Participation,
-                                      Region, Source)
+from kotacerdas.content.types import (CONFIRMED, INFERRED, UNCERTAIN, WITHDRAWN, NewsItem,
+                                      Participation, Region, Source)
 from kotacerdas.model.i18n import Catalogue
 from kotacerdas.model.site import SiteModel
 
@@ -247,20 +246,64 @@ def province_rows(m: SiteModel) -> list[dict[str, Any]]:
     } for p in sorted(m.provinces, key=lambda p: p.code)]
 
 
-def announcement_rows(m: SiteModel) -> list[dict[str, Any]]:
-    """The published announcements (the same ones the news pages show), newest first."""
-    return [{
+def _announcement_row(m: SiteModel, n: NewsItem) -> dict[str, Any]:
+    """One announcement as berita lists it: its facts, its sources, its page."""
+    return {
         "slug": n.slug, "judul": n.title, "tanggal": n.date.isoformat(),
         "diperbarui": n.updated.isoformat() if n.updated else None, "ringkasan": n.summary,
         "topik": list(n.tags), "daerah": list(n.regions), "sumber": [_source(s) for s in n.sources],
         "url": m.urls.absolute(urls.announcement(n.slug)),
-    } for n in m.news]
+    }
+
+
+def announcement_rows(m: SiteModel, memo: Memo | None = None) -> list[dict[str, Any]]:
+    """The published announcements (the same ones the news pages show), newest first: one row
+    per ``m.news``, in its order, each kept in ``memo`` under its file's digest and the edition's
+    address (``_announcement_key``): the table that grows with the site and changes with every
+    news edit makes one row again for a title edit."""
+    memo = Memo() if memo is None else memo
+    return [memo.get(("berita-row", *_announcement_key(m, n)),
+                     functools.partial(_announcement_row, m, n)) for n in m.news]
+
+
+def _announcement_key(m: SiteModel, n: NewsItem) -> tuple[str, ...]:
+    """What an announcement's row is made from: its file (and translation), the edition's
+    address."""
+    return (n.digest, *_address(m))
 
 
 ROWS: dict[str, Callable[[SiteModel], list[dict[str, Any]]]] = {
     "peserta": participant_rows, "keikutsertaan": participation_rows, "angkatan": round_rows,
-    "provinsi": province_rows, "berita": announcement_rows,
+    "provinsi": province_rows,
 }
+"""The tables made whole, from every region and the reference data; berita is made one
+announcement at a time (``announcement_rows``)."""
+
+Rows = tuple[dict[str, Any], ...]
+"""A table's rows as a memo keeps them: shared by every build that asks, so never changed."""
+
+
+def table_inputs(table: Table, m: SiteModel) -> tuple[str | bool, ...]:
+    """Everything a table of ``ROWS`` is made from: the regions and the reference data
+    (provinces, kabupaten/kota, rounds), and the edition's address, which every row's URL
+    carries."""
+    return (table.name, m.fingerprints["regions"], m.fingerprints["reference"],
+            m.content.has_reference, *_address(m))
+
+
+def _address(m: SiteModel) -> tuple[str, str, str]:
+    """What the URL in a row is made from (``Urls.absolute``): origin, base path, edition."""
+    return (m.urls.origin, m.urls.base_path, m.urls.prefix)
+
+
+def table_rows(table: Table, m: SiteModel, memo: Memo | None = None) -> Rows:
+    """A table's rows, kept in ``memo`` under what they are made from (each announcement's
+    alone, each other table whole under ``table_inputs``): a save that leaves them alone gathers
+    nothing again."""
+    memo = Memo() if memo is None else memo
+    if table is BERITA:  # asked row by row in every build, so no row is dropped (Memo.settle)
+        return tuple(announcement_rows(m, memo))
+    return memo.get(("rows", *table_inputs(table, m)), lambda: tuple(ROWS[table.name](m)))
 
 
 # --- serialisation --------------------------------------------------------------------------
@@ -268,7 +311,26 @@ ROWS: dict[str, Callable[[SiteModel], list[dict[str, Any]]]] = {
 
 def _json_bytes(data: Any) -> bytes:
     """Stable, readable JSON: fixed key order, UTF-8 text (not \\u escapes), final newline."""
-    return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    return (pretty_json(data) + "\n").encode("utf-8")
+
+
+def _json_row(row: dict[str, Any]) -> str:
+    """One row as a table's JSON file holds it: one level in, as ``_json_bytes`` of the rows."""
+    return "  " + pretty_json(row).replace("\n", "\n  ")
+
+
+def _json_table(texts: Sequence[str]) -> bytes:
+    """A table's JSON file from its rows' texts (``_json_row``): what ``_json_bytes`` writes for
+    the rows themselves."""
+    return (("[\n" + ",\n".join(texts) + "\n]" if texts else "[]") + "\n").encode("utf-8")
+
+
+def _announcements_json(m: SiteModel, rows: Rows, memo: Memo) -> bytes:
+    """berita.json, from each announcement's row text kept in ``memo`` as its row is
+    (``announcement_rows``): a title edit encodes one row again."""
+    return _json_table([memo.get(("berita-json", *_announcement_key(m, n)),
+                                 functools.partial(_json_row, row))
+                        for n, row in zip(m.news, rows, strict=True)])
 
 
 def _csv_cell(column: Column, value: Any) -> str:
@@ -299,7 +361,7 @@ def spreadsheet_text(text: str) -> str:
     return text
 
 
-def to_csv(table: Table, rows: list[dict[str, Any]]) -> bytes:
+def to_csv(table: Table, rows: Sequence[dict[str, Any]]) -> bytes:
     """RFC 4180: header row, CRLF line ends, fields quoted only when needed, UTF-8 without BOM;
     text cells safe to open in a spreadsheet (numbers, dates and lists of years stay as they
     are)."""
@@ -313,7 +375,7 @@ def to_csv(table: Table, rows: list[dict[str, Any]]) -> bytes:
     return buffer.getvalue().encode("utf-8")
 
 
-def to_geojson(rows: list[dict[str, Any]]) -> bytes:
+def to_geojson(rows: Sequence[dict[str, Any]]) -> bytes:
     """Participants with coordinates as GeoJSON Points ([longitude, latitude], WGS 84)."""
     keep = ("kode_wilayah", "slug", "nama", "jenis", "kode_provinsi", "provinsi", "angkatan",
             "tahun_belum_terverifikasi", "url")
@@ -326,7 +388,7 @@ def to_geojson(rows: list[dict[str, Any]]) -> bytes:
     return _json_bytes({"type": "FeatureCollection", "features": features})
 
 
-def _encode(table: Table, fmt: str, rows: list[dict[str, Any]]) -> bytes:
+def _encode(table: Table, fmt: str, rows: Sequence[dict[str, Any]]) -> bytes:
     if fmt == "csv":
         return to_csv(table, rows)
     if fmt == "geojson":
@@ -443,17 +505,17 @@ def produce_all(m: SiteModel, t: Catalogue, memo: Memo | None = None) -> dict[st
 
     The site map computes them once per edition and hands the result to the data page
     (``datasets``, ``package_download``) and to each download (``producers``). ``memo`` keeps
-    a file's bytes for the very same rows: the rows are quick to gather, the text slow to write.
+    each table's rows and files under the inputs they are made from (``table_rows``), so an
+    unchanged table costs a look-up.
     """
     memo = Memo() if memo is None else memo
     files: dict[str, bytes] = {}
     for table in TABLES:
-        rows = ROWS[table.name](m)
-        rows_digest = digest_of(repr(rows))
+        rows = table_rows(table, m, memo)
         for fmt in table.formats:
-            files[table.filename(fmt)] = memo.get(
-                ("download", table.name, fmt, rows_digest),
-                functools.partial(_encode, table, fmt, rows))
+            files[table.filename(fmt)] = _announcements_json(m, rows, memo) \
+                if table is BERITA else memo.get(("download", fmt, *table_inputs(table, m)),
+                                                 functools.partial(_encode, table, fmt, rows))
     files[DATAPACKAGE] = datapackage(m, t, files)
     return files
 
@@ -502,10 +564,12 @@ def _type_label(column: Column, table: Table, t: Catalogue) -> str:
     return label
 
 
-def _completeness(table: Table, m: SiteModel, t: Catalogue) -> tuple[str, ...]:
-    """Computed facts about how complete a table is (the same counts as its rows)."""
+def _completeness(table: Table, m: SiteModel, t: Catalogue, memo: Memo | None = None
+                  ) -> tuple[str, ...]:
+    """Computed facts about how complete a table is (the same counts as its rows, the same rows
+    the downloads are made from: ``table_rows``)."""
+    rows = table_rows(table, m, memo)
     if table is PESERTA:
-        rows = participant_rows(m)
         return (
             t("data_complete_peserta", count=len(rows)),
             t("data_complete_unverified",
@@ -517,7 +581,6 @@ def _completeness(table: Table, m: SiteModel, t: Catalogue) -> tuple[str, ...]:
             t("data_complete_sources", count=sum(1 for r in rows if r["sumber"]), total=len(rows)),
         )
     if table is KEIKUTSERTAAN:
-        rows = participation_rows(m)
         withdrawn = sum(1 for r in rows if r["status"] == STATUS_CODES[WITHDRAWN])
         unverified = sum(1 for r in rows if r["status"] in (STATUS_CODES[UNCERTAIN],
                                                            STATUS_CODES[INFERRED]))
@@ -528,7 +591,6 @@ def _completeness(table: Table, m: SiteModel, t: Catalogue) -> tuple[str, ...]:
               total=len(rows)),
         )
     if table is ANGKATAN:
-        rows = round_rows(m)
         sized = [r for r in rows if r["diumumkan"]]
         return (
             t("data_complete_angkatan", count=len(rows), sized=len(sized)),
@@ -541,10 +603,8 @@ def _completeness(table: Table, m: SiteModel, t: Catalogue) -> tuple[str, ...]:
               count=sum(r["tidak_ikut_serta"] for r in rows)),
         )
     if table is PROVINSI:
-        rows = province_rows(m)
         return (t("data_complete_provinsi", count=len(rows),
                   covered=sum(1 for r in rows if r["jumlah_peserta"])),)
-    rows = announcement_rows(m)
     return (
         t("data_complete_berita", count=len(rows)),
         t("data_complete_berita_sources", count=sum(1 for r in rows if r["sumber"]),
@@ -554,9 +614,10 @@ def _completeness(table: Table, m: SiteModel, t: Catalogue) -> tuple[str, ...]:
     )
 
 
-def datasets(m: SiteModel, t: Catalogue, files: Mapping[str, bytes]) -> tuple[Dataset, ...]:
+def datasets(m: SiteModel, t: Catalogue, files: Mapping[str, bytes], memo: Memo | None = None
+             ) -> tuple[Dataset, ...]:
     """What the data page documents for each table, computed from the files it links to
-    (``produce_all``)."""
+    (``produce_all``) and the rows they were made from (``memo``, as ``produce_all``'s)."""
     out = []
     for table in TABLES:
         downloads = tuple(Download(urls.data_file(table.filename(fmt)), table.filename(fmt),
@@ -571,8 +632,8 @@ def datasets(m: SiteModel, t: Catalogue, files: Mapping[str, bytes]) -> tuple[Da
             licence = t("data_licence_unknown")
         missing = tuple(r for r in m.regions if r.coordinates is None) if table is PESERTA else ()
         out.append(Dataset(table.name, t(f"data_title_{table.name}"), t(f"data_about_{table.name}"),
-                           downloads, fields, licence, tuple(sources), _completeness(table, m, t),
-                           missing))
+                           downloads, fields, licence, tuple(sources),
+                           _completeness(table, m, t, memo), missing))
     return tuple(out)
 
 

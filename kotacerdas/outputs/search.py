@@ -22,11 +22,13 @@ query; keep them in step.
 
 from __future__ import annotations
 
+import functools
 from typing import Any, Iterable
 
 from kotacerdas.core import urls
 from kotacerdas.content.placenames import normalize, place_key
 from kotacerdas.core.jsontext import compact_json
+from kotacerdas.core.memo import Memo
 from kotacerdas.content.types import Kabkota, NewsItem, Page, Province, Region, note_in
 from kotacerdas.model.i18n import Catalogue
 from kotacerdas.model.site import CohortSummary, SiteModel
@@ -116,22 +118,32 @@ def static_page(m: SiteModel, t: Catalogue, p: Page) -> dict[str, Any]:
                   [normalize(f"{p.title} {p.summary}")])
 
 
-def entries(m: SiteModel, t: Catalogue) -> Iterable[dict[str, Any]]:
-    """Every entry, in a fixed order: participants, other kabupaten/kota, provinces, news, pages."""
-    yield from (participant(m, t, r) for r in m.regions)
-    yield from (named_only(m, t, r) for r in m.withdrawn_only)
+def entries(m: SiteModel, t: Catalogue, memo: Memo | None = None) -> Iterable[str]:
+    """Every entry's JSON text, in a fixed order: participants, other kabupaten/kota, provinces,
+    news, rounds, pages. ``memo`` keeps each announcement's (most of a big site's index) under
+    its file's digest, the edition's address and language; the others read interface strings,
+    whose absence each build must record (Catalogue.missing), so they are made every time."""
+    memo = Memo() if memo is None else memo
+    yield from (compact_json(participant(m, t, r)) for r in m.regions)
+    yield from (compact_json(named_only(m, t, r)) for r in m.withdrawn_only)
     taking_part = {r.code for r in (*m.regions, *m.withdrawn_only)}
     by_code = {p.code: p for p in m.provinces}
     for k in sorted(m.content.kabkota, key=lambda k: k.code):
         if k.code not in taking_part and k.province_code in by_code:
-            yield non_participant(m, t, k, by_code[k.province_code])
-    yield from (province(m, t, p) for p in m.provinces)
-    yield from (announcement(m, t, n) for n in m.news)
-    yield from (cohort(m, t, c) for c in m.cohorts)
-    yield from (static_page(m, t, p) for p in m.pages)
+            yield compact_json(non_participant(m, t, k, by_code[k.province_code]))
+    yield from (compact_json(province(m, t, p)) for p in m.provinces)
+    yield from (memo.get(("search-entry", n.digest, m.urls.base_path, m.urls.prefix, t.language),
+                         functools.partial(_announcement_text, m, t, n)) for n in m.news)
+    yield from (compact_json(cohort(m, t, c)) for c in m.cohorts)
+    yield from (compact_json(static_page(m, t, p)) for p in m.pages)
 
 
-def index_json(m: SiteModel, t: Catalogue) -> bytes:
-    """The index file: compact, UTF-8, byte-identical for the same content."""
-    data = {"items": list(entries(m, t))}
-    return compact_json(data).encode("utf-8")
+def _announcement_text(m: SiteModel, t: Catalogue, n: NewsItem) -> str:
+    """An announcement's entry as JSON text (what the memo keeps)."""
+    return compact_json(announcement(m, t, n))
+
+
+def index_json(m: SiteModel, t: Catalogue, memo: Memo | None = None) -> bytes:
+    """The index file, ``{"items": [entry, ...]}``: compact, UTF-8, byte-identical for the same
+    content (each entry's text as compact_json writes it inside the whole)."""
+    return ('{"items":[' + ",".join(entries(m, t, memo)) + "]}").encode("utf-8")

@@ -119,7 +119,7 @@ class Renderer:
         """Render one page; template errors are recorded as problems with template file and line."""
         try:
             template = self.env.select_template(spec.template.split("|"))
-            return template.render(page=spec, **spec.context)
+            return template.render(page=spec, **spec.values())
         except jinja2.TemplateSyntaxError as exc:
             self.problems.add(exc.filename or exc.name or "templates", exc.lineno,
                               f"template syntax error: {exc.message}")
@@ -200,4 +200,4 @@ def render_page(renderer: Renderer, spec: PageSpec, target: str, sink: Sink) -> 
 
 def context_of(spec: PageSpec) -> dict[str, Any]:
     """What a template receives for a page (used by tests and the check command)."""
-    return {"page": spec, **spec.context}
+    return {"page": spec, **spec.values()}

@@ -9,13 +9,15 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable, Iterator
+from pathlib import Path
+from typing import Any, Callable, Iterable, Iterator, Mapping
 
 from kotacerdas.outputs import feeds, opendata, search, sitemap
 from kotacerdas.core import urls
 from kotacerdas.content.types import NewsItem, Page, Province, Region
 from kotacerdas.model.i18n import Catalogue
 from kotacerdas.core.lines import one_line
+from kotacerdas.core.locations import BUILTIN_TEMPLATES
 from kotacerdas.core.memo import Memo
 from kotacerdas.model.site import CohortSummary, SiteModel
 
@@ -38,6 +40,13 @@ class PageSpec:
     when any content changes). Used to re-render only what an edit affects."""
     lang: str = ""
     """The language of the page's own text (announcements and pages; see model/editions.py)."""
+    later: Callable[[], dict[str, Any]] | None = None
+    """More of what its template receives, made only when the page is rendered: values from
+    inputs ``deps`` names, too slow to make in every build (the data page's downloads)."""
+
+    def values(self) -> dict[str, Any]:
+        """Everything the template receives besides the spec itself (``page``)."""
+        return {**self.context, **self.later()} if self.later else self.context
 
 
 @dataclass(frozen=True)
@@ -53,12 +62,21 @@ class DataFile:
     """As PageSpec.deps: with it, a file whose inputs did not change is not produced again."""
 
 
-def site_pages(m: SiteModel, t: Catalogue, memo: Memo | None = None) -> list[PageSpec | DataFile]:
+Templates = Mapping[str, Path]
+"""Each template name the template folders hold → the file that renders it (the first folder
+that has it: core/locations.template_files)."""
+
+GENERIC_PAGE = "page.html"
+
+
+def site_pages(m: SiteModel, t: Catalogue, memo: Memo | None = None,
+               templates: Templates | None = None) -> list[PageSpec | DataFile]:
     """Every page and file of one language edition, in one list: this is the site map.
 
     Every edition has the same pages under its own prefix (urls.py); the default edition also
     holds the files the whole site shares (hosting files, security.txt, the 404 page, robots.txt).
-    ``memo`` keeps the downloads made from unchanged rows (core/memo.py).
+    ``memo`` keeps the downloads made from unchanged rows (core/memo.py); ``templates`` tells
+    which template renders each static page (without it, every one may show anything).
     """
     downloads = functools.cache(functools.partial(opendata.produce_all, m, t, memo))  # data page
     pages: list[PageSpec | DataFile] = [
@@ -73,9 +91,9 @@ def site_pages(m: SiteModel, t: Catalogue, memo: Memo | None = None) -> list[Pag
         *(announcement_page(m, t, n) for n in m.news),
         tag_index(m, t),
         *(tag_page(m, t, tag) for tag in m.tags),
-        *(static_page(m, t, p, downloads) for p in m.pages),
+        *(static_page(m, t, p, downloads, templates, memo) for p in m.pages),
         search_page(m, t),
-        search_index(m, t),
+        search_index(m, t, memo),
         *(DataFile(route, produce, _listings(m))
           for route, produce in opendata.producers(downloads).items()),
         *([map_page(m, t)] if m.content.province_shapes else []),
@@ -200,10 +218,11 @@ def announcement_page(m: SiteModel, t: Catalogue, n: NewsItem) -> PageSpec:
 
 
 def tag_index(m: SiteModel, t: Catalogue) -> PageSpec:
-    """Every topic with its number of announcements."""
+    """Every topic with its number of announcements (what it shows is all it depends on)."""
     return PageSpec(urls.TAGS, "tags.html", t("tags_title"),
                     (*_home(t), (t("news_title"), urls.NEWS)), _latest(m.news),
-                    t("tags_description"), deps=_all(m, "news"))
+                    t("tags_description"),
+                    deps=(repr([(tag, len(m.news_by_tag[tag])) for tag in m.tags]),))
 
 
 def tag_page(m: SiteModel, t: Catalogue, tag: str) -> PageSpec:
@@ -215,14 +234,31 @@ def tag_page(m: SiteModel, t: Catalogue, tag: str) -> PageSpec:
                     _each(items))
 
 
-def static_page(m: SiteModel, t: Catalogue, p: Page,
-                downloads: Callable[[], dict[str, bytes]]) -> PageSpec:
+def page_templates(slug: str) -> tuple[str, ...]:
+    """The templates that may render a static page: its own page-<slug>.html if there is one,
+    else the generic page (the first that exists renders it)."""
+    return (f"page-{slug}.html", GENERIC_PAGE)
+
+
+def shows_only_itself(names: tuple[str, ...], templates: Templates | None) -> bool:
+    """Whether the built-in generic page renders a page: it shows the page's own text and the
+    site chrome (build/fingerprints.global_fingerprint) alone. Any other template, a
+    page-<slug>.html or a site's own page.html, may read the whole model (the global ``site``)."""
+    chosen = next((templates[n] for n in names if n in templates), None) if templates else None
+    return chosen == BUILTIN_TEMPLATES / GENERIC_PAGE
+
+
+def static_page(m: SiteModel, t: Catalogue, p: Page, downloads: Callable[[], dict[str, bytes]],
+                templates: Templates | None = None, memo: Memo | None = None) -> PageSpec:
     """A page from content/pages/; templates/page-<slug>.html may add computed parts
     (``downloads``: the open-data files, for the data page)."""
-    return PageSpec(urls.static_page(p.slug), f"page-{p.slug}.html|page.html", p.title, _home(t),
-                    p.updated, p.summary, {"doc": p, "body": m.html[f"page:{p.slug}"],
-                                          **_data_page(m, t, p, downloads)},
-                    (p.digest, *_all(m, "regions", "reference", "news")), p.lang)
+    names = page_templates(p.slug)
+    shown = () if shows_only_itself(names, templates) else _all(m, "regions", "reference", "news")
+    later = functools.partial(_data_page, m, t, downloads, memo) \
+        if urls.static_page(p.slug) == urls.DATA else None
+    return PageSpec(urls.static_page(p.slug), "|".join(names), p.title, _home(t), p.updated,
+                    p.summary, {"doc": p, "body": m.html[f"page:{p.slug}"]}, (p.digest, *shown),
+                    p.lang, later)
 
 
 def search_page(m: SiteModel, t: Catalogue) -> PageSpec:
@@ -232,9 +268,9 @@ def search_page(m: SiteModel, t: Catalogue) -> PageSpec:
                     deps=_each(p for p in m.pages if p.slug == "tentang"))
 
 
-def search_index(m: SiteModel, t: Catalogue) -> DataFile:
+def search_index(m: SiteModel, t: Catalogue, memo: Memo | None = None) -> DataFile:
     """What the search page searches: every region, kabupaten/kota, announcement and page."""
-    return DataFile(urls.SEARCH_INDEX, lambda: search.index_json(m, t), _listings(m))
+    return DataFile(urls.SEARCH_INDEX, lambda: search.index_json(m, t, memo), _listings(m))
 
 
 def _listings(m: SiteModel) -> tuple[str, ...]:
@@ -243,14 +279,13 @@ def _listings(m: SiteModel) -> tuple[str, ...]:
     return (*_all(m, "regions", "reference", "pages"), m.news_facts)
 
 
-def _data_page(m: SiteModel, t: Catalogue, p: Page,
-               downloads: Callable[[], dict[str, bytes]]) -> dict[str, Any]:
+def _data_page(m: SiteModel, t: Catalogue, downloads: Callable[[], dict[str, bytes]],
+               memo: Memo | None) -> dict[str, Any]:
     """The data page documents every download (outputs/opendata.py) below its text, from the
-    same files the downloads are."""
-    if urls.static_page(p.slug) != urls.DATA:
-        return {}
+    same files the downloads are (made when the page is rendered: PageSpec.later)."""
     files = downloads()
-    return {"datasets": opendata.datasets(m, t, files), "package": opendata.package_download(files)}
+    return {"datasets": opendata.datasets(m, t, files, memo),
+            "package": opendata.package_download(files)}
 
 
 def hosting_files(m: SiteModel) -> list[DataFile]:

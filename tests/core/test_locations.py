@@ -8,7 +8,8 @@ from pathlib import Path
 
 import kotacerdas
 from kotacerdas.core import locations
-from kotacerdas.core.locations import BUILTIN_TEMPLATES, PACKAGE, template_dirs, watched_paths
+from kotacerdas.core.locations import (BUILTIN_TEMPLATES, PACKAGE, template_dirs, template_files,
+                                      watched_paths)
 
 
 def test_package_is_the_package_root_not_a_subpackage() -> None:
@@ -28,3 +29,18 @@ def test_the_preview_watches_what_the_input_stamps_cover(tmp_path: Path) -> None
     assert sorted(watched_paths(tmp_path)) == sorted(stamped)
     (tmp_path / "templates").mkdir()
     assert sorted(watched_paths(tmp_path)) == sorted(stamped)
+
+
+def test_a_template_name_is_rendered_by_the_first_folder_that_has_it(tmp_path: Path) -> None:
+    """As the renderer's loader finds it: the site's own file before the built-in one; an
+    editor's scratch file is no template."""
+    own = tmp_path / "templates"
+    (own / "partials").mkdir(parents=True)
+    for name in ("page.html", "page-uji.html", "partials/meta.html", ".#page-lain.html"):
+        (own / name).write_text("x")
+    found = template_files(template_dirs(tmp_path))
+    assert found["page.html"] == own / "page.html"
+    assert found["partials/meta.html"] == own / "partials/meta.html"
+    assert found["page-uji.html"] == own / "page-uji.html"
+    assert found["page-data.html"] == BUILTIN_TEMPLATES / "page-data.html"
+    assert ".#page-lain.html" not in found and "page-lain.html" not in found

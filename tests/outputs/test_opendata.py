@@ -530,8 +530,9 @@ def test_formulas_in_names_and_provinces_are_neutralised(tmp_path: Path) -> None
 
 
 def test_the_data_page_and_the_downloads_share_one_computation(site: FixtureSite, monkeypatch) -> None:
-    """The site map computes the downloads once and hands them to the data page and to each
-    file; another site map (another model) computes its own: no memo outside the call."""
+    """The site map computes the downloads once, when first asked, and hands them to the data
+    page and to each file; another site map (another model) computes its own: no memo outside
+    the call."""
     import datetime as dt
 
     from kotacerdas.content.load import load_site
@@ -558,8 +559,77 @@ def test_the_data_page_and_the_downloads_share_one_computation(site: FixtureSite
              if isinstance(s, DataFile) and s.route.startswith(urls.DATA)}
     assert len(calls) == 1 and urls.data_file(opendata.DATAPACKAGE) in files
     page = next(s for s in specs if isinstance(s, PageSpec) and s.route == urls.DATA)
-    listed = [*(d for ds in page.context["datasets"] for d in ds.downloads), page.context["package"]]
+    assert len(calls) == 1  # the data page's part is made when it is rendered, from the same
+    values = page.values()
+    listed = [*(d for ds in values["datasets"] for d in ds.downloads), values["package"]]
     assert sorted(d.route for d in listed) == sorted(files)
     assert all(d.size == len(files[d.route]) for d in listed)
-    site_pages(model, catalogue)
+    again = site_pages(model, catalogue)
+    assert len(calls) == 1  # nothing asked for the downloads yet: none made
+    next(s for s in again if isinstance(s, PageSpec) and s.route == urls.DATA).values()
     assert len(calls) == 2
+
+
+def test_a_table_whose_inputs_did_not_change_is_not_gathered_again(
+        site: FixtureSite, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A session's memo keeps each table's rows and files under the inputs they are made from:
+    a news title edit makes and encodes the one row that changed and gathers no other table,
+    and the files are those of a build without memo; another edition's address is another
+    table."""
+    import datetime as dt
+
+    from kotacerdas.content.load import load_site
+    from kotacerdas.core.memo import Memo
+    from kotacerdas.model.i18n import Catalogue
+    from kotacerdas.model.site import build_model
+    from kotacerdas.outputs import opendata
+
+    from conftest import strings
+
+    today = dt.date(2030, 1, 1)
+    catalogue = Catalogue("id", strings("id"))
+    gathered: list[str] = []
+    made: list[str] = []
+    encoded: list[str] = []
+    make, encode = opendata._announcement_row, opendata._json_row
+    monkeypatch.setattr(opendata, "_announcement_row",
+                        lambda m, n: made.append(n.slug) or make(m, n))
+    monkeypatch.setattr(opendata, "_json_row", lambda row: encoded.append(row["slug"]) or encode(row))
+    for name, rows in opendata.ROWS.items():
+        monkeypatch.setitem(opendata.ROWS, name,
+                            lambda m, name=name, rows=rows: gathered.append(name) or rows(m))
+
+    def files(memo: Memo | None, language: str | None = None) -> dict[str, bytes]:
+        model = build_model(load_site(site.root, today), today=today, language=language)
+        return opendata.produce_all(model, catalogue, memo)
+
+    memo = Memo()
+    files(memo)
+    memo.settle()
+    assert sorted(gathered) == sorted(opendata.ROWS) and len(made) == len(encoded) == 3
+    gathered.clear()
+    made.clear()
+    encoded.clear()
+    files(memo)
+    memo.settle()
+    assert gathered == made == encoded == []
+    path = site.root / "content/news/2018-05-08-tahap-dua.md"
+    path.write_text(path.read_text().replace('title: "', 'title: "Judul baru ', 1))
+    kept = files(memo)
+    assert gathered == [] and made == encoded == ["tahap-dua"]
+    assert b"Judul baru" in kept["berita.json"] and kept == files(None)
+    gathered.clear()
+    made.clear()
+    files(memo, "en")
+    assert sorted(gathered) == sorted(opendata.ROWS) and len(made) == 3
+
+
+@pytest.mark.parametrize("rows", [[], [{"a": 1}], [
+    {"slug": "x", "judul": "Ä \"kutip\"\nbaris", "topik": [], "sumber": [{"url": "u", "n": None}],
+     "daerah": ["a", "b"], "lintang": -6.5, "ok": True, "kosong": {}},
+    {"slug": "y", "nested": [[1, [2]], {"k": [{"z": 0}]}]}]])
+def test_a_json_file_made_row_by_row_is_the_whole_tables_json(rows: list[dict[str, Any]]) -> None:
+    """berita.json is joined from each row's kept text; the bytes are those json.dumps writes for
+    the whole list."""
+    from kotacerdas.outputs.opendata import _json_bytes, _json_row, _json_table
+    assert _json_table([_json_row(row) for row in rows]) == _json_bytes(rows)

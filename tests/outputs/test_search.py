@@ -153,3 +153,40 @@ def test_index_says_why_a_participant_is_not_yet_verified_in_each_edition(site: 
     assert named["y"] == "wilayah-non-peserta" and named["u"] == "/kota-cerdas/daerah/kabupaten-bandung/"
     assert named["d"] == "Disebut untuk angkatan 2018, tidak ikut serta"
     assert sum(1 for e in index(site.output) if e["t"] == "Kabupaten Bandung") == 1
+
+
+def test_a_sessions_memo_keeps_unchanged_announcements_and_follows_an_edit(
+        site: FixtureSite, monkeypatch) -> None:  # noqa: ANN001
+    """Each announcement's entry is kept under its file's digest and the edition's address: a
+    title edit makes that one entry again, and the index is the one made without memo."""
+    import datetime as dt
+
+    from conftest import strings
+    from kotacerdas.content.load import load_site
+    from kotacerdas.core.memo import Memo
+    from kotacerdas.model.i18n import Catalogue
+    from kotacerdas.model.site import build_model
+    from kotacerdas.outputs import search
+
+    today = dt.date(2030, 1, 1)
+    made: list[str] = []
+    real = search.announcement
+    monkeypatch.setattr(search, "announcement",
+                        lambda m, t, n: made.append(n.slug) or real(m, t, n))
+
+    def index_of(memo: Memo | None, language: str = "id") -> bytes:
+        model = build_model(load_site(site.root, today), today=today, language=language)
+        return search.index_json(model, Catalogue(language, strings(language)), memo)
+
+    memo = Memo()
+    index_of(memo)
+    memo.settle()
+    made.clear()
+    path = site.root / "content/news/2018-05-08-tahap-dua.md"
+    path.write_text(path.read_text().replace('title: "', 'title: "Judul baru ', 1))
+    kept = index_of(memo)
+    assert made == ["tahap-dua"]
+    assert "Judul baru" in kept.decode() and kept == index_of(None)
+    made.clear()
+    index_of(memo, "en")
+    assert len(made) == 3  # another edition: another address and language

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import EDITIONS, FixtureSite, strings
+from conftest import EDITIONS, REPO, FixtureSite, strings
 from htmlcheck import soup
 
 from kotacerdas.model.i18n import Catalogue
@@ -179,3 +179,102 @@ def test_a_site_without_status_regions_shows_no_withdrawn_section(built: Fixture
     for route in ("daerah", "angkatan/2017", "provinsi/jawa-barat"):
         assert not page(built.output, "", route).select("#tidak-ikut-serta, .withdrawn-list"), route
 
+
+
+# --- what a static page depends on: the template that renders it ------------------------------
+
+NEWS_LIST = '<ul id="uji-daftar">{% for n in site.news %}<li>{{ n.title }}</li>{% endfor %}</ul>'
+"""Every announcement's title, from the global ``site`` (the whole model)."""
+LISTING = '{% extends "page.html" %}{% block extra %}' + NEWS_LIST + '{% endblock %}\n'
+"""A site's own page-tentang.html that lists every announcement."""
+
+
+def _retitled(site: FixtureSite) -> str:
+    """Give an announcement a new title; the title."""
+    path = site.root / "content/news/2018-05-08-tahap-dua.md"
+    path.write_text(path.read_text().replace('title: "', 'title: "Judul baru ', 1))
+    return "Judul baru"
+
+
+def _rendering(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The routes rendered from now on (in this process: no forked workers)."""
+    from kotacerdas.core import parallel
+    from kotacerdas.render.renderer import Renderer
+    routes: list[str] = []
+    real = Renderer.render
+    monkeypatch.setattr(parallel, "workers", lambda: 1)
+    monkeypatch.setattr(Renderer, "render",
+                        lambda self, spec: routes.append(self.model.urls.prefix + spec.route)
+                        or real(self, spec))
+    return routes
+
+
+@pytest.mark.parametrize("cached", [False, True], ids=["preview", "cached build"])
+def test_a_news_edit_renders_a_page_template_that_lists_news_and_not_the_generic_page(
+        site: FixtureSite, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cached: bool) -> None:
+    """page-<slug>.html may show any of the model, so it follows every edit; a page the built-in
+    page.html renders shows only itself and the chrome, so a news edit leaves it be."""
+    import datetime as dt
+
+    from conftest import tree
+    from kotacerdas.build.pipeline import build
+    from kotacerdas.preview.incremental import Builder
+    today, out = dt.date(2026, 11, 28), tmp_path / "out"
+    site.write("templates/page-tentang.html", LISTING)
+    builder = Builder(site.root, out, today=today)
+
+    def again() -> None:
+        if cached:
+            build(site.root, out, today=today, cache_dir=tmp_path / "cache")
+        else:
+            assert builder.rebuild().ok
+
+    again()
+    rendered = _rendering(monkeypatch)
+    title = _retitled(site)
+    again()
+    assert {"tentang/", "en/tentang/", "data/", "en/data/"} <= set(rendered)
+    assert not {"kontak/", "en/kontak/"} & set(rendered)
+    assert title in (out / "tentang/index.html").read_text()
+    build(site.root, tmp_path / "full", today=today)
+    assert tree(out) == tree(tmp_path / "full")
+
+
+def test_a_sites_own_page_html_follows_every_edit(site: FixtureSite, tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """A site's own page.html may read the whole model too: its pages follow a news edit."""
+    import datetime as dt
+
+    from kotacerdas.preview.incremental import Builder
+    generic = (REPO / "templates/page.html").read_text()
+    site.write("templates/page.html", generic.replace("{% block extra %}",
+                                                      NEWS_LIST + "{% block extra %}", 1))
+    builder = Builder(site.root, tmp_path / "out", today=dt.date(2026, 11, 28))
+    assert builder.rebuild().ok
+    rendered = _rendering(monkeypatch)
+    title = _retitled(site)
+    assert builder.rebuild().ok
+    assert {"kontak/", "en/kontak/"} <= set(rendered)
+    assert title in (tmp_path / "out/kontak/index.html").read_text()
+
+
+def test_without_the_template_folders_every_static_page_may_show_anything(
+        site: FixtureSite) -> None:
+    """The site map called without ``templates`` (tests, tools) gives every page wide deps."""
+    import datetime as dt
+
+    from kotacerdas.content.load import load_site
+    from kotacerdas.core.locations import template_dirs, template_files
+    from kotacerdas.model.site import build_model
+    from kotacerdas.site.pages import PageSpec, site_pages
+    today = dt.date(2026, 11, 28)
+    model = build_model(load_site(site.root, today), today=today)
+    catalogue = Catalogue(model.language, strings(model.language))
+
+    def deps(templates: object) -> dict[str, int]:
+        return {s.route: len(s.deps or ()) for s in site_pages(model, catalogue, None, templates)
+                if isinstance(s, PageSpec) and s.template.endswith("|page.html")}
+
+    narrow = deps(template_files(template_dirs(site.root)))
+    assert narrow == {"tentang/": 1, "data/": 4, "kontak/": 1}
+    assert deps(None) == {"tentang/": 4, "data/": 4, "kontak/": 4}
