@@ -16,6 +16,7 @@ from kotacerdas.build.session import Built, Session, Warm, render_site
 from kotacerdas.core.clock import today_in_jakarta
 from kotacerdas.model.editions import Gap, completeness
 from kotacerdas.content.parsecache import entry_line
+from kotacerdas.content.stored import StoredMemo
 from kotacerdas.core.writeguard import reporting
 from kotacerdas.build.writer import check_output_dir, locked
 from kotacerdas.render.compiled import PREFIX, StoredTemplates, stored_name
@@ -99,13 +100,15 @@ def _cached_build(site: Path, output: Path, base_url: str | None, drafts: bool, 
     code = cache.code_digest()
     md_store, markdown = cache.read_markdown(cache_dir, code)
     parsed_store = cache.read_store(cache_dir / cache.PARSED_FILE, code)
+    files_store = cache.read_store(cache_dir / cache.FILES_FILE, code)
+    memo = StoredMemo(files_store.items)
     templates_file = stored_name()
     templates = StoredTemplates(cache.read_signed(cache_dir, templates_file, code))
     session = Session(site, base_url, drafts, today,
                       fingerprints=cache.read_pages(cache_dir, probe.key) if probe.trusted else {},
                       stamps=probe.stamps if probe.trusted else {},
                       markdown=markdown, parsed=parsed_store.items,
-                      warm=Warm(templates=templates))
+                      warm=Warm(templates=templates, memo=memo))
 
     def save(built: Built) -> None:
         """Save the cache of this build, before its tree takes output/'s place."""
@@ -114,6 +117,7 @@ def _cached_build(site: Path, output: Path, base_url: str | None, drafts: bool, 
             cache.invalidate(cache_dir)
             cache.save_markdown(md_store, built.markdown or {})
             parsed_store.save(built.parsed or {}, entry_line)
+            files_store.save(memo.used)
             compiled = templates.stored()
             if compiled is not None:
                 cache.write_signed(cache_dir, templates_file, code, compiled, PREFIX)
