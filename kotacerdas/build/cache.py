@@ -11,8 +11,9 @@ one runs nothing. It records:
 - ``markdown.jsonl``: converted HTML by (base path, digest of the Markdown text), and the digest
   of each document's text by the document's digest (model/site.TEXT_DIGESTS);
 - ``parsed.jsonl``: parsed and validated YAML by content digest (see ``parsecache.py``);
-- ``files.jsonl``: each settled announcement's and region's outcome (its record and problems) by
-  the file's stamp (content/stored.py), so an unchanged file is stat'ed, not read;
+- ``files.jsonl``: the outcome (record and problems) of each settled announcement, region and
+  boundaries file by the file's stamp (content/stored.py), so an unchanged file is stat'ed, not
+  read;
 - ``templates-jinja2-<version>-<python>.json``: Jinja2's compiled templates, by Jinja2's key and
   the template's source digest (render/compiled.py). This one file holds code that builds run;
   it is trusted no more than the others (below), and README.md ("build") says why restoring it

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable
 
-from kotacerdas.content import schemas
+from kotacerdas.content import schemas, stored
 from kotacerdas.content.fields import sources_of
 from kotacerdas.content.parsecache import ParseCache
 from kotacerdas.core.digest import digest_of
@@ -170,7 +170,7 @@ def load_shapes(path: Path, provinces: tuple[Province, ...], problems: Problems,
     if not os.path.lexists(path) or path.is_symlink() or path.is_dir():
         return (), ""  # a link or a folder of this name is reported by the folder's checks
     memo = memo or Memo()
-    found = by_stamp(path, "province-shapes", problems, memo,
+    found = by_stamp(path, stored.SHAPES, problems, memo,
                      lambda found: _shapes_file(path, memo, found))
     if found is None:
         return (), ""

@@ -4,7 +4,8 @@ The preview's memo (core/memo.py) keeps in memory the outcome of each file it re
 and the problems), by the file's settled stamp (read.by_stamp). ``build`` starts a new process
 each time; a ``StoredMemo`` also finds those outcomes in what the last successful build saved
 (build/cache.py keeps them, signed, in ``.build-cache/``), so an unchanged settled file is
-stat'ed, not read. Only the bulk kinds are kept (announcements and regions, ``STORED``), as JSON
+stat'ed, not read. Only some kinds are kept (announcements, regions, the map's boundaries:
+``STORED``), as JSON
 (never pickle): the plain dataclasses of types.py field by field, dates, tuples, and nothing else.
 
 A stamp names the file's path, device, inode, size and both times, and only a settled one is
@@ -21,7 +22,7 @@ from collections.abc import Callable, Hashable
 from dataclasses import fields
 from typing import Any, TypeVar
 
-from kotacerdas.content.types import NewsItem, Participation, Region, Source
+from kotacerdas.content.types import NewsItem, Participation, ProvinceShape, Region, Source
 from kotacerdas.core.errors import Problem, Problems
 from kotacerdas.core.memo import Memo
 
@@ -29,10 +30,12 @@ T = TypeVar("T")
 
 NEWS = "news"
 REGION = "region"
-STORED = (NEWS, REGION)
-"""The by_stamp keys (kind, day) whose outcomes are kept: thousands of files each."""
+SHAPES = "province-shapes"
+STORED = (NEWS, REGION, SHAPES)
+"""The by_stamp kinds whose outcomes are kept (keyed by the kind, or by (kind, day)): thousands
+of files each, or one that costs much to check (the map's boundaries)."""
 _CLASSES: dict[str, type] = {c.__name__: c for c in (NewsItem, Region, Participation, Source,
-                                                     Problem)}
+                                                     ProvinceShape, Problem)}
 _FIELDS = {name: len(fields(cls)) for name, cls in _CLASSES.items()}
 _SCALARS = frozenset((str, int, float, bool, type(None)))
 
@@ -47,10 +50,12 @@ def stored_name(key: Hashable) -> str | None:
     if type(key) is not tuple or len(key) != 2:
         return None
     what, stamp = key
-    if type(what) is not tuple or len(what) != 2 or what[0] not in STORED \
-            or type(what[1]) is not dt.date or type(stamp) is not tuple:
+    parts = what if type(what) is tuple else (what,)
+    if not parts or parts[0] not in STORED or type(stamp) is not tuple \
+            or not all(type(p) is str or type(p) is dt.date for p in parts):
         return None
-    return "\0".join([what[0], what[1].isoformat(), *map(str, stamp)])  # no path holds a NUL
+    return "\0".join([*(p if type(p) is str else p.isoformat() for p in parts),
+                       *map(str, stamp)])  # no path holds a NUL
 
 
 def encode(value: Any) -> Any:

@@ -11,7 +11,7 @@ import pytest
 
 from kotacerdas.content import stored
 from kotacerdas.content.stored import StoredMemo, decode, encode, stored_name
-from kotacerdas.content.types import NewsItem, Participation, Region, Source
+from kotacerdas.content.types import NewsItem, Participation, ProvinceShape, Region, Source
 from kotacerdas.core.errors import Problem, Problems
 
 DAY = dt.date(2026, 11, 28)
@@ -27,7 +27,11 @@ REGION = Region(slug="kota-bandung", name="Kota Bandung", type="kota", province=
                 updated=None, digest="e")
 
 
-@pytest.mark.parametrize("value", [None, (ITEM, (3,)), REGION, (REGION, 1.5, True, "x")])
+SHAPES = ((ProvinceShape("32", "Jawa Barat", ((((106.5, -6.25), (107.0, -6.5), (108.0, -7.0),
+                                                  (106.5, -6.25)),),)),), "digest")
+
+
+@pytest.mark.parametrize("value", [None, (ITEM, (3,)), REGION, (REGION, 1.5, True, "x"), SHAPES])
 def test_an_outcome_comes_back_equal_and_of_the_same_types(value: object) -> None:
     back = decode(json.loads(json.dumps(encode(value))))
     assert back == value and repr(back) == repr(value)
@@ -49,6 +53,7 @@ def test_what_encode_cannot_have_written_does_not_decode(data: object) -> None:
 def test_only_outcomes_of_stored_kinds_are_kept() -> None:
     assert stored_name(((stored.NEWS, DAY), STAMP)) is not None
     assert stored_name(((stored.REGION, DAY), STAMP)) is not None
+    assert stored_name((stored.SHAPES, STAMP)) is not None
     assert stored_name(("text", STAMP)) is None
     assert stored_name((("page", DAY), STAMP)) is None
     assert stored_name(((stored.NEWS, DAY), None)) is None
