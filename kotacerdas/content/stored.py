@@ -60,13 +60,17 @@ def stored_name(key: Hashable) -> str | None:
 
 def encode(value: Any) -> Any:
     """An outcome as plain JSON data; raises Unstorable for anything decode cannot restore
-    exactly. A date becomes {"d": ISO date}, a tuple {"t": [items]}, a dataclass of types.py
-    {"c": class name, "f": [its fields in order]}."""
+    exactly. A date becomes {"d": ISO date}, a tuple {"t": [items]} (one of non-empty tuples of
+    scalars {"u": [rows]}), a dataclass of types.py {"c": class name, "f": [its fields in
+    order]}."""
     t = type(value)
     if t in _SCALARS:
         return value
     if t is dt.date:
         return {"d": value.isoformat()}
+    if t is tuple and value and all(type(v) is tuple and v and _SCALARS.issuperset(map(type, v))
+                                    for v in value):
+        return {"u": [list(v) for v in value]}  # rows of scalars (a ring of the map's points)
     if t is tuple:
         return {"t": [encode(v) for v in value]}
     if _CLASSES.get(t.__name__) is t:
@@ -84,6 +88,12 @@ def decode(data: Any) -> Any:
         raise ValueError("not an encoded value")
     if len(data) == 1 and type(data.get("d")) is str:
         return dt.date.fromisoformat(data["d"])
+    if len(data) == 1 and type(data.get("u")) is list:
+        rows = data["u"]
+        if not all(type(r) is list and r and _SCALARS.issuperset(map(type, r)) for r in rows) \
+                or not rows:
+            raise ValueError("not encoded rows")
+        return tuple([tuple(r) for r in rows])
     if len(data) == 1 and type(data.get("t")) is list:
         return tuple([v if type(v) in _SCALARS else decode(v) for v in data["t"]])
     name = data.get("c") if len(data) == 2 else None

@@ -31,7 +31,8 @@ SHAPES = ((ProvinceShape("32", "Jawa Barat", ((((106.5, -6.25), (107.0, -6.5), (
                                                   (106.5, -6.25)),),)),), "digest")
 
 
-@pytest.mark.parametrize("value", [None, (ITEM, (3,)), REGION, (REGION, 1.5, True, "x"), SHAPES])
+@pytest.mark.parametrize("value", [None, (ITEM, (3,)), REGION, (REGION, 1.5, True, "x"), SHAPES,
+                                   ((1, 2), ()), ((), (1,)), ((1,), ("a", None))])
 def test_an_outcome_comes_back_equal_and_of_the_same_types(value: object) -> None:
     back = decode(json.loads(json.dumps(encode(value))))
     assert back == value and repr(back) == repr(value)
@@ -44,6 +45,7 @@ def test_what_cannot_come_back_exactly_is_not_stored(value: object) -> None:
 
 
 @pytest.mark.parametrize("data", [[1], {"t": 1}, {"c": "Path", "f": []}, {"c": "Source", "f": []},
+                                  {"u": []}, {"u": [[]]}, {"u": [[1, [2]]]}, {"u": [1]},
                                   {"c": "Source", "f": ["t"], "x": 1}, {"d": 5}])
 def test_what_encode_cannot_have_written_does_not_decode(data: object) -> None:
     with pytest.raises((ValueError, TypeError)):
