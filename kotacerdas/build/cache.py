@@ -11,11 +11,14 @@ one runs nothing. It records:
 - ``markdown.jsonl``: converted HTML by (base path, digest of the Markdown text), and the digest
   of each document's text by the document's digest (model/site.TEXT_DIGESTS);
 - ``parsed.jsonl``: parsed and validated YAML by content digest (see ``parsecache.py``);
+- ``files.jsonl``: the outcome (record and problems) of each settled announcement, region and
+  boundaries file by the file's stamp (content/stored.py), so an unchanged file is stat'ed, not
+  read;
 - ``templates-jinja2-<version>-<python>.json``: Jinja2's compiled templates, by Jinja2's key and
   the template's source digest (render/compiled.py). This one file holds code that builds run;
   it is trusted no more than the others (below), and README.md ("build") says why restoring it
   in the Pages workflow is safe.
-The two ``.jsonl`` stores are logs: a build appends what it added and rewrites them compactly only
+The ``.jsonl`` stores are logs: a build appends what it added and rewrites them compactly only
 when they hold much that is no longer used. Their first line names the generator's code; another
 code means an empty store. Anything unexpected (another version, a corrupt file) means an empty
 cache, i.e. a full build. Every cached value is content-addressed, so a stale one is never used.
@@ -54,6 +57,7 @@ FILE = "build-cache.json"
 PAGES_FILE = "pages.json"
 MARKDOWN_FILE = "markdown.jsonl"
 PARSED_FILE = "parsed.jsonl"
+FILES_FILE = "files.jsonl"
 Stamp = tuple[int, int, int]  # inputs: (size, mtime ns, ctime ns); output: (size, mtime ns, inode)
 KEY_ENV = "KOTACERDAS_CACHE_KEY"
 """Names another key file than the default (tests isolate themselves with it)."""

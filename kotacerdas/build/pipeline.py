@@ -16,6 +16,7 @@ from kotacerdas.build.session import Built, Session, Warm, render_site
 from kotacerdas.core.clock import today_in_jakarta
 from kotacerdas.model.editions import Gap, completeness
 from kotacerdas.content.parsecache import entry_line
+from kotacerdas.content.stored import StoredMemo
 from kotacerdas.core.writeguard import reporting
 from kotacerdas.build.writer import check_output_dir, locked
 from kotacerdas.render.compiled import PREFIX, StoredTemplates, stored_name
@@ -98,16 +99,21 @@ class Stored:
     converted: dict[tuple[str, str], str]
     """The Markdown store's HTML by (base path, digest), as a session holds it."""
     parsed: cache.Store
+    files: cache.Store
+    """Each settled file's outcome by its stamp (content/stored.py), which ``memo`` holds."""
+    memo: StoredMemo
     templates: StoredTemplates
 
 
 def stored(cache_dir: Path) -> Stored:
     """Read what the cache folder holds (nothing of what is missing, unsigned or of other code).
-    The preview starts from it too, read only: its first build converts only the Markdown and
-    parses only the files that changed since the last ``build``."""
+    The preview starts from it too, read only: its first build converts only the Markdown, and
+    reads only the files, changed since the last ``build``."""
     code = cache.code_digest()
     md_store, converted = cache.read_markdown(cache_dir, code)
+    files = cache.read_store(cache_dir / cache.FILES_FILE, code)
     return Stored(code, md_store, converted, cache.read_store(cache_dir / cache.PARSED_FILE, code),
+                  files, StoredMemo(files.items),
                   StoredTemplates(cache.read_signed(cache_dir, stored_name(), code)))
 
 
@@ -124,7 +130,7 @@ def _cached_build(site: Path, output: Path, base_url: str | None, drafts: bool, 
                       fingerprints=cache.read_pages(cache_dir, probe.key) if probe.trusted else {},
                       stamps=probe.stamps if probe.trusted else {},
                       markdown=start.converted, parsed=start.parsed.items,
-                      warm=Warm(templates=start.templates))
+                      warm=Warm(templates=start.templates, memo=start.memo))
 
     def save(built: Built) -> None:
         """Save the cache of this build, before its tree takes output/'s place."""
@@ -133,6 +139,7 @@ def _cached_build(site: Path, output: Path, base_url: str | None, drafts: bool, 
             cache.invalidate(cache_dir)
             cache.save_markdown(start.markdown, built.markdown or {})
             start.parsed.save(built.parsed or {}, entry_line)
+            start.files.save(start.memo.used)
             compiled = start.templates.stored()
             if compiled is not None:
                 cache.write_signed(cache_dir, stored_name(), start.code, compiled, PREFIX)

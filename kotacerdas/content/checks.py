@@ -8,10 +8,11 @@ from collections import defaultdict
 from pathlib import Path
 
 from kotacerdas.content.documents import NEWS_NAME
-from kotacerdas.content.read import site_entries
+from kotacerdas.content.read import FOLDER, LINK, site_entries
 from kotacerdas.content.reference import REFERENCE_FILES, SHAPES_FILE, ProvinceNames
 from kotacerdas.content.types import Kabkota, NewsItem, Province, Region
 from kotacerdas.core.errors import Problems
+from kotacerdas.core.memo import Memo
 from kotacerdas.core.slugs import is_slug
 
 CONTENT_FOLDERS = {"news": ".md", "pages": ".md", "reference": ".yaml", "regions": ".yaml"}
@@ -21,28 +22,28 @@ FOLDER_NAMES = {"berita": "news", "pengumuman": "news", "halaman": "pages", "dae
 """Indonesian names an editor may give a content folder (the site's own addresses use them)."""
 
 
-def check_content_folder(content_dir: Path, problems: Problems) -> None:
+def check_content_folder(content_dir: Path, problems: Problems, memo: Memo | None = None) -> None:
     """Only the folders of CONTENT_FOLDERS are read: anything else in content/ would be left out
     of the site without a word, so each is reported, with where it probably belongs."""
     known = ", ".join(f"{name}/" for name in sorted(CONTENT_FOLDERS))
-    for entry in site_entries(content_dir):
-        path = content_dir / entry.name
-        if entry.is_symlink():
+    for name, kind in site_entries(content_dir, memo):
+        path = content_dir / name
+        if kind == LINK:
             continue  # reported by refuse_special_files
-        if entry.name in CONTENT_FOLDERS:
-            if not entry.is_dir(follow_symlinks=False):
-                problems.add(path, None, f"must be a folder (content/{entry.name}/) holding "
-                                         f"*{CONTENT_FOLDERS[entry.name]} files, not a file")
+        if name in CONTENT_FOLDERS:
+            if kind != FOLDER:
+                problems.add(path, None, f"must be a folder (content/{name}/) holding "
+                                         f"*{CONTENT_FOLDERS[name]} files, not a file")
             continue
-        if entry.is_dir(follow_symlinks=False):
-            near = FOLDER_NAMES.get(entry.name.lower()) or next(iter(difflib.get_close_matches(
-                entry.name.lower(), list(CONTENT_FOLDERS), n=1)), None)
+        if kind == FOLDER:
+            near = FOLDER_NAMES.get(name.lower()) or next(iter(difflib.get_close_matches(
+                name.lower(), list(CONTENT_FOLDERS), n=1)), None)
             tip = f"did you mean content/{near}/? " if near else ""
             problems.add(path, None, f"unknown folder: nothing in it is read; {tip}content/ holds "
                                      f"only the folders {known}")
         else:
             problems.add(path, None, f"is not read: files go into a folder of content/; "
-                                     f"{_home_of(entry.name)}")
+                                     f"{_home_of(name)}")
 
 
 def _home_of(name: str) -> str:
@@ -58,16 +59,17 @@ def _home_of(name: str) -> str:
     return "content/ holds only the folders news/, pages/, reference/ and regions/"
 
 
-def account_for_every_file(content_dir: Path, problems: Problems, loaded: set[str]) -> None:
+def account_for_every_file(content_dir: Path, problems: Problems, loaded: set[str],
+                           memo: Memo | None = None) -> None:
     """The last guard against silent loss: every file in the content folders was loaded into
     the site or is named by a problem saying why not; any other file is reported here."""
     named = {p.path for p in problems.items}
     for folder in CONTENT_FOLDERS:
         base = problems.display(content_dir / folder)
-        for entry in site_entries(content_dir / folder):
-            shown = f"{base}/{entry.name}"  # as problems.display shows the file's path
+        for name, _ in site_entries(content_dir / folder, memo):
+            shown = f"{base}/{name}"  # as problems.display shows the file's path
             if shown not in loaded and shown not in named:
-                problems.add(content_dir / folder / entry.name, None,
+                problems.add(content_dir / folder / name, None,
                              "was not read into the site, and no other problem says why; check "
                              "that it is complete, and tell the site's developers: the "
                              "generator should have named the reason")
@@ -128,10 +130,9 @@ def check_regions(regions: tuple[Region, ...], provinces: tuple[Province, ...],
 
 def check_news_slugs(news: tuple[NewsItem, ...], problems: Problems) -> None:
     """Two announcements may not share a slug, whatever their dates."""
-    by_slug: dict[str, list[NewsItem]] = defaultdict(list)
+    first: dict[str, NewsItem] = {}
     for n in news:
-        by_slug[n.slug].append(n)
-    for slug, group in by_slug.items():
-        for n in group[1:]:
-            problems.add(n.path, None, f"slug '{slug}' is also used by {group[0].path}; both would "
-                                       f"be /berita/{slug}/: give one a different name")
+        other = first.setdefault(n.slug, n)
+        if other is not n:
+            problems.add(n.path, None, f"slug '{n.slug}' is also used by {other.path}; both would "
+                                       f"be /berita/{n.slug}/: give one a different name")

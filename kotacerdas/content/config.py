@@ -7,18 +7,25 @@ from pathlib import Path
 
 from kotacerdas.content import schemas
 from kotacerdas.content.parsecache import ParseCache
-from kotacerdas.content.read import check, read_yaml, reported
+from kotacerdas.content.read import by_stamp, check, read_yaml, reported
 from kotacerdas.content.types import SiteConfig
 from kotacerdas.core.errors import Problems
+from kotacerdas.core.memo import Memo
 
 
-def load_config(path: Path, problems: Problems, parsed: ParseCache | None = None
-                ) -> SiteConfig | None:
-    """Read and validate ``site_config.yaml``."""
+def load_config(path: Path, problems: Problems, parsed: ParseCache | None = None,
+                memo: Memo | None = None) -> SiteConfig | None:
+    """Read and validate ``site_config.yaml``; ``memo`` keeps the outcome of an earlier build of
+    the same file (read.by_stamp)."""
     if not os.path.lexists(path):
         problems.add(path, None, "is missing; every site needs a site_config.yaml with at least "
                                  "'title' and 'base_url'")
         return None
+    return by_stamp(path, "config", problems, memo, lambda found: _config(path, found, parsed))
+
+
+def _config(path: Path, problems: Problems, parsed: ParseCache | None) -> SiteConfig | None:
+    """load_config, reading the file now."""
     data = read_yaml(path, problems, parsed=parsed)
     if not isinstance(data, dict):
         if not reported(problems, path):

@@ -8,13 +8,14 @@ import difflib
 import os
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable, Hashable, Sequence, TypeVar
 
-from kotacerdas.content import mdlimits, schemas
+from kotacerdas.content import mdlimits, schemas, stored
 from kotacerdas.content.fields import check_updated, sources_of
 from kotacerdas.content.parsecache import ParseCache
 from kotacerdas.core.digest import digest_of
-from kotacerdas.content.read import check, folder_files, read_text, reported, split_front_matter
+from kotacerdas.content.read import (by_stamp, check, folder_files, read_text, reported,
+                                     site_entries, split_front_matter)
 from kotacerdas.content.types import NewsItem, Page, SiteConfig, Translation
 from kotacerdas.content.yamlsafe import line_of
 from kotacerdas.core.errors import Problems
@@ -25,36 +26,64 @@ NEWS_NAME = re.compile(r"^(\d{4}-\d{2}-\d{2})-(.+)\.md$")
 TRANSLATION_NAME = re.compile(r"^(.+)\.([a-z]{2})\.md$")  # tentang.en.md beside tentang.md
 
 
-def split_translations(folder: Path, problems: Problems) -> tuple[list[Path], list[Path]]:
-    """The Markdown files of a folder: originals, and translations named ``<name>.<lang>.md``."""
+def split_translations(folder: Path, problems: Problems, memo: Memo | None = None
+                       ) -> tuple[tuple[Path, ...], tuple[Path, ...]]:
+    """The Markdown files of a folder: originals, and translations named ``<name>.<lang>.md``.
+    With ``memo``, the same list of names gives the same answer as before."""
+    if memo is None:
+        return _split(folder, problems, None)
+    return memo.checked(("markdown-files", os.fspath(folder), site_entries(folder, memo)),
+                        problems, lambda found: _split(folder, found, memo))
+
+
+def _split(folder: Path, problems: Problems, memo: Memo | None
+           ) -> tuple[tuple[Path, ...], tuple[Path, ...]]:
+    """split_translations, listing the folder."""
     originals: list[Path] = []
     translations: list[Path] = []
-    for path in folder_files(folder, ".md", problems):
+    for path in folder_files(folder, ".md", problems, memo=memo):
         (translations if TRANSLATION_NAME.match(path.name) else originals).append(path)
-    return originals, translations
+    return tuple(originals), tuple(translations)
 
 
 Document = tuple[Path, dict[str, Any], str, str, str]
 """A Markdown file that read, split and passed its schema: path, fields, body, digest, and the
 text before the body."""
+R = TypeVar("R")
 
 
-def _markdown_files(paths: list[Path], problems: Problems, schema: dict[str, Any],
-                    parsed: ParseCache | None, memo: Memo | None) -> list[Document]:
-    """The files that read, split and passed ``schema``. ``memo`` keeps each file's outcome
-    from an earlier build of the same text (the fields must then be read, never changed)."""
+def _markdown_files(paths: Sequence[Path], problems: Problems, schema: dict[str, Any],
+                    parsed: ParseCache | None, memo: Memo | None,
+                    record: Callable[[Document, Problems], R | None], key: Hashable
+                    ) -> list[R]:
+    """What ``record`` makes of each file that read, split and passed ``schema`` (a function of
+    the document and of what ``key`` names alone: the kind of file, the day). ``memo`` keeps each
+    file's outcome from an earlier build of the same file (read.by_stamp) or the same text (the
+    fields must then be read, never changed)."""
     memo = Memo() if memo is None else memo
-    kind = schema.get("title", "")
-    out: list[Document] = []
+    out: list[R] = []
     for path in paths:
-        text = read_text(path, problems, memo)
-        if text is None:
-            continue
-        document = memo.checked(("markdown", kind, os.fspath(path), text), problems,
-                                lambda found: _markdown_file(path, text, schema, parsed, found))
-        if document is not None:
-            out.append(document)
+        made = by_stamp(path, key, problems, memo,
+                        lambda found: _document(path, schema, parsed, memo, record, found))
+        if made is not None:
+            out.append(made)
     return out
+
+
+def _document(path: Path, schema: dict[str, Any], parsed: ParseCache | None, memo: Memo,
+              record: Callable[[Document, Problems], R | None], problems: Problems) -> R | None:
+    """What ``record`` makes of one file, read now."""
+    text = read_text(path, problems)
+    if text is None:
+        return None
+    document = memo.checked(("markdown", schema.get("title", ""), os.fspath(path), text), problems,
+                            lambda found: _markdown_file(path, text, schema, parsed, found))
+    return None if document is None else record(document, problems)
+
+
+def _as_is(document: Document, problems: Problems) -> Document:
+    """The record of a page or translation before its checks across files: the document."""
+    return document
 
 
 def _markdown_file(path: Path, text: str, schema: dict[str, Any], parsed: ParseCache | None,
@@ -86,28 +115,34 @@ def _no_fields(data: Any, schema: dict[str, Any]) -> str:
     return "front matter must be 'field: value' lines (title:, date:, …)"
 
 
-def load_news(paths: list[Path], problems: Problems, region_slugs: set[str], today: dt.date,
+def load_news(paths: Sequence[Path], problems: Problems, region_slugs: set[str], today: dt.date,
               parsed: ParseCache | None = None, memo: Memo | None = None
               ) -> tuple[NewsItem, ...]:
     """The announcements that passed every check; each names only existing regions. ``memo``
-    keeps each file's record from an earlier build of the same text on the same day."""
-    memo = Memo() if memo is None else memo
+    keeps each file's record from an earlier build of the same file on the same day."""
     items = []
-    for document in _markdown_files(paths, problems, schemas.NEWS, parsed, memo):
-        path, data = document[0], document[1]
-        item = memo.checked(("news", os.fspath(path), document[3], today), problems,
-                            lambda found: _news_item(document, today, found))
-        if item is None:
-            continue
+    for item, lines in _markdown_files(paths, problems, schemas.NEWS, parsed, memo,
+                                       lambda d, found: _news_record(d, today, found),
+                                       (stored.NEWS, today)):
         items.append(item)
-        for i, slug in enumerate(item.regions):
+        for slug, line in zip(item.regions, lines):
             if slug not in region_slugs:
                 near = difflib.get_close_matches(slug, sorted(region_slugs), n=1)
                 tip = f"did you mean '{near[0]}'? " if near else ""
-                problems.add(path, line_of(data, ["regions", i]),
+                problems.add(item.path, line,
                              f"region '{slug}' does not exist; {tip}use the file name of a "
                              "region in content/regions/ (without .yaml)")
     return tuple(items)
+
+
+def _news_record(document: Document, today: dt.date, problems: Problems
+                 ) -> tuple[NewsItem, tuple[int, ...]] | None:
+    """An announcement's record and the line of each region it names (for the check across
+    files), or None when its name leaves it out."""
+    item = _news_item(document, today, problems)
+    if item is None:
+        return None
+    return item, tuple(line_of(document[1], ["regions", i]) for i in range(len(item.regions)))
 
 
 def _news_item(document: Document, today: dt.date, problems: Problems) -> NewsItem | None:
@@ -141,12 +176,12 @@ def _news_item(document: Document, today: dt.date, problems: Problems) -> NewsIt
         front_matter=front_matter)
 
 
-def load_pages(paths: list[Path], problems: Problems, today: dt.date,
+def load_pages(paths: Sequence[Path], problems: Problems, today: dt.date,
                parsed: ParseCache | None = None, memo: Memo | None = None) -> tuple[Page, ...]:
     """The static pages that passed every check."""
     pages = []
     for path, data, body, digest, front_matter in _markdown_files(paths, problems, schemas.PAGE,
-                                                                  parsed, memo):
+                                                                  parsed, memo, _as_is, "page"):
         slug = path.name[: -len(".md")]
         if not is_slug(slug):
             problems.add(path, None, f"file name '{path.name}' may only use a-z, 0-9 and single "
@@ -159,16 +194,19 @@ def load_pages(paths: list[Path], problems: Problems, today: dt.date,
     return tuple(pages)
 
 
-def load_translations(kind: str, paths: list[Path],
+def load_translations(kind: str, paths: Sequence[Path],
                       originals: tuple[NewsItem, ...] | tuple[Page, ...], config: SiteConfig | None,
                       problems: Problems, today: dt.date, parsed: ParseCache | None = None,
                       memo: Memo | None = None) -> tuple[Translation, ...]:
     """Translations of announcements or pages; each needs its original and a configured edition."""
-    by_file = {Path(o.path).name: o for o in originals}
+    if not paths:
+        return ()
+    by_file = {o.path.rpartition("/")[2]: o for o in originals}  # paths as problems.display shows
     schema = schemas.NEWS_TRANSLATION if kind == "news" else schemas.PAGE_TRANSLATION
     out = []
     for path, data, body, digest, front_matter in _markdown_files(paths, problems, schema, parsed,
-                                                                  memo):
+                                                                  memo, _as_is,
+                                                                  ("translation", kind)):
         name, language = TRANSLATION_NAME.match(path.name).groups()  # type: ignore[union-attr]
         original = by_file.get(name + ".md")
         if language not in schemas.TRANSLATED_LANGUAGES:

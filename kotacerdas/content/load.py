@@ -31,8 +31,7 @@ from kotacerdas.content.reference import (
     complete_cohorts,
     load_shapes,
     provinces_from_regions,
-    reference_files,
-    reference_from,
+    reference_data,
 )
 from kotacerdas.content.regions import load_regions
 from kotacerdas.content.types import Content
@@ -53,17 +52,18 @@ def load_site(site: Path, today: dt.date, parsed: ParseCache | None = None,
     """
     problems = Problems(site)
     content_dir = site / "content"
-    refuse_special_files(content_dir, problems)
-    refuse_special_files(site / "templates", problems)
-    check_content_folder(content_dir, problems)
-    config = load_config(site / "site_config.yaml", problems, parsed)
+    refuse_special_files(content_dir, problems, memo)
+    refuse_special_files(site / "templates", problems, memo)
+    check_content_folder(content_dir, problems, memo)
+    config = load_config(site / "site_config.yaml", problems, parsed, memo)
     reference_dir = content_dir / "reference"
-    reference = reference_files(reference_dir, problems, parsed)
-    provinces, kabkota, cohorts, has_reference = reference_from(reference, reference_dir, problems)
+    reference = reference_data(reference_dir, problems, parsed, memo)
+    provinces, kabkota, cohorts = reference.provinces, reference.kabkota, reference.cohorts
+    has_reference = reference.present
     shapes, shapes_digest = load_shapes(reference_dir / SHAPES_FILE, provinces, problems, memo)
     regions = load_regions(content_dir / "regions", problems, today, parsed, memo)
-    news_files, news_translated = split_translations(content_dir / "news", problems)
-    page_files, pages_translated = split_translations(content_dir / "pages", problems)
+    news_files, news_translated = split_translations(content_dir / "news", problems, memo)
+    page_files, pages_translated = split_translations(content_dir / "pages", problems, memo)
     news = load_news(news_files, problems, {r.slug for r in regions}, today, parsed, memo)
     pages = load_pages(page_files, problems, today, parsed, memo)
     translations = (load_translations("news", news_translated, news, config, problems, today,
@@ -76,15 +76,16 @@ def load_site(site: Path, today: dt.date, parsed: ParseCache | None = None,
     check_province_slugs(provinces, regions, content_dir, has_reference, problems)
     check_news_slugs(news, problems)
     cohorts = complete_cohorts(cohorts, regions)
-    loaded = {problems.display(reference_dir / name) for name in reference}
+    loaded = {problems.display(reference_dir / name) for name in reference.files}
     if shapes_digest:
         loaded.add(problems.display(reference_dir / SHAPES_FILE))
     account_for_every_file(content_dir, problems,
                             loaded | {x.path for group in (regions, news, pages, translations)
-                                      for x in group})
+                                      for x in group}, memo)
     problems.raise_if_any()
     assert config is not None
     return Content(config=config, provinces=provinces, kabkota=kabkota, cohorts=cohorts,
                    regions=regions, news=news, pages=pages, has_reference=has_reference,
-                   reference_digest=digest_of(repr((provinces, kabkota, cohorts, shapes_digest))),
+                   reference_digest=digest_of(repr((provinces, reference.kabkota_digest,
+                                                    cohorts, shapes_digest))),
                    province_shapes=shapes, translations=translations)

@@ -11,7 +11,7 @@ import stat
 import time
 from collections import defaultdict
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable, Hashable, TypeVar
 
 from kotacerdas.content.parsecache import ParseCache
 from kotacerdas.content.validate import check as check_schema
@@ -26,7 +26,7 @@ MAX_YAML_VALUES = 200_000  # the reference list of 514 kabupaten/kota holds abou
 _READ_FLAGS = (os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_NOFOLLOW", 0)
                | getattr(os, "O_NONBLOCK", 0))
 """Open for reading without following a symlink or waiting on a pipe (where the system can)."""
-
+T = TypeVar("T")
 
 
 def read_file(path: Path, problems: Problems, limit: int = MAX_FILE_BYTES) -> bytes | None:
@@ -92,25 +92,36 @@ def read_text(path: Path, problems: Problems, memo: Memo | None = None) -> str |
     """Read an editor's file as text: UTF-8 (BOM allowed), any line ending, bounded size, and no
     invisible control characters (yamlsafe.find_invisible). With ``memo``, a settled file whose
     stamp is the one an earlier build read gives that build's text, and the same text object,
-    without being read again (``settled_stamp``)."""
+    without being read again (``by_stamp``)."""
+    return by_stamp(path, "text", problems, memo, lambda found: _read_text(path, found))
+
+
+def by_stamp(path: Path, key: Hashable, problems: Problems, memo: Memo | None,
+             make: Callable[[Problems], T]) -> T:
+    """What ``make`` derives from the one file at ``path`` (recording its problems in the
+    collector it is given), remembered by the file's settled stamp: with ``memo``, a file whose
+    stamp is the one an earlier build saw gives that build's outcome and problems without being
+    read again; a file changed too recently (or without a memo) is made afresh. ``key`` names
+    whatever else ``make`` depends on (the kind of file, the day)."""
     stamp = settled_stamp(path) if memo is not None else None
     if memo is None or stamp is None:
-        return _read_text(path, problems)
-    return memo.checked(("text", stamp), problems, lambda found: _read_text(path, found))
+        return make(problems)
+    return memo.checked((key, stamp), problems, make)
 
 
-def settled_stamp(path: Path) -> tuple[object, ...] | None:
-    """What identifies a plain file's content without reading it (path, device, inode, size,
-    modification and change times), or None when it changed too recently for that (or is no
-    plain file)."""
+def settled_stamp(path: Path, folder: bool = False) -> tuple[object, ...] | None:
+    """What identifies a plain file's content (or, with ``folder``, a folder's list of names)
+    without reading it (path, device, inode, size, modification and change times), or None when
+    it changed too recently for that (or is no plain file, or no folder)."""
+    name = os.fspath(path)
     try:
-        st = os.lstat(path)
+        st = os.lstat(name)
     except OSError:
         return None
-    if not stat.S_ISREG(st.st_mode) \
+    if not (stat.S_ISDIR if folder else stat.S_ISREG)(st.st_mode) \
             or time.time_ns() - max(st.st_mtime_ns, st.st_ctime_ns) <= SETTLED_NS:
         return None
-    return (os.fspath(path), st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+    return (name, st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
 
 
 def _read_text(path: Path, problems: Problems) -> str | None:
@@ -218,7 +229,7 @@ def split_front_matter(path: Path, text: str, problems: Problems, parsed: ParseC
     return None
 
 
-def refuse_special_files(folder: Path, problems: Problems) -> None:
+def refuse_special_files(folder: Path, problems: Problems, memo: Memo | None = None) -> None:
     """Git can commit symbolic links; one in content/ or templates/ could publish any file of
     the machine that builds the site. A named pipe, socket or device there (local only) would
     hang a read or be skipped without a word: each is reported."""
@@ -229,52 +240,92 @@ def refuse_special_files(folder: Path, problems: Problems) -> None:
         return
     if not folder.exists():
         return
-    stack = [str(folder)]  # os.scandir, not rglob: a site has thousands of files
+    stack = [os.fspath(folder)]
     while stack:
+        top = stack.pop()
         try:
-            with os.scandir(stack.pop()) as entries:
-                for entry in entries:
-                    if is_scratch(entry.name):  # never read: emacs's lock is a link, harmlessly
-                        continue
-                    if entry.is_symlink():
-                        problems.add(entry.path, None, f"is a symbolic link; {name} must be real "
-                                                       f"files inside {name}/")
-                    elif entry.is_dir(follow_symlinks=False):
-                        stack.append(entry.path)
-                    elif not entry.is_file(follow_symlinks=False):
-                        kind = _special_kind(entry.stat(follow_symlinks=False).st_mode)
-                        problems.add(entry.path, None, _not_a_file(kind or "a device"))
+            entries = site_entries(Path(top), memo)
         except (PermissionError, FileNotFoundError, NotADirectoryError):
             continue
+        for entry, kind in entries:  # scratch files are never read: emacs's lock is a link
+            if kind is None:
+                continue
+            path = os.path.join(top, entry)
+            if kind == LINK:
+                problems.add(path, None, f"is a symbolic link; {name} must be real files "
+                                         f"inside {name}/")
+            elif kind == FOLDER:
+                stack.append(path)
+            else:
+                problems.add(path, None, _not_a_file(kind))
 
 
-def site_entries(folder: Path) -> list[os.DirEntry[str]]:
+Entry = tuple[str, str | None]
+"""One entry of a site folder: its name, and what it is: None for a plain file, else
+``_special_kind``'s words (LINK, FOLDER, a pipe, a socket, a device)."""
+LINK, FOLDER = "a symbolic link", "a folder"
+
+
+def site_entries(folder: Path, memo: Memo | None = None) -> tuple[Entry, ...]:
     """The entries of a folder that the site is made of, sorted: all but scratch files
-    (core/locations.is_scratch: dot-files, editors' locks, auto-saves and backups)."""
+    (core/locations.is_scratch: dot-files, editors' locks, auto-saves and backups). With
+    ``memo``, a settled folder whose stamp an earlier build saw gives that build's list without
+    being listed again: adding, removing or renaming a name in a folder changes its modification
+    time (editing a file in place does not, and needs no new list)."""
+    stamp = settled_stamp(folder, folder=True) if memo is not None else None
+    if memo is None or stamp is None:
+        return _listing(folder)
+    return memo.get(("listing", stamp), lambda: _listing(folder))
+
+
+def _listing(folder: Path) -> tuple[Entry, ...]:
+    """site_entries without a memo: one os.scandir, file types without a stat call per file."""
     if not folder.is_dir():
-        return []
-    with os.scandir(folder) as found:  # file types without a stat call per file
-        return sorted((e for e in found if not is_scratch(e.name)), key=lambda e: e.name)
+        return ()
+    with os.scandir(folder) as found:
+        return tuple(sorted((e.name, _entry_kind(e)) for e in found if not is_scratch(e.name)))
 
 
-def folder_files(folder: Path, suffix: str, problems: Problems, also: tuple[str, ...] = ()
-                 ) -> list[Path]:
-    """The content files of one folder, sorted; stray files are reported, dot-files ignored."""
+def _entry_kind(entry: os.DirEntry[str]) -> str | None:
+    """What a folder entry is (Entry), from the folder's own listing where the system gives it."""
+    if entry.is_symlink():
+        return LINK
+    if entry.is_dir(follow_symlinks=False):
+        return FOLDER
+    if entry.is_file(follow_symlinks=False):
+        return None
+    return _special_kind(entry.stat(follow_symlinks=False).st_mode) or "a device"
+
+
+def folder_files(folder: Path, suffix: str, problems: Problems, also: tuple[str, ...] = (),
+                 memo: Memo | None = None) -> tuple[Path, ...]:
+    """The content files of one folder, sorted; stray files are reported, dot-files ignored.
+    With ``memo``, the same list of names gives the same paths and problems as before."""
+    entries = site_entries(folder, memo)
+    if memo is None:
+        return _folder_files(folder, entries, suffix, also, problems)
+    return memo.checked(("folder-files", os.fspath(folder), suffix, also, entries), problems,
+                        lambda found: _folder_files(folder, entries, suffix, also, found))
+
+
+def _folder_files(folder: Path, entries: tuple[Entry, ...], suffix: str, also: tuple[str, ...],
+                  problems: Problems) -> tuple[Path, ...]:
+    """folder_files for the listed ``entries``."""
     out = []
-    for entry in site_entries(folder):
-        if entry.is_symlink():
+    for name, kind in entries:
+        if kind == LINK:
             continue
-        path = folder / entry.name
-        if entry.is_dir():
+        path = folder / name
+        if kind == FOLDER:
             problems.add(path, None,
                          f"unexpected folder; {folder.name}/ holds only *{suffix} files")
-        elif not path.name.endswith(suffix) and path.name not in also:
+        elif not name.endswith(suffix) and name not in also:
             problems.add(path, None,
                          f"unexpected file; files in {folder.name}/ must end in {suffix}")
         else:
             out.append(path)
     _case_duplicates(out, problems)
-    return out
+    return tuple(out)
 
 
 def _case_duplicates(paths: list[Path], problems: Problems) -> None:

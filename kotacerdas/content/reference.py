@@ -11,11 +11,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable
 
-from kotacerdas.content import schemas
+from kotacerdas.content import schemas, stored
 from kotacerdas.content.fields import sources_of
 from kotacerdas.content.parsecache import ParseCache
 from kotacerdas.core.digest import digest_of
-from kotacerdas.content.read import check, folder_files, read_text, read_yaml, reported
+from kotacerdas.content.read import (by_stamp, check, folder_files, read_text, read_yaml,
+                                     reported, settled_stamp, site_entries)
 from kotacerdas.content.types import Cohort, Kabkota, Province, ProvinceShape, Region
 from kotacerdas.core.errors import Problems
 from kotacerdas.core.memo import Memo
@@ -32,15 +33,52 @@ def load_reference(folder: Path, problems: Problems
     return reference_from(reference_files(folder, problems), folder, problems)
 
 
-def reference_files(folder: Path, problems: Problems, parsed: ParseCache | None = None
-                    ) -> dict[str, list[Any]]:
+@dataclass(frozen=True)
+class ReferenceData:
+    """What content/reference/ gives a build, checked across its files."""
+
+    files: tuple[str, ...]
+    """The reference files that were read and passed their schema."""
+    provinces: tuple[Province, ...]
+    kabkota: tuple[Kabkota, ...]
+    cohorts: tuple[Cohort, ...]
+    present: bool
+    """Whether the site has content/reference/ at all."""
+    kabkota_digest: str
+    """A digest of ``kabkota`` (514 records: made once, not on every build)."""
+
+
+def reference_data(folder: Path, problems: Problems, parsed: ParseCache | None = None,
+                   memo: Memo | None = None) -> ReferenceData:
+    """The reference files read and checked across files (reference_files, reference_from).
+    With ``memo``, settled files that an earlier build read (the same stamps, the same list of
+    names in the folder) give that build's data and problems without being derived again."""
+    stamps = tuple(settled_stamp(folder / name) for name in REFERENCE_FILES) if memo else ()
+    if memo is None or None in stamps:
+        return _reference_data(folder, problems, parsed, memo)
+    return memo.checked(("reference", stamps, site_entries(folder, memo)), problems,
+                        lambda found: _reference_data(folder, found, parsed, memo))
+
+
+def _reference_data(folder: Path, problems: Problems, parsed: ParseCache | None,
+                    memo: Memo | None) -> ReferenceData:
+    """reference_data, derived now."""
+    loaded = reference_files(folder, problems, parsed, memo)
+    provinces, kabkota, cohorts, present = reference_from(loaded, folder, problems)
+    return ReferenceData(tuple(loaded), provinces, kabkota, cohorts, present,
+                         digest_of(repr(kabkota)))
+
+
+def reference_files(folder: Path, problems: Problems, parsed: ParseCache | None = None,
+                    memo: Memo | None = None) -> dict[str, list[Any]]:
     """The reference files that were read and passed their schema, by name; every other file of
-    the folder is named by a problem. Empty when the site has no content/reference/."""
+    the folder is named by a problem. Empty when the site has no content/reference/. ``memo``
+    keeps each file's data from an earlier build of the same file (read.by_stamp)."""
     loaded: dict[str, list[Any]] = {}
     if not folder.is_dir():
         return loaded
     known = (*REFERENCE_FILES, SHAPES_FILE)
-    for path in folder_files(folder, ".yaml", problems, also=(SHAPES_FILE,)):
+    for path in folder_files(folder, ".yaml", problems, also=(SHAPES_FILE,), memo=memo):
         if path.name not in known:
             near = difflib.get_close_matches(path.name, known, n=1)
             tip = f"did you mean {near[0]}? " if near else ""
@@ -52,14 +90,23 @@ def reference_files(folder: Path, problems: Problems, parsed: ParseCache | None 
             problems.add(path, None, "is missing; content/reference/ needs provinces.yaml, "
                                      "kabupaten-kota.yaml and cohorts.yaml")
             continue
-        data = read_yaml(path, problems, parsed=parsed)
-        if data is None:
-            if not reported(problems, path):
-                problems.add(path, 1, "is empty; convert the reference data again with "
-                                      "`python build.py import-reference DATA_DIR`")
-        elif check(data, schema, problems, path, parsed):
+        data = by_stamp(path, ("reference", name), problems, memo,
+                        lambda found: _reference_file(path, schema, parsed, found))
+        if data is not None:
             loaded[name] = data
     return loaded
+
+
+def _reference_file(path: Path, schema: dict[str, Any], parsed: ParseCache | None,
+                    problems: Problems) -> Any:
+    """One reference file's data when it read and passed ``schema``, else None."""
+    data = read_yaml(path, problems, parsed=parsed)
+    if data is None:
+        if not reported(problems, path):
+            problems.add(path, 1, "is empty; convert the reference data again with "
+                                  "`python build.py import-reference DATA_DIR`")
+        return None
+    return data if check(data, schema, problems, path, parsed) else None
 
 
 def reference_from(loaded: dict[str, list[Any]], folder: Path, problems: Problems
@@ -122,16 +169,12 @@ def load_shapes(path: Path, provinces: tuple[Province, ...], problems: Problems,
     (empty when it was not read). ``memo`` keeps the shapes read from the same text before."""
     if not os.path.lexists(path) or path.is_symlink() or path.is_dir():
         return (), ""  # a link or a folder of this name is reported by the folder's checks
-    text = read_text(path, problems, memo)
-    if text is None:
+    memo = memo or Memo()
+    found = by_stamp(path, stored.SHAPES, problems, memo,
+                     lambda found: _shapes_file(path, memo, found))
+    if found is None:
         return (), ""
-    digest = digest_of(text)
-    shapes, errors, readable = (memo or Memo()).get(("province-shapes", digest),
-                                                    lambda: _shapes_in(text))
-    for line, message in errors:
-        problems.add(path, line, message)
-    if not readable:
-        return (), ""
+    shapes, digest = found
     codes = {p.code for p in provinces}
     for s in shapes:
         if codes and s.code not in codes:
@@ -143,6 +186,20 @@ def load_shapes(path: Path, provinces: tuple[Province, ...], problems: Problems,
             problems.add(path, None, f"has no boundary for {p.name} (kode {p.code}); the map "
                                      "would leave it out: add a feature with that kode")
     return shapes, digest
+
+
+def _shapes_file(path: Path, memo: Memo, problems: Problems
+                 ) -> tuple[tuple[ProvinceShape, ...], str] | None:
+    """The shapes of the boundaries file and the digest of its text, read now (None when it
+    cannot be read or is no JSON)."""
+    text = read_text(path, problems)
+    if text is None:
+        return None
+    digest = digest_of(text)
+    shapes, errors, readable = memo.get(("province-shapes", digest), lambda: _shapes_in(text))
+    for line, message in errors:
+        problems.add(path, line, message)
+    return (shapes, digest) if readable else None
 
 
 def _shapes_in(text: str) -> tuple[tuple[ProvinceShape, ...], tuple[tuple[int | None, str], ...],

@@ -7,11 +7,12 @@ import os
 from pathlib import Path
 from typing import Any
 
-from kotacerdas.content import schemas
+from kotacerdas.content import schemas, stored
 from kotacerdas.content.fields import check_updated, sources_of
 from kotacerdas.content.parsecache import ParseCache
 from kotacerdas.core.digest import digest_of
-from kotacerdas.content.read import check, folder_files, read_text, read_yaml, reported
+from kotacerdas.content.read import (by_stamp, check, folder_files, read_text, read_yaml,
+                                     reported)
 from kotacerdas.content.types import CONFIRMED, Participation, Region
 from kotacerdas.content.yamlsafe import line_of
 from kotacerdas.core.errors import Problems
@@ -22,24 +23,32 @@ from kotacerdas.core.slugs import is_slug, slugify
 def load_regions(folder: Path, problems: Problems, today: dt.date, parsed: ParseCache | None = None,
                  memo: Memo | None = None) -> tuple[Region, ...]:
     """Every region file of ``folder``, checked; a file with a problem is left out. ``memo``
-    keeps each file's outcome from an earlier build of the same text on the same day."""
+    keeps each file's outcome from an earlier build of the same file (read.by_stamp) or the same
+    text on the same day."""
     memo = Memo() if memo is None else memo
     regions = []
-    for path in folder_files(folder, ".yaml", problems):
-        slug = path.name[: -len(".yaml")]
-        if not is_slug(slug):
-            problems.add(path, None, f"file name '{path.name}' may only use a-z, 0-9 and single "
-                                     f"hyphens; rename it, e.g. "
-                                     f"{slugify(slug) or 'kota-contoh'}.yaml")
-            continue
-        text = read_text(path, problems, memo)
-        if text is None:
-            continue
-        region = memo.checked(("region", os.fspath(path), text, today), problems,
-                              lambda found: _region(path, slug, text, today, parsed, found))
+    for path in folder_files(folder, ".yaml", problems, memo=memo):
+        region = by_stamp(path, (stored.REGION, today), problems, memo,
+                          lambda found: _region_file(path, today, parsed, memo, found))
         if region is not None:
             regions.append(region)
     return tuple(regions)
+
+
+def _region_file(path: Path, today: dt.date, parsed: ParseCache | None, memo: Memo,
+                 problems: Problems) -> Region | None:
+    """One region file's record, read now (None when it has a problem that leaves it out)."""
+    slug = path.name[: -len(".yaml")]
+    if not is_slug(slug):
+        problems.add(path, None, f"file name '{path.name}' may only use a-z, 0-9 and single "
+                                 f"hyphens; rename it, e.g. "
+                                 f"{slugify(slug) or 'kota-contoh'}.yaml")
+        return None
+    text = read_text(path, problems)
+    if text is None:
+        return None
+    return memo.checked(("region", os.fspath(path), text, today), problems,
+                        lambda found: _region(path, slug, text, today, parsed, found))
 
 
 def _region(path: Path, slug: str, text: str, today: dt.date, parsed: ParseCache | None,

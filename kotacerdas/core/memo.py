@@ -39,6 +39,10 @@ class Memo:
             value = self._asked[key] = make()
         return value
 
+    def has(self, key: Hashable) -> bool:
+        """Whether ``key``'s value is at hand (asked this build, or kept from the last)."""
+        return key in self._asked or key in self._kept
+
     def checked(self, key: Hashable, problems: Problems, make: Callable[[Problems], T]) -> T:
         """As ``get``, for a value whose making reports problems: ``make`` records them in a
         collector of its own, and they are added to ``problems`` each time the value is handed

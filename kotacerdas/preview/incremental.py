@@ -53,7 +53,7 @@ class Builder:
         start = stored(self.cache_dir)
         self.session = Session(self.site, self.base_url, self.drafts, self.today,
                                markdown=dict(start.converted), parsed=dict(start.parsed.items),
-                               warm=Warm(templates=start.templates))
+                               warm=Warm(templates=start.templates, memo=start.memo))
 
     def rebuild(self) -> Outcome:
         """Build once; on failure keep the previous output and report why."""

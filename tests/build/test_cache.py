@@ -93,6 +93,21 @@ class BreakingEditor(Editor):
 
 @pytest.mark.parametrize("seed", range(4))
 def test_cached_builds_equal_full_builds_after_random_edits(tmp_path: Path, seed: int) -> None:
+    _random_cached_builds(tmp_path, seed)
+
+
+@pytest.mark.parametrize("seed", range(4, 6))
+def test_cached_builds_equal_full_builds_when_every_unchanged_file_is_known_by_its_stamp(
+        tmp_path: Path, seed: int, monkeypatch) -> None:
+    """The stored outcomes of settled files (content/stored.py, cache.FILES_FILE): here every
+    file counts as settled at once, so the random edits go through the stored stamps."""
+    monkeypatch.setattr(read, "SETTLED_NS", -10**18)
+    _random_cached_builds(tmp_path, seed)
+
+
+def _random_cached_builds(tmp_path: Path, seed: int) -> None:
+    """Ten random edits, some breaking the site; after each, the cached build equals a build
+    without cache, and then a build with nothing changed writes nothing."""
     site = _site(tmp_path)
     rng = random.Random(seed)
     editor = BreakingEditor(site, rng)
@@ -336,6 +351,108 @@ def test_torn_stores_keep_what_still_reads(tmp_path: Path) -> None:
         lines = (store / name).read_text().splitlines()
         assert json.loads(lines[0])["version"] == cache.VERSION
         assert all(json.loads(line.split(" ", 1)[1])[0] != "abc" for line in lines[1:])  # rewritten
+
+
+def _reads(monkeypatch) -> list[str]:  # noqa: ANN001
+    """The names of the files read from now on (every input goes through read.read_file)."""
+    names: list[str] = []
+    real = read.read_file
+    monkeypatch.setattr(read, "read_file",
+                        lambda path, problems, *a: names.append(Path(path).name)
+                        or real(path, problems, *a))
+    return names
+
+
+def test_a_settled_unchanged_file_is_not_read_by_the_next_build(tmp_path: Path,
+                                                                monkeypatch) -> None:
+    """Announcements, regions and the map's boundaries whose stamp the last build stored are
+    stat'ed, not read; a file changed in a way that keeps its size and modification time is read
+    again."""
+    monkeypatch.setattr(read, "SETTLED_NS", -10**18)
+    site = _site(tmp_path)
+    out, store = tmp_path / "out", tmp_path / "cache"
+    _build(site.root, out, store)
+    assert (store / cache.FILES_FILE).is_file()
+    reads = _reads(monkeypatch)
+    news, region = _originals(site)[0], site.root / "content/regions/kota-bandung.yaml"
+    for path, old, new in ((news, "title: ", "title:\t"), (region, "name: ", "name:\t")):
+        before = path.stat()
+        path.write_text(path.read_text().replace(old, new, 1))
+        os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+        assert (path.stat().st_size, path.stat().st_mtime_ns) == (before.st_size,
+                                                                  before.st_mtime_ns)
+    _build(site.root, out, store)
+    others = {p.name for p in (site.root / "content").rglob("*.*")
+              if p.suffix in (".md", ".yaml") and p.parent.name in ("news", "regions")
+              and not p.name.endswith(".en.md")} - {news.name, region.name}
+    assert {news.name, region.name} <= set(reads), reads
+    assert not (others | {"provinces.geojson"}) & set(reads), reads
+    _assert_same_as_full_build(site, out, tmp_path)
+
+
+def test_a_file_changed_moments_ago_is_read_whatever_its_stored_stamp(tmp_path: Path,
+                                                                      monkeypatch) -> None:
+    """Within the racy window a stored stamp is never trusted: a file saved twice in one tick
+    of the file system's clock keeps its stamp."""
+    from types import SimpleNamespace
+
+    site = _site(tmp_path)
+    out, store = tmp_path / "out", tmp_path / "cache"
+    news = _originals(site)[0]
+    frozen = os.lstat(news)
+    real_lstat = os.lstat
+
+    def same_times(p: object) -> object:
+        st = real_lstat(p)  # type: ignore[arg-type]
+        return SimpleNamespace(st_mode=st.st_mode, st_dev=st.st_dev, st_ino=st.st_ino,
+                               st_size=st.st_size, st_mtime_ns=frozen.st_mtime_ns,
+                               st_ctime_ns=frozen.st_ctime_ns)
+
+    monkeypatch.setattr(read.os, "lstat", same_times)
+    monkeypatch.setattr(read.time, "time_ns", lambda: frozen.st_ctime_ns + read.SETTLED_NS)
+    _build(site.root, out, store)
+    news.write_text(news.read_text().replace("title: ", "title:\t", 1))  # the same size
+    reads = _reads(monkeypatch)
+    _build(site.root, out, store)
+    assert news.name in reads
+    _assert_same_as_full_build(site, out, tmp_path)
+
+
+def test_a_stamp_from_another_checkout_never_matches(tmp_path: Path, monkeypatch) -> None:
+    """The same site checked out again in the same place (sizes and modification times kept,
+    as a restored cache would find them) is read again: new inodes, new change times."""
+    monkeypatch.setattr(read, "SETTLED_NS", -10**18)
+    site = _site(tmp_path)
+    out, store = tmp_path / "out", tmp_path / "cache"
+    _build(site.root, out, store)
+    news = _originals(site)[0]
+    before = news.stat()
+    copy = tmp_path / "copy"
+    shutil.copytree(site.root, copy)  # copy2: modification times kept
+    shutil.rmtree(site.root)
+    copy.rename(site.root)
+    news.write_text(news.read_text().replace("title: ", "title:\t", 1))
+    os.utime(news, ns=(before.st_atime_ns, before.st_mtime_ns))
+    reads = _reads(monkeypatch)
+    _build(site.root, out, store)
+    assert news.name in reads and "kota-bandung.yaml" in reads
+    _assert_same_as_full_build(site, out, tmp_path)
+
+
+def test_stored_outcomes_still_meet_the_checks_across_files(tmp_path: Path, monkeypatch) -> None:
+    """An announcement known by its stored stamp still names a region that must exist: removing
+    the region reports the announcement, as a build without cache does."""
+    monkeypatch.setattr(read, "SETTLED_NS", -10**18)
+    site = _site(tmp_path)
+    out, store = tmp_path / "out", tmp_path / "cache"
+    _build(site.root, out, store)
+    (site.root / "content/regions/kota-bandung.yaml").unlink()
+    reads = _reads(monkeypatch)
+    found = _outcome(site.root, out, store)
+    assert isinstance(found, list) and any("region 'kota-bandung' does not exist" in p
+                                           for p in found), found
+    assert not {p.name for p in _originals(site)} & set(reads), reads
+    assert found == _outcome(site.root, tmp_path / "full", None)
 
 
 def test_unchanged_files_are_not_parsed_again(tmp_path: Path, monkeypatch) -> None:

@@ -291,6 +291,8 @@ def test_the_preview_starts_from_the_last_builds_cache_and_never_writes_it(
     the result is a full build's, byte for byte."""
     import jinja2
     from kotacerdas.model import site as model_site
+    from kotacerdas.content import read, stored
+    monkeypatch.setattr(read, "SETTLED_NS", -10**18)  # every file counts as settled
     site = _site(tmp_path)
     cache_dir = site.root / ".build-cache"
     build(site.root, tmp_path / "built", today=TODAY, cache_dir=cache_dir)  # the production URL
@@ -305,12 +307,21 @@ def test_the_preview_starts_from_the_last_builds_cache_and_never_writes_it(
     monkeypatch.setattr(jinja2.Environment, "compile",
                         lambda self, source, name=None, *a, **k:
                         compiled.append(name) or compile_(self, source, name, *a, **k))
+    restored: list[object] = []
+    restore = stored._restore
+    monkeypatch.setattr(stored, "_restore",
+                        lambda entry: (entry is not None and restored.append(entry)) or restore(entry))
     live = Builder(site.root, tmp_path / "live", base_url=BASE, today=TODAY, cache_dir=cache_dir)
     assert live.rebuild().ok
+    assert len(restored) > 5  # the unchanged announcements and regions, not read again
     assert len(converted) == 2  # the edited text, once per edition (links differ under /en/)
     assert all("Tambahan sejak build." in text for text in converted)
     assert compiled == []
     assert {p.name: p.read_bytes() for p in cache_dir.iterdir()} == before
+    restored.clear()
+    path.write_text(path.read_text() + "\nLagi.\n")
+    assert live.rebuild().ok and restored == []  # what the first build read stays in memory
+    assert live.session.warm.memo.stored == {} and len(live.session.warm.memo.used) <= 1
     converted.clear()
     cold = Builder(site.root, tmp_path / "cold", base_url=BASE, today=TODAY)
     assert cold.rebuild().ok and len(converted) > 5 and compiled  # what the cache saved

@@ -13,11 +13,12 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, FixtureSite, write_site
+from conftest import REPO, STATUS_REGIONS, FixtureSite, write_site
 from kotacerdas.content import load
 from kotacerdas.core.errors import ContentError, Problems
 from kotacerdas.content.load import load_site
 from kotacerdas.content.read import read_file
+from kotacerdas.content.reference import REFERENCE_FILES
 from kotacerdas.content.yamlsafe import load as load_yaml
 
 
@@ -659,3 +660,151 @@ def test_a_region_names_its_province_by_name_or_alias_in_any_case(site: FixtureS
     assert names.get("Yogyakarta") is None
     with pytest.raises(KeyError):
         names["Yogyakarta"]
+
+
+# --- a long-lived session: only changed files are read (content/read.by_stamp) --------------
+
+def _reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The names of the files read from now on (every input goes through read.read_file)."""
+    from kotacerdas.content import read
+
+    names: list[str] = []
+    real = read.read_file
+    monkeypatch.setattr(read, "read_file",
+                        lambda path, problems, *a: names.append(Path(path).name)
+                        or real(path, problems, *a))
+    return names
+
+
+def _all_settled(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every file and folder counts as settled at once (as if saved long ago)."""
+    from kotacerdas.content import read
+
+    monkeypatch.setattr(read, "SETTLED_NS", -10**18)
+
+
+def _rewrite_keeping_size_and_mtime(path: Path, old: str, new: str) -> None:
+    """Change a file's text without changing its size or modification time (only its change
+    time moves, which nothing can set back)."""
+    assert len(old.encode()) == len(new.encode())
+    before = path.stat()
+    path.write_text(path.read_text(encoding="utf-8").replace(old, new, 1), encoding="utf-8")
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert (path.stat().st_size, path.stat().st_mtime_ns) == (before.st_size, before.st_mtime_ns)
+
+
+def test_with_a_memo_a_settled_unchanged_file_is_not_read_again(site: FixtureSite,
+                                                                 monkeypatch) -> None:
+    from kotacerdas.core.memo import Memo
+
+    _all_settled(monkeypatch)
+    memo = Memo()
+    first = load_site(site.root, TODAY, memo=memo)
+    memo.settle()  # as a session does after each good build
+    reads = _reads(monkeypatch)
+    assert load_site(site.root, TODAY, memo=memo) == first
+    memo.settle()
+    assert reads == [], "a settled file with the stamp of the last read is not read again"
+    assert load_site(site.root, TODAY) == first and reads, "without a memo, every file is read"
+    reads.clear()
+    _rewrite_keeping_size_and_mtime(site.root / NEWS, "Tahap tiga", "Tahap TIGA")
+    _rewrite_keeping_size_and_mtime(site.root / REGION, "Bandung menyusun", "BANDUNG menyusun")
+    _rewrite_keeping_size_and_mtime(site.root / "content/reference/cohorts.yaml",
+                                    "Tahap I dimulai", "TAHAP I dimulai")
+    changed = load_site(site.root, TODAY, memo=memo)
+    assert {"2019-05-15-tahap-tiga.md", "cohorts.yaml", "kota-bandung.yaml"} <= set(reads) <= {
+        "2019-05-15-tahap-tiga.md", "kota-bandung.yaml", *REFERENCE_FILES}, reads
+    assert changed == load_site(site.root, TODAY), "what the memo gives is a fresh load's"
+    assert [n.title for n in changed.news if n.slug == "tahap-tiga"] == ["Tahap TIGA"]
+    assert [r.summary for r in changed.regions if r.slug == "kota-bandung"] == \
+        ["BANDUNG menyusun masterplan."]
+    assert changed.cohorts[0].note == "TAHAP I dimulai di Makassar."
+
+
+def test_with_a_memo_a_file_changed_moments_ago_is_always_read(site: FixtureSite,
+                                                               monkeypatch) -> None:
+    """Within the racy window (the file system's clock may give two saves one stamp), a file is
+    read on every load, however its stamp looks; so is a folder listed."""
+    from types import SimpleNamespace
+
+    from kotacerdas.content import read
+    from kotacerdas.core.memo import Memo
+
+    frozen = os.lstat(site.root / NEWS)
+    real_lstat = os.lstat
+
+    def same_times(p: object) -> object:
+        st = real_lstat(p)  # type: ignore[arg-type]
+        return SimpleNamespace(st_mode=st.st_mode, st_dev=st.st_dev, st_ino=st.st_ino,
+                               st_size=st.st_size, st_mtime_ns=frozen.st_mtime_ns,
+                               st_ctime_ns=frozen.st_ctime_ns)
+
+    monkeypatch.setattr(read.os, "lstat", same_times)
+    monkeypatch.setattr(read.time, "time_ns", lambda: frozen.st_ctime_ns + read.SETTLED_NS)
+    memo = Memo()
+    load_site(site.root, TODAY, memo=memo)
+    reads = _reads(monkeypatch)
+    (site.root / NEWS).write_text((site.root / NEWS).read_text().replace("Tahap tiga", "Tahap TIGA"))
+    site.write("content/news/2019-06-01-baru.md", HEAD.replace("2019-05-15", "2019-06-01") + "x\n")
+    again = load_site(site.root, TODAY, memo=memo)
+    assert "2019-05-15-tahap-tiga.md" in reads and "kota-bandung.yaml" in reads
+    assert {n.slug for n in again.news} >= {"baru", "tahap-tiga"}
+    assert [n.title for n in again.news if n.slug == "tahap-tiga"] == ["Tahap TIGA"]
+
+
+def test_with_a_memo_the_problems_of_unchanged_files_are_reported_on_every_load(
+        site: FixtureSite, monkeypatch) -> None:
+    """Problems of a file's own, of a folder's list and of the checks across files alike."""
+    from kotacerdas.core.memo import Memo
+
+    _all_settled(monkeypatch)
+    site.write(NEWS, HEAD.replace("date: 2019-05-15", "date: 2019-05-16")
+               + "Isi.\n")                                               # the file's own
+    site.write("content/news/catatan.txt", "bukan berita\n")             # the folder's list
+    site.write("content/news/2019-06-01-dua.md",
+               HEAD.replace("2019-05-15", "2019-06-01").replace("summary:", "regions: [kota-x]\n"
+                                                                 "summary:") + "x\n")  # across
+    site.write("content/reference/cohorts.yaml", COHORTS_TWICE)          # the reference's own
+    memo = Memo()
+    with pytest.raises(ContentError) as exc:
+        load_site(site.root, TODAY, memo=memo)
+    expected = [str(p) for p in exc.value.problems]
+    assert any("differs from the date in the file name" in p for p in expected), expected
+    assert any(p.startswith("content/news/catatan.txt: unexpected file") for p in expected)
+    assert any("region 'kota-x' does not exist" in p for p in expected)
+    assert any("year 2017 is listed 2 times" in p for p in expected)
+    reads = _reads(monkeypatch)
+    for _ in range(2):
+        with pytest.raises(ContentError) as exc:
+            load_site(site.root, TODAY, memo=memo)
+        assert [str(p) for p in exc.value.problems] == expected
+    assert reads == []
+    assert load_problems(site) == expected, "as a load without memo finds them"
+
+
+COHORTS_TWICE = """\
+- {year: 2017, announced: 25, sources: ["https://example.org/2017"]}
+- {year: 2017, announced: 25, sources: ["https://example.org/2017"]}
+"""
+
+
+def test_with_a_memo_a_file_added_to_or_removed_from_a_settled_folder_is_seen(
+        site: FixtureSite, monkeypatch) -> None:
+    from kotacerdas.core.memo import Memo
+
+    _all_settled(monkeypatch)
+    memo = Memo()
+    first = load_site(site.root, TODAY, memo=memo)
+    site.write("content/news/2019-06-01-baru.md", HEAD.replace("2019-05-15", "2019-06-01") + "x\n")
+    site.remove(NEWS)
+    site.write("content/regions/kota-yogyakarta.yaml", STATUS_REGIONS["kota-yogyakarta"])
+    site.write("content/pages/catatan.txt", "bukan halaman\n")
+    with pytest.raises(ContentError) as exc:
+        load_site(site.root, TODAY, memo=memo)
+    assert "content/pages/catatan.txt: unexpected file; files in pages/ must end in .md" in \
+        [str(p) for p in exc.value.problems]
+    site.remove("content/pages/catatan.txt")
+    again = load_site(site.root, TODAY, memo=memo)
+    assert {n.slug for n in again.news} == {n.slug for n in first.news} - {"tahap-tiga"} | {"baru"}
+    assert {r.slug for r in again.regions} == {r.slug for r in first.regions} | {"kota-yogyakarta"}
+    assert again == load_site(site.root, TODAY)
