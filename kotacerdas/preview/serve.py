@@ -173,6 +173,12 @@ class PreviewApp:
                 "problems": [str(p) for p in (last.problems if last else ())]}
 
     def __call__(self, environ: dict[str, Any], start: Callable[..., Any]) -> Iterable[bytes]:
+        """Answer one request; a HEAD gets the GET's status, type and caching and no body
+        (tornado refuses a body there, so a HEAD was a 500: `curl -I`, link checkers)."""
+        body = self._answer(environ, start)
+        return [] if environ.get("REQUEST_METHOD") == "HEAD" else body
+
+    def _answer(self, environ: dict[str, Any], start: Callable[..., Any]) -> Iterable[bytes]:
         try:  # PEP 3333: PATH_INFO holds the percent-decoded bytes as latin-1 text
             path = request_path(environ.get("PATH_INFO", "/").encode("latin-1"))
         except ValueError as err:

@@ -187,6 +187,28 @@ def test_a_save_reloads_only_the_tabs_it_changed(site: FixtureSite, server: str,
         page.close()
 
 
+def test_a_head_request_gets_the_headers_of_a_get(server: str) -> None:
+    """HEAD (curl -I, link checkers) answers with GET's status, type and caching, without the
+    body (it was a 500): a page, a missing page, the status and the preview's own script."""
+    script = re.search(r'src="(/__kotacerdas/preview\.js\?v=[0-9a-f]{10})"',
+                       _get(server + "/kota-cerdas/")[1]).group(1)
+    for path in ("/kota-cerdas/berita/tahap-dua/", "/kota-cerdas/tidak-ada/",
+                 "/__kotacerdas/status.json", script):
+        answers = []
+        for method in ("GET", "HEAD"):
+            request = urllib.request.Request(server + path, method=method)
+            try:
+                with urllib.request.urlopen(request, timeout=10) as r:
+                    answers.append((r.status, r.headers["Content-Type"], r.headers["Cache-Control"],
+                                    r.headers["Content-Length"], r.read()))
+            except urllib.error.HTTPError as err:
+                answers.append((err.code, err.headers["Content-Type"], err.headers["Cache-Control"],
+                                err.headers["Content-Length"], err.read()))
+        (code, kind, cache, length, body), head = answers
+        assert head[:3] == (code, kind, cache) and head[4] == b"", path
+        assert int(length) == len(body) > 0, path  # (livereload's container counts HEAD's as 0)
+
+
 def test_broken_save_keeps_serving_and_reports(site: FixtureSite, server: str) -> None:
     site.write("site_config.yaml", "title: [\n")
     _wait(lambda: not _status(server)["ok"], "the failed build")
