@@ -10,6 +10,7 @@ it, writer.new_tree). Rendering itself (render/renderer.py) only turns specs int
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -38,6 +39,8 @@ class Rendered:
     """The files produced by this build; the others are the previous build's, unchanged."""
     kept: dict[str, bytes]
     """The bytes the sink handed back instead of writing them (all of them, for ``check``)."""
+    waiting: frozenset[str] = frozenset()
+    """Changed files left as the previous build made them, for a later build (``wait``)."""
 
 
 def page_fingerprint(site_fingerprint: str, model: SiteModel, spec: PageSpec) -> str:
@@ -87,16 +90,20 @@ def global_fingerprint(templates: str, model: SiteModel) -> str:
 
 
 def render_edition(renderer: Renderer, site_fingerprint: str, pages: list[PageSpec | DataFile],
-                   previous: dict[str, str], sink: Sink) -> Rendered:
+                   previous: dict[str, str], sink: Sink,
+                   wait: Callable[[str], bool] | None = None) -> Rendered:
     """Produce every file of one edition whose fingerprint differs from ``previous`` (the
     fingerprints of the files the sink's tree already holds), handing the bytes to ``sink``;
     failures and missing interface strings are added to the renderer's problems and catalogue.
 
     A page whose fingerprint is unchanged is not rendered again, nor a non-HTML file that
-    declares its inputs (``DataFile.deps``); the other data files are always produced.
+    declares its inputs (``DataFile.deps``); the other data files are always produced. A changed
+    file that ``wait`` names (one the sink's tree holds) keeps its previous bytes and
+    fingerprint this time: it is ``waiting``, and the next build without ``wait`` makes it.
     """
     fingerprints: dict[str, str] = {}
     fresh: set[str] = set()
+    waiting: set[str] = set()
     made: dict[str, bytes | None] = {}
     todo: list[tuple[str, PageSpec]] = []
     edition = renderer.model.urls
@@ -109,6 +116,10 @@ def render_edition(renderer: Renderer, site_fingerprint: str, pages: list[PageSp
             if isinstance(spec, PageSpec) else data_fingerprint(site_fingerprint, spec)
         fingerprints[target] = fp
         if fp and previous.get(target) == fp:
+            continue
+        if wait is not None and wait(target):
+            fingerprints[target] = previous.get(target, "")  # still the previous build's file
+            waiting.add(target)
             continue
         fresh.add(target)
         if isinstance(spec, DataFile):
@@ -125,4 +136,4 @@ def render_edition(renderer: Renderer, site_fingerprint: str, pages: list[PageSp
             made[target] = page.kept
     kept = {target: data for target in fingerprints
             if (data := made.get(target)) is not None}
-    return Rendered(fingerprints, frozenset(fresh), kept)
+    return Rendered(fingerprints, frozenset(fresh), kept, frozenset(waiting))

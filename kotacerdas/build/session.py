@@ -13,7 +13,7 @@ no state is a full build.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -48,14 +48,17 @@ def keep(rel: str, data: bytes) -> bytes:
 def render_site(site: Path, base_url: str | None = None, drafts: bool = False,
                 today: dt.date | None = None, previous: dict[str, str] | None = None,
                 markdown_cache: Markdown | None = None, parsed: ParseCache | None = None,
-                sink: Sink = keep, warm: Warm | None = None) -> tuple[Rendered, list[Renderer]]:
+                sink: Sink = keep, warm: Warm | None = None,
+                wait: Callable[[str], bool] | None = None) -> tuple[Rendered, list[Renderer]]:
     """Load, model and render every language edition of a site, handing each file to ``sink``;
     raise ContentError listing every problem. The renderers come back default edition first.
 
     ``previous`` (the fingerprints of the files the sink's tree already holds),
     ``markdown_cache`` and ``parsed`` come from an earlier build and make this an incremental
     one: only changed files are parsed, only changed Markdown converted, only pages whose
-    inputs changed rendered. ``warm`` is what a long-lived session keeps in memory besides.
+    inputs changed rendered. ``warm`` is what a long-lived session keeps in memory besides;
+    ``wait`` names changed files that may stay as ``previous`` made them this time
+    (fingerprints.render_edition).
     """
     today = today or today_in_jakarta()
     warm = warm or Warm()
@@ -83,24 +86,26 @@ def render_site(site: Path, base_url: str | None = None, drafts: bool = False,
     problems.raise_if_any()
     fingerprints: dict[str, str] = {}
     fresh: set[str] = set()
+    waiting: set[str] = set()
     kept: dict[str, bytes] = {}
     for renderer, site_fingerprint in zip(renderers, site_fingerprints):
         edition = render_edition(renderer, site_fingerprint,
                                  site_pages(renderer.model, renderer.catalogue, warm.memo,
                                             page_templates),
-                                 previous or {}, sink)
+                                 previous or {}, sink, wait)
         for path in sorted(fingerprints.keys() & edition.fingerprints.keys()):
             problems.add("content", None, f"{path} would be written by two language editions; "
                                           f"rename the page or folder that is called "
                                           f"'{path.split('/')[0]}'")
         fingerprints.update(edition.fingerprints)
         fresh.update(edition.fresh)
+        waiting.update(edition.waiting)
         kept.update(edition.kept)
         for key in sorted(renderer.catalogue.missing):
             problems.add(f"templates/strings/{content.config.language}.yaml", None,
                          f"interface string '{key}' is missing; add a line '{key}: …'")
     problems.raise_if_any()
-    return Rendered(fingerprints, frozenset(fresh), kept), renderers
+    return Rendered(fingerprints, frozenset(fresh), kept, frozenset(waiting)), renderers
 
 
 @dataclass
@@ -155,18 +160,25 @@ class Session:
     """Parse cache entries to reuse (None: no parse cache)."""
     warm: Warm = field(default_factory=Warm)
 
-    def build(self, output: Path, finish: Callable[[Built], None] | None = None) -> Built:
+    def build(self, output: Path, finish: Callable[[Built], None] | None = None,
+              first: Collection[str] | None = None) -> Built:
         """Build the site into ``output`` (hold writer.locked(output) around it), reusing what
         the state allows; ``finish`` runs after every file is written and before the new tree
         takes the output's place (the cache is saved there). On failure the output and the
-        state are as they were; on success the state is this build's."""
+        state are as they were; on success the state is this build's.
+
+        ``first`` (output files, e.g. the pages the preview's tabs show) makes only those now:
+        every other changed file the output holds stays as it is, ``waiting`` in the result,
+        and the state remembers it as not made, so the next build makes it."""
         known = self.stamps
         previous = self.fingerprints if known else {}
+        wait = None if first is None or not previous else \
+            (lambda rel: rel in known and rel not in first)
         parsed = None if self.parsed is None else ParseCache(self.parsed)
         with new_tree(output, known if previous else None) as tree:
             rendered, renderers = render_site(self.site, self.base_url, self.drafts, self.today,
                                               previous, self.markdown, parsed, TreeSink(tree),
-                                              self.warm)
+                                              self.warm, wait)
             copy_assets(renderers[0].assets, tree)
             assets = {"assets/" + n for n in renderers[0].assets}
             files = set(rendered.fingerprints) | assets

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import traceback
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -29,6 +30,8 @@ class Outcome:
     written: tuple[str, ...] = ()
     removed: tuple[str, ...] = ()
     base_path: str = "/"
+    waiting: int = 0
+    """Changed files this rebuild left for the next one (``Builder.rebuild``'s ``first``)."""
 
 
 @dataclass
@@ -55,27 +58,31 @@ class Builder:
                                markdown=dict(start.converted), parsed=dict(start.parsed.items),
                                warm=Warm(templates=start.templates, memo=start.memo))
 
-    def rebuild(self) -> Outcome:
-        """Build once; on failure keep the previous output and report why."""
+    def rebuild(self, first: Collection[str] | None = None) -> Outcome:
+        """Build once; on failure keep the previous output and report why. With ``first``
+        (output files), only those of the changed files are made now (Session.build)."""
         self.session.base_url = self.base_url  # the preview's address may change between saves
         try:
             with locked(self.output):
-                built = self.session.build(self.output)
+                built = self.session.build(self.output, first=first)
         except ContentError as exc:
-            self.last = Outcome(False, tuple(exc.problems), base_path=self._base_path())
+            self.last = Outcome(False, tuple(exc.problems), base_path=self.base_path)
             return self.last
         except Exception as exc:  # noqa: BLE001 (the preview must survive any failure)
             detail = traceback.format_exc(limit=-3).strip().splitlines()[-1]
             self.last = Outcome(False, (Problem("build", 0, f"internal error: "
                                                             f"{type(exc).__name__}: {exc} "
                                                             f"({detail})"),),
-                                base_path=self._base_path())
+                                base_path=self.base_path)
             return self.last
         # pages, not data files
         count = sum(1 for path in built.rendered.fresh if path.endswith(".html"))
         self.last = Outcome(True, (), count, built.written, built.removed,
-                            built.renderers[0].model.urls.base_path)
+                            built.renderers[0].model.urls.base_path,
+                            len(built.rendered.waiting))
         return self.last
 
-    def _base_path(self) -> str:
+    @property
+    def base_path(self) -> str:
+        """The base path the output is served under: the last build's."""
         return self.last.base_path if self.last else "/"

@@ -35,7 +35,7 @@ import re
 import shutil
 import tempfile
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Collection, Iterable
 from urllib.parse import parse_qs, quote, unquote, unquote_to_bytes, urlsplit
 
 from livereload import Server
@@ -92,11 +92,12 @@ class PreviewApp:
         self.overlay_changed = 0
         """The last generation that changed what the overlay shows (every page shows it)."""
 
-    def rebuild(self) -> bool:
-        """Rebuild after a change, say in the terminal what happened, and tell whether what a tab
-        shows changed (files written or removed, or the overlay's content)."""
+    def rebuild(self, first: Collection[str] | None = None) -> bool:
+        """Rebuild after a change (``first``: Builder.rebuild), say in the terminal what happened,
+        and tell whether what a tab shows changed (files written or removed, or the overlay's
+        content)."""
         before = self._shown()
-        outcome = self.builder.rebuild()
+        outcome = self.builder.rebuild(first)
         overlay = self._shown() != before
         changed = bool(outcome.written or outcome.removed) or overlay
         if changed:
@@ -110,19 +111,49 @@ class PreviewApp:
     def stale(self, path: str, since: int) -> bool:
         """Whether a tab showing the address ``path`` (percent-decoded), served at generation
         ``since``, shows less than the latest build: the overlay changed since, or the file that
-        served the address, or would serve it now, was written or removed since (a missing page
-        shows 404.html). Only such tabs are reloaded (``reload_tabs``)."""
+        served the address, or would serve it now, or a file that page loads (``loaded``), was
+        written or removed since (a missing page shows 404.html). Only such tabs are reloaded
+        (``reload_tabs``)."""
         if self.overlay_changed > since:
             return True
-        base = self.builder.last.base_path if self.builder.last else "/"
-        if not path.startswith(base):  # the base path changed (the config's base_url)
-            return True
+        shown = self.shown(path)
+        return shown is None or any(self.changed.get(name, 0) > since for name in shown)
+
+    def shown(self, path: str) -> set[str] | None:
+        """The output files a tab showing the address ``path`` (percent-decoded) depends on: the
+        file that serves it and the files that page loads; for a missing page, the names that
+        would serve it and 404.html. None when the address is outside the base path (the
+        config's base_url changed: the tab must reload)."""
+        base = self.builder.base_path
+        if not path.startswith(base):
+            return None
         rel = path[len(base):]
         found = self._target(rel)
-        if found is not None:
-            return self.changed.get(found[0], 0) > since
-        gone = (rel, f"{rel.rstrip('/')}/index.html".lstrip("/"), "404.html")
-        return any(self.changed.get(name, 0) > since for name in gone)
+        if found is None:
+            return {rel, f"{rel.rstrip('/')}/index.html".lstrip("/"), "404.html"}
+        try:
+            page = (self.builder.output / found[0]).read_bytes()
+        except OSError:
+            return {found[0]}
+        return {found[0], *(name for address in loaded(page, base)
+                            if (name := self._served(address[len(base):])) is not None)}
+
+    def first(self, pages: Iterable[str | None]) -> set[str] | None:
+        """What a rebuild should make first for tabs showing ``pages`` (their addresses, None
+        where a tab has not said yet): what each shows (``shown``); None (everything) when a tab
+        is unknown or outside the base path."""
+        files: set[str] = set()
+        for page in pages:
+            shown = None if page is None else self.shown(page)
+            if shown is None:
+                return None
+            files |= shown
+        return files
+
+    def _served(self, rel: str) -> str | None:
+        """The output file an address below the base path is served from, if any."""
+        found = self._target(rel)
+        return None if found is None else found[0]
 
     def _target(self, rel: str) -> tuple[str, bool] | None:
         """The output file an address below the base path is served from (a folder: its
@@ -148,8 +179,9 @@ class PreviewApp:
         """One rebuild's result in the terminal."""
         if outcome.ok:
             self.good = True
+            rest = f"; {outcome.waiting} more file(s) next" if outcome.waiting else ""
             print(f"rebuilt: {outcome.rendered} page(s) rendered, {len(outcome.written)} file(s) "
-                  f"written, {len(outcome.removed)} removed", flush=True)
+                  f"written, {len(outcome.removed)} removed{rest}", flush=True)
         else:
             print(f"build failed ({len(outcome.problems)} problem(s)); still serving the last good "
                   "build:", flush=True)
@@ -184,7 +216,7 @@ class PreviewApp:
         except ValueError as err:
             return _respond(start, "400 Bad Request", "text/plain; charset=utf-8",
                             str(err).encode())
-        base = self.builder.last.base_path if self.builder.last else "/"
+        base = self.builder.base_path
         query = environ.get("QUERY_STRING", "")
         if path == "/__kotacerdas/status.json":
             return _respond(start, "200 OK", "application/json",
@@ -227,6 +259,19 @@ class PreviewApp:
         return _respond(start, status, kind, data, caching(query, data))
 
 
+LOADS = re.compile(rb"""\s(?:src|data-[a-z][a-z0-9-]*)\s*=\s*["']([^"'#?]+)""", re.I)
+"""An attribute whose address the page loads as it shows (a script, an image, the search
+index its script fetches), rather than one it links to."""
+
+
+def loaded(page: bytes, base: str) -> list[str]:
+    """The addresses under ``base`` (percent-decoded) that a page loads as it shows: a tab showing
+    it is stale when one of them changes (the search page and its index)."""
+    found = (unquote(m.group(1).decode("utf-8", "replace").replace("&amp;", "&"))
+             for m in LOADS.finditer(page))
+    return sorted({address for address in found if address.startswith(base)})
+
+
 def _respond(start: Callable[..., Any], status: str, kind: str, body: bytes,
              cache: str = "no-store") -> list[bytes]:
     start(status, [("Content-Type", kind), ("Content-Length", str(len(body))),
@@ -254,22 +299,20 @@ def serve(site: Path, host: str = "127.0.0.1", port: int = 8000, drafts: bool = 
     builder.base_url = _local_base_url(site, host, port)
     app.rebuild()
 
-    idle: list[IdleCollector] = []  # made on the server's event loop, by the first change
+    passes: list[Passes] = []  # made on the server's event loop, by the first change
     gc.disable()  # from now on the idle collector collects (IdleCollector)
 
     def on_change(saved: frozenset[str]) -> None:
         builder.base_url = _local_base_url(site, host, port)
-        was_ok = app.status()["ok"]
-        if app.rebuild():
-            reload_tabs(reload_target(saved, was_ok and app.status()["ok"]), app.stale)
-        if not idle:
-            idle.append(IdleCollector(IOLoop.current()))
-        idle[0].rebuilt()
+        if not passes:
+            loop = IOLoop.current()
+            passes.append(Passes(loop, app, IdleCollector(loop)))
+        passes[0].saved(saved)
 
     watched = locations.watched_paths(site)  # the inputs the cache stamps, no more, no less
     watcher = EventWatcher(watched, on_change)
     server = PreviewServer(app, Guard(host, port), watched, watcher)
-    base = builder.last.base_path if builder.last else "/"
+    base = builder.base_path
     print(log_line(f"serving http://{host}:{port}{base} (Ctrl+C to stop)"), flush=True)
     for name in _LOGGERS:
         logging.getLogger(name).addFilter(_one_line_record)
@@ -280,6 +323,60 @@ def serve(site: Path, host: str = "127.0.0.1", port: int = 8000, drafts: bool = 
         gc.enable()
         shutil.rmtree(preview, ignore_errors=True)
     return 0
+
+
+REST_SECONDS = 0.25
+"""How long after the pages the tabs show the rest of the site is built: time for the reloaded
+tabs to fetch their page before a rebuild holds the event loop again."""
+
+
+class Passes:
+    """The rebuilds after saves, on the server's event loop: first only what the open tabs show
+    (``PreviewApp.first``), and those tabs reload at once; then, a moment later, the rest of the
+    site (the other pages, feeds, downloads), and any tab that showed some of it reloads too.
+    A save before the rest is built starts over, so the last save is always built whole."""
+
+    def __init__(self, loop: IOLoop, app: PreviewApp, idle: IdleCollector,
+                 rest: float = REST_SECONDS,
+                 pages: Callable[[], list[str | None]] | None = None):
+        self.loop, self.app, self.idle, self.rest = loop, app, idle, rest
+        self.pages = pages or open_pages
+        self.pending: set[str] = set()
+        """The saved paths since the last rebuild of the whole site."""
+        self.timer: object | None = None
+
+    def saved(self, paths: frozenset[str]) -> None:
+        """Rebuild after a save: the tabs' pages now, the rest later (or now, when a tab's page
+        is not known)."""
+        if self.timer is not None:
+            self.loop.remove_timeout(self.timer)
+            self.timer = None
+        self.pending |= paths
+        self._pass(self.app.first(self.pages()))
+
+    def _rest(self) -> None:
+        self.timer = None
+        self._pass(None)
+
+    def _pass(self, first: set[str] | None) -> None:
+        """One rebuild (``first``: only those files of the changed ones), its reloads, and the
+        rest of the site scheduled if it left any."""
+        was_ok = self.app.status()["ok"]
+        if self.app.rebuild(first):
+            reload_tabs(reload_target(frozenset(self.pending), was_ok and self.app.status()["ok"]),
+                        self.app.stale)
+        last = self.app.builder.last
+        if last is not None and last.waiting:
+            self.timer = self.loop.call_later(self.rest, self._rest)
+        else:
+            self.pending = set()
+        self.idle.rebuilt()
+
+
+def open_pages() -> list[str | None]:
+    """The address each open tab shows (None for a tab that has not said yet)."""
+    return [waiter.page if isinstance(waiter, _ReloadSocket) else None
+            for waiter in list(LiveReloadHandler.waiters)]
 
 
 def reload_tabs(path: str, stale: Callable[[str, int], bool]) -> None:

@@ -173,9 +173,18 @@ def test_incremental_equals_full_when_every_unchanged_file_is_known_by_its_stamp
     _random_edits(tmp_path, seed)
 
 
-def _random_edits(tmp_path: Path, seed: int) -> None:
+@pytest.mark.parametrize("seed", range(9, 12))
+def test_incremental_equals_full_when_the_preview_builds_the_tabs_pages_first(
+        tmp_path: Path, seed: int) -> None:
+    """Each edit is first built for a few files only (what the preview's tabs show), then
+    whole: the whole rebuild still equals a full build."""
+    _random_edits(tmp_path, seed, first_passes=True)
+
+
+def _random_edits(tmp_path: Path, seed: int, first_passes: bool = False) -> None:
     """Eight random edits (some breaking the site); after each, the preview's tree equals a
-    full build's."""
+    full build's. With ``first_passes``, a rebuild of a few random files of the output comes
+    before each whole one (and sometimes two in a row)."""
     site = _site(tmp_path)
     rng = random.Random(seed)
     editor = Editor(site, rng)
@@ -185,6 +194,11 @@ def _random_edits(tmp_path: Path, seed: int) -> None:
     for step in range(8):
         broken = rng.random() < 0.15
         history.append(editor.break_something() if broken else editor.random_edit())
+        while first_passes and rng.random() < 0.7:
+            files = sorted(tree(tmp_path / "live"))
+            live.rebuild(first=set(rng.sample(files, min(len(files), rng.randrange(1, 4)))))
+            if rng.random() < 0.4:  # another save before the rest was built
+                history.append(editor.change_news())
         outcome = live.rebuild()
         full = tmp_path / f"full-{step}"
         try:
@@ -222,6 +236,29 @@ def test_one_edit_renders_only_what_depends_on_it(tmp_path: Path) -> None:
     assert "berita/tahap-dua/index.html" in outcome.written
     assert 0 < outcome.rendered < total / 2
     assert "daerah/kota-bandung/index.html" not in outcome.written
+
+
+def test_a_first_pass_makes_only_the_files_named_and_the_next_build_the_rest(
+        tmp_path: Path) -> None:
+    """The preview's first pass after a save (Builder.rebuild(first=…)): the named page is new,
+    every other changed file keeps its previous bytes and waits; the next rebuild makes exactly
+    those, and then the tree equals a full build."""
+    site = _site(tmp_path)
+    live = Builder(site.root, tmp_path / "live", base_url=BASE, today=TODAY)
+    assert live.rebuild().ok
+    page, listing = "berita/tahap-dua/index.html", "berita/index.html"
+    before = tree(tmp_path / "live")
+    path = site.root / "content/news/2018-05-08-tahap-dua.md"
+    path.write_text(path.read_text().replace("title: ", "title: Baru ", 1))
+    first = live.rebuild(first={page})
+    assert first.ok and first.written == (page,) and first.rendered == 1 and first.waiting > 2
+    now = tree(tmp_path / "live")
+    assert b"Baru" in now[page] and now[listing] == before[listing]
+    assert {name for name in now if now[name] != before[name]} == {page}
+    rest = live.rebuild()
+    assert rest.ok and rest.waiting == 0 and page not in rest.written
+    assert listing in rest.written and len(rest.written) <= first.waiting
+    assert tree(tmp_path / "live") == tree(_full(site, tmp_path))
 
 
 def test_failed_rebuild_keeps_the_last_good_output(tmp_path: Path) -> None:

@@ -163,6 +163,31 @@ def test_only_tabs_whose_page_a_build_changed_are_stale(site: FixtureSite, serve
     assert stale(one, _status(server)["generation"] - 1) and stale("/kota-cerdas/tentang/", third)
 
 
+def test_a_tab_depends_on_its_page_and_what_the_page_loads(site: FixtureSite,
+                                                            tmp_path) -> None:
+    """The search page shows what its script fetches (cari/indeks.json): a tab showing it is
+    stale when the index changes though the page's HTML did not, and the preview builds the
+    index first for it. Links (href) and other sites' addresses are not what a page loads."""
+    from kotacerdas.preview.incremental import Builder
+    from kotacerdas.preview.serve import PreviewApp, loaded
+    page = (b'<a href="/kota-cerdas/tentang/">x</a><img src="/kota-cerdas/gambar/peta%20baru.svg?v=1">'
+            b'<div data-index="/kota-cerdas/cari/indeks.json#top" data-x=\'/elsewhere/a.json\'>'
+            b'<script src="https://cdn.example/x.js"></script><img SRC="/kota-cerdas/a.png?x=1&amp;y=2">')
+    assert loaded(page, "/kota-cerdas/") == ["/kota-cerdas/a.png", "/kota-cerdas/cari/indeks.json",
+                                              "/kota-cerdas/gambar/peta baru.svg"]
+    app = PreviewApp(Builder(site.root, tmp_path / "live",
+                             base_url="http://127.0.0.1:8000/kota-cerdas/"))
+    assert app.rebuild()
+    search = "/kota-cerdas/cari/"
+    assert app.shown(search) >= {"cari/index.html", "cari/indeks.json"}
+    assert "cari/indeks.json" not in app.shown("/kota-cerdas/berita/tahap-dua/")
+    assert app.shown("/kota-cerdas/berita/belum-ada/") >= {"404.html"}
+    assert app.shown("/lain/") is None and app.first(["/kota-cerdas/", None]) is None
+    since = app.generation
+    app.changed["cari/indeks.json"] = since + 1  # what a build that changed only the index records
+    assert app.stale(search, since) and not app.stale("/kota-cerdas/tentang/", since)
+
+
 def test_a_save_reloads_only_the_tabs_it_changed(site: FixtureSite, server: str, chromium) -> None:
     """Two tabs; a save changes one page: that tab shows it, the other is not reloaded."""
     tabs = {}

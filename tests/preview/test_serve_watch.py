@@ -12,9 +12,12 @@ from typing import Callable
 
 from tornado.ioloop import IOLoop
 
-from conftest import FixtureSite
+from conftest import FixtureSite, tree
+from kotacerdas.build.pipeline import build
 from kotacerdas.core.locations import is_scratch
-from kotacerdas.preview.serve import Coalescer, IdleCollector, relevant, reload_target
+from kotacerdas.preview.incremental import Builder
+from kotacerdas.preview.serve import (Coalescer, IdleCollector, Passes, PreviewApp, relevant,
+                                      reload_target)
 from test_serve import _get, _serving, _status, _wait
 
 NEWS = "content/news/2018-05-08-tahap-dua.md"
@@ -121,6 +124,64 @@ def test_cycles_are_collected_once_the_preview_is_idle() -> None:
     assert 0.38 <= collected[0] < 0.9  # after the third rebuild (0.1 s) and 0.3 s of quiet
     assert 1.1 <= collected[1] < collected[2] < 1.5  # the 4th and 8th rebuild of the stream
     assert collected[3] >= 1.45 + 0.3  # the last two rebuilds, once quiet
+
+
+def test_a_save_builds_the_tabs_pages_first_and_the_rest_a_moment_later(
+        site: FixtureSite, tmp_path: Path) -> None:
+    """A tab shows an announcement: a save makes its page (and only that) at once, the rest of
+    the site once the rest delay has passed; a save before then starts over. With a tab whose
+    page is unknown, the whole site is built at once. Each time the output ends equal to a full
+    build."""
+    app = PreviewApp(Builder(site.root, tmp_path / "live", base_url="http://127.0.0.1:8000/kota-cerdas/"))
+    assert app.rebuild()
+    page, listing = "berita/tahap-dua/index.html", "berita/index.html"
+    news = site.root / NEWS
+    seen: list[tuple[str, int, bool]] = []
+    tabs: list[str | None] = [PAGE]
+
+    def look(label: str) -> None:
+        last = app.builder.last
+        assert last is not None and last.ok
+        seen.append((label, last.waiting, app.changed.get(listing, 0) == app.generation))
+
+    def setup(loop: IOLoop) -> None:
+        passes = Passes(loop, app, IdleCollector(loop, lambda: None), rest=0.3, pages=lambda: tabs)
+
+        def save(text: str, unknown: bool = False) -> None:
+            news.write_text(news.read_text().replace("title: ", f"title: {text} ", 1))
+            tabs[:] = [PAGE, None] if unknown else [PAGE]
+            passes.saved(frozenset({str(news)}))
+            look(text)
+        steps: list[tuple[float, Callable[[], object]]] = [
+            (0, lambda: save("Satu")),
+            (0.05, lambda: look("before the rest")),  # the rest is due 0.3 s after a save's build
+            (0.6, lambda: (look("after the rest"), save("Dua"))),
+            (0.1, lambda: save("Tiga")),  # before Dua's rest: Dua's rest never runs
+            (0.05, lambda: look("Tiga's rest not yet")),
+            (0.6, lambda: (look("after Tiga's rest"), save("Empat", unknown=True), loop.stop())),
+        ]
+
+        def run(i: int) -> None:
+            """Each step a delay after the one before ended: the order of the loop's timers
+            decides what runs first, not the machine's speed."""
+            steps[i][1]()
+            if i + 1 < len(steps):
+                loop.call_later(steps[i + 1][0], run, i + 1)
+        loop.call_later(0, run, 0)
+
+    _on_a_loop_of_its_own(setup)
+    waiting = {label: n for label, n, _ in seen}
+    listed = {label: fresh for label, _, fresh in seen}
+    assert waiting["Satu"] > 0 and waiting["before the rest"] > 0 and not listed["Satu"]
+    assert waiting["after the rest"] == 0 and listed["after the rest"]
+    assert waiting["Tiga"] > 0 and waiting["Tiga's rest not yet"] > 0
+    assert waiting["after Tiga's rest"] == 0 and listed["after Tiga's rest"]
+    assert waiting["Empat"] == 0 and listed["Empat"]  # an unknown tab: all at once
+    shown = tree(tmp_path / "live")
+    assert b"Empat Tiga Dua Satu" in shown[page] and b"Empat Tiga Dua Satu" in shown[listing]
+    full = tmp_path / "full"
+    build(site.root, full, base_url="http://127.0.0.1:8000/kota-cerdas/")
+    assert shown == tree(full)
 
 
 def _title(server: str) -> str:
