@@ -40,7 +40,7 @@ class Rendered:
     kept: dict[str, bytes]
     """The bytes the sink handed back instead of writing them (all of them, for ``check``)."""
     waiting: frozenset[str] = frozenset()
-    """Changed files left as the previous build made them, for a later build (``wait``)."""
+    """Files left as the previous build made them, unchecked, for a later build (``wait``)."""
 
 
 def page_fingerprint(site_fingerprint: str, model: SiteModel, spec: PageSpec) -> str:
@@ -97,9 +97,9 @@ def render_edition(renderer: Renderer, site_fingerprint: str, pages: list[PageSp
     failures and missing interface strings are added to the renderer's problems and catalogue.
 
     A page whose fingerprint is unchanged is not rendered again, nor a non-HTML file that
-    declares its inputs (``DataFile.deps``); the other data files are always produced. A changed
-    file that ``wait`` names (one the sink's tree holds) keeps its previous bytes and
-    fingerprint this time: it is ``waiting``, and the next build without ``wait`` makes it.
+    declares its inputs (``DataFile.deps``); the other data files are always produced. A file
+    that ``wait`` names (one the sink's tree holds) keeps its previous bytes and fingerprint
+    this time, unchecked: it is ``waiting``, and the next build without ``wait`` checks it.
     """
     fingerprints: dict[str, str] = {}
     fresh: set[str] = set()
@@ -112,14 +112,14 @@ def render_edition(renderer: Renderer, site_fingerprint: str, pages: list[PageSp
         if target in fingerprints:
             renderer.problems.add("templates", None, f"two pages would be written to {target}")
             continue
+        if wait is not None and wait(target):  # the previous build's file, not even checked
+            fingerprints[target] = previous.get(target, "")
+            waiting.add(target)
+            continue
         fp = page_fingerprint(site_fingerprint, renderer.model, spec) \
             if isinstance(spec, PageSpec) else data_fingerprint(site_fingerprint, spec)
         fingerprints[target] = fp
         if fp and previous.get(target) == fp:
-            continue
-        if wait is not None and wait(target):
-            fingerprints[target] = previous.get(target, "")  # still the previous build's file
-            waiting.add(target)
             continue
         fresh.add(target)
         if isinstance(spec, DataFile):

@@ -168,8 +168,8 @@ class Session:
         state are as they were; on success the state is this build's.
 
         ``first`` (output files, e.g. the pages the preview's tabs show) makes only those now:
-        every other changed file the output holds stays as it is, ``waiting`` in the result,
-        and the state remembers it as not made, so the next build makes it."""
+        every other file the output holds stays as it is, unchecked, ``waiting`` in the result,
+        and the state keeps its previous fingerprint, so the next build checks it."""
         known = self.stamps
         previous = self.fingerprints if known else {}
         wait = None if first is None or not previous else \

@@ -31,7 +31,7 @@ class Outcome:
     removed: tuple[str, ...] = ()
     base_path: str = "/"
     waiting: int = 0
-    """Changed files this rebuild left for the next one (``Builder.rebuild``'s ``first``)."""
+    """Files this rebuild left as they were, unchecked, for the next one (``first``)."""
 
 
 @dataclass

@@ -179,7 +179,7 @@ class PreviewApp:
         """One rebuild's result in the terminal."""
         if outcome.ok:
             self.good = True
-            rest = f"; {outcome.waiting} more file(s) next" if outcome.waiting else ""
+            rest = "; the rest of the site next" if outcome.waiting else ""
             print(f"rebuilt: {outcome.rendered} page(s) rendered, {len(outcome.written)} file(s) "
                   f"written, {len(outcome.removed)} removed{rest}", flush=True)
         else:
