@@ -404,7 +404,7 @@ def reload_target(saved: frozenset[str], ok_before_and_after: bool) -> str:
 
 # --- watching: file-system events, coalesced ----------------------------------------------------
 
-QUIET_SECONDS = 0.02
+QUIET_SECONDS = 0.01
 """How long the tree must stay still before a rebuild: one save's events (truncate, write, close;
 or write a temporary file, rename it) arrive within microseconds of each other."""
 LONGEST_WAIT_SECONDS = 0.1
