@@ -31,7 +31,7 @@ import os
 import shutil
 import stat
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable, Iterator
@@ -229,10 +229,10 @@ def _renameat2() -> Callable[..., int] | None:
 
 # --- filling a tree -----------------------------------------------------------------------------
 
-def write_file(root: Path, rel: str, data: bytes) -> None:
+def write_file(root: Path, rel: str, data: bytes, folders: Folders | None = None) -> None:
     """Write one file of the tree ``root`` (never outside it), replacing whatever the spare
-    held at that name."""
-    _in_tree(root, rel, lambda: write_new(root, rel, data))
+    held at that name; ``folders`` (of ``root``) spares opening its folders again."""
+    _in_tree(root, rel, lambda: write_new(root, rel, data, folders), folders)
 
 
 @dataclass(frozen=True)
@@ -242,15 +242,21 @@ class TreeSink:
     path and needs nothing else), so no page's bytes travel back to the parent."""
 
     root: Path
+    folders: Folders = field(init=False, compare=False, repr=False)
+    """The tree's folders, each opened (and checked) once for all the files written in it."""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "folders", Folders(self.root))
 
     def __call__(self, rel: str, data: bytes) -> None:
-        write_file(self.root, rel, data)
+        write_file(self.root, rel, data, self.folders)
 
 
 def copy_assets(assets: dict[str, Path], root: Path) -> None:
     """Copy theme files into root/assets/ (a symbolic link is refused, never followed)."""
-    for rel, src in sorted(assets.items()):
-        write_file(root, "assets/" + rel, read_regular(src))
+    with Folders(root) as folders:
+        for rel, src in sorted(assets.items()):
+            write_file(root, "assets/" + rel, read_regular(src), folders)
 
 
 def settle(tree: Path, output: Path, keep: set[str], known: dict[str, Stamp],

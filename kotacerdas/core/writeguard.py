@@ -112,9 +112,15 @@ class Folders:
     path is resolved again between the check and the write. The one place of the folder rule:
     every folder between ``root`` and a file is a real folder, never a symbolic link."""
 
+    LIMIT = 256
+    """At most this many folders stay open (a site has thousands); then all are closed."""
+
     def __init__(self, root: Path):
         self.root = root
         self._open: dict[str, int] = {}
+
+    def __del__(self) -> None:
+        self.clear()
 
     def __enter__(self) -> Folders:
         return self
@@ -151,6 +157,8 @@ class Folders:
             fd = self._subfolder(parent, name, rel, create)
             if fd is None:
                 return None
+        if len(self._open) >= self.LIMIT:
+            self.clear()  # none of them is in use now: a parent is needed only to open a child
         self._open[rel] = fd
         return fd
 
