@@ -4,7 +4,8 @@ disk, no permission, or a SIGKILL at an exact point of the output exchange.
 Tests run as root in CI, where permissions stop nothing and no small disk can be mounted, so
 the faults are made by patching ``os`` in the child before the generator is imported. Every byte
 the generator writes goes through ``os.open``/``os.write`` (kotacerdas/core/writeguard.py), so a
-budget on ``os.write`` is a full disk for all of it.
+budget on ``os.write`` is a full disk for all of it (a name opened relative to a folder's
+descriptor, ``dir_fd``, is judged by that folder's path).
 """
 
 from __future__ import annotations
@@ -21,12 +22,16 @@ repo, fault, prefix, *argv = sys.argv[1:]
 sys.path.insert(0, repo)
 
 
-def under(path):
-    """Whether a path argument names something under the faulty prefix."""
+def under(path, dir_fd=None):
+    """Whether a path argument (relative to the folder ``dir_fd``, if given) names something
+    under the faulty prefix."""
     try:
-        return os.path.abspath(os.fsdecode(path)).startswith(prefix)
+        name = os.fsdecode(path)
     except TypeError:  # a file descriptor
         return False
+    if dir_fd is not None and not os.path.isabs(name):
+        name = os.path.join(os.readlink(f"/proc/self/fd/{dir_fd}"), name)
+    return os.path.abspath(name).startswith(prefix)
 
 
 def die(*_):
@@ -70,7 +75,7 @@ else:
         return OSError(code, os.strerror(code), path)
 
     def open_(path, flags, mode=0o777, *, dir_fd=None):
-        if flags & writing and under(path):
+        if flags & writing and under(path, dir_fd):
             if refuse_all:
                 raise fail(path)
             fd = real_open(path, flags, mode, dir_fd=dir_fd)
@@ -93,7 +98,10 @@ else:
     if refuse_all:
         for call in ("mkdir", "rename", "replace", "link", "unlink", "rmdir", "chmod"):
             def refusing(*args, _real=getattr(os, call), **kwargs):
-                if any(under(a) for a in args if isinstance(a, (str, bytes, os.PathLike))):
+                folders = [kwargs.get("src_dir_fd"), kwargs.get("dst_dir_fd")] \
+                    if call == "link" else [kwargs.get("dir_fd")] * len(args)
+                if any(under(a, d) for a, d in zip(args, folders)
+                       if isinstance(a, (str, bytes, os.PathLike))):
                     raise fail(args[0])
                 return _real(*args, **kwargs)
             setattr(os, call, refusing)

@@ -66,29 +66,38 @@ _KEY_BYTES = 32
 
 # --- stamps ----------------------------------------------------------------------------------
 
-def _walk(top: str, rel: str, out: dict[str, Any], folders: bool, output: bool = False) -> None:
-    """Stamps of every file under ``top`` (lstat: a symlink is stamped, never followed); an
-    ``output`` file by inode rather than change time (see ``output_stamps``)."""
+def _walk(top: str, rel: str, out: dict[str, Any], folders: bool,
+          stamp: Callable[[os.DirEntry[str]], Any], inputs: bool = True) -> None:
+    """The ``stamp`` of every file under ``top`` (of a symlink too: never followed), one scandir
+    per folder; scratch files are skipped among ``inputs`` (core/locations.is_scratch)."""
     stack = [(top, rel)]
     while stack:
         path, prefix = stack.pop()
         try:
-            entries = list(os.scandir(path))
+            listing = os.scandir(path)
         except OSError:
             out[prefix] = "unreadable"
             continue
-        for e in entries:
-            if not output and is_scratch(e.name):  # not an input (core/locations.is_scratch)
-                continue
-            name = prefix + e.name
-            if e.is_dir(follow_symlinks=False):
-                if folders:
-                    out[name + "/"] = 0
-                stack.append((e.path, name + "/"))
-            else:
-                st = e.stat(follow_symlinks=False)
-                out[name] = output_stamp(st) if output else (st.st_size, st.st_mtime_ns,
-                                                             st.st_ctime_ns)
+        with listing as entries:
+            for e in entries:
+                if inputs and is_scratch(e.name):
+                    continue
+                if e.is_dir(follow_symlinks=False):
+                    if folders:
+                        out[prefix + e.name + "/"] = 0
+                    stack.append((e.path, prefix + e.name + "/"))
+                else:
+                    out[prefix + e.name] = stamp(e)
+
+
+def _input_stamp(e: os.DirEntry[str]) -> tuple[int, int, int]:
+    """An input file's stamp: size, mtime and ctime of its lstat."""
+    st = e.stat(follow_symlinks=False)
+    return st.st_size, st.st_mtime_ns, st.st_ctime_ns
+
+
+def _output_stamp(e: os.DirEntry[str]) -> Stamp:
+    return output_stamp(e.stat(follow_symlinks=False))
 
 
 def input_digest(site: Path) -> str:
@@ -102,7 +111,7 @@ def input_digest(site: Path) -> str:
             continue
         found[name] = (st.st_mode, st.st_size)
         if os.path.isdir(path) and not os.path.islink(path):
-            _walk(str(path), name, found, folders=True)
+            _walk(str(path), name, found, True, _input_stamp)
     try:
         config = config_file(site)
         st = os.stat(config, follow_symlinks=False)
@@ -121,8 +130,23 @@ def output_stamps(output: Path) -> dict[str, Stamp]:
     place, and the cache can be saved before (pipeline._cached_build)."""
     found: dict[str, Any] = {}
     if output.is_dir() and not output.is_symlink():
-        _walk(str(output), "", found, folders=False, output=True)
+        _walk(str(output), "", found, False, _output_stamp, inputs=False)
     return found
+
+
+def tree_inodes(tree: Path) -> dict[str, int | None]:
+    """The inode of every regular file of a tree by relative path, None for anything else that
+    is not a folder (a link, a FIFO): one scandir per folder and no stat of a file (a Linux
+    ``DirEntry`` knows both), for a check that a tree holds another's very files
+    (writer._mirror)."""
+    found: dict[str, int | None] = {}
+    if tree.is_dir() and not tree.is_symlink():
+        _walk(str(tree), "", found, False, _inode, inputs=False)
+    return found
+
+
+def _inode(e: os.DirEntry[str]) -> int | None:
+    return e.inode() if e.is_file(follow_symlinks=False) else None
 
 
 def output_stamp(st: os.stat_result) -> Stamp:

@@ -31,15 +31,15 @@ import os
 import shutil
 import stat
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Any, Callable, Iterator
 
-from kotacerdas.build.cache import Stamp, output_stamp, output_stamps
+from kotacerdas.build.cache import Stamp, output_stamp, output_stamps, tree_inodes
 from kotacerdas.core.errors import UsageError
-from kotacerdas.core.writeguard import (UnsafeWrite, link, read_regular, remove, split, target,
-                                       write_new)
+from kotacerdas.core.writeguard import (Folders, UnsafeWrite, link, read_regular, remove, split,
+                                       target, write_new)
 
 MARKER = ".kotacerdas-output"
 """A file in every build's output: the folder is the generator's, replaced whole by each build."""
@@ -229,10 +229,10 @@ def _renameat2() -> Callable[..., int] | None:
 
 # --- filling a tree -----------------------------------------------------------------------------
 
-def write_file(root: Path, rel: str, data: bytes) -> None:
+def write_file(root: Path, rel: str, data: bytes, folders: Folders | None = None) -> None:
     """Write one file of the tree ``root`` (never outside it), replacing whatever the spare
-    held at that name."""
-    _in_tree(root, rel, lambda: write_new(root, rel, data))
+    held at that name; ``folders`` (of ``root``) spares opening its folders again."""
+    _in_tree(root, rel, lambda: write_new(root, rel, data, folders), folders)
 
 
 @dataclass(frozen=True)
@@ -242,15 +242,21 @@ class TreeSink:
     path and needs nothing else), so no page's bytes travel back to the parent."""
 
     root: Path
+    folders: Folders = field(init=False, compare=False, repr=False)
+    """The tree's folders, each opened (and checked) once for all the files written in it."""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "folders", Folders(self.root))
 
     def __call__(self, rel: str, data: bytes) -> None:
-        write_file(self.root, rel, data)
+        write_file(self.root, rel, data, self.folders)
 
 
 def copy_assets(assets: dict[str, Path], root: Path) -> None:
     """Copy theme files into root/assets/ (a symbolic link is refused, never followed)."""
-    for rel, src in sorted(assets.items()):
-        write_file(root, "assets/" + rel, read_regular(src))
+    with Folders(root) as folders:
+        for rel, src in sorted(assets.items()):
+            write_file(root, "assets/" + rel, read_regular(src), folders)
 
 
 def settle(tree: Path, output: Path, keep: set[str], known: dict[str, Stamp],
@@ -262,62 +268,77 @@ def settle(tree: Path, output: Path, keep: set[str], known: dict[str, Stamp],
 
     ``written`` (every file this build wrote into a tree mirrored from ``known``, the marker
     included) spares the walk of the whole tree: after the mirror the tree's other files are
-    output/'s own (``_mirror``), with output/'s stamps."""
-    if known and written is not None:
-        stamps = dict(known)
-        for rel in written:
-            try:
-                stamps[rel] = output_stamp(os.lstat(tree / rel))
-            except FileNotFoundError:
-                stamps.pop(rel, None)
-    else:
-        stamps = output_stamps(tree)
-    _remove(tree, set(stamps) - keep - {MARKER}, stamps)
-    for rel in sorted(keep - set(stamps)):  # only after a disturbed mirror: link it now
-        if rel not in known:
-            raise RuntimeError(f"{rel} was neither written nor in the previous output")
-        _in_tree(tree, rel, lambda: link(tree, rel, target(output, rel)))
-        stamps[rel] = known[rel]
-    for rel, st in stamps.items():
-        old = known.get(rel)
-        if old is not None and st != old and st[0] == old[0] and \
-                _same_bytes(tree / rel, target(output, rel)):
-            link(tree, rel, output / rel)
-            stamps[rel] = old
+    output/'s own (``_mirror``), with output/'s stamps; and each written name held output/'s
+    file, which ``write_new`` kept when its bytes were equal, so no bytes need comparing."""
+    with Folders(tree) as into, Folders(output) as source:
+        if known and written is not None:
+            stamps = dict(known)
+            for rel in written:
+                try:
+                    stamps[rel] = output_stamp(os.lstat(tree / rel))
+                except FileNotFoundError:
+                    stamps.pop(rel, None)
+        else:
+            stamps = output_stamps(tree)
+        _remove(tree, set(stamps) - keep - {MARKER}, stamps, into)
+        for rel in sorted(keep - set(stamps)):  # only after a disturbed mirror: link it now
+            if rel not in known:
+                raise RuntimeError(f"{rel} was neither written nor in the previous output")
+            _in_tree(tree, rel, lambda: link(tree, rel, output / rel, into, source, rel), into)
+            stamps[rel] = known[rel]
+        if written is None:
+            for rel, st in stamps.items():
+                old = known.get(rel)
+                if old is not None and st != old and st[0] == old[0] and \
+                        _same_bytes(tree / rel, target(output, rel)):
+                    link(tree, rel, output / rel, into, source, rel)
+                    stamps[rel] = old
     return stamps
 
 
-def _remove(tree: Path, files: set[str], stamps: dict[str, Stamp]) -> None:
+def _remove(tree: Path, files: set[str], stamps: dict[str, Any], folders: Folders) -> None:
     """Remove files of a tree (and the folders they leave empty), and their stamps; what is in
     the way of one (a link where a folder was) is removed, never followed."""
+    emptied = False
     for rel in sorted(files):
-        _in_tree(tree, rel, lambda: remove(tree, rel))
+        _in_tree(tree, rel, lambda: remove(tree, rel, folders), folders)
         parent = target(tree, rel).parent
         while parent != tree and _empty(parent):
             parent.rmdir()
             parent = parent.parent
+            emptied = True
         del stamps[rel]
+    if emptied:
+        folders.clear()  # an open folder may be one just removed
 
 
 def _mirror(tree: Path, output: Path, known: dict[str, Stamp]) -> None:
     """Make ``tree`` hold exactly output/'s files (``known``) by hard links, touching only the
     names that are not already output/'s own file (those the last build changed, or a disturbed
-    spare), and removing the files output/ does not have."""
-    have = output_stamps(tree)
-    _remove(tree, set(have) - set(known) - {MARKER}, have)  # as walked: none is a folder
-    for rel, st in known.items():
-        if have.get(rel) != st:
-            _in_tree(tree, rel, lambda: link(tree, rel, target(output, rel)))
+    spare), and removing the files output/ does not have. The spare is checked whole, by one
+    scandir per folder: a name is output/'s own file when it is a regular file with that
+    file's inode (a live file's inode is no other file's); anything else is replaced."""
+    have = tree_inodes(tree)
+    with Folders(tree) as into, Folders(output) as source:
+        _remove(tree, set(have) - set(known) - {MARKER}, have, into)  # as walked: no folder
+        for rel, st in known.items():
+            if have.get(rel) != st[2]:
+                _in_tree(tree, rel, lambda: link(tree, rel, output / rel, into, source, rel),
+                         into)
 
 
-def _in_tree(tree: Path, rel: str, write: Callable[[], object]) -> None:
+def _in_tree(tree: Path, rel: str, write: Callable[[], object],
+             folders: Folders | None = None) -> None:
     """Do one write into a tree of ours; when the spare has something else in the way (a folder
-    where a file goes, a file where a folder goes, a link), remove that and write again."""
+    where a file goes, a file where a folder goes, a link), remove that and write again (with
+    ``folders`` of the tree closed first: one of them may be what was removed)."""
     try:
         write()
     except (UnsafeWrite, NotADirectoryError, IsADirectoryError):
         if not _make_room(tree, rel):
             raise
+        if folders is not None:
+            folders.clear()
         write()
 
 

@@ -4,9 +4,12 @@ Output trees, the build cache, the live preview and the editors' tools (``import
 ``import-reference``, ``new``) all write through the functions here. Git can commit symbolic
 links, so a pull request could turn ``content/regions`` or ``.build-cache`` into a pointer to any
 folder of the machine that runs the generator; a name with ``..`` could climb out of the output
-folder. Both are refused here, once, for every writer. Every byte goes out through ``os.write``
-on a descriptor opened here, and a failure of the system (disk full, read-only disk, no
-permission) becomes one sentence (``WriteFailed``) instead of a traceback.
+folder. Both are refused here, once, for every writer (``Folders``: each folder is opened
+without following a link, relative to its checked parent, and a tree's many writes share those
+descriptors, so each folder is checked once per tree and no path is resolved twice). Every
+byte goes out through ``os.write`` on a descriptor opened here, and a failure of the system
+(disk full, read-only disk, no permission) becomes one sentence (``WriteFailed``) instead of a
+traceback.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from kotacerdas.core.errors import ContentError, Problem
 
 _CLOEXEC = getattr(os, "O_CLOEXEC", 0)
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+_DIRECTORY = getattr(os, "O_DIRECTORY", 0)
 
 
 class UnsafeWrite(ContentError):
@@ -79,47 +83,148 @@ def split(folder: Path) -> tuple[Path, str]:
 
 
 def target(root: Path, rel: str) -> Path:
-    """``root/rel``, after checking that writing there cannot leave ``root``.
-
-    ``rel`` must be relative, without empty, ``.`` or ``..`` parts. Every folder between ``root``
-    and the file that already exists must be a real folder (not a symbolic link), and the file
-    itself, if present, a regular file: never a link, a folder, a FIFO or a device.
-    """
-    parts = rel.split("/")
-    if not rel or rel.startswith("/") or "\\" in rel or any(p in ("", ".", "..") for p in parts):
-        raise UnsafeWrite(rel, "is not a plain relative file name; refusing to write it")
-    here = os.fspath(root)
-    last = len(parts) - 1
-    for i, part in enumerate(parts):
-        here = os.path.join(here, part)
-        try:
-            mode = os.lstat(here).st_mode
-        except FileNotFoundError:
-            break  # nothing below a missing folder can be a link yet
-        if stat.S_ISLNK(mode):
-            raise UnsafeWrite(here, "is a symbolic link; refusing to write through it (replace "
-                                    "it with a real " + ("file" if i == last else "folder") + ")")
-        if i < last and not stat.S_ISDIR(mode):
-            raise UnsafeWrite(here, "is not a folder; refusing to write below it")
-        if i == last and not stat.S_ISREG(mode):
-            raise UnsafeWrite(here, "is not a regular file; refusing to write over it")
+    """``root/rel``, after checking that writing there cannot leave ``root`` (``Folders.place``:
+    a plain relative name, real folders on the way, and the file itself, if present, a regular
+    file)."""
+    with Folders(root) as folders:
+        folders.place(rel, create=False)
     return Path(root, rel)
 
 
+def _plain(rel: str) -> list[str]:
+    """The parts of ``rel``, which must be relative, without empty, ``.`` or ``..`` parts."""
+    parts = rel.split("/")
+    if not rel or rel.startswith("/") or "\\" in rel or any(p in ("", ".", "..") for p in parts):
+        raise UnsafeWrite(rel, "is not a plain relative file name; refusing to write it")
+    return parts
+
+
+Place = tuple[int | None, str, os.stat_result | None]
+"""Where a file goes: its folder's descriptor (None: the folder does not exist yet), its name
+there, and its lstat when something is there already (a regular file: anything else is
+refused)."""
+
+
+class Folders:
+    """The folders of one tree below the ``root`` the caller chose, each opened once (without
+    following a link: ``O_DIRECTORY | O_NOFOLLOW`` relative to its checked parent) and then used
+    through its descriptor, so that many writes into one tree check each folder once, and no
+    path is resolved again between the check and the write. The one place of the folder rule:
+    every folder between ``root`` and a file is a real folder, never a symbolic link."""
+
+    LIMIT = 256
+    """At most this many folders stay open (a site has thousands); then all are closed."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self._open: dict[str, int] = {}
+
+    def __del__(self) -> None:
+        self.clear()
+
+    def __enter__(self) -> Folders:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.clear()
+
+    def clear(self) -> None:
+        """Close every folder (after something was removed from the tree, or at the end)."""
+        fds, self._open = list(self._open.values()), {}
+        for fd in fds:
+            os.close(fd)
+
+    def folder(self, rel: str, create: bool) -> int | None:
+        """The descriptor of the folder ``rel`` ("" is the root), made with its parents when
+        missing and ``create``; None when missing otherwise."""
+        fd = self._open.get(rel)
+        if fd is not None:
+            return fd
+        if not rel:
+            flags = os.O_RDONLY | _DIRECTORY | _CLOEXEC
+            try:
+                fd = os.open(self.root, flags)
+            except FileNotFoundError:
+                if not create:
+                    return None
+                os.makedirs(self.root, exist_ok=True)
+                fd = os.open(self.root, flags)
+        else:
+            up, _, name = rel.rpartition("/")
+            parent = self.folder(up, create)
+            if parent is None:
+                return None
+            fd = self._subfolder(parent, name, rel, create)
+            if fd is None:
+                return None
+        if len(self._open) >= self.LIMIT:
+            self.clear()  # none of them is in use now: a parent is needed only to open a child
+        self._open[rel] = fd
+        return fd
+
+    def _subfolder(self, parent: int, name: str, rel: str, create: bool) -> int | None:
+        """Open (or make, then open) the real folder ``name`` in ``parent``; refuse anything
+        else there."""
+        flags = os.O_RDONLY | _DIRECTORY | _NOFOLLOW | _CLOEXEC
+        try:
+            return os.open(name, flags, dir_fd=parent)
+        except FileNotFoundError:
+            if not create:
+                return None
+        except OSError as exc:
+            raise self._refusal(parent, name, rel, folder=True) or exc
+        with contextlib.suppress(FileExistsError):  # made meanwhile: opened and checked below
+            os.mkdir(name, dir_fd=parent)
+        try:
+            return os.open(name, flags, dir_fd=parent)
+        except OSError as exc:
+            raise self._refusal(parent, name, rel, folder=True) or exc
+
+    def _refusal(self, parent: int, name: str, rel: str, folder: bool) -> UnsafeWrite | None:
+        """Why ``name`` in ``parent`` may not be written through (a folder) or over (a file),
+        or None when it may."""
+        try:
+            mode = os.stat(name, dir_fd=parent, follow_symlinks=False).st_mode
+        except FileNotFoundError:
+            return None
+        here = os.path.join(self.root, rel)
+        if stat.S_ISLNK(mode):
+            return UnsafeWrite(here, "is a symbolic link; refusing to write through it (replace "
+                                     "it with a real " + ("folder" if folder else "file") + ")")
+        if folder and not stat.S_ISDIR(mode):
+            return UnsafeWrite(here, "is not a folder; refusing to write below it")
+        if not folder and not stat.S_ISREG(mode):
+            return UnsafeWrite(here, "is not a regular file; refusing to write over it")
+        return None
+
+    def place(self, rel: str, create: bool = True) -> Place:
+        """Where the file ``rel`` goes (its folders made when ``create``), after the checks:
+        a plain relative name, real folders, and at the name nothing or a regular file."""
+        parts = _plain(rel)
+        fd = self.folder("/".join(parts[:-1]), create)
+        name = parts[-1]
+        if fd is None:
+            return None, name, None
+        try:
+            st = os.stat(name, dir_fd=fd, follow_symlinks=False)
+        except FileNotFoundError:
+            return fd, name, None
+        if not stat.S_ISREG(st.st_mode):
+            refusal = self._refusal(fd, name, rel, folder=False)
+            if refusal is not None:
+                raise refusal
+        return fd, name, st
+
+
 def _open(root: Path, rel: str, flags: int, name: str | None = None) -> tuple[Path, int]:
-    """Open ``root/rel`` (or the sibling ``name`` in its folder) with ``flags`` after the checks,
-    creating its folders (and checking again once they exist); never through a link."""
-    path = target(root, rel)
-    where = path if name is None else path.parent / name
-    flags |= _NOFOLLOW | _CLOEXEC
-    try:
-        return path, os.open(where, flags, 0o666)
-    except FileNotFoundError:
-        if not flags & os.O_CREAT:
-            raise
-        path.parent.mkdir(parents=True, exist_ok=True)
-        target(root, rel)  # again: the folders now exist, and none of them may be a link
-        return path, os.open(where, flags, 0o666)
+    """Open ``root/rel`` (or the sibling ``name`` in its folder) with ``flags`` after the checks
+    (``Folders.place``), creating its folders; never through a link."""
+    with Folders(root) as folders:
+        folder, leaf, _ = folders.place(rel, create=bool(flags & os.O_CREAT))
+        if folder is None:
+            raise FileNotFoundError(errno.ENOENT, os.strerror(errno.ENOENT), str(Path(root, rel)))
+        fd = os.open(name or leaf, flags | _NOFOLLOW | _CLOEXEC, 0o666, dir_fd=folder)
+    return Path(root, rel), fd
 
 
 def _write_all(fd: int, chunks: Iterable[bytes | bytearray | memoryview]) -> None:
@@ -163,22 +268,44 @@ def write_bytes(root: Path, rel: str, data: bytes | Iterable[bytes], exclusive: 
     return path
 
 
-def write_new(root: Path, rel: str, data: bytes) -> Path:
+def write_new(root: Path, rel: str, data: bytes, folders: Folders | None = None) -> Path:
     """Write one file of a tree this build is making (published only whole, see writer.py): in
     place, without a temporary file, but never into an existing file: a name already there
-    (an earlier build's file, maybe shared by a hard link with the published output) is removed
-    first and a new file made, so the published file is never changed."""
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL
+    (an earlier build's file, maybe shared by a hard link with the published output) is kept
+    when it holds these very bytes, else removed first and a new file made, so the published
+    file is never changed. ``folders`` (of ``root``) spares opening its folders again."""
+    with _within(root, folders) as tree:
+        folder, name, st = tree.place(rel)
+        assert folder is not None  # made by place
+        if st is not None:
+            if st.st_size == len(data) and _holds(folder, name, data):
+                return Path(root, rel)
+            os.unlink(name, dir_fd=folder)
+        fd = os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW | _CLOEXEC, 0o666,
+                     dir_fd=folder)
+        try:
+            _write_all(fd, (data,))
+        finally:
+            os.close(fd)
+    return Path(root, rel)
+
+
+def _within(root: Path, folders: Folders | None) -> contextlib.AbstractContextManager[Folders]:
+    """The caller's open folders of ``root``, or new ones for this one write."""
+    return contextlib.nullcontext(folders) if folders is not None else Folders(root)
+
+
+def _holds(folder: int, name: str, data: bytes) -> bool:
+    """Whether the regular file ``name`` in ``folder`` holds exactly ``data``."""
     try:
-        path, fd = _open(root, rel, flags)
-    except FileExistsError:
-        os.unlink(Path(root, rel))
-        path, fd = _open(root, rel, flags)
+        fd = os.open(name, os.O_RDONLY | _NOFOLLOW | _CLOEXEC, dir_fd=folder)
+    except OSError:
+        return False
     try:
-        _write_all(fd, (data,))
+        with os.fdopen(fd, "rb", closefd=False) as f:
+            return stat.S_ISREG(os.fstat(fd).st_mode) and f.read(len(data) + 1) == data
     finally:
         os.close(fd)
-    return path
 
 
 def append_bytes(root: Path, rel: str, data: bytes) -> Path:
@@ -191,28 +318,31 @@ def append_bytes(root: Path, rel: str, data: bytes) -> Path:
     return path
 
 
-def link(root: Path, rel: str, source: Path) -> Path:
+def link(root: Path, rel: str, source: Path, folders: Folders | None = None,
+         source_folders: Folders | None = None, source_rel: str | None = None) -> Path:
     """Give the regular file ``source`` a second name ``root/rel`` in a tree this build is making
     (a hard link: no bytes copied), replacing what had that name; copied instead where the disk
-    has no hard links."""
-    path = target(root, rel)
-    try:
+    has no hard links. With ``source_folders`` (open folders of another tree) ``source`` is that
+    tree's file ``source_rel``, checked like a written one; ``folders`` spares opening
+    ``root``'s folders again."""
+    with _within(root, folders) as tree:
+        folder, name, st = tree.place(rel)
+        assert folder is not None  # made by place
+        src_folder, src_name = None, os.fspath(source)
+        if source_folders is not None and source_rel is not None:
+            src_folder, src_name, src_st = source_folders.place(source_rel, create=False)
+            if src_st is None:
+                raise FileNotFoundError(errno.ENOENT, os.strerror(errno.ENOENT), str(source))
+        if st is not None:
+            os.unlink(name, dir_fd=folder)
         try:
-            os.link(source, path, follow_symlinks=False)
-        except FileExistsError:
-            os.unlink(path)
-            os.link(source, path, follow_symlinks=False)
-        except FileNotFoundError:
-            if not os.path.lexists(source):
+            os.link(src_name, name, src_dir_fd=src_folder, dst_dir_fd=folder,
+                    follow_symlinks=False)
+        except OSError as exc:
+            if exc.errno not in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EMLINK):
                 raise
-            path.parent.mkdir(parents=True, exist_ok=True)
-            target(root, rel)
-            os.link(source, path, follow_symlinks=False)
-    except OSError as exc:
-        if exc.errno not in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EMLINK):
-            raise
-        write_new(root, rel, read_regular(source))
-    return path
+            write_new(root, rel, read_regular(source), tree)
+    return Path(root, rel)
 
 
 def read_regular(path: Path) -> bytes:
@@ -227,8 +357,11 @@ def read_regular(path: Path) -> bytes:
         os.close(fd)
 
 
-def remove(root: Path, rel: str) -> Path:
+def remove(root: Path, rel: str, folders: Folders | None = None) -> Path:
     """Remove the file ``root/rel`` if present, never following a link on the way."""
-    path = target(root, rel)
-    path.unlink(missing_ok=True)
-    return path
+    with _within(root, folders) as tree:
+        folder, name, st = tree.place(rel, create=False)
+        if folder is not None and st is not None:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(name, dir_fd=folder)
+    return Path(root, rel)

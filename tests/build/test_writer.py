@@ -300,3 +300,27 @@ def test_the_preview_writes_through_the_same_guarded_sink(site: FixtureSite, tmp
     assert list(outside.iterdir()) == []
     build(site.root, tmp_path / "full", today=today)
     assert tree(tmp_path / "live") == tree(tmp_path / "full")
+
+
+def test_the_mirror_replaces_every_name_that_is_not_outputs_own_file(tmp_path: Path) -> None:
+    """The spare is checked by inode, one scandir per folder: a copy with output/'s bytes, size
+    and mtime but another inode, a link to output/'s very file, a folder at a file's name and a
+    stray file are all set right; afterwards every name is output/'s own file."""
+    from kotacerdas.build.cache import output_stamps
+    output, spare = tmp_path / "out", tmp_path / "spare"
+    files = {"copy.html": b"c", "linked.html": b"l", "dir.html": b"d", "kept/index.html": b"k"}
+    for rel, data in files.items():
+        (output / rel).parent.mkdir(parents=True, exist_ok=True)
+        (output / rel).write_bytes(data)
+    (spare / "kept").mkdir(parents=True)
+    os.link(output / "kept/index.html", spare / "kept/index.html")
+    shutil.copy2(output / "copy.html", spare / "copy.html")  # the same stamp but its inode
+    os.symlink(output / "linked.html", spare / "linked.html")
+    (spare / "dir.html").mkdir()
+    (spare / "stray").mkdir()
+    (spare / "stray" / "old.html").write_bytes(b"old")
+    writer._mirror(spare, output, output_stamps(output))
+    assert tree(spare) == files and not (spare / "stray").exists()
+    for rel in files:
+        assert not (spare / rel).is_symlink()
+        assert os.lstat(spare / rel).st_ino == os.stat(output / rel).st_ino, rel

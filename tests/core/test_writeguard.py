@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from kotacerdas.core.writeguard import UnsafeWrite, WriteFailed, append_bytes, link, reporting, \
-    target, write_bytes, write_new
+from kotacerdas.core.writeguard import Folders, UnsafeWrite, WriteFailed, append_bytes, link, \
+    remove, reporting, target, write_bytes, write_new
 
 
 def test_writes_inside_creating_folders(tmp_path: Path) -> None:
@@ -72,6 +72,59 @@ def test_write_new_never_changes_a_file_shared_by_a_hard_link(tmp_path: Path) ->
     assert published.read_bytes() == b"old" and (tmp_path / "tree" / "page.html").read_bytes() == b"new"
     link(tmp_path / "tree", "page.html", published)
     assert os.stat(tmp_path / "tree" / "page.html").st_ino == os.stat(published).st_ino
+
+
+def test_write_new_keeps_a_file_that_holds_these_very_bytes(tmp_path: Path) -> None:
+    """A name that already holds the bytes to write is kept (the published file's identity
+    stays); other bytes of the same size make a new file, and the shared one never changes."""
+    published = tmp_path / "published.html"
+    published.write_bytes(b"same")
+    (tmp_path / "tree").mkdir()
+    page = tmp_path / "tree" / "page.html"
+    os.link(published, page)
+    write_new(tmp_path / "tree", "page.html", b"same")
+    assert os.stat(page).st_ino == os.stat(published).st_ino
+    write_new(tmp_path / "tree", "page.html", b"sane")
+    assert os.stat(page).st_ino != os.stat(published).st_ino
+    assert published.read_bytes() == b"same" and page.read_bytes() == b"sane"
+
+
+def test_write_new_refuses_a_link_even_to_the_same_bytes(tmp_path: Path) -> None:
+    victim = tmp_path / "victim.html"
+    victim.write_bytes(b"x")
+    (tmp_path / "tree").mkdir()
+    os.symlink(victim, tmp_path / "tree" / "page.html")
+    with pytest.raises(UnsafeWrite, match="symbolic link"):
+        write_new(tmp_path / "tree", "page.html", b"x")
+    assert (tmp_path / "tree" / "page.html").is_symlink()
+
+
+def test_open_folders_are_never_resolved_again(tmp_path: Path) -> None:
+    """Writes that share ``Folders`` go into the folder that was checked: one moved away and
+    replaced by a link meanwhile is written in its new place, never through the link."""
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    root = tmp_path / "root"
+    with Folders(root) as folders:
+        write_new(root, "a/x.html", b"1", folders)
+        os.rename(root / "a", root / "moved")
+        os.symlink(outside, root / "a")
+        write_new(root, "a/y.html", b"2", folders)
+        link(root, "a/z.html", root / "moved" / "x.html", folders)
+        remove(root, "a/x.html", folders)
+    assert list(outside.iterdir()) == []
+    assert sorted(p.name for p in (root / "moved").iterdir()) == ["y.html", "z.html"]
+    with pytest.raises(UnsafeWrite, match="symbolic link"):
+        write_new(root, "a/w.html", b"3")
+
+
+def test_a_file_where_a_folder_goes_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "a").write_text("file")
+    for write in (lambda: write_new(tmp_path, "a/b.html", b"x"), lambda: target(tmp_path, "a/b"),
+                  lambda: remove(tmp_path, "a/b")):
+        with pytest.raises(UnsafeWrite, match="not a folder"):
+            write()
+    assert (tmp_path / "a").read_text() == "file"
 
 
 @pytest.mark.parametrize("write", [
