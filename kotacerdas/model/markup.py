@@ -11,8 +11,8 @@ body never takes an id its page's templates use ('konten-utama', 'sumber', …; 
 such a heading gets the next free one, the way toc numbers a repeated heading ('sumber_1').
 
 Python-Markdown is imported by ``Converter._markdown`` and nh3 by ``_sanitize``, the one place
-each is used: a build makes a converter only when some text is not in the Markdown cache
-(model/site.py), so a rebuild whose bodies all come from the cache imports neither.
+each is used, and a converter builds its Markdown instance on its first conversion: a rebuild
+whose bodies all come from the Markdown cache (model/site.py) imports neither.
 """
 
 from __future__ import annotations
@@ -53,7 +53,15 @@ class Converter:
         """``reserved_ids`` matches the ids a body must not take (see ``template_ids``)."""
         self._site_link = site_link
         self._reserved = reserved_ids
-        self._md = self._markdown()
+        self._instance: markdown.Markdown | None = None
+
+    @property
+    def _md(self) -> markdown.Markdown:
+        """The Markdown instance, made on first use: a converter that converts nothing (every
+        text in the Markdown cache) neither builds one nor imports Python-Markdown."""
+        if self._instance is None:
+            self._instance = self._markdown()
+        return self._instance
 
     def _markdown(self) -> markdown.Markdown:
         """A fresh Python-Markdown instance (one per converter: building one costs more than a
@@ -102,12 +110,12 @@ class Converter:
                 html = _HEADING.sub(lambda m: f"<{m.group(1)}h{min(int(m.group(2)) + 1, 6)}", html)
             return _sanitize(html, self._filter)
         except RecursionError:
-            self._md = self._markdown()
+            self._instance = None
             raise ConversionFailed("nests lists, quotes, links or emphasis too deeply to be "
                                    "converted; use fewer levels of lists and quotes, and fewer "
                                    "'*', '_' and '[' in a row") from None
         except Exception as exc:  # noqa: BLE001 (a library failure is reported with the file)
-            self._md = self._markdown()
+            self._instance = None
             raise ConversionFailed(
                 f"could not be converted ({type(exc).__name__}: {str(exc)[:200]}); "
                 "simplify the text around unusual characters or markup") from None

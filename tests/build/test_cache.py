@@ -348,9 +348,11 @@ def test_torn_stores_keep_what_still_reads(tmp_path: Path) -> None:
     _build(site.root, out, store)
     assert tree(out) == expected
     for name in (cache.MARKDOWN_FILE, cache.PARSED_FILE):
-        lines = (store / name).read_text().splitlines()
-        assert json.loads(lines[0])["version"] == cache.VERSION
-        assert all(json.loads(line.split(" ", 1)[1])[0] != "abc" for line in lines[1:])  # rewritten
+        data = (store / name).read_bytes()
+        assert json.loads(data.split(b"\n", 1)[0])["version"] == cache.VERSION
+        assert b'["abc"' not in data  # rewritten without the torn block
+        kept = cache.read_store(store / name, cache.code_digest())
+        assert kept.items and kept.lines == len(kept.items)  # and nothing left that is torn
 
 
 def _reads(monkeypatch) -> list[str]:  # noqa: ANN001
@@ -546,8 +548,29 @@ def _signed_with_another_key(monkeypatch, tmp_path: Path, name: str, text: str) 
     return line
 
 
-def _markdown_entry(site, store: Path) -> str:  # noqa: ANN001
-    """A Markdown cache line for the exact key the edited announcement's body will have (the
+def _block(name: str, entries: dict, seal: cache.Seal | None = None) -> bytes:
+    """A block of store ``name`` holding ``entries``, signed as the store's own writer signs it
+    (by default with this user's key)."""
+    return b"".join(cache._blocks(seal or cache.Seal(name, cache.code_digest()), entries,
+                                  list(entries), None))
+
+
+def _block_of_another_key(monkeypatch, tmp_path: Path, name: str, entries: dict) -> bytes:
+    """``entries`` as a block of store ``name``, signed with a key that is not the user's."""
+    own = os.environ[cache.KEY_ENV]
+    monkeypatch.setenv(cache.KEY_ENV, str(tmp_path / "other-key"))
+    seal = cache.Seal(name, cache.code_digest())
+    monkeypatch.setenv(cache.KEY_ENV, own)
+    return _block(name, entries, seal)
+
+
+def _unsigned(block: bytes) -> bytes:
+    """``block`` with a signature that is not one (what someone without the key could write)."""
+    return b"0" * 32 + block[32:]
+
+
+def _markdown_entry(site, store: Path) -> dict[str, str]:  # noqa: ANN001
+    """A Markdown cache entry for the exact key the edited announcement's body will have (the
     default edition's base, as the first build stored it, and the digest of the new body), with a
     script."""
     _, cached = cache.read_markdown(store, cache.code_digest())
@@ -555,7 +578,7 @@ def _markdown_entry(site, store: Path) -> str:  # noqa: ANN001
     split = read.split_front_matter(site.root / "content/news/2019-05-15-tahap-tiga.md", NEWS_TEXT,
                                     Problems(site.root))
     assert split is not None
-    return json.dumps([f"{base}\0{digest_of(split[1])}", "<p>Teks baru.</p>" + SCRIPT])
+    return {f"{base}\0{digest_of(split[1])}": "<p>Teks baru.</p>" + SCRIPT}
 
 
 def test_a_signed_markdown_entry_is_used(tmp_path: Path) -> None:
@@ -563,9 +586,8 @@ def test_a_signed_markdown_entry_is_used(tmp_path: Path) -> None:
     site = _site(tmp_path)
     out, store = tmp_path / "out", tmp_path / "cache"
     _build(site.root, out, store)
-    line = cache.Seal(cache.MARKDOWN_FILE, cache.code_digest()).sign(_markdown_entry(site, store))
-    with (store / cache.MARKDOWN_FILE).open("a") as f:
-        f.write(line + "\n")
+    with (store / cache.MARKDOWN_FILE).open("ab") as f:
+        f.write(_block(cache.MARKDOWN_FILE, _markdown_entry(site, store)))
     (site.root / "content/news/2019-05-15-tahap-tiga.md").write_text(NEWS_TEXT)
     _build(site.root, out, store)
     assert SCRIPT in (out / "berita/tahap-tiga/index.html").read_text()
@@ -576,11 +598,11 @@ def test_cached_markdown_is_never_trusted_unsigned(tmp_path: Path, monkeypatch, 
     site = _site(tmp_path)
     out, store = tmp_path / "out", tmp_path / "cache"
     _build(site.root, out, store)
-    line = _markdown_entry(site, store)
-    if signed == "another key":
-        line = _signed_with_another_key(monkeypatch, tmp_path, cache.MARKDOWN_FILE, line)
-    with (store / cache.MARKDOWN_FILE).open("a") as f:
-        f.write(line + "\n")
+    entry = _markdown_entry(site, store)
+    block = _unsigned(_block(cache.MARKDOWN_FILE, entry)) if signed == "unsigned" else \
+        _block_of_another_key(monkeypatch, tmp_path, cache.MARKDOWN_FILE, entry)
+    with (store / cache.MARKDOWN_FILE).open("ab") as f:
+        f.write(block)
     (site.root / "content/news/2019-05-15-tahap-tiga.md").write_text(NEWS_TEXT)
     _build(site.root, out, store)
     assert SCRIPT not in (out / "berita/tahap-tiga/index.html").read_text()
@@ -593,10 +615,10 @@ def test_wrong_shape_parse_cache_is_ignored(tmp_path: Path) -> None:
     out, store = tmp_path / "out", tmp_path / "cache"
     _build(site.root, out, store)
     path = store / cache.PARSED_FILE
-    lines = path.read_text().splitlines()
-    path.write_text("\n".join([lines[0]] + [json.dumps([json.loads(line.split(" ", 1)[1])[0],
-                                                       {"d": {"m": [1]}, "v": []}])
-                                            for line in lines[1:]]) + "\n")
+    header = path.read_bytes().split(b"\n", 1)[0]
+    keys = cache.read_store(path, cache.code_digest()).items
+    path.write_bytes(header + b"\n" + _unsigned(_block(cache.PARSED_FILE, {
+        key: {"d": {"m": [1]}, "v": []} for key in keys})))
     news = _originals(site)[0]
     news.write_text(news.read_text() + "\nx\n")
     _build(site.root, out, store)
@@ -616,11 +638,9 @@ def test_signed_entry_of_a_wrong_shape_is_a_miss(tmp_path: Path, entry: dict) ->
     out, store = tmp_path / "out", tmp_path / "cache"
     _build(site.root, out, store)
     path = store / cache.PARSED_FILE
-    lines = path.read_text().splitlines()
-    seal = cache.Seal(cache.PARSED_FILE, cache.code_digest())
-    path.write_text("\n".join([lines[0]] + [seal.sign(json.dumps([json.loads(line.split(" ", 1)[1])[0],
-                                                                 entry]))
-                                            for line in lines[1:]]) + "\n")
+    header = path.read_bytes().split(b"\n", 1)[0]
+    keys = cache.read_store(path, cache.code_digest()).items
+    path.write_bytes(header + b"\n" + _block(cache.PARSED_FILE, {key: entry for key in keys}))
     news = _originals(site)[0]
     news.write_text(news.read_text() + "\nx\n")
     _build(site.root, out, store)
@@ -843,3 +863,94 @@ def test_no_cache_builds_keep_no_templates(tmp_path: Path) -> None:
     out = tmp_path / "out"
     _build(site.root, out, None)
     assert not list(tmp_path.rglob("templates-*.json"))
+
+
+# --- the stores: signed blocks, read whole --------------------------------------------------------
+
+STORE_ENTRIES = {"html": "<p>Teks \u00e9 \ud800 \n baru.</p>", "empty": "",
+                 "data": [1, {"d": "2021-01-01"}, "x\ny"], "digest": "abc"}
+
+
+def _saved(tmp_path: Path, entries: dict, name: str = cache.MARKDOWN_FILE) -> Path:
+    """A store holding ``entries``, written by Store.save as a build writes it."""
+    path = tmp_path / "stores" / name
+    path.parent.mkdir(exist_ok=True)
+    cache.read_store(path, cache.code_digest()).save(entries)
+    return path
+
+
+def test_a_store_reads_back_exactly_what_was_saved(tmp_path: Path, monkeypatch) -> None:
+    """Texts (kept raw after a block's JSON) and JSON values come back equal, over several
+    blocks and appends, the later entry of a key winning."""
+    monkeypatch.setattr(cache, "_BLOCK_SIZE", 10)  # a block per entry or two
+    path = _saved(tmp_path, STORE_ENTRIES)
+    store = cache.read_store(path, cache.code_digest())
+    assert store.items == STORE_ENTRIES and store.lines == len(STORE_ENTRIES)
+    store.save({**STORE_ENTRIES, "more": "text"})
+    again = cache.read_store(path, cache.code_digest())
+    assert again.items == {**STORE_ENTRIES, "more": "text"} and again.lines == 5
+    with open(path, "ab") as f:
+        f.write(_block(cache.MARKDOWN_FILE, {"more": "newer"}))
+    assert cache.read_store(path, cache.code_digest()).items["more"] == "newer"
+
+
+@pytest.mark.parametrize("where", [0, 40, 60, -5])
+def test_a_tampered_block_is_a_miss(tmp_path: Path, where: int) -> None:
+    """One byte changed anywhere in a block (its signature, sizes, JSON or raw text) loses that
+    block, never more than the blocks it spoils, and the store is then rewritten on save."""
+    path = _saved(tmp_path, STORE_ENTRIES)
+    later = _block(cache.MARKDOWN_FILE, {"later": "<p>x</p>"})
+    with open(path, "ab") as f:
+        f.write(later)
+    data = path.read_bytes()
+    first, end = data.index(b"\n") + 1, len(data) - len(later)  # the first block's bounds
+    at = first + where if where >= 0 else end + where
+    assert first <= at < end
+    path.write_bytes(data[:at] + bytes([data[at] ^ 1]) + data[at + 1:])
+    store = cache.read_store(path, cache.code_digest())
+    assert all(store.items.get(k) == v for k, v in STORE_ENTRIES.items() if k in store.items)
+    assert set(store.items) <= {"later"} and store.lines == 0
+    store.save({"later": "<p>x</p>"})
+    assert cache.read_store(path, cache.code_digest()).lines == 1
+
+
+@pytest.mark.parametrize("cut", [1, 10, 33, 50])
+def test_a_truncated_store_keeps_only_its_whole_blocks(tmp_path: Path, cut: int) -> None:
+    path = _saved(tmp_path, STORE_ENTRIES)
+    whole = path.read_bytes()
+    with open(path, "ab") as f:
+        f.write(_block(cache.MARKDOWN_FILE, {"later": "<p>x</p>"})[:-cut])
+    store = cache.read_store(path, cache.code_digest())
+    assert store.items == STORE_ENTRIES and store.lines == 0  # rewritten, never appended to
+    store.save(STORE_ENTRIES)
+    assert path.read_bytes() == whole
+
+
+@pytest.mark.parametrize("foreign", ["another key", "another store", "another code", "unsigned"])
+def test_a_block_not_signed_for_this_store_is_a_miss(tmp_path: Path, monkeypatch,
+                                                      foreign: str) -> None:
+    """Blocks signed with another key, for another store or by other code, or not at all."""
+    path = _saved(tmp_path, STORE_ENTRIES)
+    planted = {"html": SCRIPT}
+    block = {"another key": lambda: _block_of_another_key(monkeypatch, tmp_path,
+                                                          cache.MARKDOWN_FILE, planted),
+             "another store": lambda: _block(cache.PARSED_FILE, planted),
+             "another code": lambda: _block(cache.MARKDOWN_FILE, planted,
+                                            cache.Seal(cache.MARKDOWN_FILE, "another code")),
+             "unsigned": lambda: _unsigned(_block(cache.MARKDOWN_FILE, planted))}[foreign]()
+    with open(path, "ab") as f:
+        f.write(block)
+    assert cache.read_store(path, cache.code_digest()).items == STORE_ENTRIES
+    with open(path, "ab") as f:  # the control: the same block signed as the store's own
+        f.write(_block(cache.MARKDOWN_FILE, planted))
+    assert cache.read_store(path, cache.code_digest()).items["html"] == SCRIPT
+
+
+def test_a_store_of_another_layout_or_code_is_empty(tmp_path: Path) -> None:
+    path = _saved(tmp_path, STORE_ENTRIES)
+    data = path.read_bytes()
+    head, rest = data.split(b"\n", 1)
+    for other in ({"version": cache.VERSION, "code": cache.code_digest()},  # lines of version 3
+                  {**json.loads(head), "code": "another code"}):
+        path.write_bytes(json.dumps(other).encode() + b"\n" + rest)
+        assert cache.read_store(path, cache.code_digest()).items == {}

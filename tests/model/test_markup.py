@@ -193,6 +193,18 @@ def test_recursion_is_a_conversion_failure_and_the_next_document_is_right() -> N
     assert convert.to_html("# a\n\n[x](/y) *b*") == '<h2 id="a">a</h2>\n<p><a href="/y">x</a> <em>b</em></p>'
 
 
+def test_a_converter_builds_its_markdown_instance_on_its_first_conversion(monkeypatch) -> None:
+    """A converter that converts nothing (every text in the Markdown cache) costs nothing."""
+    made: list[object] = []
+    real = Converter._markdown
+    monkeypatch.setattr(Converter, "_markdown", lambda self: made.append(self) or real(self))
+    convert = Converter(lambda h: h)
+    assert made == []
+    convert.to_html("a")
+    convert.to_html("b")
+    assert made == [convert]
+
+
 # --- heading ids never repeat an id of the page templates ---------------------------------------
 
 @pytest.fixture(scope="module")
