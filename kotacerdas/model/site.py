@@ -10,13 +10,14 @@ import datetime as dt
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import partial
 
 from kotacerdas.content.placenames import place_key
 from kotacerdas.content.types import Cohort, Content, NewsItem, Page, Province, Region, SiteConfig
 from kotacerdas.content.reference import ProvinceNames
 from kotacerdas.core.errors import ContentError, Problem
 from kotacerdas.core.digest import digest_of
+from kotacerdas.core.memo import Memo
 from kotacerdas.model.markup import NO_IDS, ConversionFailed, Converter
 from kotacerdas.core.parallel import map_indexed
 from kotacerdas.model.editions import localize
@@ -101,12 +102,21 @@ class SiteModel:
         """Every tag used by a published announcement, alphabetically."""
         return tuple(sorted(self.news_by_tag))
 
-    @cached_property
-    def news_facts(self) -> str:
+    def news_facts(self, memo: Memo | None = None) -> str:
         """A digest of everything about the published announcements except their text (title,
-        dates, summary, topics, regions, sources): what listings of all of them show."""
-        return digest_of(repr([(n.slug, n.title, n.date, n.updated, n.summary, n.tags, n.regions,
-                                n.sources, n.lang) for n in self.news]))
+        dates, summary, topics, regions, sources): what listings of all of them show. ``memo``
+        keeps each one's by its digest and edition (of which an announcement is a function:
+        site/pages.announcement_page), so a save hashes only the announcements it changed."""
+        memo = Memo() if memo is None else memo
+        return digest_of(" ".join([
+            memo.get(("news-facts", self.language, self.data_language, n.digest),
+                     partial(_facts, n)) for n in self.news]))
+
+
+def _facts(n: NewsItem) -> str:
+    """The digest of what listings show of one announcement (SiteModel.news_facts)."""
+    return digest_of(repr((n.slug, n.title, n.date, n.updated, n.summary, n.tags, n.regions,
+                           n.sources, n.lang)))
 
 
 TEXT_DIGESTS = "text"
