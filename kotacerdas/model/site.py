@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from functools import partial
 
 from kotacerdas.content.placenames import place_key
-from kotacerdas.content.types import Cohort, Content, NewsItem, Page, Province, Region, SiteConfig
+from kotacerdas.content.types import (Cohort, Content, Kabkota, NewsItem, Page, Province, Region,
+                                      SiteConfig)
 from kotacerdas.content.reference import ProvinceNames
 from kotacerdas.core.errors import ContentError, Problem
 from kotacerdas.core.digest import digest_of
@@ -73,6 +74,8 @@ class SiteModel:
     withdrawn_only: tuple[Region, ...] = ()
     """Regions whose every round was withdrawn: not participants (not in ``regions``), but they
     keep a page that says so."""
+    kabkota_in_province: dict[str, tuple[Kabkota, ...]] = field(default_factory=dict)
+    """The reference data's kabupaten/kota by their province's code (in the reference's order)."""
     markdown_sources: frozenset[str] = frozenset()
     """This edition's keys in the Markdown cache: the digests of its Markdown texts and of the
     files they come from (see TEXT_DIGESTS)."""
@@ -162,6 +165,9 @@ def build_model(content: Content, base_url: str | None = None, drafts: bool = Fa
     for r in regions:
         in_province[province_of[r.slug].slug].append(r)
     cohorts = cohort_summaries(content.cohorts, regions, every_region)
+    kabkota: dict[str, list[Kabkota]] = defaultdict(list)
+    for k in content.kabkota:
+        kabkota[k.province_code].append(k)
     by_tag: dict[str, list[NewsItem]] = defaultdict(list)
     by_region: dict[str, list[NewsItem]] = defaultdict(list)
     for n in news:
@@ -210,6 +216,7 @@ def build_model(content: Content, base_url: str | None = None, drafts: bool = Fa
         region_by_slug={r.slug: r for r in every_region}, stats=stats,
         fingerprints=_fingerprints(content, every_region, news), editions=editions,
         withdrawn_only=tuple(r for r in every_region if not r.participant),
+        kabkota_in_province={code: tuple(ks) for code, ks in kabkota.items()},
         markdown_sources=frozenset(texts) | frozenset(texts.values()))
 
 

@@ -186,7 +186,7 @@ def province_page(m: SiteModel, t: Catalogue, p: Province) -> PageSpec:
                     (*_home(t), (t("provinces_title"), urls.PROVINCES)), m.site_updated,
                     t("province_description", name=p.name, count=len(regions)),
                     {"province": p, "regions": regions, "named": named,
-                     "kabkota": [k for k in m.content.kabkota if k.province_code == p.code]},
+                     "kabkota": m.kabkota_in_province.get(p.code, ())},
                     _all(m, "reference") + _each(regions) + _each(named))
 
 
