@@ -13,6 +13,7 @@ import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from kotacerdas.content.read import read_file, settled_stamp
 from kotacerdas.core.digest import digest_of
@@ -43,14 +44,25 @@ class Rendered:
     """Files left as the previous build made them, unchecked, for a later build (``wait``)."""
 
 
-def page_fingerprint(site_fingerprint: str, model: SiteModel, spec: PageSpec) -> str:
-    """Everything a page's output depends on: templates, site-wide parts, its own content."""
+def page_fingerprint(site_fingerprint: str, model: SiteModel, spec: PageSpec,
+                     memo: Memo | None = None) -> str:
+    """Everything a page's output depends on: templates, site-wide parts, its own content;
+    ``memo`` keeps each by that whole input, so a save hashes only the pages it changed."""
     deps = spec.deps if spec.deps is not None else (model.fingerprints["site"],)
-    scalars = sorted((k, v) for k, v in spec.context.items()
-                     if k not in DERIVED and (v is None or isinstance(v, (str, int, bool))))
-    return digest_of(repr((site_fingerprint, spec.route, spec.template, spec.title,
-                           spec.breadcrumbs, spec.updated, spec.description, spec.lang, deps,
-                           scalars)))
+    # each scalar with its type: 1 == True, and a key must not mistake one for the other
+    scalars = tuple([(k, type(v), v) for k, v in spec.context.items()
+                     if k not in DERIVED and (v is None or isinstance(v, (str, int, bool)))])
+    inputs = (site_fingerprint, spec.route, spec.template, spec.title, spec.breadcrumbs,
+              spec.updated, spec.description, spec.lang, deps, scalars)
+    if memo is None:
+        return _fingerprint_of(inputs)
+    return memo.get(("page-fingerprint", inputs), lambda: _fingerprint_of(inputs))
+
+
+def _fingerprint_of(inputs: tuple[Any, ...]) -> str:
+    """The digest of a page's inputs (its scalars by name, whatever the context's order)."""
+    *fields, scalars = inputs
+    return digest_of(repr((*fields, sorted((k, v) for k, _, v in scalars))))
 
 
 def data_fingerprint(site_fingerprint: str, spec: DataFile) -> str:
@@ -90,16 +102,17 @@ def global_fingerprint(templates: str, model: SiteModel) -> str:
 
 
 def render_edition(renderer: Renderer, site_fingerprint: str, pages: list[PageSpec | DataFile],
-                   previous: dict[str, str], sink: Sink,
+                   previous: dict[str, str], sink: Sink, memo: Memo | None = None,
                    wait: Callable[[str], bool] | None = None) -> Rendered:
     """Produce every file of one edition whose fingerprint differs from ``previous`` (the
     fingerprints of the files the sink's tree already holds), handing the bytes to ``sink``;
     failures and missing interface strings are added to the renderer's problems and catalogue.
 
     A page whose fingerprint is unchanged is not rendered again, nor a non-HTML file that
-    declares its inputs (``DataFile.deps``); the other data files are always produced. A file
-    that ``wait`` names (one the sink's tree holds) keeps its previous bytes and fingerprint
-    this time, unchecked: it is ``waiting``, and the next build without ``wait`` checks it.
+    declares its inputs (``DataFile.deps``); the other data files are always produced.
+    ``memo`` keeps the fingerprints of unchanged pages (page_fingerprint). A file that ``wait``
+    names (one the sink's tree holds) keeps its previous bytes and fingerprint this time,
+    unchecked: it is ``waiting``, and the next build without ``wait`` checks it.
     """
     fingerprints: dict[str, str] = {}
     fresh: set[str] = set()
@@ -116,7 +129,7 @@ def render_edition(renderer: Renderer, site_fingerprint: str, pages: list[PageSp
             fingerprints[target] = previous.get(target, "")
             waiting.add(target)
             continue
-        fp = page_fingerprint(site_fingerprint, renderer.model, spec) \
+        fp = page_fingerprint(site_fingerprint, renderer.model, spec, memo) \
             if isinstance(spec, PageSpec) else data_fingerprint(site_fingerprint, spec)
         fingerprints[target] = fp
         if fp and previous.get(target) == fp:

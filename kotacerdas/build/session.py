@@ -92,7 +92,7 @@ def render_site(site: Path, base_url: str | None = None, drafts: bool = False,
         edition = render_edition(renderer, site_fingerprint,
                                  site_pages(renderer.model, renderer.catalogue, warm.memo,
                                             page_templates),
-                                 previous or {}, sink, wait)
+                                 previous or {}, sink, warm.memo, wait)
         for path in sorted(fingerprints.keys() & edition.fingerprints.keys()):
             problems.add("content", None, f"{path} would be written by two language editions; "
                                           f"rename the page or folder that is called "

@@ -10,13 +10,15 @@ import datetime as dt
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import partial
 
 from kotacerdas.content.placenames import place_key
-from kotacerdas.content.types import Cohort, Content, NewsItem, Page, Province, Region, SiteConfig
+from kotacerdas.content.types import (Cohort, Content, Kabkota, NewsItem, Page, Province, Region,
+                                      SiteConfig)
 from kotacerdas.content.reference import ProvinceNames
 from kotacerdas.core.errors import ContentError, Problem
 from kotacerdas.core.digest import digest_of
+from kotacerdas.core.memo import Memo
 from kotacerdas.model.markup import NO_IDS, ConversionFailed, Converter
 from kotacerdas.core.parallel import map_indexed
 from kotacerdas.model.editions import localize
@@ -72,6 +74,8 @@ class SiteModel:
     withdrawn_only: tuple[Region, ...] = ()
     """Regions whose every round was withdrawn: not participants (not in ``regions``), but they
     keep a page that says so."""
+    kabkota_in_province: dict[str, tuple[Kabkota, ...]] = field(default_factory=dict)
+    """The reference data's kabupaten/kota by their province's code (in the reference's order)."""
     markdown_sources: frozenset[str] = frozenset()
     """This edition's keys in the Markdown cache: the digests of its Markdown texts and of the
     files they come from (see TEXT_DIGESTS)."""
@@ -101,12 +105,21 @@ class SiteModel:
         """Every tag used by a published announcement, alphabetically."""
         return tuple(sorted(self.news_by_tag))
 
-    @cached_property
-    def news_facts(self) -> str:
+    def news_facts(self, memo: Memo | None = None) -> str:
         """A digest of everything about the published announcements except their text (title,
-        dates, summary, topics, regions, sources): what listings of all of them show."""
-        return digest_of(repr([(n.slug, n.title, n.date, n.updated, n.summary, n.tags, n.regions,
-                                n.sources, n.lang) for n in self.news]))
+        dates, summary, topics, regions, sources): what listings of all of them show. ``memo``
+        keeps each one's by its digest and edition (of which an announcement is a function:
+        site/pages.announcement_page), so a save hashes only the announcements it changed."""
+        memo = Memo() if memo is None else memo
+        return digest_of(" ".join([
+            memo.get(("news-facts", self.language, self.data_language, n.digest),
+                     partial(_facts, n)) for n in self.news]))
+
+
+def _facts(n: NewsItem) -> str:
+    """The digest of what listings show of one announcement (SiteModel.news_facts)."""
+    return digest_of(repr((n.slug, n.title, n.date, n.updated, n.summary, n.tags, n.regions,
+                           n.sources, n.lang)))
 
 
 TEXT_DIGESTS = "text"
@@ -152,6 +165,9 @@ def build_model(content: Content, base_url: str | None = None, drafts: bool = Fa
     for r in regions:
         in_province[province_of[r.slug].slug].append(r)
     cohorts = cohort_summaries(content.cohorts, regions, every_region)
+    kabkota: dict[str, list[Kabkota]] = defaultdict(list)
+    for k in content.kabkota:
+        kabkota[k.province_code].append(k)
     by_tag: dict[str, list[NewsItem]] = defaultdict(list)
     by_region: dict[str, list[NewsItem]] = defaultdict(list)
     for n in news:
@@ -200,6 +216,7 @@ def build_model(content: Content, base_url: str | None = None, drafts: bool = Fa
         region_by_slug={r.slug: r for r in every_region}, stats=stats,
         fingerprints=_fingerprints(content, every_region, news), editions=editions,
         withdrawn_only=tuple(r for r in every_region if not r.participant),
+        kabkota_in_province={code: tuple(ks) for code, ks in kabkota.items()},
         markdown_sources=frozenset(texts) | frozenset(texts.values()))
 
 

@@ -89,7 +89,7 @@ def non_participant(m: SiteModel, t: Catalogue, k: Kabkota, home: Province) -> d
 def province(m: SiteModel, t: Catalogue, p: Province) -> dict[str, Any]:
     """A province with how many of its kabupaten/kota take part."""
     count = len(m.regions_in_province.get(p.slug, ()))
-    total = sum(1 for k in m.content.kabkota if k.province_code == p.code)
+    total = len(m.kabkota_in_province.get(p.code, ()))
     text = t("search_province_text", count=count, total=total) if total else \
         t("search_province_text_no_ref", count=count)
     return _entry("provinsi", t("province_title", name=p.name),

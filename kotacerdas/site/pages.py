@@ -10,18 +10,20 @@ import datetime as dt
 import functools
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator, Mapping
+from typing import Any, Callable, Hashable, Iterable, Iterator, Mapping, TypeVar
 
 from kotacerdas.outputs import feeds, opendata, search, sitemap
 from kotacerdas.core import urls
 from kotacerdas.content.types import NewsItem, Page, Province, Region
 from kotacerdas.model.i18n import Catalogue
+from kotacerdas.core.digest import digest_of
 from kotacerdas.core.lines import one_line
 from kotacerdas.core.locations import BUILTIN_TEMPLATES
 from kotacerdas.core.memo import Memo
 from kotacerdas.model.site import CohortSummary, SiteModel
 
 Crumbs = tuple[tuple[str, str], ...]
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -79,6 +81,7 @@ def site_pages(m: SiteModel, t: Catalogue, memo: Memo | None = None,
     which template renders each static page (without it, every one may show anything).
     """
     downloads = functools.cache(functools.partial(opendata.produce_all, m, t, memo))  # data page
+    listings = _listings(m, memo)
     pages: list[PageSpec | DataFile] = [
         home(m, t),
         directory(m, t),
@@ -88,29 +91,32 @@ def site_pages(m: SiteModel, t: Catalogue, memo: Memo | None = None,
         cohort_index(m, t),
         *(cohort_page(m, t, c) for c in m.cohorts),
         *news_list(m, t),
-        *(announcement_page(m, t, n) for n in m.news),
+        *announcements(m, t, memo),
         tag_index(m, t),
         *(tag_page(m, t, tag) for tag in m.tags),
         *(static_page(m, t, p, downloads, templates, memo) for p in m.pages),
         search_page(m, t),
-        search_index(m, t, memo),
-        *(DataFile(route, produce, _listings(m))
+        search_index(m, t, listings, memo),
+        *(DataFile(route, produce, listings)
           for route, produce in opendata.producers(downloads).items()),
         *([map_page(m, t)] if m.content.province_shapes else []),
         *(DataFile(route, produce, deps) for route, produce, deps in feeds.feed_files(m, t, memo)),
     ]
     shared: list[PageSpec | DataFile] = (
         [*hosting_files(m), *security_txt(m), not_found(m, t)] if m.is_default else [])
-    return [*pages, *shared, *crawler_files(m, pages)]
+    return [*pages, *shared, *crawler_files(m, pages, memo)]
 
 
-def crawler_files(m: SiteModel, pages: list[PageSpec | DataFile]) -> list[DataFile]:
+def crawler_files(m: SiteModel, pages: list[PageSpec | DataFile], memo: Memo | None = None
+                  ) -> list[DataFile]:
     """sitemap.xml listing every HTML page of the edition with its other-language twins, and
-    (in the default edition) robots.txt naming every edition's sitemap."""
-    listed = [(p.route, p.updated) for p in pages if isinstance(p, PageSpec)]
+    (in the default edition) robots.txt naming every edition's sitemap; ``memo`` keeps the
+    digest of the list it shows, which a save seldom changes."""
+    listed = tuple([(p.route, p.updated) for p in pages if isinstance(p, PageSpec)])
+    shown = _kept(memo, ("sitemap-pages", listed), lambda: digest_of(repr(listed)))
     others = [u for _, u in m.editions]
     files = [DataFile(urls.SITEMAP, lambda: sitemap.sitemap_xml(m.urls, listed, m.editions),
-                      (repr(listed),))]
+                      (shown,))]
     if m.is_default:
         files.append(DataFile(urls.ROBOTS, lambda: sitemap.robots_txt(others)))
     return files
@@ -127,7 +133,13 @@ def _all(m: SiteModel, *collections: str) -> tuple[str, ...]:
 
 def _each(items: Iterable[Region | NewsItem | Page]) -> tuple[str, ...]:
     """Dependency on each of the given items."""
-    return tuple(i.digest for i in items)
+    return tuple([i.digest for i in items])
+
+
+def _kept(memo: Memo | None, key: Hashable, make: Callable[[], T]) -> T:
+    """What ``make`` makes from exactly what ``key`` names: kept in ``memo`` when there is one
+    (the interface strings a key names are looked up before, so a missing one is reported)."""
+    return make() if memo is None else memo.get(key, make)
 
 
 def _latest(items: tuple[NewsItem, ...]) -> dt.date | None:
@@ -174,7 +186,7 @@ def province_page(m: SiteModel, t: Catalogue, p: Province) -> PageSpec:
                     (*_home(t), (t("provinces_title"), urls.PROVINCES)), m.site_updated,
                     t("province_description", name=p.name, count=len(regions)),
                     {"province": p, "regions": regions, "named": named,
-                     "kabkota": [k for k in m.content.kabkota if k.province_code == p.code]},
+                     "kabkota": m.kabkota_in_province.get(p.code, ())},
                     _all(m, "reference") + _each(regions) + _each(named))
 
 
@@ -208,13 +220,28 @@ def news_list(m: SiteModel, t: Catalogue) -> Iterator[PageSpec]:
                        (str(len(chunks)), *_each(items)))
 
 
-def announcement_page(m: SiteModel, t: Catalogue, n: NewsItem) -> PageSpec:
-    """One announcement with its sources and the regions it names."""
-    return PageSpec(urls.announcement(n.slug), "announcement.html", n.title,
-                    (*_home(t), (t("news_title"), urls.NEWS)), n.last_updated, n.summary,
-                    {"item": n, "body": m.html[f"news:{n.slug}"],
-                     "regions": [m.region_by_slug[s] for s in n.regions]},
-                    (n.digest, *_each(m.region_by_slug[s] for s in n.regions)), n.lang)
+def announcements(m: SiteModel, t: Catalogue, memo: Memo | None = None) -> Iterator[PageSpec]:
+    """Each announcement's page, all under the same breadcrumbs (looked up once)."""
+    crumbs = (*_home(t), (t("news_title"), urls.NEWS))
+    edition = (m.language, m.data_language)
+    return (announcement_page(m, n, crumbs, edition, memo) for n in m.news)
+
+
+def announcement_page(m: SiteModel, n: NewsItem, crumbs: Crumbs, edition: tuple[str, str],
+                      memo: Memo | None = None) -> PageSpec:
+    """One announcement with its sources and the regions it names.
+
+    ``memo`` keeps its spec by what it is made of, so a save makes only the specs it changed:
+    an item is a function of its digest (its file's name and text, documents._news_item; with
+    its translation's in another edition, editions._localized) and of the ``edition``'s and the
+    originals' language, and so is a region of its digest."""
+    body = m.html[f"news:{n.slug}"]
+    regions = tuple([m.region_by_slug[s] for s in n.regions])
+    deps = (n.digest, *_each(regions))
+    return _kept(memo, ("announcement-page", edition, deps, body, crumbs),
+                 lambda: PageSpec(urls.announcement(n.slug), "announcement.html", n.title, crumbs,
+                                  n.last_updated, n.summary,
+                                  {"item": n, "body": body, "regions": regions}, deps, n.lang))
 
 
 def tag_index(m: SiteModel, t: Catalogue) -> PageSpec:
@@ -268,15 +295,17 @@ def search_page(m: SiteModel, t: Catalogue) -> PageSpec:
                     deps=_each(p for p in m.pages if p.slug == "tentang"))
 
 
-def search_index(m: SiteModel, t: Catalogue, memo: Memo | None = None) -> DataFile:
-    """What the search page searches: every region, kabupaten/kota, announcement and page."""
-    return DataFile(urls.SEARCH_INDEX, lambda: search.index_json(m, t, memo), _listings(m))
+def search_index(m: SiteModel, t: Catalogue, listings: tuple[str, ...],
+                 memo: Memo | None = None) -> DataFile:
+    """What the search page searches: every region, kabupaten/kota, announcement and page
+    (``listings``: what it reads, _listings)."""
+    return DataFile(urls.SEARCH_INDEX, lambda: search.index_json(m, t, memo), listings)
 
 
-def _listings(m: SiteModel) -> tuple[str, ...]:
+def _listings(m: SiteModel, memo: Memo | None) -> tuple[str, ...]:
     """What the search index and the open data read: all regions, reference data and pages, and
     the announcements without their text (so editing an announcement's body leaves them be)."""
-    return (*_all(m, "regions", "reference", "pages"), m.news_facts)
+    return (*_all(m, "regions", "reference", "pages"), m.news_facts(memo))
 
 
 def _data_page(m: SiteModel, t: Catalogue, downloads: Callable[[], dict[str, bytes]],

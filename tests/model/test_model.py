@@ -99,3 +99,18 @@ def test_round_summaries_match_their_definition_on_the_real_data() -> None:
         assert s.withdrawn == tuple(r for r in every if any(p.year == year for p in r.withdrawn))
     assert sum(s.known for s in found) == sum(len(r.cohorts) for r in taking) > 200
     assert any(s.withdrawn for s in found) and any(s.unverified for s in found)
+
+
+def test_news_facts_follow_what_listings_show_and_not_the_text(site: FixtureSite) -> None:
+    """The digest of what listings show of the announcements (site_pages' listings) changes
+    with a title, not with a body; kept per announcement in a memo, it is the same digest."""
+    from kotacerdas.core.memo import Memo
+    memo = Memo()
+    before = model_of(site).news_facts(memo)
+    path = site.root / "content/news/2018-05-08-tahap-dua.md"
+    path.write_text(path.read_text() + "\nKalimat baru.\n")
+    assert model_of(site).news_facts(memo) == before
+    path.write_text(path.read_text().replace('title: "Tahap dua"', 'title: "Tahap baru"'))
+    after = model_of(site)
+    assert after.news_facts(memo) == after.news_facts() != before
+    assert model_of(site, "en").news_facts(memo) != after.news_facts(memo)  # another edition's

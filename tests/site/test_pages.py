@@ -278,3 +278,106 @@ def test_without_the_template_folders_every_static_page_may_show_anything(
     narrow = deps(template_files(template_dirs(site.root)))
     assert narrow == {"tentang/": 1, "data/": 4, "kontak/": 1}
     assert deps(None) == {"tentang/": 4, "data/": 4, "kontak/": 4}
+
+
+# --- what a save makes again (site_pages and the fingerprints keep the rest in the session's memo)
+
+ANNOUNCEMENT = "content/news/2018-05-08-tahap-dua.md"
+"""An announcement that names two regions (kota-depok, kabupaten-gunungkidul)."""
+
+
+def _own_copy(site: FixtureSite, rel: str, old: str, new: str) -> None:
+    """The site's own copy of a built-in template or strings file, with one change."""
+    text = (REPO / "templates" / rel).read_text()
+    assert old in text
+    site.write(f"templates/{rel}", text.replace(old, new, 1))
+
+
+def _edit(site: FixtureSite, rel: str, old: str, new: str) -> None:
+    path = site.root / rel
+    text = path.read_text()
+    assert old in text
+    path.write_text(text.replace(old, new, 1))
+
+
+def _renamed_depok(site: FixtureSite) -> None:
+    """A region's new name (the reference data's with it: a region's name is its official one)."""
+    _edit(site, "content/reference/kabupaten-kota.yaml", "name: Kota Depok, short_name: Depok",
+          "name: Kota Depok Raya, short_name: Depok Raya")
+    _edit(site, "content/regions/kota-depok.yaml", "name: Kota Depok", "name: Kota Depok Raya")
+
+
+EDITS = {  # what the announcement's page is made from → (an edit of it, what its page shows then)
+    "its title": (lambda s: _edit(s, ANNOUNCEMENT, 'title: "Tahap dua"', 'title: "Tahap baru"'),
+                  "berita/tahap-dua/", "Tahap baru"),
+    "its text": (lambda s: _edit(s, ANNOUNCEMENT, "Teks.", "Teks yang baru."),
+                 "berita/tahap-dua/", "Teks yang baru."),
+    "its date": (lambda s: _edit(s, ANNOUNCEMENT, "date: 2018-05-08\n",
+                                 "date: 2018-05-08\nupdated: 2019-03-04\n"),
+                 "berita/tahap-dua/", "2019-03-04"),
+    "a region it names": (lambda s: _renamed_depok(s), "berita/tahap-dua/", "Kota Depok Raya"),
+    "an interface string": (lambda s: _own_copy(s, "strings/id.yaml", 'news_title: "Berita"',
+                                                'news_title: "Kabar"'),
+                            "berita/tahap-dua/", "Kabar"),
+    "its template": (lambda s: _own_copy(s, "announcement.html", "<h1", '<h1 data-uji="ya"'),
+                     "berita/tahap-dua/", 'data-uji="ya"'),
+    "the base URL": (lambda s: _edit(s, "site_config.yaml", "/kota-cerdas/", "/portal-lain/"),
+                     "berita/tahap-dua/", "/portal-lain/berita/"),
+    "its translation": (lambda s: s.write(ANNOUNCEMENT.replace(".md", ".en.md"),
+                                          '---\ntitle: "Stage two"\nsummary: "It began."\n---\n\n'
+                                          "Text.\n"),
+                        "en/berita/tahap-dua/", "Stage two"),
+}
+
+
+@pytest.mark.parametrize("what", EDITS)
+def test_an_edit_of_what_an_announcement_shows_renders_it_again(
+        site: FixtureSite, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, what: str) -> None:
+    """The preview keeps each announcement's spec and each page's fingerprint by all they are
+    made from: an edit of any of it renders the page again, as a full build has it."""
+    import datetime as dt
+
+    from conftest import tree
+    from kotacerdas.build.pipeline import build
+    from kotacerdas.preview.incremental import Builder
+    today, out = dt.date(2026, 11, 28), tmp_path / "out"
+    builder = Builder(site.root, out, today=today)
+    assert builder.rebuild().ok
+    edit, route, shown = EDITS[what]
+    assert shown not in (out / route / "index.html").read_text()
+    rendered = _rendering(monkeypatch)
+    edit(site)
+    assert builder.rebuild().ok
+    assert route in rendered
+    assert shown in (out / route / "index.html").read_text()
+    build(site.root, tmp_path / "full", today=today)
+    assert tree(out) == tree(tmp_path / "full")
+
+
+def test_an_unrelated_edit_leaves_an_announcement_and_the_listings_be(
+        site: FixtureSite, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Another announcement's text, a region it does not name: its page, the search index and
+    the sitemap are not made again (their inputs are kept: announcement_page, news_facts)."""
+    import datetime as dt
+
+    from kotacerdas.outputs import search, sitemap
+    from kotacerdas.preview.incremental import Builder
+    builder = Builder(site.root, tmp_path / "out", today=dt.date(2026, 11, 28))
+    assert builder.rebuild().ok
+    rendered = _rendering(monkeypatch)
+    made: list[str] = []
+    index, xml = search.index_json, sitemap.sitemap_xml
+    monkeypatch.setattr(search, "index_json", lambda *a: made.append("index") or index(*a))
+    monkeypatch.setattr(sitemap, "sitemap_xml", lambda *a: made.append("sitemap") or xml(*a))
+    _edit(site, "content/news/2017-05-22-peluncuran.md", "\n---\n", "\n---\n\nKalimat baru.\n")
+    _edit(site, "content/regions/kota-bandung.yaml", "summary: Bandung", "summary: Kota Bandung")
+    assert builder.rebuild().ok
+    assert "berita/peluncuran/" in rendered and "daerah/kota-bandung/" in rendered
+    assert not {"berita/tahap-dua/", "en/berita/tahap-dua/"} & set(rendered)
+    assert made == ["index", "index"]  # the index reads every region (both editions)
+    rendered.clear()
+    made.clear()
+    _edit(site, "content/news/2017-05-22-peluncuran.md", "\n---\n", "\n---\n\nLagi.\n")
+    assert builder.rebuild().ok
+    assert "berita/peluncuran/" in rendered and "berita/tahap-dua/" not in rendered
+    assert made == []  # its text is in no listing
