@@ -194,7 +194,8 @@ class Session:
                 parsed=None if parsed is None else parsed.used)
             if finish is not None:
                 finish(built)
-        self.warm.memo.settle()
+        if wait is None:  # a first pass asks for little: what it did not ask for, the rest will
+            self.warm.memo.settle()
         self.fingerprints, self.stamps = built.fingerprints, built.stamps
         self.markdown, self.parsed = built.markdown, built.parsed
         return built
