@@ -67,7 +67,7 @@ def render_site(site: Path, base_url: str | None = None, drafts: bool = False,
     renderers: list[Renderer] = []
     site_fingerprints: list[str] = []
     dirs = template_dirs(site)
-    strings = {language: read_strings(language, dirs, problems, parsed)
+    strings = {language: read_strings(language, dirs, problems, parsed, warm.memo)
                for language in content.config.languages}
     problems.raise_if_any()
     templates = templates_digest(dirs, problems, warm.memo)

@@ -16,9 +16,10 @@ from pathlib import Path
 from typing import Any
 
 from kotacerdas.content.parsecache import ParseCache
-from kotacerdas.content.read import read_yaml
+from kotacerdas.content.read import read_yaml, settled_stamp
 from kotacerdas.content.yamlsafe import line_of
 from kotacerdas.core.errors import Problems
+from kotacerdas.core.memo import Memo
 
 Text = str | dict[str, str]
 """A catalogue entry: one text, or one text per plural category."""
@@ -30,12 +31,36 @@ _NOT_PLACEHOLDER = re.compile(r"\{[^{}\n]{0,40}\}?|\}")
 
 
 def read_strings(language: str, template_dirs: list[Path], problems: Problems,
-                 parsed: ParseCache | None = None) -> dict[str, Text]:
+                 parsed: ParseCache | None = None, memo: Memo | None = None) -> dict[str, Text]:
     """One language's interface strings, merged from the template folders; earlier folders win.
 
     The last folder's file (the built-in one) also says which placeholders each string is
-    given; a string of another folder that uses a different one is a problem.
+    given; a string of another folder that uses a different one is a problem. ``memo`` keeps
+    the strings (and their problems) while every file they come from is settled and the same.
     """
+    key = None if memo is None else _settled_key(language, template_dirs)
+    if memo is None or key is None:
+        return _read_strings(language, template_dirs, problems, parsed)
+    return memo.checked(key, problems,
+                        lambda found: _read_strings(language, template_dirs, found, parsed))
+
+
+def _settled_key(language: str, template_dirs: list[Path]) -> tuple[object, ...] | None:
+    """The strings' memo key: each folder's file by its settled stamp (or as absent); None
+    when one changed too recently to be known by its stamp (content/read.settled_stamp)."""
+    files: list[object] = []
+    for folder in template_dirs:
+        path = folder / "strings" / f"{language}.yaml"
+        stamp = settled_stamp(path) if os.path.lexists(path) else (str(path), "absent")
+        if stamp is None:
+            return None
+        files.append(stamp)
+    return ("strings", language, *files)
+
+
+def _read_strings(language: str, template_dirs: list[Path], problems: Problems,
+                  parsed: ParseCache | None = None) -> dict[str, Text]:
+    """read_strings, without the memo."""
     strings: dict[str, Text] = {}
     given: dict[str, set[str]] = {}
     for i, folder in enumerate(reversed(template_dirs)):

@@ -86,3 +86,33 @@ def test_a_strings_problem_stops_the_build_before_the_model(site: FixtureSite,
         "templates/strings/en.yaml:1: 'tag_count' contains '{count:,}', which is not a "
         "placeholder: placeholders are written {name} only, without ':', '.', '[' or '!' "
         "(e.g. {count}); other braces cannot be used")]
+
+
+def test_settled_strings_are_read_once_and_an_edit_is_read_again(
+        site: FixtureSite, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With a memo (the preview's), a settled strings file is not read again, its problems
+    are still reported on every build, and an edit or a file changed too recently to be known
+    by its stamp is read afresh."""
+    from kotacerdas.content import read, strings as module
+    from kotacerdas.core.locations import template_dirs
+    from kotacerdas.core.memo import Memo
+    monkeypatch.setattr(read, "SETTLED_NS", -10**18)  # every file counts as settled at once
+    reads: list[str] = []
+    real = module._read_strings
+    monkeypatch.setattr(module, "_read_strings",
+                        lambda language, *a: (reads.append(language), real(language, *a))[1])
+    site.write("templates/strings/id.yaml", "news_title: Kabar {nama}\n")  # a wrong placeholder
+    memo, dirs = Memo(), template_dirs(site.root)
+    first = Problems(site.root)
+    one = read_strings("id", dirs, first, memo=memo)
+    again = Problems(site.root)
+    assert read_strings("id", dirs, again, memo=memo) is one and reads == ["id"]
+    assert first.items and again.items == first.items  # reported on every build
+    site.write("templates/strings/id.yaml", "news_title: Kabar terbaru\n")
+    fixed = Problems(site.root)
+    assert read_strings("id", dirs, fixed, memo=memo)["news_title"] == "Kabar terbaru"
+    assert reads == ["id", "id"] and not fixed.items
+    monkeypatch.setattr(read, "SETTLED_NS", 10**18)  # nothing is settled: always read
+    read_strings("id", dirs, Problems(site.root), memo=memo)
+    read_strings("id", dirs, Problems(site.root), memo=memo)
+    assert reads == ["id", "id", "id", "id"]
