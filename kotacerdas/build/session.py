@@ -57,7 +57,7 @@ def render_site(site: Path, base_url: str | None = None, drafts: bool = False,
     ``markdown_cache`` and ``parsed`` come from an earlier build and make this an incremental
     one: only changed files are parsed, only changed Markdown converted, only pages whose
     inputs changed rendered. ``warm`` is what a long-lived session keeps in memory besides;
-    ``wait`` names changed files that may stay as ``previous`` made them this time
+    ``wait`` names files that stay as ``previous`` made them this time, unchecked
     (fingerprints.render_edition).
     """
     today = today or today_in_jakarta()

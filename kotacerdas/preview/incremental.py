@@ -60,7 +60,7 @@ class Builder:
 
     def rebuild(self, first: Collection[str] | None = None) -> Outcome:
         """Build once; on failure keep the previous output and report why. With ``first``
-        (output files), only those of the changed files are made now (Session.build)."""
+        (output files), only those are made now and every other file waits (Session.build)."""
         self.session.base_url = self.base_url  # the preview's address may change between saves
         try:
             with locked(self.output):
