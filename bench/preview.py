@@ -7,7 +7,8 @@ For each site (the n2000/514 benchmark corpus, /work/baseline/corpus or generate
 ../shared/bench/make_corpus.py; and this repository's own content) it copies the site once per tool,
 starts our preview and `hugo server` (the shared Hugo project of ../shared/bench/peers/hugo, on its
 own copy, so a save to one tool never wakes the other), opens the same announcement in headless
-Chromium (one tab per tool), then rewrites that announcement's title N times, alternating tools.
+Chromium (one browser per tool, so one tool's tab never shares a renderer process with the
+other's), then rewrites that announcement's title N times, alternating tools.
 Save-to-screen is measured from just before the file is written to the moment the tab shows the
 new <h1> (a script in the tab stamps Date.now() at the first DOM state showing it, reloaded page
 or patched one); a save the tab has not shown after --timeout seconds counts as lost. Then our
@@ -72,6 +73,7 @@ class Tool:
     news: Path
     url: str
     proc: subprocess.Popen[bytes]
+    browser: Any = None
     page: Any = None
     times: list[float] = field(default_factory=list)
     lost: int = 0
@@ -171,8 +173,11 @@ def start_hugo(site: Path, shared: Path, binary: Path, work: Path, log: Path) ->
     return Tool(HUGO, site, news, f"{root}/news/{slug_of(news)}/", proc)
 
 
-def open_tab(tool: Tool, browser: Any) -> None:
-    page = browser.new_page()
+def open_tab(tool: Tool, chromium: Any) -> None:
+    """Open the tool's announcement in a browser of its own: tabs of one browser on one host
+    share a renderer process, and one tool's page work then shows in the other's times."""
+    tool.browser = chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
+    page = tool.browser.new_page()
     page.add_init_script(SHOWN)
     page.goto(tool.url)
     status = page.evaluate("() => document.querySelector('h1') "
@@ -224,7 +229,7 @@ def summary(tool: Tool, saves: int) -> str:
 
 
 def run_site(name: str, source: Path, args: argparse.Namespace, binary: Path | None,
-             browser: Any, log: Path) -> list[str]:
+             chromium: Any, log: Path) -> list[str]:
     """Both tools on one site: alternating saves, then our memory."""
     work = args.workdir / "preview" / name
     tools = [start_us(copy_site(source, work / "us-site"), args.python, log)]
@@ -239,7 +244,7 @@ def run_site(name: str, source: Path, args: argparse.Namespace, binary: Path | N
              "| tool | median ms | min ms | max ms | saves never shown |", "|---|---|---|---|---|"]
     try:
         for tool in tools:
-            open_tab(tool, browser)
+            open_tab(tool, chromium)
         time.sleep(1)
         rng = random.Random(args.seed)
         for i in range(args.saves):
@@ -263,8 +268,8 @@ def run_site(name: str, source: Path, args: argparse.Namespace, binary: Path | N
                       f"{args.memory_saves} more saves"]
     finally:
         for tool in tools:
-            if tool.page is not None:
-                tool.page.close()
+            if tool.browser is not None:
+                tool.browser.close()
             tool.proc.terminate()
             try:
                 tool.proc.wait(timeout=10)
@@ -320,15 +325,10 @@ def main(argv: list[str] | None = None) -> int:
     from playwright.sync_api import sync_playwright
     out = list(head)
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM,
-                                    args=["--no-sandbox", "--disable-gpu"])
-        try:
-            for name in sites:
-                source = args.corpus if name == "corpus" else REPO
-                out += run_site(name, source, args, binary, browser, log)
-                print("\n".join(out[-12:]), flush=True)
-        finally:
-            browser.close()
+        for name in sites:
+            source = args.corpus if name == "corpus" else REPO
+            out += run_site(name, source, args, binary, p.chromium, log)
+            print("\n".join(out[-12:]), flush=True)
     print("\n".join(out), flush=True)
     return 0
 

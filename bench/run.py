@@ -206,6 +206,11 @@ class Us:
                               capture_output=True, text=True)
         if done.returncode != 0:
             sys.exit(f"`{python} build.py build --help` failed:\n{done.stderr}")
+        # Our modules' bytecode, compiled once as pip compiles an installed package: where
+        # PYTHONDONTWRITEBYTECODE is set (this machine sets it) every timed run would otherwise
+        # compile them from source again (about 0.13 s of a one-edit build).
+        subprocess.run([str(python), "-m", "compileall", "-q", "kotacerdas", "build.py"],
+                       cwd=REPO, check=True, stdout=subprocess.DEVNULL)
         self.cache_supported = "--cache" in done.stdout
         # `--cache DIR` takes a folder: pass the default one explicitly, so the cache is used
         # even if it turns out to be opt-in. A bare flag is left at its default.

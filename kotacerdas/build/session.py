@@ -21,7 +21,7 @@ from typing import Any
 from kotacerdas.build.cache import Stamp
 from kotacerdas.build.fingerprints import (Rendered, global_fingerprint, render_edition,
                                            templates_digest)
-from kotacerdas.build.writer import MARKER, TreeSink, copy_assets, new_tree, settle
+from kotacerdas.build.writer import MARKER, TreeSink, copy_assets, new_tree, publish, settle
 from kotacerdas.content.load import load_site
 from kotacerdas.content.parsecache import ParseCache
 from kotacerdas.content.strings import read_strings
@@ -29,6 +29,7 @@ from kotacerdas.core.clock import today_in_jakarta
 from kotacerdas.core.errors import Problems
 from kotacerdas.core.locations import template_dirs, template_files
 from kotacerdas.core.memo import Memo
+from kotacerdas.core.writeguard import read_regular
 from kotacerdas.model.i18n import Catalogue
 from kotacerdas.model.markup import template_ids
 from kotacerdas.model.site import build_model, markdown_in_use
@@ -167,35 +168,61 @@ class Session:
         takes the output's place (the cache is saved there). On failure the output and the
         state are as they were; on success the state is this build's.
 
-        ``first`` (output files, e.g. the pages the preview's tabs show) makes only those now:
-        every other file the output holds stays as it is, unchecked, ``waiting`` in the result,
-        and the state keeps its previous fingerprint, so the next build checks it."""
+        ``first`` (output files, e.g. the pages the preview's tabs show; never with ``finish``)
+        makes only those now, and the files the output does not hold yet: every other file
+        stays as it is, unchecked, ``waiting`` in the result, and the state keeps its previous
+        fingerprint, so the next build checks it."""
         known = self.stamps
         previous = self.fingerprints if known else {}
-        wait = None if first is None or not previous else \
-            (lambda rel: rel in known and rel not in first)
         parsed = None if self.parsed is None else ParseCache(self.parsed)
+        if first is not None and previous:
+            assert finish is None, "a first pass writes no cache"
+            built = self._first_pass(output, known, previous, parsed, frozenset(first))
+        else:
+            built = self._whole(output, known, previous, parsed, finish)
+            self.warm.memo.settle()  # a first pass asks for little: what it did not, the rest will
+        self.fingerprints, self.stamps = built.fingerprints, built.stamps
+        self.markdown, self.parsed = built.markdown, built.parsed
+        return built
+
+    def _whole(self, output: Path, known: dict[str, Stamp], previous: dict[str, str],
+               parsed: ParseCache | None, finish: Callable[[Built], None] | None) -> Built:
+        """Every file, in a new tree that takes the output's place whole (writer.new_tree)."""
         with new_tree(output, known if previous else None) as tree:
             rendered, renderers = render_site(self.site, self.base_url, self.drafts, self.today,
                                               previous, self.markdown, parsed, TreeSink(tree),
-                                              self.warm, wait)
+                                              self.warm)
             copy_assets(renderers[0].assets, tree)
             assets = {"assets/" + n for n in renderers[0].assets}
             files = set(rendered.fingerprints) | assets
             stamps = settle(tree, output, files, known,  # a mirrored tree: no walk of it
                             set(rendered.fresh) | assets | {MARKER} if previous else None)
-            built = Built(
-                rendered, renderers, stamps,
-                written=tuple(sorted(rel for rel, st in stamps.items()
-                                     if rel != MARKER and known.get(rel) != st)),
-                removed=tuple(sorted(set(known) - set(stamps))),
-                markdown=None if self.markdown is None else markdown_in_use(
-                    [r.model for r in renderers], self.markdown),
-                parsed=None if parsed is None else parsed.used)
+            built = self._built(rendered, renderers, stamps, known, parsed)
             if finish is not None:
                 finish(built)
-        if wait is None:  # a first pass asks for little: what it did not ask for, the rest will
-            self.warm.memo.settle()
-        self.fingerprints, self.stamps = built.fingerprints, built.stamps
-        self.markdown, self.parsed = built.markdown, built.parsed
         return built
+
+    def _first_pass(self, output: Path, known: dict[str, Stamp], previous: dict[str, str],
+                    parsed: ParseCache | None, first: frozenset[str]) -> Built:
+        """Only ``first`` and new files, rendered in memory and then written into the output
+        itself (writer.publish: no tree to mirror for a few files); a failed render writes
+        nothing. What the site no longer has is removed by the next whole build."""
+        rendered, renderers = render_site(self.site, self.base_url, self.drafts, self.today,
+                                          previous, self.markdown, parsed, keep, self.warm,
+                                          lambda rel: rel in known and rel not in first)
+        files = dict(rendered.kept)
+        files.update({"assets/" + n: read_regular(path)
+                      for n, path in renderers[0].assets.items()})
+        return self._built(rendered, renderers, publish(output, files, known), known, parsed)
+
+    def _built(self, rendered: Rendered, renderers: list[Renderer], stamps: dict[str, Stamp],
+               known: dict[str, Stamp], parsed: ParseCache | None) -> Built:
+        """What one build made, against the output it found (``known``)."""
+        return Built(
+            rendered, renderers, stamps,
+            written=tuple(sorted(rel for rel, st in stamps.items()
+                                 if rel != MARKER and known.get(rel) != st)),
+            removed=tuple(sorted(set(known) - set(stamps))),
+            markdown=None if self.markdown is None else markdown_in_use(
+                [r.model for r in renderers], self.markdown),
+            parsed=None if parsed is None else parsed.used)

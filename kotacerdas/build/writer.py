@@ -6,6 +6,11 @@ Every build, full or cached, makes a complete new tree beside ``output/`` and ex
 the exchange is not available (another system, a disk that lacks it) two renames do the same,
 with a moment without ``output/`` between them.
 
+The preview's first pass after a save (build/session.py, ``first``), which makes only the few
+files its tabs show, writes those into ``output/`` itself instead (``publish``): each is a new file
+renamed over its name, so a request still reads one whole file, and the rest of the site follows
+in a whole build a moment later.
+
 The tree replaced by a build is kept beside ``output/`` as the spare (``.output.spare``) and is
 the next build's tree: its folders are reused, because making and removing the thousands of
 folders of a site costs more than rendering a few pages. A cached rebuild first makes the spare
@@ -293,6 +298,21 @@ def settle(tree: Path, output: Path, keep: set[str], known: dict[str, Stamp],
                         _same_bytes(tree / rel, target(output, rel)):
                     link(tree, rel, output / rel, into, source, rel)
                     stamps[rel] = old
+    return stamps
+
+
+def publish(output: Path, files: dict[str, bytes], known: dict[str, Stamp]) -> dict[str, Stamp]:
+    """Write a few files into the published output itself, each replaced whole by a rename
+    (``write_new(whole=True)``; a file already holding its bytes is kept), for the preview's first
+    pass: no tree is mirrored or exchanged for them. ``known`` is output/'s trusted stamps;
+    returns them as they are after. The spare keeps its old file at those names (a replaced
+    name is a new file), which the next ``_mirror`` sees by its inode."""
+    stamps = dict(known)
+    with Folders(output) as folders:
+        for rel, data in sorted(files.items()):
+            _in_tree(output, rel, lambda: write_new(output, rel, data, folders, whole=True),
+                     folders)
+            stamps[rel] = output_stamp(os.lstat(target(output, rel)))
     return stamps
 
 

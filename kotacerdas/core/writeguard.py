@@ -268,18 +268,25 @@ def write_bytes(root: Path, rel: str, data: bytes | Iterable[bytes], exclusive: 
     return path
 
 
-def write_new(root: Path, rel: str, data: bytes, folders: Folders | None = None) -> Path:
+def write_new(root: Path, rel: str, data: bytes, folders: Folders | None = None,
+              whole: bool = False) -> Path:
     """Write one file of a tree this build is making (published only whole, see writer.py): in
     place, without a temporary file, but never into an existing file: a name already there
     (an earlier build's file, maybe shared by a hard link with the published output) is kept
     when it holds these very bytes, else removed first and a new file made, so the published
-    file is never changed. ``folders`` (of ``root``) spares opening its folders again."""
+    file is never changed. ``folders`` (of ``root``) spares opening its folders again.
+
+    With ``whole`` (a tree that is published already) the new file is written under a
+    temporary name and renamed over the old one, so that the name always holds one whole file."""
     with _within(root, folders) as tree:
         folder, name, st = tree.place(rel)
         assert folder is not None  # made by place
+        if st is not None and st.st_size == len(data) and _holds(folder, name, data):
+            return Path(root, rel)
+        if whole:
+            _replace_whole(folder, name, data)
+            return Path(root, rel)
         if st is not None:
-            if st.st_size == len(data) and _holds(folder, name, data):
-                return Path(root, rel)
             os.unlink(name, dir_fd=folder)
         fd = os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW | _CLOEXEC, 0o666,
                      dir_fd=folder)
@@ -288,6 +295,26 @@ def write_new(root: Path, rel: str, data: bytes, folders: Folders | None = None)
         finally:
             os.close(fd)
     return Path(root, rel)
+
+
+def _replace_whole(folder: int, name: str, data: bytes) -> None:
+    """Put a new file holding ``data`` at ``name`` in ``folder`` by a rename (never a moment
+    without the name, nor a half-written file at it)."""
+    made = f".{name}.tmp-{os.getpid()}"
+    with contextlib.suppress(FileNotFoundError):  # left by a killed process of this number
+        os.unlink(made, dir_fd=folder)
+    fd = os.open(made, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW | _CLOEXEC, 0o666,
+                 dir_fd=folder)
+    try:
+        try:
+            _write_all(fd, (data,))
+        finally:
+            os.close(fd)
+        os.replace(made, name, src_dir_fd=folder, dst_dir_fd=folder)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(made, dir_fd=folder)
+        raise
 
 
 def _within(root: Path, folders: Folders | None) -> contextlib.AbstractContextManager[Folders]:

@@ -22,7 +22,6 @@ a link that is not relative, http(s), mailto or tel is removed.
 from __future__ import annotations
 
 import datetime as dt
-import email.utils
 import html
 import re
 import xml.etree.ElementTree as ET
@@ -116,6 +115,7 @@ def rfc3339(day: dt.date) -> str:
 
 def rfc822(day: dt.date) -> str:
     """'Fri, 31 Dec 2021 00:00:00 +0700' (RSS 2.0), with English names whatever the locale."""
+    import email.utils  # only a build that makes the RSS feed pays for importing it
     return email.utils.format_datetime(jakarta_time(day))
 
 

@@ -24,7 +24,6 @@ import importlib.util
 import json
 import marshal
 import os
-import platform
 import sys
 from types import CodeType
 
@@ -62,7 +61,7 @@ def stored_name() -> str:
     """The stored cache's file name, by Jinja2's version and the Python that runs (code compiled
     by another version of either is never read)."""
     return (f"{PREFIX}jinja2-{jinja2.__version__}-{sys.implementation.name}"
-            f"-{platform.python_version()}.json")
+            f"-{sys.version.split()[0]}.json")  # platform.python_version(), not imported
 
 
 def _magic() -> str:

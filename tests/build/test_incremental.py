@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import random
 import re
 import shutil
@@ -266,6 +267,43 @@ def test_a_first_pass_makes_only_the_files_named_and_the_next_build_the_rest(
     assert rest.ok and rest.waiting == 0 and page not in rest.written
     assert listing in rest.written and len(rest.written) <= first.waiting
     assert tree(tmp_path / "live") == tree(_full(site, tmp_path))
+
+
+def test_a_first_pass_writes_its_pages_in_place_and_nothing_when_one_fails(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A first pass renders its few files in memory and only then writes them into the live
+    folder, each a new file renamed over the old one (the spare keeps the old): a first pass
+    whose second page fails to render writes not even the first, and the state stays as it was
+    (the next builds equal a full build)."""
+    from kotacerdas.render.renderer import Renderer
+    site = _site(tmp_path)
+    live = Builder(site.root, tmp_path / "live", base_url=BASE, today=TODAY)
+    assert live.rebuild().ok and live.rebuild().ok  # the second leaves a spare of hard links
+    pages = {"berita/tahap-dua/index.html", "berita/index.html"}
+    before = tree(tmp_path / "live")
+    spare = tmp_path / ".live.spare"
+    render = Renderer.render
+
+    def fail_the_listing(self: Renderer, spec: object) -> str | None:
+        if getattr(spec, "route", None) == "berita/":
+            self.problems.add("templates/news_list.html", 3, "template error (test)")
+            return None
+        return render(self, spec)  # type: ignore[arg-type]
+
+    path = site.root / "content/news/2018-05-08-tahap-dua.md"
+    path.write_text(path.read_text().replace("title: ", "title: Baru ", 1))
+    monkeypatch.setattr(Renderer, "render", fail_the_listing)
+    failed = live.rebuild(first=pages)
+    assert not failed.ok and tree(tmp_path / "live") == before
+    monkeypatch.setattr(Renderer, "render", render)
+    inode = os.lstat(spare / "berita/tahap-dua/index.html").st_ino
+    first = live.rebuild(first=pages)
+    assert first.ok and set(first.written) == pages
+    assert os.lstat(spare / "berita/tahap-dua/index.html").st_ino == inode, "the spare's own"
+    assert b"Baru" not in (spare / "berita/tahap-dua/index.html").read_bytes()
+    assert b"Baru" in (tmp_path / "live/berita/tahap-dua/index.html").read_bytes()
+    assert not [p for p in (tmp_path / "live").rglob(".*tmp*")]
+    assert live.rebuild().ok and tree(tmp_path / "live") == tree(_full(site, tmp_path))
 
 
 def test_failed_rebuild_keeps_the_last_good_output(tmp_path: Path) -> None:

@@ -324,3 +324,26 @@ def test_the_mirror_replaces_every_name_that_is_not_outputs_own_file(tmp_path: P
     for rel in files:
         assert not (spare / rel).is_symlink()
         assert os.lstat(spare / rel).st_ino == os.stat(output / rel).st_ino, rel
+
+
+def test_publish_replaces_each_file_whole_and_never_follows_a_link(tmp_path: Path) -> None:
+    """The preview's first pass writes into the live folder (writer.publish): a changed file is a
+    new file renamed over the name (a hard link elsewhere keeps the old bytes), a file holding
+    the same bytes is kept as it is, a new one gets its folders, and a link at a name is
+    replaced, never written through; the stamps returned are the folder's own."""
+    from kotacerdas.build.cache import output_stamps
+    output, outside = tmp_path / "out", tmp_path / "outside.html"
+    write_tree({"a.html": b"a", "same.html": b"s", "link.html": b"x"}, output)
+    outside.write_bytes(b"not ours")
+    (output / "link.html").unlink()
+    os.symlink(outside, output / "link.html")
+    os.link(output / "a.html", tmp_path / "a-elsewhere.html")
+    same = os.lstat(output / "same.html").st_ino
+    stamps = writer.publish(output, {"a.html": b"A", "same.html": b"s", "link.html": b"L",
+                                     "new/index.html": b"N"}, {})
+    assert tree(output) == {"a.html": b"A", "same.html": b"s", "link.html": b"L",
+                            "new/index.html": b"N", writer.MARKER: writer.MARKER_BYTES}
+    assert (tmp_path / "a-elsewhere.html").read_bytes() == b"a"
+    assert outside.read_bytes() == b"not ours" and not (output / "link.html").is_symlink()
+    assert os.lstat(output / "same.html").st_ino == same
+    assert stamps == {rel: st for rel, st in output_stamps(output).items() if rel != writer.MARKER}
