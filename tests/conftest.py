@@ -1,13 +1,19 @@
-"""Shared fixtures: small real sites written into temporary folders, and ways to build them."""
+"""Shared fixtures: small real sites written into temporary folders, and ways to build them; and
+the helpers of tests that count what a build does again (``spy``, ``files_read``) or control what
+a file's stamp says (``freeze_times``, ``stamp_times``)."""
 
 from __future__ import annotations
 
+import functools
+import os
 import subprocess
 import sys
 import textwrap
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterator
+from types import SimpleNamespace
+from typing import Any, Callable, Iterator
+from unittest.mock import call
 
 import pytest
 
@@ -323,3 +329,50 @@ def real_site_url(real_site: Path) -> Iterator[str]:
     from browser import serve
     with serve(real_site, "/kota-cerdas/") as url:
         yield url
+
+
+def spy(monkeypatch: pytest.MonkeyPatch, owner: object, name: str,
+        record: Callable[..., Any] = call) -> list[Any]:
+    """Wrap ``owner.name`` for the rest of the test, so that a test can tell what was made again
+    and what was not: each call is noted in the list returned (its arguments, as
+    ``unittest.mock.call(...)``, or what ``record`` maps them to), then made as before."""
+    real = getattr(owner, name)
+    calls: list[Any] = []
+
+    @functools.wraps(real)
+    def spied(*args: Any, **kwargs: Any) -> Any:
+        calls.append(record(*args, **kwargs))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(owner, name, spied)
+    return calls
+
+
+def files_read(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The names of the files read from now on (every input goes through content/read.read_file)."""
+    from kotacerdas.content import read
+
+    return spy(monkeypatch, read, "read_file", record=lambda path, *a: Path(path).name)
+
+
+def freeze_times(path: Path, at: int | os.stat_result) -> None:
+    """Set a file's access and modification times: to ``at`` nanoseconds after the epoch, or to
+    those of a stat taken before an edit (which then keeps them, and its size if it kept that).
+    Its change time moves to now whatever is set: nothing can set it back."""
+    times = (at, at) if isinstance(at, int) else (at.st_atime_ns, at.st_mtime_ns)
+    os.utime(path, ns=times)
+
+
+def stamp_times(monkeypatch: pytest.MonkeyPatch, like: os.stat_result) -> None:
+    """Make every ``os.lstat`` for the rest of the test report the modification and change times
+    of ``like``: a file saved again within one tick of the file system's clock keeps its stamp
+    that way (same size, same times), the case content/read.settled_stamp must never trust."""
+    real = os.lstat
+
+    def same_times(path: Any) -> Any:
+        st = real(path)
+        return SimpleNamespace(st_mode=st.st_mode, st_dev=st.st_dev, st_ino=st.st_ino,
+                               st_size=st.st_size, st_mtime_ns=like.st_mtime_ns,
+                               st_ctime_ns=like.st_ctime_ns)
+
+    monkeypatch.setattr(os, "lstat", same_times)

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, tree
+from conftest import REPO, files_read, freeze_times, spy, stamp_times, tree
 from kotacerdas.build import cache, writer
 from kotacerdas.content import parsecache, read
 from kotacerdas.core import parallel, writeguard
@@ -197,7 +197,7 @@ def test_failed_build_keeps_output_and_cache(tmp_path: Path) -> None:
         _build(site.root, out, store)
     assert tree(out) == expected
     region.write_bytes(good)
-    os.utime(region, ns=(region.stat().st_atime_ns, region.stat().st_mtime_ns))
+    freeze_times(region, region.stat())
     assert tree(out) == expected
     _build(site.root, out, store)
     assert tree(out) == expected
@@ -355,16 +355,6 @@ def test_torn_stores_keep_what_still_reads(tmp_path: Path) -> None:
         assert kept.items and kept.lines == len(kept.items)  # and nothing left that is torn
 
 
-def _reads(monkeypatch) -> list[str]:  # noqa: ANN001
-    """The names of the files read from now on (every input goes through read.read_file)."""
-    names: list[str] = []
-    real = read.read_file
-    monkeypatch.setattr(read, "read_file",
-                        lambda path, problems, *a: names.append(Path(path).name)
-                        or real(path, problems, *a))
-    return names
-
-
 def test_a_settled_unchanged_file_is_not_read_by_the_next_build(tmp_path: Path,
                                                                 monkeypatch) -> None:
     """Announcements, regions and the map's boundaries whose stamp the last build stored are
@@ -375,12 +365,12 @@ def test_a_settled_unchanged_file_is_not_read_by_the_next_build(tmp_path: Path,
     out, store = tmp_path / "out", tmp_path / "cache"
     _build(site.root, out, store)
     assert (store / cache.FILES_FILE).is_file()
-    reads = _reads(monkeypatch)
+    reads = files_read(monkeypatch)
     news, region = _originals(site)[0], site.root / "content/regions/kota-bandung.yaml"
     for path, old, new in ((news, "title: ", "title:\t"), (region, "name: ", "name:\t")):
         before = path.stat()
         path.write_text(path.read_text().replace(old, new, 1))
-        os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+        freeze_times(path, before)
         assert (path.stat().st_size, path.stat().st_mtime_ns) == (before.st_size,
                                                                   before.st_mtime_ns)
     _build(site.root, out, store)
@@ -396,25 +386,15 @@ def test_a_file_changed_moments_ago_is_read_whatever_its_stored_stamp(tmp_path: 
                                                                       monkeypatch) -> None:
     """Within the racy window a stored stamp is never trusted: a file saved twice in one tick
     of the file system's clock keeps its stamp."""
-    from types import SimpleNamespace
-
     site = _site(tmp_path)
     out, store = tmp_path / "out", tmp_path / "cache"
     news = _originals(site)[0]
     frozen = os.lstat(news)
-    real_lstat = os.lstat
-
-    def same_times(p: object) -> object:
-        st = real_lstat(p)  # type: ignore[arg-type]
-        return SimpleNamespace(st_mode=st.st_mode, st_dev=st.st_dev, st_ino=st.st_ino,
-                               st_size=st.st_size, st_mtime_ns=frozen.st_mtime_ns,
-                               st_ctime_ns=frozen.st_ctime_ns)
-
-    monkeypatch.setattr(read.os, "lstat", same_times)
+    stamp_times(monkeypatch, frozen)
     monkeypatch.setattr(read.time, "time_ns", lambda: frozen.st_ctime_ns + read.SETTLED_NS)
     _build(site.root, out, store)
     news.write_text(news.read_text().replace("title: ", "title:\t", 1))  # the same size
-    reads = _reads(monkeypatch)
+    reads = files_read(monkeypatch)
     _build(site.root, out, store)
     assert news.name in reads
     _assert_same_as_full_build(site, out, tmp_path)
@@ -434,8 +414,8 @@ def test_a_stamp_from_another_checkout_never_matches(tmp_path: Path, monkeypatch
     shutil.rmtree(site.root)
     copy.rename(site.root)
     news.write_text(news.read_text().replace("title: ", "title:\t", 1))
-    os.utime(news, ns=(before.st_atime_ns, before.st_mtime_ns))
-    reads = _reads(monkeypatch)
+    freeze_times(news, before)
+    reads = files_read(monkeypatch)
     _build(site.root, out, store)
     assert news.name in reads and "kota-bandung.yaml" in reads
     _assert_same_as_full_build(site, out, tmp_path)
@@ -449,7 +429,7 @@ def test_stored_outcomes_still_meet_the_checks_across_files(tmp_path: Path, monk
     out, store = tmp_path / "out", tmp_path / "cache"
     _build(site.root, out, store)
     (site.root / "content/regions/kota-bandung.yaml").unlink()
-    reads = _reads(monkeypatch)
+    reads = files_read(monkeypatch)
     found = _outcome(site.root, out, store)
     assert isinstance(found, list) and any("region 'kota-bandung' does not exist" in p
                                            for p in found), found
@@ -461,14 +441,7 @@ def test_unchanged_files_are_not_parsed_again(tmp_path: Path, monkeypatch) -> No
     site = _site(tmp_path)
     out, store = tmp_path / "out", tmp_path / "cache"
     _build(site.root, out, store)
-    parsed = []
-    real = read.load_yaml
-
-    def counting(text, offset=0):
-        parsed.append(text)
-        return real(text, offset)
-
-    monkeypatch.setattr(read, "load_yaml", counting)
+    parsed = spy(monkeypatch, read, "load_yaml", record=lambda text, *a: text)
     news = _originals(site)[0]
     news.write_text(news.read_text().replace("title: ", "title: Baru ", 1))
     _build(site.root, out, store)
@@ -717,14 +690,8 @@ def compiles(monkeypatch) -> list[str]:  # noqa: ANN001
     """The names of the templates Jinja2 compiles in this process (as it compiles them)."""
     import jinja2
 
-    names: list[str] = []
-    real = jinja2.Environment.compile
-
-    def counting(self, source, name=None, filename=None, *args, **kwargs):  # noqa: ANN001, ANN202
-        names.append(name)
-        return real(self, source, name, filename, *args, **kwargs)
-
-    monkeypatch.setattr(jinja2.Environment, "compile", counting)
+    names = spy(monkeypatch, jinja2.Environment, "compile",
+                record=lambda self, source, name=None, *a, **k: name)
     monkeypatch.setattr(parallel, "workers", lambda: 1)  # every compile in this process, counted
     return names
 

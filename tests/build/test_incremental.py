@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, FixtureSite, tree, write_site
+from conftest import REPO, FixtureSite, spy, tree, write_site
 from kotacerdas.core.errors import ContentError
 from kotacerdas.preview.incremental import Builder
 from kotacerdas.build.pipeline import build
@@ -249,10 +249,7 @@ def test_a_first_pass_makes_only_the_files_named_and_the_next_build_the_rest(
     site = _site(tmp_path)
     live = Builder(site.root, tmp_path / "live", base_url=BASE, today=TODAY)
     assert live.rebuild().ok
-    made: list[str] = []
-    entry = search._announcement_text
-    monkeypatch.setattr(search, "_announcement_text",
-                        lambda m, t, n: made.append(n.slug) or entry(m, t, n))
+    made = spy(monkeypatch, search, "_announcement_text", record=lambda m, t, n: n.slug)
     page, listing = "berita/tahap-dua/index.html", "berita/index.html"
     before = tree(tmp_path / "live")
     path = site.root / "content/news/2018-05-08-tahap-dua.md"
@@ -325,10 +322,7 @@ def test_the_preview_parses_only_changed_files_again(tmp_path: Path,
     site = _site(tmp_path)
     live = Builder(site.root, tmp_path / "live", base_url=BASE, today=TODAY)
     assert live.rebuild().ok
-    parsed: list[str] = []
-    parse = read.load_yaml
-    monkeypatch.setattr(read, "load_yaml",
-                        lambda text, offset=0: parsed.append(text) or parse(text, offset))
+    parsed = spy(monkeypatch, read, "load_yaml", record=lambda text, *a: text)
     path = site.root / "content/news/2018-05-08-tahap-dua.md"
     path.write_text(path.read_text().replace('title: "', 'title: "Baru ', 1))
     assert live.rebuild().ok
@@ -342,15 +336,8 @@ def test_the_preview_compiles_each_template_once(tmp_path: Path,
     edited template is compiled again and shows."""
     import jinja2
     site = _site(tmp_path)
-    compiled: list[str | None] = []
-    real = jinja2.Environment.compile
-
-    def counting(self: jinja2.Environment, source: str, name: str | None = None,
-                 *args: object, **kwargs: object) -> object:
-        compiled.append(name)
-        return real(self, source, name, *args, **kwargs)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(jinja2.Environment, "compile", counting)
+    compiled = spy(monkeypatch, jinja2.Environment, "compile",
+                   record=lambda self, source, name=None, *a, **k: name)
     live = Builder(site.root, tmp_path / "live", base_url=BASE, today=TODAY)
     assert live.rebuild().ok
     assert compiled and len(compiled) == len(set(compiled))  # the English edition compiled none
@@ -382,13 +369,11 @@ def test_the_preview_starts_from_the_last_builds_cache_and_never_writes_it(
     path = site.root / "content/news/2018-05-08-tahap-dua.md"
     path.write_text(path.read_text() + "\nTambahan sejak build.\n")
     converted: list[str] = []
-    compiled: list[str | None] = []
-    convert, compile_ = model_site._convert_all, jinja2.Environment.compile
+    convert = model_site._convert_all
     monkeypatch.setattr(model_site, "_convert_all",
                         lambda texts, *a: converted.extend(texts) or convert(texts, *a))
-    monkeypatch.setattr(jinja2.Environment, "compile",
-                        lambda self, source, name=None, *a, **k:
-                        compiled.append(name) or compile_(self, source, name, *a, **k))
+    compiled = spy(monkeypatch, jinja2.Environment, "compile",
+                   record=lambda self, source, name=None, *a, **k: name)
     restored: list[object] = []
     restore = stored._restore
     monkeypatch.setattr(stored, "_restore",

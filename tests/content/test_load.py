@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, STATUS_REGIONS, FixtureSite, write_site
+from conftest import (REPO, STATUS_REGIONS, FixtureSite, files_read, freeze_times, spy, stamp_times,
+                      write_site)
 from kotacerdas.content import load
 from kotacerdas.core.errors import ContentError, Problems
 from kotacerdas.content.load import load_site
@@ -628,14 +629,7 @@ def test_the_parse_cache_is_an_argument_of_the_loader(site: FixtureSite, monkeyp
     first = ParseCache()
     expected = load_site(site.root, today, parsed=first)
     assert first.used, "the first load records what it parsed"
-    parsed_texts: list[str] = []
-    real = read.load_yaml
-
-    def counting(text: str, offset: int = 0):  # noqa: ANN202
-        parsed_texts.append(text)
-        return real(text, offset)
-
-    monkeypatch.setattr(read, "load_yaml", counting)
+    parsed_texts = spy(monkeypatch, read, "load_yaml", record=lambda text, *a: text)
     stored = dict(json.loads(entry_line(key, entry)) for key, entry in first.used.items())
     assert load_site(site.root, today, parsed=ParseCache(stored)) == expected
     assert parsed_texts == []
@@ -664,18 +658,6 @@ def test_a_region_names_its_province_by_name_or_alias_in_any_case(site: FixtureS
 
 # --- a long-lived session: only changed files are read (content/read.by_stamp) --------------
 
-def _reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The names of the files read from now on (every input goes through read.read_file)."""
-    from kotacerdas.content import read
-
-    names: list[str] = []
-    real = read.read_file
-    monkeypatch.setattr(read, "read_file",
-                        lambda path, problems, *a: names.append(Path(path).name)
-                        or real(path, problems, *a))
-    return names
-
-
 def _all_settled(monkeypatch: pytest.MonkeyPatch) -> None:
     """Every file and folder counts as settled at once (as if saved long ago)."""
     from kotacerdas.content import read
@@ -689,7 +671,7 @@ def _rewrite_keeping_size_and_mtime(path: Path, old: str, new: str) -> None:
     assert len(old.encode()) == len(new.encode())
     before = path.stat()
     path.write_text(path.read_text(encoding="utf-8").replace(old, new, 1), encoding="utf-8")
-    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    freeze_times(path, before)
     assert (path.stat().st_size, path.stat().st_mtime_ns) == (before.st_size, before.st_mtime_ns)
 
 
@@ -701,7 +683,7 @@ def test_with_a_memo_a_settled_unchanged_file_is_not_read_again(site: FixtureSit
     memo = Memo()
     first = load_site(site.root, TODAY, memo=memo)
     memo.settle()  # as a session does after each good build
-    reads = _reads(monkeypatch)
+    reads = files_read(monkeypatch)
     assert load_site(site.root, TODAY, memo=memo) == first
     memo.settle()
     assert reads == [], "a settled file with the stamp of the last read is not read again"
@@ -725,25 +707,15 @@ def test_with_a_memo_a_file_changed_moments_ago_is_always_read(site: FixtureSite
                                                                monkeypatch) -> None:
     """Within the racy window (the file system's clock may give two saves one stamp), a file is
     read on every load, however its stamp looks; so is a folder listed."""
-    from types import SimpleNamespace
-
     from kotacerdas.content import read
     from kotacerdas.core.memo import Memo
 
     frozen = os.lstat(site.root / NEWS)
-    real_lstat = os.lstat
-
-    def same_times(p: object) -> object:
-        st = real_lstat(p)  # type: ignore[arg-type]
-        return SimpleNamespace(st_mode=st.st_mode, st_dev=st.st_dev, st_ino=st.st_ino,
-                               st_size=st.st_size, st_mtime_ns=frozen.st_mtime_ns,
-                               st_ctime_ns=frozen.st_ctime_ns)
-
-    monkeypatch.setattr(read.os, "lstat", same_times)
+    stamp_times(monkeypatch, frozen)
     monkeypatch.setattr(read.time, "time_ns", lambda: frozen.st_ctime_ns + read.SETTLED_NS)
     memo = Memo()
     load_site(site.root, TODAY, memo=memo)
-    reads = _reads(monkeypatch)
+    reads = files_read(monkeypatch)
     (site.root / NEWS).write_text((site.root / NEWS).read_text().replace("Tahap tiga", "Tahap TIGA"))
     site.write("content/news/2019-06-01-baru.md", HEAD.replace("2019-05-15", "2019-06-01") + "x\n")
     again = load_site(site.root, TODAY, memo=memo)
@@ -773,7 +745,7 @@ def test_with_a_memo_the_problems_of_unchanged_files_are_reported_on_every_load(
     assert any(p.startswith("content/news/catatan.txt: unexpected file") for p in expected)
     assert any("region 'kota-x' does not exist" in p for p in expected)
     assert any("year 2017 is listed 2 times" in p for p in expected)
-    reads = _reads(monkeypatch)
+    reads = files_read(monkeypatch)
     for _ in range(2):
         with pytest.raises(ContentError) as exc:
             load_site(site.root, TODAY, memo=memo)

@@ -4,19 +4,13 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
 
+from conftest import freeze_times, spy, stamp_times
 from kotacerdas.content import read
 from kotacerdas.core.errors import Problems
 from kotacerdas.core.memo import Memo
-
-
-def _settled(path: Path, text: str) -> None:
-    """Write a file, then move its modification time into the past (its change time stays now)."""
-    path.write_text(text, encoding="utf-8")
-    os.utime(path, ns=(1_000_000_000, 1_000_000_000))
 
 
 def test_a_settled_file_is_read_once_and_gives_the_same_text(tmp_path: Path,
@@ -24,12 +18,11 @@ def test_a_settled_file_is_read_once_and_gives_the_same_text(tmp_path: Path,
                                                               ) -> None:
     monkeypatch.setattr(read, "SETTLED_NS", -10**18)  # every file counts as settled
     path = tmp_path / "a.md"
-    _settled(path, "Halo\n")
+    path.write_text("Halo\n", encoding="utf-8")
+    freeze_times(path, 1_000_000_000)  # modified long ago (its change time stays now)
     memo, problems = Memo(), Problems(tmp_path)
     first = read.read_text(path, problems, memo)
-    reads: list[Path] = []
-    real = read.read_file
-    monkeypatch.setattr(read, "read_file", lambda p, pr, *a: reads.append(p) or real(p, pr, *a))
+    reads = spy(monkeypatch, read, "read_file", record=lambda p, *a: p)
     again = read.read_text(path, problems, memo)
     assert first == "Halo\n" and again is first and reads == []
     path.write_text("Halo lagi\n", encoding="utf-8")  # a new stamp
@@ -43,16 +36,7 @@ def test_a_file_changed_moments_ago_is_always_read_again(tmp_path: Path,
     size, same times): only reading a recently changed file again is safe."""
     path = tmp_path / "a.md"
     path.write_text("satu\n", encoding="utf-8")
-    first = os.lstat(path)
-    real_lstat = os.lstat
-
-    def same_stamp(p: object) -> object:
-        st = real_lstat(p)  # type: ignore[arg-type]
-        return SimpleNamespace(st_mode=st.st_mode, st_dev=st.st_dev, st_ino=st.st_ino,
-                               st_size=st.st_size, st_mtime_ns=first.st_mtime_ns,
-                               st_ctime_ns=first.st_ctime_ns)
-
-    monkeypatch.setattr(read.os, "lstat", same_stamp)
+    stamp_times(monkeypatch, os.lstat(path))
     memo, problems = Memo(), Problems(tmp_path)
     assert read.read_text(path, problems, memo) == "satu\n"
     path.write_text("dua!\n", encoding="utf-8")  # same size, and (as lstat says) same times

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import REPO, FixtureSite
+from conftest import REPO, FixtureSite, spy
 from kotacerdas.build import session
 from kotacerdas.content.strings import read_strings
 from kotacerdas.core.errors import ContentError, Problems
@@ -97,10 +97,7 @@ def test_settled_strings_are_read_once_and_an_edit_is_read_again(
     from kotacerdas.core.locations import template_dirs
     from kotacerdas.core.memo import Memo
     monkeypatch.setattr(read, "SETTLED_NS", -10**18)  # every file counts as settled at once
-    reads: list[str] = []
-    real = module._read_strings
-    monkeypatch.setattr(module, "_read_strings",
-                        lambda language, *a: reads.append(language) or real(language, *a))
+    reads = spy(monkeypatch, module, "_read_strings", record=lambda language, *a: language)
     site.write("templates/strings/id.yaml", "news_title: Kabar {nama}\n")  # a wrong placeholder
     memo, dirs = Memo(), template_dirs(site.root)
     first = Problems(site.root)

@@ -1,5 +1,6 @@
 """Locations: PACKAGE is the package root (the cache key hashes it: tests/build/test_cache.py checks
-every file), templates are searched site first, the preview watches what the stamps cover."""
+every file), templates are searched site first, the preview watches what the stamps cover, and an
+editor's scratch files are no part of a site."""
 
 from __future__ import annotations
 
@@ -8,8 +9,8 @@ from pathlib import Path
 
 import kotacerdas
 from kotacerdas.core import locations
-from kotacerdas.core.locations import (BUILTIN_TEMPLATES, PACKAGE, template_dirs, template_files,
-                                      watched_paths)
+from kotacerdas.core.locations import (BUILTIN_TEMPLATES, PACKAGE, is_scratch, template_dirs,
+                                      template_files, watched_paths)
 
 
 def test_package_is_the_package_root_not_a_subpackage() -> None:
@@ -44,3 +45,12 @@ def test_a_template_name_is_rendered_by_the_first_folder_that_has_it(tmp_path: P
     assert found["page-uji.html"] == own / "page-uji.html"
     assert found["page-data.html"] == BUILTIN_TEMPLATES / "page-data.html"
     assert ".#page-lain.html" not in found and "page-lain.html" not in found
+
+
+def test_editor_scratch_files_are_not_saves() -> None:
+    for name in (".tahap-dua.md.swp", ".tahap-dua.md.swx", ".#tahap-dua.md", "#tahap-dua.md#", "4913",
+                 ".gitkeep", ".DS_Store", "tahap-dua.md~"):
+        assert is_scratch(name), name
+    for name in ("2018-05-08-tahap-dua.md", "kota-bandung.yaml", "#", "base.html",
+                 "site_config.yaml"):
+        assert not is_scratch(name), name

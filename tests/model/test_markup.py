@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import REPO
+from conftest import REPO, spy
 from kotacerdas.model.markup import ConversionFailed, Converter, template_ids
 from kotacerdas.core.urls import Urls, is_safe_link
 
@@ -195,9 +195,7 @@ def test_recursion_is_a_conversion_failure_and_the_next_document_is_right() -> N
 
 def test_a_converter_builds_its_markdown_instance_on_its_first_conversion(monkeypatch) -> None:
     """A converter that converts nothing (every text in the Markdown cache) costs nothing."""
-    made: list[object] = []
-    real = Converter._markdown
-    monkeypatch.setattr(Converter, "_markdown", lambda self: made.append(self) or real(self))
+    made = spy(monkeypatch, Converter, "_markdown", record=lambda self: self)
     convert = Converter(lambda h: h)
     assert made == []
     convert.to_html("a")

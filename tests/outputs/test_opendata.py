@@ -14,7 +14,7 @@ import frictionless
 import pytest
 from babel.numbers import format_decimal
 
-from conftest import EDITIONS, FixtureSite, real_participants
+from conftest import EDITIONS, FixtureSite, real_participants, spy
 from htmlcheck import soup
 
 from kotacerdas.outputs.opendata import PESERTA, Column, Table, spreadsheet_text, to_csv
@@ -550,10 +550,7 @@ def test_the_data_page_and_the_downloads_share_one_computation(site: FixtureSite
     language = model.config.language
     catalogue = Catalogue(language, read_strings(language, template_dirs(site.root),
                                                  Problems(site.root)))
-    calls: list[object] = []
-    real = opendata.produce_all
-    monkeypatch.setattr(opendata, "produce_all",
-                        lambda m, t, memo=None: calls.append(m) or real(m, t, memo))
+    calls = spy(monkeypatch, opendata, "produce_all")
     specs = site_pages(model, catalogue)
     files = {s.route: s.produce() for s in specs
              if isinstance(s, DataFile) and s.route.startswith(urls.DATA)}
@@ -589,12 +586,8 @@ def test_a_table_whose_inputs_did_not_change_is_not_gathered_again(
     today = dt.date(2030, 1, 1)
     catalogue = Catalogue("id", strings("id"))
     gathered: list[str] = []
-    made: list[str] = []
-    encoded: list[str] = []
-    make, encode = opendata._announcement_row, opendata._json_row
-    monkeypatch.setattr(opendata, "_announcement_row",
-                        lambda m, n: made.append(n.slug) or make(m, n))
-    monkeypatch.setattr(opendata, "_json_row", lambda row: encoded.append(row["slug"]) or encode(row))
+    made = spy(monkeypatch, opendata, "_announcement_row", record=lambda m, n: n.slug)
+    encoded = spy(monkeypatch, opendata, "_json_row", record=lambda row: row["slug"])
     for name, rows in opendata.ROWS.items():
         monkeypatch.setitem(opendata.ROWS, name,
                             lambda m, name=name, rows=rows: gathered.append(name) or rows(m))

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import yaml
 
-from conftest import REPO, FixtureSite
+from conftest import REPO, FixtureSite, spy
 from htmlcheck import pages, soup
 from kotacerdas.content.placenames import normalize, place_key
 
@@ -169,10 +169,7 @@ def test_a_sessions_memo_keeps_unchanged_announcements_and_follows_an_edit(
     from kotacerdas.outputs import search
 
     today = dt.date(2030, 1, 1)
-    made: list[str] = []
-    real = search.announcement
-    monkeypatch.setattr(search, "announcement",
-                        lambda m, t, n: made.append(n.slug) or real(m, t, n))
+    made = spy(monkeypatch, search, "announcement", record=lambda m, t, n: n.slug)
 
     def index_of(memo: Memo | None, language: str = "id") -> bytes:
         model = build_model(load_site(site.root, today), today=today, language=language)

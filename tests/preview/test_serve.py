@@ -1,7 +1,9 @@
-"""The live preview, for real: start the server, fetch pages, edit files, break and fix them in a browser."""
+"""The live preview, for real: start the server, fetch pages, edit files, break and fix them in a browser;
+and the rebuilds after a save (the tabs' pages first, the rest a moment later) on an event loop."""
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import json
 import os
@@ -10,16 +12,22 @@ import shutil
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Callable, Iterator
 from urllib.parse import quote
 
 import pytest
+from tornado.ioloop import IOLoop
 
-from conftest import REPO, FixtureSite
+from conftest import REPO, FixtureSite, tree
+from kotacerdas.build.pipeline import build
+from kotacerdas.preview.incremental import Builder
+from kotacerdas.preview.serve import IdleCollector, Passes, PreviewApp, loaded, reload_target
 
 
 def _free_port() -> int:
@@ -168,8 +176,6 @@ def test_a_tab_depends_on_its_page_and_what_the_page_loads(site: FixtureSite,
     """The search page shows what its script fetches (cari/indeks.json): a tab showing it is
     stale when the index changes though the page's HTML did not, and the preview builds the
     index first for it. Links (href) and other sites' addresses are not what a page loads."""
-    from kotacerdas.preview.incremental import Builder
-    from kotacerdas.preview.serve import PreviewApp, loaded
     page = (b'<a href="/kota-cerdas/tentang/">x</a><img src="/kota-cerdas/gambar/peta%20baru.svg?v=1">'
             b'<div data-index="/kota-cerdas/cari/indeks.json#top" data-x=\'/elsewhere/a.json\'>'
             b'<script src="https://cdn.example/x.js"></script><img SRC="/kota-cerdas/a.png?x=1&amp;y=2">')
@@ -433,3 +439,111 @@ def test_terminal_log_shows_hostile_names_escaped(site: FixtureSite) -> None:
     log = proc.stdout.read()
     assert "kota-\\x1b[31mmerah\\n::error::forged.yaml" in log
     assert "\x1b" not in log and not any(line.lstrip().startswith("::") for line in log.splitlines())
+
+
+# --- the rebuilds after a save, on an event loop of their own -----------------------------------
+
+NEWS = "content/news/2018-05-08-tahap-dua.md"
+PAGE = "/kota-cerdas/berita/tahap-dua/"
+
+
+def test_a_reload_names_the_file_only_when_livereload_js_may_patch_the_page() -> None:
+    assert reload_target(frozenset({"/s/templates/assets/style.css"}), True) == "/s/templates/assets/style.css"
+    # A failed build (or a recovered one) must reload the page, to show or remove the overlay.
+    assert reload_target(frozenset({"/s/templates/assets/style.css"}), False) == "*"
+    assert reload_target(frozenset({"/s/a.md", "/s/b.md"}), True) == "*"
+
+
+def _on_a_loop_of_its_own(setup: Callable[[IOLoop], None]) -> None:
+    """Run a fresh event loop in a thread until it stops (the browser tests' Playwright may hold
+    this thread's asyncio loop)."""
+    def run() -> None:
+        asyncio.set_event_loop(asyncio.new_event_loop())
+        loop = IOLoop.current()
+        setup(loop)
+        loop.start()
+        loop.close()
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join(timeout=30)
+    assert not thread.is_alive(), "the event loop never stopped"
+
+
+def test_cycles_are_collected_once_the_preview_is_idle() -> None:
+    """Rebuilds 50 ms apart: no collection while they come (the tabs are reloading), one once
+    they stop for the idle time; a stream that never stops is still collected every few."""
+    collected: list[float] = []
+    start: list[float] = []
+
+    def setup(loop: IOLoop) -> None:
+        idle = IdleCollector(loop, lambda: collected.append(loop.time() - start[0]), idle=0.3, most=4)
+        start.append(loop.time())
+        for i in range(3):  # a burst: collected once, 0.3 s after its last rebuild
+            loop.call_later(i * 0.05, idle.rebuilt)
+        for i in range(10):  # later a stream that never pauses for 0.3 s: every 4th rebuild
+            loop.call_later(1 + i * 0.05, idle.rebuilt)
+        loop.call_later(2.5, loop.stop)
+
+    _on_a_loop_of_its_own(setup)
+    assert len(collected) == 4, collected
+    assert 0.38 <= collected[0] < 0.9  # after the third rebuild (0.1 s) and 0.3 s of quiet
+    assert 1.1 <= collected[1] < collected[2] < 1.5  # the 4th and 8th rebuild of the stream
+    assert collected[3] >= 1.45 + 0.3  # the last two rebuilds, once quiet
+
+
+def test_a_save_builds_the_tabs_pages_first_and_the_rest_a_moment_later(
+        site: FixtureSite, tmp_path: Path) -> None:
+    """A tab shows an announcement: a save makes its page (and only that) at once, the rest of
+    the site once the rest delay has passed; a save before then starts over. With a tab whose
+    page is unknown, the whole site is built at once. Each time the output ends equal to a full
+    build."""
+    app = PreviewApp(Builder(site.root, tmp_path / "live", base_url="http://127.0.0.1:8000/kota-cerdas/"))
+    assert app.rebuild()
+    page, listing = "berita/tahap-dua/index.html", "berita/index.html"
+    news = site.root / NEWS
+    seen: list[tuple[str, int, bool]] = []
+    tabs: list[str | None] = [PAGE]
+
+    def look(label: str) -> None:
+        last = app.builder.last
+        assert last is not None and last.ok
+        seen.append((label, last.waiting, app.changed.get(listing, 0) == app.generation))
+
+    def setup(loop: IOLoop) -> None:
+        passes = Passes(loop, app, IdleCollector(loop, lambda: None), rest=0.3, pages=lambda: tabs)
+
+        def save(text: str, unknown: bool = False) -> None:
+            news.write_text(news.read_text().replace("title: ", f"title: {text} ", 1))
+            tabs[:] = [PAGE, None] if unknown else [PAGE]
+            passes.saved(frozenset({str(news)}))
+            look(text)
+        steps: list[tuple[float, Callable[[], object]]] = [
+            (0, lambda: save("Satu")),
+            (0.05, lambda: look("before the rest")),  # the rest is due 0.3 s after a save's build
+            (0.6, lambda: (look("after the rest"), save("Dua"))),
+            (0.1, lambda: save("Tiga")),  # before Dua's rest: Dua's rest never runs
+            (0.05, lambda: look("Tiga's rest not yet")),
+            (0.6, lambda: (look("after Tiga's rest"), save("Empat", unknown=True), loop.stop())),
+        ]
+
+        def run(i: int) -> None:
+            """Each step a delay after the one before ended: the order of the loop's timers
+            decides what runs first, not the machine's speed."""
+            steps[i][1]()
+            if i + 1 < len(steps):
+                loop.call_later(steps[i + 1][0], run, i + 1)
+        loop.call_later(0, run, 0)
+
+    _on_a_loop_of_its_own(setup)
+    waiting = {label: n for label, n, _ in seen}
+    listed = {label: fresh for label, _, fresh in seen}
+    assert waiting["Satu"] > 0 and waiting["before the rest"] > 0 and not listed["Satu"]
+    assert waiting["after the rest"] == 0 and listed["after the rest"]
+    assert waiting["Tiga"] > 0 and waiting["Tiga's rest not yet"] > 0
+    assert waiting["after Tiga's rest"] == 0 and listed["after Tiga's rest"]
+    assert waiting["Empat"] == 0 and listed["Empat"]  # an unknown tab: all at once
+    shown = tree(tmp_path / "live")
+    assert b"Empat Tiga Dua Satu" in shown[page] and b"Empat Tiga Dua Satu" in shown[listing]
+    full = tmp_path / "full"
+    build(site.root, full, base_url="http://127.0.0.1:8000/kota-cerdas/")
+    assert shown == tree(full)

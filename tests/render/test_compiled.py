@@ -7,11 +7,11 @@ import base64
 import json
 import marshal
 from pathlib import Path
-from typing import Any
 
 import jinja2
 import pytest
 
+from conftest import spy
 from kotacerdas.render import compiled
 from kotacerdas.render.compiled import CompiledTemplates, StoredTemplates
 
@@ -22,16 +22,8 @@ PAGE = '{% extends "base.html" %}{% block title %}Halo {{ name }}{% endblock %}'
 @pytest.fixture
 def compiles(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The names of the templates Jinja2 compiles (appended as it compiles them)."""
-    names: list[str] = []
-    real = jinja2.Environment.compile
-
-    def counting(self: jinja2.Environment, source: Any, name: str | None = None,
-                 filename: str | None = None, *args: Any, **kwargs: Any) -> Any:
-        names.append(name or "")
-        return real(self, source, name, filename, *args, **kwargs)
-
-    monkeypatch.setattr(jinja2.Environment, "compile", counting)
-    return names
+    return spy(monkeypatch, jinja2.Environment, "compile",
+               record=lambda self, source, name=None, *a, **k: name or "")
 
 
 def _templates(tmp_path: Path) -> Path:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import EDITIONS, REPO, FixtureSite, strings
+from conftest import EDITIONS, REPO, FixtureSite, spy, strings
 from htmlcheck import soup
 
 from kotacerdas.model.i18n import Catalogue
@@ -200,13 +200,9 @@ def _rendering(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The routes rendered from now on (in this process: no forked workers)."""
     from kotacerdas.core import parallel
     from kotacerdas.render.renderer import Renderer
-    routes: list[str] = []
-    real = Renderer.render
     monkeypatch.setattr(parallel, "workers", lambda: 1)
-    monkeypatch.setattr(Renderer, "render",
-                        lambda self, spec: routes.append(self.model.urls.prefix + spec.route)
-                        or real(self, spec))
-    return routes
+    return spy(monkeypatch, Renderer, "render",
+               record=lambda self, spec: self.model.urls.prefix + spec.route)
 
 
 @pytest.mark.parametrize("cached", [False, True], ids=["preview", "cached build"])
@@ -365,19 +361,17 @@ def test_an_unrelated_edit_leaves_an_announcement_and_the_listings_be(
     builder = Builder(site.root, tmp_path / "out", today=dt.date(2026, 11, 28))
     assert builder.rebuild().ok
     rendered = _rendering(monkeypatch)
-    made: list[str] = []
-    index, xml = search.index_json, sitemap.sitemap_xml
-    monkeypatch.setattr(search, "index_json", lambda *a: made.append("index") or index(*a))
-    monkeypatch.setattr(sitemap, "sitemap_xml", lambda *a: made.append("sitemap") or xml(*a))
+    indexes = spy(monkeypatch, search, "index_json")
+    sitemaps = spy(monkeypatch, sitemap, "sitemap_xml")
     _edit(site, "content/news/2017-05-22-peluncuran.md", "\n---\n", "\n---\n\nKalimat baru.\n")
     _edit(site, "content/regions/kota-bandung.yaml", "summary: Bandung", "summary: Kota Bandung")
     assert builder.rebuild().ok
     assert "berita/peluncuran/" in rendered and "daerah/kota-bandung/" in rendered
     assert not {"berita/tahap-dua/", "en/berita/tahap-dua/"} & set(rendered)
-    assert made == ["index", "index"]  # the index reads every region (both editions)
+    assert len(indexes) == 2 and sitemaps == []  # the index reads every region (both editions)
     rendered.clear()
-    made.clear()
+    indexes.clear()
     _edit(site, "content/news/2017-05-22-peluncuran.md", "\n---\n", "\n---\n\nLagi.\n")
     assert builder.rebuild().ok
     assert "berita/peluncuran/" in rendered and "berita/tahap-dua/" not in rendered
-    assert made == []  # its text is in no listing
+    assert indexes == sitemaps == []  # its text is in no listing
