@@ -206,7 +206,8 @@ def one_save(tool: Tool, label: str, timeout: float) -> float | None:
 
 
 def memory(tool: Tool, saves: int) -> tuple[float, float]:
-    """Our preview's RSS before and after ``saves`` saves, each waited for in status.json."""
+    """Our preview's RSS before and after ``saves`` saves, each waited for in status.json until
+    the whole site is built (the tab's page first, then the rest: ``waiting`` 0)."""
     root = "/".join(tool.url.split("/", 3)[:3])
     before = rss_mib(tool.proc.pid)
     for i in range(saves):
@@ -214,7 +215,8 @@ def memory(tool: Tool, saves: int) -> tuple[float, float]:
         retitle(tool.news, f"Memori {i}")
         end = time.monotonic() + 30
         while time.monotonic() < end:
-            if json.loads(get(root + "/__kotacerdas/status.json")[1])["generation"] != generation:
+            status = json.loads(get(root + "/__kotacerdas/status.json")[1])
+            if status["generation"] != generation and not status.get("waiting"):
                 break
             time.sleep(0.01)
     return before, rss_mib(tool.proc.pid)

@@ -196,10 +196,12 @@ class PreviewApp:
         return status
 
     def status(self) -> dict[str, Any]:
-        """What the overlay shows: whether the last rebuild worked and its problems."""
+        """What the overlay shows: whether the last rebuild worked and its problems; and how many
+        files it left for the rest of the site's pass (``waiting``: 0 once the site is whole)."""
         last = self.builder.last
         return {"ok": bool(last and last.ok), "served": self.good, "generation": self.generation,
-                "problems": [str(p) for p in (last.problems if last else ())]}
+                "problems": [str(p) for p in (last.problems if last else ())],
+                "waiting": last.waiting if last else 0}
 
     def __call__(self, environ: dict[str, Any], start: Callable[..., Any]) -> Iterable[bytes]:
         """Answer one request; a HEAD gets the GET's status, type and caching and no body

@@ -192,6 +192,12 @@ def test_a_tab_depends_on_its_page_and_what_the_page_loads(site: FixtureSite,
     since = app.generation
     app.changed["cari/indeks.json"] = since + 1  # what a build that changed only the index records
     assert app.stale(search, since) and not app.stale("/kota-cerdas/tentang/", since)
+    assert app.status()["waiting"] == 0
+    path = site.root / "content/news/2018-05-08-tahap-dua.md"
+    path.write_text(path.read_text().replace("title: ", "title: Baru ", 1))
+    assert app.rebuild(app.first(["/kota-cerdas/berita/tahap-dua/"]))
+    assert app.status()["ok"] and app.status()["waiting"] > 0  # status.json: the rest to come
+    assert app.rebuild() and app.status()["waiting"] == 0
 
 
 def test_a_save_reloads_only_the_tabs_it_changed(site: FixtureSite, server: str, chromium) -> None:
