@@ -12,7 +12,8 @@ other's), then rewrites that announcement's title N times, alternating tools.
 Save-to-screen is measured from just before the file is written to the moment the tab shows the
 new <h1> (a script in the tab stamps Date.now() at the first DOM state showing it, reloaded page
 or patched one); a save the tab has not shown after --timeout seconds counts as lost. Then our
-preview's RSS before and after --memory-saves more saves (each waited for in status.json).
+preview's RSS before, during and after --memory-saves more saves (each waited for in status.json
+until the whole site is built).
 It measures and reports; it never fails because of a number.
 """
 
@@ -205,11 +206,13 @@ def one_save(tool: Tool, label: str, timeout: float) -> float | None:
     return None
 
 
-def memory(tool: Tool, saves: int) -> tuple[float, float]:
-    """Our preview's RSS before and after ``saves`` saves, each waited for in status.json until
-    the whole site is built (the tab's page first, then the rest: ``waiting`` 0)."""
+def memory(tool: Tool, saves: int) -> list[tuple[int, float]]:
+    """Our preview's RSS before the first of ``saves`` saves and after every tenth of them, each
+    save waited for in status.json until the whole site is built (the tab's page first, then the
+    rest: ``waiting`` 0)."""
     root = "/".join(tool.url.split("/", 3)[:3])
-    before = rss_mib(tool.proc.pid)
+    every = max(1, saves // 10)
+    samples = [(0, rss_mib(tool.proc.pid))]
     for i in range(saves):
         generation = json.loads(get(root + "/__kotacerdas/status.json")[1])["generation"]
         retitle(tool.news, f"Memori {i}")
@@ -219,7 +222,9 @@ def memory(tool: Tool, saves: int) -> tuple[float, float]:
             if status["generation"] != generation and not status.get("waiting"):
                 break
             time.sleep(0.01)
-    return before, rss_mib(tool.proc.pid)
+        if (i + 1) % every == 0 or i + 1 == saves:
+            samples.append((i + 1, rss_mib(tool.proc.pid)))
+    return samples
 
 
 def summary(tool: Tool, saves: int) -> str:
@@ -265,9 +270,10 @@ def run_site(name: str, source: Path, args: argparse.Namespace, binary: Path | N
             ratio = statistics.median(us.times) / statistics.median(hugo.times)
             lines += ["", f"median ours / Hugo's = {ratio:.2f}"]
         if args.memory_saves:
-            before, after = memory(us, args.memory_saves)
-            lines += [f"our preview's RSS: {before:.0f} MiB before, {after:.0f} MiB after "
-                      f"{args.memory_saves} more saves"]
+            samples = memory(us, args.memory_saves)
+            lines += [f"our preview's RSS: {samples[0][1]:.0f} MiB before, {samples[-1][1]:.0f} "
+                      f"MiB after {args.memory_saves} more saves (MiB after n saves: "
+                      + ", ".join(f"{n}: {mib:.0f}" for n, mib in samples) + ")"]
     finally:
         for tool in tools:
             if tool.browser is not None:
