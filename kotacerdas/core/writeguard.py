@@ -242,30 +242,15 @@ def _chunks(data: bytes | Iterable[bytes]) -> Iterable[bytes | bytearray | memor
 
 def write_bytes(root: Path, rel: str, data: bytes | Iterable[bytes], exclusive: bool = False
                 ) -> Path:
-    """Write ``data`` (bytes, or chunks of bytes) to ``root/rel`` through ``target``, atomically
+    """Write ``data`` (bytes, or chunks of bytes) to ``root/rel`` through ``Folders``, atomically
     (a temporary file in the same folder, then a rename), creating folders as needed. With
     ``exclusive`` an existing file is never replaced: the write is refused instead
     (``FileExistsError``)."""
-    tmp_name = f".{rel.rsplit('/', 1)[-1]}.tmp-{os.getpid()}"
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL
-    try:
-        path, fd = _open(root, rel, flags, tmp_name)
-    except FileExistsError:  # left by a killed process that had this process's number
-        os.unlink(Path(root, rel).parent / tmp_name)
-        path, fd = _open(root, rel, flags, tmp_name)
-    tmp = path.parent / tmp_name
-    try:
-        try:
-            _write_all(fd, _chunks(data))
-        finally:
-            os.close(fd)
-        if exclusive:
-            os.link(tmp, path)  # fails if the file appeared meanwhile: never overwritten
-        else:
-            os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
-    return path
+    with Folders(root) as folders:
+        folder, name, _ = folders.place(rel)
+        assert folder is not None  # made by place
+        _replace_whole(folder, name, _chunks(data), exclusive)
+    return Path(root, rel)
 
 
 def write_new(root: Path, rel: str, data: bytes, folders: Folders | None = None,
@@ -284,7 +269,7 @@ def write_new(root: Path, rel: str, data: bytes, folders: Folders | None = None,
         if st is not None and st.st_size == len(data) and _holds(folder, name, data):
             return Path(root, rel)
         if whole:
-            _replace_whole(folder, name, data)
+            _replace_whole(folder, name, (data,))
             return Path(root, rel)
         if st is not None:
             os.unlink(name, dir_fd=folder)
@@ -297,9 +282,12 @@ def write_new(root: Path, rel: str, data: bytes, folders: Folders | None = None,
     return Path(root, rel)
 
 
-def _replace_whole(folder: int, name: str, data: bytes) -> None:
-    """Put a new file holding ``data`` at ``name`` in ``folder`` by a rename (never a moment
-    without the name, nor a half-written file at it)."""
+def _replace_whole(folder: int, name: str, chunks: Iterable[bytes | bytearray | memoryview],
+                   exclusive: bool = False) -> None:
+    """Put a new file holding ``chunks`` at ``name`` in ``folder``: written under a temporary
+    name beside it, then renamed over it (never a moment without the name, nor a half-written
+    file at it); with ``exclusive``, linked to the name instead, which fails
+    (``FileExistsError``) if a file is there, so none is ever overwritten."""
     made = f".{name}.tmp-{os.getpid()}"
     with contextlib.suppress(FileNotFoundError):  # left by a killed process of this number
         os.unlink(made, dir_fd=folder)
@@ -307,14 +295,16 @@ def _replace_whole(folder: int, name: str, data: bytes) -> None:
                  dir_fd=folder)
     try:
         try:
-            _write_all(fd, (data,))
+            _write_all(fd, chunks)
         finally:
             os.close(fd)
-        os.replace(made, name, src_dir_fd=folder, dst_dir_fd=folder)
-    except BaseException:
-        with contextlib.suppress(OSError):
+        if exclusive:
+            os.link(made, name, src_dir_fd=folder, dst_dir_fd=folder)
+        else:
+            os.replace(made, name, src_dir_fd=folder, dst_dir_fd=folder)
+    finally:
+        with contextlib.suppress(FileNotFoundError):  # gone already once renamed
             os.unlink(made, dir_fd=folder)
-        raise
 
 
 def _within(root: Path, folders: Folders | None) -> contextlib.AbstractContextManager[Folders]:

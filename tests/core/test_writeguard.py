@@ -89,6 +89,23 @@ def test_write_new_keeps_a_file_that_holds_these_very_bytes(tmp_path: Path) -> N
     assert published.read_bytes() == b"same" and page.read_bytes() == b"sane"
 
 
+@pytest.mark.parametrize("write", [
+    lambda root, data: write_bytes(root, "page.html", data),
+    lambda root, data: write_new(root, "page.html", data, whole=True),
+], ids=["write_bytes", "write_new whole"])
+def test_a_whole_write_renames_a_new_file_over_the_name(tmp_path: Path, write) -> None:  # noqa: ANN001
+    """Both writers that replace a published file go through one temporary file and one rename:
+    a hard link elsewhere keeps the old bytes, a temporary file a killed process of this number
+    left is replaced, and none is left behind."""
+    page = tmp_path / "page.html"
+    page.write_bytes(b"old")
+    os.link(page, tmp_path / "elsewhere.html")
+    (tmp_path / f".page.html.tmp-{os.getpid()}").write_bytes(b"left by a killed process")
+    write(tmp_path, b"new")
+    assert page.read_bytes() == b"new" and (tmp_path / "elsewhere.html").read_bytes() == b"old"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["elsewhere.html", "page.html"]
+
+
 def test_write_new_refuses_a_link_even_to_the_same_bytes(tmp_path: Path) -> None:
     victim = tmp_path / "victim.html"
     victim.write_bytes(b"x")
