@@ -20,8 +20,10 @@ one runs nothing. It records:
   in the Pages workflow is safe.
 The ``.jsonl`` stores are logs of signed blocks (``_block``): a build appends one block of what it
 added and rewrites them compactly only when they hold much that is no longer used. A block is
-verified with one keyed hash and read with one ``json.loads``, a text value (converted HTML) kept
-as raw UTF-8 after the block's JSON, so reading a store costs about what reading its bytes does.
+verified with one keyed hash and read with one ``json.loads``; a text value (converted HTML), and
+the long texts of a ``Texts`` value (an announcement's body in ``files.jsonl``), are kept as raw
+UTF-8 after the block's JSON and decoded one by one, never parsed as JSON strings, so reading a
+store costs about what reading its bytes does.
 Their first line names the generator's code and the layout; another means an empty store.
 Anything unexpected (another version, a corrupt file) means an empty cache, i.e. a full build.
 Every cached value is content-addressed, so a stale one is never used.
@@ -53,7 +55,7 @@ from typing import Any, Callable, Iterable, Iterator
 
 from kotacerdas.core import writeguard
 from kotacerdas.core.digest import digest_of
-from kotacerdas.core.jsontext import compact_json
+from kotacerdas.core.jsontext import Texts, compact_json
 from kotacerdas.core.locations import PACKAGE, config_file, input_folders, is_scratch
 
 VERSION = 3
@@ -452,7 +454,7 @@ def write_signed(folder: Path, name: str, code: str, text: str, family: str) -> 
 
 # --- content-addressed stores (Markdown, parsed YAML, settled files' outcomes) ------------------
 
-STORE_LAYOUT = "signed blocks"
+STORE_LAYOUT = "signed blocks, texts by byte"
 """How a store's entries follow its first line (``_block``); named in that line, so a store of
 another layout reads as empty."""
 _BLOCK_SIZE = 1 << 20
@@ -460,8 +462,8 @@ _BLOCK_SIZE = 1 << 20
 
 @dataclass
 class Store:
-    """A log of key → JSON value in signed blocks (``_block``): read whole, saved by appending
-    one block of what is new."""
+    """A log of key → value (JSON data, a text, or ``Texts``) in signed blocks (``_block``): read
+    whole, saved by appending one block of what is new."""
 
     path: Path
     code: str
@@ -492,36 +494,48 @@ def _store_header(code: str) -> str:
 
 def _blocks(seal: Seal, live: dict[str, Any], keys: Iterable[str],
             line: Callable[[str, Any], str] | None) -> Iterator[bytes]:
-    """The entries ``keys`` of ``live`` as signed blocks of about _BLOCK_SIZE characters each
-    (a big store is streamed, not joined)."""
+    """The entries ``keys`` of ``live`` as signed blocks of about _BLOCK_SIZE bytes each (a big
+    store is streamed, not joined)."""
     index: list[str] = []
-    texts: list[str] = []
-    chars = size = 0
+    texts: list[bytes] = []
+    at = size = 0
     for k in keys:
         value = live[k]
         if line is None and type(value) is str:  # kept as it is: no JSON string to decode
-            entry = compact_json([k, chars, chars + len(value)])
-            texts.append(value)
-            chars += len(value)
-            size += len(value)
+            data = _encode(value)
+            entry = compact_json([k, at, at + len(data)])
+            texts.append(data)
+            at += len(data)
+            size += len(data)
+        elif line is None and type(value) is Texts:
+            spans: list[int] = []
+            for text in value.texts:
+                data = _encode(text)
+                spans += (at, at + len(data))
+                texts.append(data)
+                at += len(data)
+                size += len(data)
+            entry = compact_json([k, value.value, spans])
         else:
             entry = line(k, value) if line else compact_json([k, value])
         index.append(entry)
         size += len(entry)
         if size >= _BLOCK_SIZE:
             yield _block(seal, index, texts)
-            index, texts, chars, size = [], [], 0, 0
+            index, texts, at, size = [], [], 0, 0
     if index:
         yield _block(seal, index, texts)
 
 
-def _block(seal: Seal, index: list[str], texts: list[str]) -> bytes:
+def _block(seal: Seal, index: list[str], texts: list[bytes]) -> bytes:
     """One signed block: ``MAC SIZE LENGTH\\n``, then a JSON array of SIZE bytes, one element
-    per entry ([key, value], or [key, start, end] for a text: characters start to end of the
-    LENGTH bytes of UTF-8 that follow), then a newline. The MAC covers all but itself and the
-    last newline, so one keyed hash verifies a whole block, and one ``json.loads`` reads it."""
+    per entry ([key, value]; [key, start, end] for a text value: bytes start to end of the LENGTH
+    bytes of UTF-8 that follow; [key, value, [start, end, …]] for a ``Texts`` value), then a
+    newline. The MAC covers all but itself and the last newline, so one keyed hash verifies a
+    whole block, and one ``json.loads`` reads it; each text is decoded on its own (most are
+    ASCII, which decodes at memory speed), never parsed as a JSON string."""
     body = _encode("[" + ",".join(index) + "]")
-    text = _encode("".join(texts))
+    text = b"".join(texts)
     signed = b"%d %d\n" % (len(body), len(text)) + body + text
     return seal.mac(signed) + b" " + signed + b"\n"
 
@@ -546,14 +560,13 @@ def _read_blocks(data: bytes, pos: int, seal: Seal) -> tuple[dict[str, Any], int
         if not seal.verifies(mac, view[start:end]):
             spoiled = True
             continue
-        index = json.loads(data[head + 1:body])
-        text = data[body:end].decode("utf-8", "surrogatepass")
-        count += _entries(index, text, items)
+        count += _entries(json.loads(data[head + 1:body]), view[body:end], items)
     return items, count, spoiled
 
 
-def _entries(index: Any, text: str, items: dict[str, Any]) -> int:
-    """Add the entries of one block's ``index`` to ``items``; how many elements it had."""
+def _entries(index: Any, raw: memoryview, items: dict[str, Any]) -> int:
+    """Add the entries of one block's ``index`` to ``items``, their texts decoded from ``raw``
+    (the block's UTF-8 after its JSON); how many elements it had."""
     if type(index) is not list:
         return 0
     for entry in index:
@@ -561,10 +574,26 @@ def _entries(index: Any, text: str, items: dict[str, Any]) -> int:
             continue
         if len(entry) == 2:
             items[entry[0]] = entry[1]
-        elif len(entry) == 3 and type(entry[1]) is int and type(entry[2]) is int \
-                and 0 <= entry[1] <= entry[2] <= len(text):
-            items[entry[0]] = text[entry[1]:entry[2]]
+        elif len(entry) == 3 and type(entry[1]) is int:
+            text = _text(raw, entry[1], entry[2])
+            if text is not None:
+                items[entry[0]] = text
+        elif len(entry) == 3 and type(entry[2]) is list and len(entry[2]) % 2 == 0:
+            spans = entry[2]
+            texts = tuple(_text(raw, spans[i], spans[i + 1]) for i in range(0, len(spans), 2))
+            if None not in texts:
+                items[entry[0]] = Texts(entry[1], texts)  # type: ignore[arg-type]
     return len(index)
+
+
+def _text(raw: memoryview, start: Any, end: Any) -> str | None:
+    """Bytes ``start`` to ``end`` of ``raw`` as text, or None when they are not such a span."""
+    if type(start) is not int or type(end) is not int or not 0 <= start <= end <= len(raw):
+        return None
+    try:
+        return str(raw[start:end], "utf-8", "surrogatepass")
+    except UnicodeDecodeError:  # not the bounds of a text this store wrote
+        return None
 
 
 def read_store(path: Path, code: str) -> Store:

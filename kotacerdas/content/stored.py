@@ -24,6 +24,7 @@ from typing import Any, TypeVar
 
 from kotacerdas.content.types import NewsItem, Participation, ProvinceShape, Region, Source
 from kotacerdas.core.errors import Problem, Problems
+from kotacerdas.core.jsontext import Texts
 from kotacerdas.core.memo import Memo
 
 T = TypeVar("T")
@@ -38,6 +39,9 @@ _CLASSES: dict[str, type] = {c.__name__: c for c in (NewsItem, Region, Participa
                                                      ProvinceShape, Problem)}
 _FIELDS = {name: len(fields(cls)) for name, cls in _CLASSES.items()}
 _SCALARS = frozenset((str, int, float, bool, type(None)))
+LONG_TEXT = 200
+"""Strings this long or longer (an announcement's body and front matter) are stored apart
+(``Texts``): the store keeps them as raw UTF-8, which reads several times faster than JSON."""
 
 
 class Unstorable(Exception):
@@ -58,12 +62,16 @@ def stored_name(key: Hashable) -> str | None:
                        *map(str, stamp)])  # no path holds a NUL
 
 
-def encode(value: Any) -> Any:
+def encode(value: Any, texts: list[str] | None = None) -> Any:
     """An outcome as plain JSON data; raises Unstorable for anything decode cannot restore
     exactly. A date becomes {"d": ISO date}, a tuple {"t": [items]} (one of non-empty tuples of
     scalars {"u": [rows]}), a dataclass of types.py {"c": class name, "f": [its fields in
-    order]}."""
+    order]}; with ``texts``, a string of LONG_TEXT characters or more is appended there and
+    becomes {"s": its position}."""
     t = type(value)
+    if t is str and texts is not None and len(value) >= LONG_TEXT:
+        texts.append(value)
+        return {"s": len(texts) - 1}
     if t in _SCALARS:
         return value
     if t is dt.date:
@@ -72,20 +80,22 @@ def encode(value: Any) -> Any:
                                     for v in value):
         return {"u": [list(v) for v in value]}  # rows of scalars (a ring of the map's points)
     if t is tuple:
-        return {"t": [encode(v) for v in value]}
+        return {"t": [encode(v, texts) for v in value]}
     if _CLASSES.get(t.__name__) is t:
-        return {"c": t.__name__, "f": [encode(getattr(value, f.name)) for f in fields(t)]}
+        return {"c": t.__name__, "f": [encode(getattr(value, f.name), texts) for f in fields(t)]}
     raise Unstorable(t.__name__)
 
 
-def decode(data: Any) -> Any:
-    """The inverse of ``encode``; raises ValueError (or TypeError) for anything it cannot have
-    written."""
+def decode(data: Any, texts: tuple[str, ...] = ()) -> Any:
+    """The inverse of ``encode`` (``texts`` being what it appended); raises ValueError (or
+    TypeError, IndexError) for anything it cannot have written."""
     t = type(data)
     if t in _SCALARS:
         return data
     if t is not dict:
         raise ValueError("not an encoded value")
+    if len(data) == 1 and type(data.get("s")) is int and 0 <= data["s"] < len(texts):
+        return texts[data["s"]]
     if len(data) == 1 and type(data.get("d")) is str:
         return dt.date.fromisoformat(data["d"])
     if len(data) == 1 and type(data.get("u")) is list:
@@ -95,12 +105,12 @@ def decode(data: Any) -> Any:
             raise ValueError("not encoded rows")
         return tuple([tuple(r) for r in rows])
     if len(data) == 1 and type(data.get("t")) is list:
-        return tuple([v if type(v) in _SCALARS else decode(v) for v in data["t"]])
+        return tuple([v if type(v) in _SCALARS else decode(v, texts) for v in data["t"]])
     name = data.get("c") if len(data) == 2 else None
     values = data.get("f")
     if name not in _CLASSES or type(values) is not list or len(values) != _FIELDS[name]:
         raise ValueError("not an encoded value")
-    return _CLASSES[name](*[v if type(v) in _SCALARS else decode(v) for v in values])
+    return _CLASSES[name](*[v if type(v) in _SCALARS else decode(v, texts) for v in values])
 
 
 class StoredMemo(Memo):
@@ -131,12 +141,13 @@ class StoredMemo(Memo):
         collector = Problems(problems.root)
         made = super().checked(key, collector, make)
         problems.items.extend(collector.items)
+        texts: list[str] = []
         try:
-            self.used[name] = [encode(made), [encode(p) for p in collector.items]]
+            entry = [encode(made, texts), [encode(p, texts) for p in collector.items]]
         except (Unstorable, RecursionError):
-            pass
+            return made
+        self.used[name] = Texts(entry, tuple(texts)) if texts else entry
         return made
-
 
     def settle(self) -> None:
         """As Memo.settle; what was stored is in memory from now on, and ``used`` was saved
@@ -148,11 +159,14 @@ class StoredMemo(Memo):
 def _restore(entry: Any) -> tuple[Any, list[Problem]] | None:
     """(value, problems) from a stored entry, or None when it is absent or not what
     StoredMemo.checked writes."""
+    texts: tuple[str, ...] = ()
+    if type(entry) is Texts:
+        entry, texts = entry
     if type(entry) is not list or len(entry) != 2 or type(entry[1]) is not list:
         return None
     try:
-        value = decode(entry[0])
-        found = [decode(p) for p in entry[1]]
+        value = decode(entry[0], texts)
+        found = [decode(p, texts) for p in entry[1]]
     except (ValueError, TypeError, KeyError, RecursionError):
         return None
     if any(type(p) is not Problem for p in found):

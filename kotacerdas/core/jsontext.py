@@ -5,9 +5,18 @@ from __future__ import annotations
 
 import json
 from json.encoder import encode_basestring  # the C function json.dumps itself uses
-from typing import Any
+from typing import Any, NamedTuple
 
 _FLOAT_WORDS = {float("inf"): "Infinity", float("-inf"): "-Infinity"}
+
+
+class Texts(NamedTuple):
+    """JSON data and the long texts it refers to (by position, as its maker encodes that), kept
+    apart so that a store can keep the texts as raw UTF-8 instead of JSON strings: a JSON parser
+    reads escaped strings far slower than ``bytes.decode`` reads plain text (build/cache.py)."""
+
+    value: Any
+    texts: tuple[str, ...]
 
 
 def compact_json(data: Any) -> str:

@@ -25,6 +25,7 @@ from kotacerdas.build import cache, writer
 from kotacerdas.content import parsecache, read
 from kotacerdas.core import parallel, writeguard
 from kotacerdas.core.digest import digest_of
+from kotacerdas.core.jsontext import Texts, compact_json
 from kotacerdas.core.errors import ContentError, Problems
 from kotacerdas.build.pipeline import build
 from kotacerdas.content.yamlsafe import LineDict, LineList
@@ -835,7 +836,8 @@ def test_no_cache_builds_keep_no_templates(tmp_path: Path) -> None:
 # --- the stores: signed blocks, read whole --------------------------------------------------------
 
 STORE_ENTRIES = {"html": "<p>Teks \u00e9 \ud800 \n baru.</p>", "empty": "",
-                 "data": [1, {"d": "2021-01-01"}, "x\ny"], "digest": "abc"}
+                 "data": [1, {"d": "2021-01-01"}, "x\ny"], "digest": "abc",
+                 "record": Texts([{"s": 0}, 2], ("Isi \u2014 \U0001f642 \ud800\n" * 3, "", "\u00e9"))}
 
 
 def _saved(tmp_path: Path, entries: dict, name: str = cache.MARKDOWN_FILE) -> Path:
@@ -855,10 +857,33 @@ def test_a_store_reads_back_exactly_what_was_saved(tmp_path: Path, monkeypatch) 
     assert store.items == STORE_ENTRIES and store.lines == len(STORE_ENTRIES)
     store.save({**STORE_ENTRIES, "more": "text"})
     again = cache.read_store(path, cache.code_digest())
-    assert again.items == {**STORE_ENTRIES, "more": "text"} and again.lines == 5
+    assert again.items == {**STORE_ENTRIES, "more": "text"} and again.lines == len(STORE_ENTRIES) + 1
     with open(path, "ab") as f:
         f.write(_block(cache.MARKDOWN_FILE, {"more": "newer"}))
     assert cache.read_store(path, cache.code_digest()).items["more"] == "newer"
+
+
+def test_a_store_keeps_texts_as_raw_utf8_and_reads_each_by_its_bytes(tmp_path: Path) -> None:
+    """A text value and the texts of a ``Texts`` value are written as their own UTF-8 after the
+    block's JSON (never as JSON strings, which read several times slower), each found again by
+    its byte span; a span that is not one (outside the block, or cutting a character) loses
+    only its entry."""
+    path = _saved(tmp_path, STORE_ENTRIES)
+    data = path.read_bytes()
+    for text in (STORE_ENTRIES["html"], *STORE_ENTRIES["record"].texts):
+        assert text.encode("utf-8", "surrogatepass") in data
+    assert compact_json(STORE_ENTRIES["record"].texts[0]).encode("utf-8", "surrogatepass") \
+        not in data
+    seal = cache.Seal(cache.MARKDOWN_FILE, cache.code_digest())
+    raw = "\u00e9t\u00e9".encode()
+    with open(path, "ab") as f:
+        f.write(cache._block(seal, [compact_json(e) for e in (
+            ["outside", 0, len(raw) + 1], ["cut", 1, 3], ["kept", 0, 2],
+            ["spans", [1], [0, 9]], ["whole", [1], [0, len(raw)]])], [raw]))
+    items = cache.read_store(path, cache.code_digest()).items
+    assert {k: items[k] for k in ("kept", "whole")} == {"kept": "\u00e9", "whole": Texts([1], ("\u00e9t\u00e9",))}
+    assert not {"outside", "cut", "spans"} & set(items)
+    assert {k: items[k] for k in STORE_ENTRIES} == STORE_ENTRIES
 
 
 @pytest.mark.parametrize("where", [0, 40, 60, -5])

@@ -13,6 +13,7 @@ from kotacerdas.content import stored
 from kotacerdas.content.stored import StoredMemo, decode, encode, stored_name
 from kotacerdas.content.types import NewsItem, Participation, ProvinceShape, Region, Source
 from kotacerdas.core.errors import Problem, Problems
+from kotacerdas.core.jsontext import Texts
 
 DAY = dt.date(2026, 11, 28)
 STAMP = ("site/content/news/a.md", 64769, 1234, 99, 1_000, 2_000)
@@ -97,3 +98,30 @@ def test_other_keys_are_an_ordinary_memo(tmp_path: Path) -> None:
     assert memo.checked(("text", STAMP), Problems(tmp_path), lambda found: "teks") == "teks"
     assert memo.checked(("text", STAMP), Problems(tmp_path), lambda found: "lain") == "teks"
     assert memo.used == {}
+
+
+def test_long_texts_are_stored_apart_and_come_back_through_a_store(tmp_path: Path) -> None:
+    """An announcement's body and front matter (LONG_TEXT characters or more) leave the JSON for
+    the store's raw text (build/cache.py reads that several times faster), and the outcome and
+    its problems come back equal through a real store; short strings stay in the JSON."""
+    from kotacerdas.build import cache
+
+    long = NewsItem(**{**ITEM.__dict__, "body": "Isi \u2014 \U0001f642\n" * 40,
+                       "front_matter": "---\ntitle: " + "x" * stored.LONG_TEXT + "\n---\n"})
+    key = ((stored.NEWS, DAY), STAMP)
+    first = StoredMemo()
+    first.checked(key, Problems(tmp_path), lambda found: (long, (3,)))
+    entry = first.used[stored_name(key)]
+    assert type(entry) is Texts and entry.texts == (long.body, long.front_matter)
+    assert long.title in json.dumps(entry.value, ensure_ascii=False)
+    path = tmp_path / cache.FILES_FILE
+    cache.read_store(path, cache.code_digest()).save(first.used)
+    again = StoredMemo(cache.read_store(path, cache.code_digest()).items)
+    back = again.checked(key, Problems(tmp_path), lambda found: pytest.fail("made again"))
+    assert back == (long, (3,)) and repr(back) == repr((long, (3,)))
+
+
+@pytest.mark.parametrize("texts", [(), ("a",)])
+def test_a_reference_to_a_text_that_is_not_there_does_not_decode(texts: tuple) -> None:
+    with pytest.raises((ValueError, TypeError)):
+        decode({"c": "Source", "f": [{"s": 1}, None, None, None, "id"]}, texts)
