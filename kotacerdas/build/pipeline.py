@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Iterator
 
 from kotacerdas.core.errors import ContentError
-from kotacerdas.build.linkcheck import check_links, content_sources
 from kotacerdas.build import cache
 from kotacerdas.build.session import Built, Session, Warm, render_site
 from kotacerdas.core.clock import today_in_jakarta
@@ -162,6 +161,8 @@ def _result(built: Built) -> BuildResult:
 def check(site: Path, drafts: bool = True) -> BuildResult:
     """Validate everything a build would, render every page and check every internal link and
     #anchor in the rendered pages, writing nothing."""
+    from kotacerdas.build.linkcheck import check_links, content_sources  # only ``check`` reads links
+
     rendered, renderers = render_site(site, drafts=drafts)
     files = rendered.kept
     model = renderers[0].model

@@ -94,6 +94,7 @@ def test_a_title_edit_imports_no_markdown(site: FixtureSite) -> None:
                                "Peluncuran gerakan", "Peluncuran gerakan baru")
     assert "kotacerdas.model.site" in modules  # the model was built again
     assert [m for m in heavy_in(modules) if m.split(".")[0] in ("markdown", "nh3")] == []
+    assert "kotacerdas.build.linkcheck" not in modules  # only ``check`` reads the links
 
 
 def test_a_region_note_edit_imports_no_markdown(site: FixtureSite) -> None:
