@@ -56,6 +56,7 @@ from typing import Any, Callable, Iterable, Iterator
 from kotacerdas.core import writeguard
 from kotacerdas.core.digest import digest_of
 from kotacerdas.core.jsontext import Texts, compact_json
+from kotacerdas.core.lazytext import MarkdownCache, Span
 from kotacerdas.core.locations import PACKAGE, config_file, input_folders, is_scratch
 
 VERSION = 3
@@ -501,8 +502,8 @@ def _blocks(seal: Seal, live: dict[str, Any], keys: Iterable[str],
     at = size = 0
     for k in keys:
         value = live[k]
-        if line is None and type(value) is str:  # kept as it is: no JSON string to decode
-            data = _encode(value)
+        if line is None and type(value) in (str, Span):  # kept as it is: no JSON string
+            data = value.data() if type(value) is Span else _encode(value)
             entry = compact_json([k, at, at + len(data)])
             texts.append(data)
             at += len(data)
@@ -575,9 +576,8 @@ def _entries(index: Any, raw: memoryview, items: dict[str, Any]) -> int:
         if len(entry) == 2:
             items[entry[0]] = entry[1]
         elif len(entry) == 3 and type(entry[1]) is int:
-            text = _text(raw, entry[1], entry[2])
-            if text is not None:
-                items[entry[0]] = text
+            if _bounds(raw, entry[1], entry[2]):  # decoded when a build asks for it
+                items[entry[0]] = Span(raw, entry[1], entry[2])
         elif len(entry) == 3 and type(entry[2]) is list and len(entry[2]) % 2 == 0:
             spans = entry[2]
             texts = tuple(_text(raw, spans[i], spans[i + 1]) for i in range(0, len(spans), 2))
@@ -586,9 +586,16 @@ def _entries(index: Any, raw: memoryview, items: dict[str, Any]) -> int:
     return len(index)
 
 
+def _bounds(raw: memoryview, start: Any, end: Any) -> bool:
+    """Whether bytes ``start`` to ``end`` of ``raw`` are a span of whole characters (the block
+    verified, so its UTF-8 is what this code wrote: such a span decodes)."""
+    return type(start) is int and type(end) is int and 0 <= start <= end <= len(raw) and \
+        all(i == len(raw) or raw[i] & 0xC0 != 0x80 for i in (start, end))
+
+
 def _text(raw: memoryview, start: Any, end: Any) -> str | None:
     """Bytes ``start`` to ``end`` of ``raw`` as text, or None when they are not such a span."""
-    if type(start) is not int or type(end) is not int or not 0 <= start <= end <= len(raw):
+    if not _bounds(raw, start, end):
         return None
     try:
         return str(raw[start:end], "utf-8", "surrogatepass")
@@ -614,18 +621,19 @@ def read_store(path: Path, code: str) -> Store:
     return store
 
 
-def read_markdown(folder: Path, code: str) -> tuple[Store, dict[tuple[str, str], str]]:
-    """Converted Markdown by (base path, digest), as the model's ``markdown_cache`` wants it."""
+def read_markdown(folder: Path, code: str) -> tuple[Store, MarkdownCache]:
+    """Converted Markdown by (base path, digest), as the model's ``markdown_cache`` wants it:
+    each HTML stays a ``Span`` (bytes) until a page asks for it (core/lazytext.py)."""
     store = read_store(folder / MARKDOWN_FILE, code)
-    markdown = {}
+    markdown: MarkdownCache = {}
     for k, v in store.items.items():
         base, sep, digest = k.partition("\0")
-        if sep and isinstance(v, str):
+        if sep and type(v) in (str, Span):
             markdown[(base, digest)] = v
     return store, markdown
 
 
-def save_markdown(store: Store, markdown: dict[tuple[str, str], str]) -> None:
+def save_markdown(store: Store, markdown: MarkdownCache) -> None:
     store.save({f"{base}\0{digest}": html for (base, digest), html in markdown.items()})
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Iterator
 
 from kotacerdas.core.errors import ContentError
+from kotacerdas.core.lazytext import MarkdownCache
 from kotacerdas.build import cache
 from kotacerdas.build.session import Built, Session, Warm, render_site
 from kotacerdas.core.clock import today_in_jakarta
@@ -95,7 +96,7 @@ class Stored:
     code: str
     """The generator's code digest, which signs every file (cache.code_digest)."""
     markdown: cache.Store
-    converted: dict[tuple[str, str], str]
+    converted: MarkdownCache
     """The Markdown store's HTML by (base path, digest), as a session holds it."""
     parsed: cache.Store
     files: cache.Store
@@ -161,7 +162,7 @@ def _result(built: Built) -> BuildResult:
 def check(site: Path, drafts: bool = True) -> BuildResult:
     """Validate everything a build would, render every page and check every internal link and
     #anchor in the rendered pages, writing nothing."""
-    from kotacerdas.build.linkcheck import check_links, content_sources  # only ``check`` reads links
+    from kotacerdas.build.linkcheck import check_links, content_sources  # only check reads links
 
     rendered, renderers = render_site(site, drafts=drafts)
     files = rendered.kept

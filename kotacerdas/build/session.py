@@ -27,6 +27,7 @@ from kotacerdas.content.parsecache import ParseCache
 from kotacerdas.content.strings import read_strings
 from kotacerdas.core.clock import today_in_jakarta
 from kotacerdas.core.errors import Problems
+from kotacerdas.core.lazytext import MarkdownCache
 from kotacerdas.core.locations import template_dirs, template_files
 from kotacerdas.core.memo import Memo
 from kotacerdas.core.writeguard import read_regular
@@ -37,10 +38,6 @@ from kotacerdas.render.compiled import CompiledTemplates
 from kotacerdas.render.renderer import Renderer, Sink
 from kotacerdas.site.pages import site_pages
 
-Markdown = dict[tuple[str, str], str]
-"""Converted Markdown by (base path, source digest) (model.site.build_model)."""
-
-
 def keep(rel: str, data: bytes) -> bytes:
     """The sink that writes nothing: every file's bytes come back (``check``, tests)."""
     return data
@@ -48,7 +45,7 @@ def keep(rel: str, data: bytes) -> bytes:
 
 def render_site(site: Path, base_url: str | None = None, drafts: bool = False,
                 today: dt.date | None = None, previous: dict[str, str] | None = None,
-                markdown_cache: Markdown | None = None, parsed: ParseCache | None = None,
+                markdown_cache: MarkdownCache | None = None, parsed: ParseCache | None = None,
                 sink: Sink = keep, warm: Warm | None = None,
                 wait: Callable[[str], bool] | None = None) -> tuple[Rendered, list[Renderer]]:
     """Load, model and render every language edition of a site, handing each file to ``sink``;
@@ -132,7 +129,7 @@ class Built:
     """Files whose bytes are new (not the previous output's file), the marker aside."""
     removed: tuple[str, ...]
     """Files of the previous output that the site no longer has."""
-    markdown: Markdown | None
+    markdown: MarkdownCache | None
     parsed: dict[str, Any] | None
     """The parse cache entries this build used or made (what the next build may reuse)."""
 
@@ -155,7 +152,7 @@ class Session:
     stamps: dict[str, Stamp] = field(default_factory=dict)
     """The output's stamps as the last build left it; empty when unknown or not trusted, and
     then nothing of the output is reused."""
-    markdown: Markdown | None = None
+    markdown: MarkdownCache | None = None
     """Converted Markdown to reuse (None: no Markdown cache)."""
     parsed: dict[str, Any] | None = None
     """Parse cache entries to reuse (None: no parse cache)."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import defaultdict
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import partial
 
@@ -18,12 +19,43 @@ from kotacerdas.content.types import (Cohort, Content, Kabkota, NewsItem, Page, 
 from kotacerdas.content.reference import ProvinceNames
 from kotacerdas.core.errors import ContentError, Problem
 from kotacerdas.core.digest import digest_of
+from kotacerdas.core.lazytext import MarkdownCache, Span, text_of
 from kotacerdas.core.memo import Memo
 from kotacerdas.model.markup import NO_IDS, ConversionFailed, Converter
 from kotacerdas.core.parallel import map_indexed
 from kotacerdas.model.editions import localize
 from kotacerdas.core.clock import today_in_jakarta
 from kotacerdas.core.urls import Urls
+
+class Html(Mapping[str, str]):
+    """Each document's HTML by its key ('news:<slug>', 'page:<slug>'), looked up in the Markdown
+    cache only when a page asks for it: a build that renders a few pages decodes only their HTML
+    (core/lazytext.py). ``source`` names what a document's HTML is made of without it."""
+
+    def __init__(self, cache: Mapping[tuple[str, str], str | Span],
+                 sources: dict[str, tuple[str, str]]) -> None:
+        self._cache, self._sources = cache, sources
+
+    def __getitem__(self, key: str) -> str:
+        return text_of(self._cache[self._sources[key]])
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._sources)
+
+    def __len__(self) -> int:
+        return len(self._sources)
+
+    def source(self, key: str) -> tuple[str, str]:
+        """(where, text digest): the base path and heading ids, and the Markdown text, that
+        the document's HTML is a function of."""
+        return self._sources[key]
+
+    def lazy(self, key: str) -> Callable[[], str]:
+        """The document's HTML, made when called: it holds the cache's value as it is (maybe
+        still bytes), not this mapping, so a page spec kept from build to build (the preview's
+        memo) keeps no earlier build's cache alive."""
+        return partial(text_of, self._cache[self._sources[key]])
+
 
 @dataclass(frozen=True)
 class CohortSummary:
@@ -64,7 +96,7 @@ class SiteModel:
     regions_in_province: dict[str, tuple[Region, ...]]
     news_by_tag: dict[str, tuple[NewsItem, ...]]
     news_by_region: dict[str, tuple[NewsItem, ...]]
-    html: dict[str, str]
+    html: Html
     site_updated: dt.date | None
     region_by_slug: dict[str, Region] = field(default_factory=dict)
     stats: dict[str, int] = field(default_factory=dict)
@@ -135,7 +167,7 @@ def region_sort_key(region: Region) -> tuple[str, str]:
 
 def build_model(content: Content, base_url: str | None = None, drafts: bool = False,
                 today: dt.date | None = None,
-                markdown_cache: dict[tuple[str, str], str] | None = None,
+                markdown_cache: MarkdownCache | None = None,
                 language: str | None = None, reserved_ids: re.Pattern[str] = NO_IDS) -> SiteModel:
     """Cross-reference the content and convert its Markdown, for one language edition.
 
@@ -191,7 +223,7 @@ def build_model(content: Content, base_url: str | None = None, drafts: bool = Fa
         raise ContentError(failed)
     cache.update({(where, text): h for text, h in converted.items() if isinstance(h, str)})
     cache.update({(TEXT_DIGESTS, file): text for file, text in texts.items()})
-    html = {key: cache[(where, texts[file])] for key, file, _, _ in documents}
+    html = Html(cache, {key: (where, texts[file]) for key, file, _, _ in documents})
     published = {n.slug for n in news}  # the originals' dates: one "last updated" for all editions
     dates = [n.last_updated for n in original.news if n.slug in published] + \
             [p.updated for p in original.pages if p.updated] + \
@@ -240,11 +272,12 @@ def cohort_summaries(cohorts: tuple[Cohort, ...], regions: tuple[Region, ...],
                                tuple(withdrawn[c.year])) for c in cohorts)
 
 
-def _text_digest(cache: dict[tuple[str, str], str], file: str, text: str) -> str:
+def _text_digest(cache: MarkdownCache, file: str, text: str) -> str:
     """The digest of a document's Markdown text, under which its HTML is kept: the one an earlier
     build recorded for the same file digest, so an unchanged file's text is not hashed again
     (every body of every edition, each build, would cost about 13 ms per 1,000 announcements)."""
-    return cache.get((TEXT_DIGESTS, file)) or digest_of(text)
+    known = cache.get((TEXT_DIGESTS, file))
+    return text_of(known) if known else digest_of(text)
 
 
 def _convert_all(texts: list[str], urls: Urls, reserved_ids: re.Pattern[str]
@@ -280,9 +313,9 @@ def _fingerprints(content: Content, regions: tuple[Region, ...], news: tuple[New
     return parts
 
 
-def markdown_in_use(models: list[SiteModel], cache: dict[tuple[str, str], str]
-                    ) -> dict[tuple[str, str], str]:
+def markdown_in_use(models: list[SiteModel], cache: MarkdownCache
+                    ) -> MarkdownCache:
     """The entries of a Markdown cache that the editions' documents still use (the rest is
-    dropped)."""
+    dropped), each as it is: HTML no page asked for stays bytes (core/lazytext.py)."""
     live = frozenset().union(*(m.markdown_sources for m in models))
     return {k: v for k, v in cache.items() if k[1] in live}

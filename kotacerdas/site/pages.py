@@ -235,13 +235,18 @@ def announcement_page(m: SiteModel, n: NewsItem, crumbs: Crumbs, edition: tuple[
     an item is a function of its digest (its file's name and text, documents._news_item; with
     its translation's in another edition, editions._localized) and of the ``edition``'s and the
     originals' language, and so is a region of its digest."""
-    body = m.html[f"news:{n.slug}"]
+    key = f"news:{n.slug}"
     regions = tuple([m.region_by_slug[s] for s in n.regions])
     deps = (n.digest, *_each(regions))
-    return _kept(memo, ("announcement-page", edition, deps, body, crumbs),
+    return _kept(memo, ("announcement-page", edition, deps, m.html.source(key), crumbs),
                  lambda: PageSpec(urls.announcement(n.slug), "announcement.html", n.title, crumbs,
-                                  n.last_updated, n.summary,
-                                  {"item": n, "body": body, "regions": regions}, deps, n.lang))
+                                  n.last_updated, n.summary, {"item": n, "regions": regions},
+                                  deps, n.lang, later=functools.partial(_body, m.html.lazy(key))))
+
+
+def _body(html: Callable[[], str]) -> dict[str, Any]:
+    """An announcement's body, for its template, made only when the page is rendered."""
+    return {"body": html()}
 
 
 def tag_index(m: SiteModel, t: Catalogue) -> PageSpec:

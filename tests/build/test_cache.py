@@ -23,7 +23,7 @@ import pytest
 from conftest import REPO, files_read, freeze_times, spy, stamp_times, tree
 from kotacerdas.build import cache, writer
 from kotacerdas.content import parsecache, read
-from kotacerdas.core import parallel, writeguard
+from kotacerdas.core import lazytext, parallel, writeguard
 from kotacerdas.core.digest import digest_of
 from kotacerdas.core.jsontext import Texts, compact_json
 from kotacerdas.core.errors import ContentError, Problems
@@ -380,6 +380,36 @@ def test_a_settled_unchanged_file_is_not_read_by_the_next_build(tmp_path: Path,
               and not p.name.endswith(".en.md")} - {news.name, region.name}
     assert {news.name, region.name} <= set(reads), reads
     assert not (others | {"provinces.geojson"}) & set(reads), reads
+    _assert_same_as_full_build(site, out, tmp_path)
+
+
+def test_a_cached_build_decodes_only_the_html_of_the_pages_it_renders(tmp_path: Path,
+                                                                     monkeypatch) -> None:
+    """Converted HTML comes back from the cache as bytes (core/lazytext.Span) and is decoded
+    only for a page that is rendered: a summary edit renders that announcement's page and the
+    lists and feeds (one item each here), so of the announcements' bodies at most its own and
+    the newest one's are decoded (in each edition), besides the few static pages' (whose specs
+    hold their body), never every body; the output is still a full build's."""
+    monkeypatch.setattr(read, "SETTLED_NS", -10**18)  # every file known by its stamp
+    site = _site(tmp_path)
+    config = site.root / "site_config.yaml"
+    config.write_text(config.read_text() + "feed_items: 1\n")
+    editor = Editor(site, random.Random(3))
+    for _ in range(6):
+        editor.add_news()
+    out, store = tmp_path / "out", tmp_path / "cache"
+    _build(site.root, out, store)
+    oldest = _originals(site)[0]
+    oldest.write_text(oldest.read_text().replace('summary: "', 'summary: "Diubah. ', 1))
+    decoded: list[str] = []
+    text = lazytext.Span.text
+    monkeypatch.setattr(lazytext.Span, "text", lambda span: decoded.append(text(span)) or text(span))
+    _build(site.root, out, store)
+    bodies = {t for t in decoded if "<" in t}
+    cached = [v for v in cache.read_store(store / cache.MARKDOWN_FILE, cache.code_digest())
+              .items.values() if "<" in text(v)]
+    pages = 2 * len(list((site.root / "content/pages").glob("*.md")))  # both editions
+    assert 1 <= len(bodies) <= pages + 4 < len(cached), (len(bodies), pages, len(cached))
     _assert_same_as_full_build(site, out, tmp_path)
 
 
