@@ -5,8 +5,13 @@ one runs nothing. It records:
 
 - ``build-cache.json`` (small, read first): the cache key (arguments, date, the generator's code),
   a digest of the stamps (size, mtime, ctime) of every input file and folder, and a digest of the
-  stamps of every output file. When both digests still match, nothing changed: the build stops
-  at once and writes nothing. This module imports nothing heavy, so that answer is quick;
+  stamps of every output file and folder (``output_record``). When both digests still match,
+  nothing changed: the build stops at once and writes nothing. This module imports nothing
+  heavy, so that answer is quick;
+- ``output.list``: the names of every file and folder the last build left in output/ (signed,
+  NUL-separated), so that the output is checked by one lstat per name and no scandir: a
+  folder's mtime changes whenever an entry is added, removed or renamed in it, a file's stamp
+  (size, mtime, inode) whenever it is written or replaced;
 - ``pages.json``: each output page's fingerprint, so only pages whose inputs changed are rendered;
 - ``markdown.jsonl``: converted HTML by (base path, digest of the Markdown text), and the digest
   of each document's text by the document's digest (model/site.TEXT_DIGESTS);
@@ -44,6 +49,8 @@ import hashlib
 import hmac
 import itertools
 import json
+import marshal
+import operator
 import os
 import re
 import stat
@@ -59,12 +66,13 @@ from kotacerdas.core.jsontext import Texts, compact_json
 from kotacerdas.core.lazytext import MarkdownCache, Span
 from kotacerdas.core.locations import PACKAGE, config_file, input_folders, is_scratch
 
-VERSION = 3
+VERSION = 4
 FILE = "build-cache.json"
 PAGES_FILE = "pages.json"
 MARKDOWN_FILE = "markdown.jsonl"
 PARSED_FILE = "parsed.jsonl"
 FILES_FILE = "files.jsonl"
+OUTPUT_FILE = "output.list"
 Stamp = tuple[int, int, int]  # inputs: (size, mtime ns, ctime ns); output: (size, mtime ns, inode)
 KEY_ENV = "KOTACERDAS_CACHE_KEY"
 """Names another key file than the default (tests isolate themselves with it)."""
@@ -117,15 +125,102 @@ def input_digest(site: Path) -> str:
         except OSError:
             continue
         found[name] = (st.st_mode, st.st_size)
-        if os.path.isdir(path) and not os.path.islink(path):
-            _walk(str(path), name, found, True, _input_stamp)
+        if stat.S_ISDIR(st.st_mode):
+            _walk_inputs(str(path), name, found)
     try:
         config = config_file(site)
         st = os.stat(config, follow_symlinks=False)
         found[config.name] = (st.st_mode, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
     except OSError:
         pass
-    return digest_of(repr(sorted(found.items())))
+    names = sorted(found)
+    return _packed_digest(_encode("\0".join(names)), [found[name] for name in names])
+
+
+_INPUT_STAMP = operator.attrgetter("st_size", "st_mtime_ns", "st_ctime_ns")
+"""An input file's stamp from its lstat: size, mtime and ctime."""
+
+
+def _walk_inputs(top: str, rel: str, out: dict[str, Any]) -> None:
+    """What ``_walk`` records of the inputs under ``top`` (a folder as 0, a file or link by
+    ``_INPUT_STAMP``, scratch files skipped), each folder's files stamped by ``_stamps``: a
+    site has thousands of files in one folder."""
+    stack = [(top, rel)]
+    while stack:
+        path, prefix = stack.pop()
+        try:
+            fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC)
+        except OSError:
+            out[prefix] = "unreadable"
+            continue
+        try:
+            with os.scandir(fd) as listing:
+                entries = [e for e in listing if not is_scratch(e.name)]
+            files = []
+            for e in entries:
+                if e.is_dir(follow_symlinks=False):
+                    out[prefix + e.name + "/"] = 0
+                    stack.append((os.path.join(path, e.name), prefix + e.name + "/"))
+                else:
+                    files.append(e.name)
+            out.update(zip([prefix + name for name in files], _stamps(_INPUT_STAMP, fd, files)))
+        except OSError:
+            out[prefix] = "unreadable"
+        finally:
+            os.close(fd)
+
+
+_THREADED = 4096
+"""From how many names ``_stamps`` takes them in two threads."""
+
+
+def _stamps(stamp: Callable[[os.stat_result], Any], fd: int, names: list[str]) -> list[Any]:
+    """``stamp`` of the lstat of each name (relative to the folder ``fd``), in order. A long
+    list is done in two threads: lstat lets go of the GIL, and on this path the system calls
+    are most of the time, so two cores take about half as long."""
+    lstat = functools.partial(os.stat, dir_fd=fd, follow_symlinks=False)
+    if len(names) < _THREADED or _cores() < 2:
+        return list(map(stamp, map(lstat, names)))
+    import threading
+
+    half = len(names) // 2
+    done: list[Any] = []
+
+    def second() -> None:
+        try:
+            done.append(list(map(stamp, map(lstat, names[half:]))))
+        except Exception as exc:  # raised in this thread, below
+            done.append(exc)
+
+    thread = threading.Thread(target=second, daemon=True)
+    thread.start()
+    try:
+        first = list(map(stamp, map(lstat, names[:half])))
+    finally:
+        thread.join()
+    rest: list[Any] | Exception = done[0]
+    if isinstance(rest, Exception):
+        raise rest
+    return first + rest
+
+
+def _cores() -> int:
+    """The processors this process may run on."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
+def _packed_digest(names: bytes, values: Any) -> str:
+    """A digest of names (UTF-8, NUL-separated) and plain values (ints, tuples and lists of
+    them, a few strings): marshal's form, version 2, which has no object references, so that
+    equal values give equal bytes whichever objects hold them (and is much cheaper to make
+    than ``repr``). Were another Python's form to differ, the digests would differ: one build
+    that is not skipped, never a wrong one."""
+    h = hashlib.blake2b(b"%d\0" % len(names), digest_size=12)
+    h.update(names)
+    h.update(marshal.dumps(values, 2))
+    return h.hexdigest()
 
 
 def output_stamps(output: Path) -> dict[str, Stamp]:
@@ -139,6 +234,97 @@ def output_stamps(output: Path) -> dict[str, Stamp]:
     if output.is_dir() and not output.is_symlink():
         _walk(str(output), "", found, False, _output_stamp, inputs=False)
     return found
+
+
+_FILE_STAMP = operator.attrgetter("st_size", "st_mtime_ns", "st_ino")
+"""An output file's stamp from its lstat (``output_stamp``), taken in C by ``map``."""
+_FOLDER_STAMP = operator.attrgetter("st_mode", "st_mtime_ns", "st_ino", "st_nlink")
+"""An output folder's stamp: its mtime changes whenever an entry is added, removed or renamed
+in it; its links count its subfolders (``_folders``)."""
+
+
+def output_record(tree: Path, stamps: dict[str, Stamp]) -> tuple[bytes, str]:
+    """(listing, digest) of a tree whose files have ``stamps`` (a new tree, before it takes
+    output/'s place, which keeps its folders' stamps): the listing names every file and
+    folder, the digest covers their stamps, so that ``probe`` checks output/ by one lstat per
+    name, without a scandir of any folder. Save the listing with ``write_output``."""
+    files = sorted(stamps)
+    folders, found = _folders(tree, files)
+    listing = _encode("\0".join(files) + "\0\0" + "\0".join(folders))
+    return listing, _listing_digest(listing, [stamps[rel] for rel in files], found)
+
+
+FolderStamp = tuple[int, int, int, int]
+
+
+def _folders(tree: Path, files: list[str]) -> tuple[list[str], list[FolderStamp]]:
+    """Every folder of ``tree`` by relative path (``.`` the tree itself), sorted, and their
+    stamps: the folders that hold ``files``, when each one's link count shows it has no other
+    subfolder (a folder has 2 links plus one per subfolder); else (a stray folder the spare
+    kept, or a disk whose folders do not count links) those a walk of the tree finds."""
+    held = {"."}
+    for rel in files:
+        parent = rel.rpartition("/")[0]
+        while parent and parent not in held:
+            held.add(parent)
+            parent = parent.rpartition("/")[0]
+    folders = sorted(held)
+    subfolders = dict.fromkeys(folders, 0)
+    for rel in folders[1:]:
+        subfolders[rel.rpartition("/")[0] or "."] += 1
+    found = _listed_stamps(tree, [], folders)
+    if found and all(st[3] == 2 + subfolders[rel] for rel, st in zip(folders, found[1])):
+        return folders, found[1]
+    walked: dict[str, Any] = {}
+    _walk(str(tree), "", walked, True, lambda e: None, inputs=False)
+    folders = ["."] + sorted(rel[:-1] for rel in walked if rel.endswith("/"))
+    found = _listed_stamps(tree, [], folders)
+    return folders, found[1] if found else []
+
+
+def _listed_stamps(root: Path, files: list[str], folders: list[str]
+                   ) -> tuple[list[Stamp], list[FolderStamp]] | None:
+    """The stamps of ``files`` and ``folders`` of the tree ``root`` (never through a link in
+    its place), one lstat each, or None when one is missing."""
+    try:
+        fd = os.open(root, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC)
+    except OSError:
+        return None
+    try:
+        return _stamps(_FILE_STAMP, fd, files), _stamps(_FOLDER_STAMP, fd, folders)
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+
+
+def _listing_digest(listing: bytes, files: list[Stamp], folders: list[FolderStamp]) -> str:
+    """One digest for a listing (``output_record``) and the stamps of what it names."""
+    return _packed_digest(listing, (files, folders))
+
+
+def listed_output(folder: Path, output: Path) -> tuple[dict[str, Stamp], str] | None:
+    """(stamps of output/'s files, digest) as the listing the cache in ``folder`` keeps names
+    them, or None when there is no signed listing or a name in it is gone."""
+    try:
+        listing = Seal(OUTPUT_FILE).open((folder / OUTPUT_FILE).read_bytes())
+    except OSError:
+        return None
+    if listing is None:
+        return None
+    head, sep, tail = listing.decode("utf-8", "surrogatepass").partition("\0\0")
+    files, folders = head.split("\0") if head else [], tail.split("\0")
+    found = _listed_stamps(output, files, folders) if sep else None
+    if found is None:
+        return None
+    return dict(zip(files, found[0])), _listing_digest(listing, *found)
+
+
+def write_output(folder: Path, listing: bytes) -> None:
+    """Save the listing of the output about to be put in place (``output_record``; it vouches
+    for nothing alone: the main file, written after it, holds its digest)."""
+    writeguard.write_bytes(*_where(folder, OUTPUT_FILE), Seal(OUTPUT_FILE).mac(listing) + b" "
+                           + listing)
 
 
 def tree_inodes(tree: Path) -> dict[str, int | None]:
@@ -159,11 +345,6 @@ def _inode(e: os.DirEntry[str]) -> int | None:
 def output_stamp(st: os.stat_result) -> Stamp:
     """An output file's stamp from its lstat (see ``output_stamps``)."""
     return (st.st_size, st.st_mtime_ns, st.st_ino)
-
-
-def output_digest(stamps: dict[str, Stamp]) -> str:
-    """One digest for all of output/'s stamps."""
-    return digest_of(repr(sorted(stamps.items())))
 
 
 # --- signing --------------------------------------------------------------------------------
@@ -370,9 +551,10 @@ def probe(folder: Path, site: Path, output: Path, base_url: str | None, drafts: 
     inputs = input_digest(site)
     if state.key != key or not state.output:
         return Probe(key, state, inputs)
-    stamps = output_stamps(output)
-    return Probe(key, state, inputs, stamps, trusted=bool(stamps) and
-                 output_digest(stamps) == state.output)
+    listed = listed_output(folder, output)
+    if listed is None or listed[1] != state.output or not listed[0]:
+        return Probe(key, state, inputs)
+    return Probe(key, state, inputs, listed[0], trusted=True)
 
 
 def read(folder: Path) -> CacheState:

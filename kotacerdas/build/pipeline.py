@@ -144,8 +144,10 @@ def _cached_build(site: Path, output: Path, base_url: str | None, drafts: bool, 
             if compiled is not None:
                 cache.write_signed(cache_dir, stored_name(), start.code, compiled, PREFIX)
             cache.write_pages(cache_dir, probe.key, built.fingerprints)
+            listing, output_digest = cache.output_record(built.tree, built.stamps)
+            cache.write_output(cache_dir, listing)
             cache.write(cache_dir, cache.CacheState(
-                key=probe.key, inputs=probe.inputs, output=cache.output_digest(built.stamps),
+                key=probe.key, inputs=probe.inputs, output=output_digest,
                 pages=result.pages, participants=result.participants,
                 announcements=result.announcements))
 

@@ -125,6 +125,9 @@ class Built:
     renderers: list[Renderer]
     stamps: dict[str, Stamp]
     """The new tree's stamps (as cache.output_stamps), the output's once it is in place."""
+    tree: Path
+    """Where the files are until the tree takes the output's place (the output itself after a
+    first pass): the folders ``finish`` stamps (cache.output_record)."""
     written: tuple[str, ...]
     """Files whose bytes are new (not the previous output's file), the marker aside."""
     removed: tuple[str, ...]
@@ -194,7 +197,7 @@ class Session:
             files = set(rendered.fingerprints) | assets
             stamps = settle(tree, output, files, known,  # a mirrored tree: no walk of it
                             set(rendered.fresh) | assets | {MARKER} if previous else None)
-            built = self._built(rendered, renderers, stamps, known, parsed)
+            built = self._built(rendered, renderers, stamps, tree, known, parsed)
             if finish is not None:
                 finish(built)
         return built
@@ -210,13 +213,14 @@ class Session:
         files = dict(rendered.kept)
         files.update({"assets/" + n: read_regular(path)
                       for n, path in renderers[0].assets.items()})
-        return self._built(rendered, renderers, publish(output, files, known), known, parsed)
+        return self._built(rendered, renderers, publish(output, files, known), output, known,
+                           parsed)
 
     def _built(self, rendered: Rendered, renderers: list[Renderer], stamps: dict[str, Stamp],
-               known: dict[str, Stamp], parsed: ParseCache | None) -> Built:
-        """What one build made, against the output it found (``known``)."""
+               tree: Path, known: dict[str, Stamp], parsed: ParseCache | None) -> Built:
+        """What one build made in ``tree``, against the output it found (``known``)."""
         return Built(
-            rendered, renderers, stamps,
+            rendered, renderers, stamps, tree,
             written=tuple(sorted(rel for rel, st in stamps.items()
                                  if rel != MARKER and known.get(rel) != st)),
             removed=tuple(sorted(set(known) - set(stamps))),

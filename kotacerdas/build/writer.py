@@ -176,8 +176,8 @@ def new_tree(output: Path, known: dict[str, Stamp] | None = None) -> Iterator[Pa
         if known:
             _mirror(spare, output, known)
         write_file(spare, MARKER, MARKER_BYTES)
+        os.chmod(spare, 0o755)  # before the body: the cache records the tree as it is published
         yield spare
-        os.chmod(spare, 0o755)
         old = exchange(spare, output)
     except BaseException:
         if made:

@@ -16,6 +16,7 @@ import random
 import shutil
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -150,6 +151,23 @@ def test_nothing_changed_writes_nothing(tmp_path: Path) -> None:
     assert {p: (p.stat().st_ino, p.stat().st_mtime_ns) for p in out.rglob("*")} == before
 
 
+@pytest.mark.parametrize("umask", [0o077, 0o002])
+def test_nothing_changed_is_known_whatever_the_umask(tmp_path: Path, umask: int) -> None:
+    """The output's folders are recorded as they are published (the tree's own mode set before
+    the cache records it), so a build under any umask is known as unchanged the next time."""
+    old = os.umask(umask)
+    try:
+        site = _site(tmp_path)
+        out, store = tmp_path / "out", tmp_path / "cache"
+        _build(site.root, out, store)
+        assert _build(site.root, out, store).unchanged
+        (site.root / "content/news" / _originals(site)[0].name).touch()
+        assert not _build(site.root, out, store).unchanged
+        assert _build(site.root, out, store).unchanged
+    finally:
+        os.umask(old)
+
+
 def test_one_edit_replaces_only_the_files_that_differ(tmp_path: Path) -> None:
     site = _site(tmp_path)
     out, store = tmp_path / "out", tmp_path / "cache"
@@ -269,6 +287,113 @@ def test_output_changed_by_hand_is_rebuilt(tmp_path: Path) -> None:
     (out / "tambahan.txt").write_text("x")
     assert not _build(site.root, out, store).unchanged
     assert tree(out) == expected
+
+
+def test_no_change_is_seen_without_listing_any_output_folder(tmp_path: Path, monkeypatch) -> None:
+    """The first look checks output/ by one lstat per file and folder the last build left
+    (its listing), never by a scandir of a folder: output/ has one folder per page."""
+    site = _site(tmp_path)
+    out, store = tmp_path / "out", tmp_path / "cache"
+    _build(site.root, out, store)
+    scanned = spy(monkeypatch, cache.os, "scandir", lambda path=".": path)
+    opened = spy(monkeypatch, cache.os, "open", lambda path, *args, **kwargs: os.fspath(path))
+    probe = cache.probe(store, site.root, out, BASE, False, TODAY)
+    assert probe.unchanged
+    assert all(type(path) is int for path in scanned)  # folders the input walk opened
+    assert [path for path in opened if path.startswith(str(out) + "/")] == []
+    assert probe.stamps == cache.output_stamps(out)  # what a cached rebuild starts from
+
+
+def test_stamps_taken_in_two_threads_are_those_of_one(tmp_path: Path, monkeypatch) -> None:
+    """``_stamps`` splits a long list between two threads: the same stamps in the same order,
+    and a name that is gone still fails the whole look."""
+    site = _site(tmp_path)
+    out, store = tmp_path / "out", tmp_path / "cache"
+    _build(site.root, out, store)
+    one = cache.probe(store, site.root, out, BASE, False, TODAY)
+    monkeypatch.setattr(cache, "_THREADED", 2)
+    monkeypatch.setattr(cache, "_cores", lambda: 2)
+    threads = spy(monkeypatch, threading, "Thread")
+    two = cache.probe(store, site.root, out, BASE, False, TODAY)
+    assert threads and two.unchanged
+    assert (two.inputs, two.stamps) == (one.inputs, one.stamps)
+    assert list(two.stamps) == list(one.stamps)
+    (out / "daerah" / "kota-bandung" / "index.html").unlink()
+    assert not cache.probe(store, site.root, out, BASE, False, TODAY).trusted
+
+
+def _untouched_build_after(site, out: Path, store: Path, tmp_path: Path, change) -> None:  # noqa: ANN001
+    """``change`` made to output/ after a build is seen (the next build is no no-change one),
+    and that build puts the output right."""
+    _build(site.root, out, store)
+    expected = tree(out)
+    change(out)
+    assert not _build(site.root, out, store).unchanged
+    assert tree(out) == expected
+    assert _build(site.root, out, store).unchanged
+
+
+def _add_deep_file(out: Path) -> None:
+    (out / "daerah" / "kota-bandung" / "lama.html").write_text("x")
+
+
+def _replace_folder_by_link(out: Path) -> None:
+    folder = out / "daerah" / "kota-bandung"
+    moved = out.parent / "elsewhere"
+    folder.rename(moved)
+    os.symlink(moved, folder)
+
+
+def _replace_folder_by_copy(out: Path) -> None:
+    """The same file (the very inode) in a new folder of the same name."""
+    folder = out / "daerah" / "kota-bandung"
+    moved = out.parent / "moved"
+    folder.rename(moved)
+    folder.mkdir()
+    for f in moved.iterdir():
+        os.link(f, folder / f.name)
+
+
+def _replace_file_by_link(out: Path) -> None:
+    page = out / "daerah" / "kota-bandung" / "index.html"
+    page.rename(out.parent / "page.html")
+    os.symlink(out.parent / "page.html", page)
+
+
+def _add_empty_folder(out: Path) -> None:
+    (out / "daerah" / "kosong").mkdir()
+
+
+@pytest.mark.parametrize("change", [_add_deep_file, _replace_folder_by_link,
+                                    _replace_folder_by_copy, _replace_file_by_link,
+                                    _add_empty_folder])
+def test_output_changed_below_its_top_folder_is_rebuilt(tmp_path: Path, change) -> None:  # noqa: ANN001
+    _untouched_build_after(_site(tmp_path), tmp_path / "out", tmp_path / "cache", tmp_path,
+                           change)
+
+
+@pytest.mark.parametrize("links", ["counted", "not counted"])
+def test_a_stray_folder_a_build_kept_is_watched_too(tmp_path: Path, monkeypatch,
+                                                     links: str) -> None:
+    """A tree can keep an empty folder a build did not make (the spare held it): it is in the
+    listing too, so a file put in it later is seen, also where the disk's folders do not count
+    their subfolders in their links (the listing is then made by a walk)."""
+    if links == "not counted":
+        monkeypatch.setattr(cache, "_FOLDER_STAMP", lambda st: (st.st_mode, st.st_mtime_ns,
+                                                                st.st_ino, 1))
+    site = _site(tmp_path)
+    out, store = tmp_path / "out", tmp_path / "cache"
+    news = _originals(site)[0]
+    _build(site.root, out, store)
+    _add_empty_folder(out)
+    for text in ("\nSatu.\n", "\nDua.\n"):  # the tree with the folder becomes the spare, then output
+        news.write_text(news.read_text() + text)
+        _build(site.root, out, store)
+    assert (out / "daerah" / "kosong").is_dir()
+    assert _build(site.root, out, store).unchanged
+    (out / "daerah" / "kosong" / "lama.html").write_text("x")
+    assert not _build(site.root, out, store).unchanged
+    _assert_same_as_full_build(site, out, tmp_path)
 
 
 def test_an_empty_stray_folder_is_noticed(tmp_path: Path) -> None:
@@ -662,7 +787,7 @@ def test_hand_made_main_file_cannot_vouch_for_output(tmp_path: Path) -> None:
     _build(site.root, out, store)
     (out / "index.html").write_text("<p>dirusak</p>")
     state = _payload(store / cache.FILE)
-    state["output"] = cache.output_digest(cache.output_stamps(out))  # "output/ is current"
+    state["output"] = cache.output_record(out, cache.output_stamps(out))[1]  # "it is current"
     (store / cache.FILE).write_text(json.dumps(state))
     assert not _build(site.root, out, store).unchanged
     _assert_same_as_full_build(site, out, tmp_path)
