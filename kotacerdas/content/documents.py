@@ -76,7 +76,8 @@ def _document(path: Path, schema: dict[str, Any], parsed: ParseCache | None, mem
     text = read_text(path, problems)
     if text is None:
         return None
-    document = memo.checked(("markdown", schema.get("title", ""), os.fspath(path), text), problems,
+    key = ("markdown", schema.get("title", ""), os.fspath(path), digest_of(text))  # not the text
+    document = memo.checked(key, problems,
                             lambda found: _markdown_file(path, text, schema, parsed, found))
     return None if document is None else record(document, problems)
 

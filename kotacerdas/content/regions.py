@@ -47,7 +47,7 @@ def _region_file(path: Path, today: dt.date, parsed: ParseCache | None, memo: Me
     text = read_text(path, problems)
     if text is None:
         return None
-    return memo.checked(("region", os.fspath(path), text, today), problems,
+    return memo.checked(("region", os.fspath(path), digest_of(text), today), problems,
                         lambda found: _region(path, slug, text, today, parsed, found))
 
 
