@@ -13,6 +13,7 @@ from kotacerdas.core.errors import ContentError
 from kotacerdas.core.lazytext import MarkdownCache
 from kotacerdas.build import cache
 from kotacerdas.build.session import Built, Session, Warm, render_site
+from kotacerdas.core import urls
 from kotacerdas.core.clock import today_in_jakarta
 from kotacerdas.model.editions import Gap, completeness
 from kotacerdas.content.parsecache import entry_line
@@ -171,7 +172,7 @@ def check(site: Path, drafts: bool = True) -> BuildResult:
     model = renderers[0].model
     sources = {page: source for r in renderers for page, source in content_sources(r.model).items()}
     links = check_links(files, model.urls.absolute(""),
-                        extra=["assets/" + name for name in renderers[0].assets], sources=sources)
+                        extra=[urls.asset(name) for name in renderers[0].assets], sources=sources)
     if links.problems:
         raise ContentError(links.problems)
     return BuildResult(pages=len(files), files=0, participants=len(model.regions),

@@ -25,6 +25,7 @@ from kotacerdas.build.writer import MARKER, TreeSink, copy_assets, new_tree, pub
 from kotacerdas.content.load import load_site
 from kotacerdas.content.parsecache import ParseCache
 from kotacerdas.content.strings import read_strings
+from kotacerdas.core import urls
 from kotacerdas.core.clock import today_in_jakarta
 from kotacerdas.core.errors import Problems
 from kotacerdas.core.lazytext import MarkdownCache
@@ -193,7 +194,7 @@ class Session:
                                               previous, self.markdown, parsed, TreeSink(tree),
                                               self.warm)
             copy_assets(renderers[0].assets, tree)
-            assets = {"assets/" + n for n in renderers[0].assets}
+            assets = {urls.asset(n) for n in renderers[0].assets}
             files = set(rendered.fingerprints) | assets
             stamps = settle(tree, output, files, known,  # a mirrored tree: no walk of it
                             set(rendered.fresh) | assets | {MARKER} if previous else None)
@@ -211,7 +212,7 @@ class Session:
                                           previous, self.markdown, parsed, keep, self.warm,
                                           lambda rel: rel in known and rel not in first)
         files = dict(rendered.kept)
-        files.update({"assets/" + n: read_regular(path)
+        files.update({urls.asset(n): read_regular(path)
                       for n, path in renderers[0].assets.items()})
         return self._built(rendered, renderers, publish(output, files, known), output, known,
                            parsed)

@@ -42,6 +42,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterator
 
 from kotacerdas.build.cache import Stamp, output_stamp, output_stamps, tree_inodes
+from kotacerdas.core import urls
 from kotacerdas.core.errors import UsageError
 from kotacerdas.core.writeguard import (Folders, UnsafeWrite, link, read_regular, remove, split,
                                        target, write_new)
@@ -261,7 +262,7 @@ def copy_assets(assets: dict[str, Path], root: Path) -> None:
     """Copy theme files into root/assets/ (a symbolic link is refused, never followed)."""
     with Folders(root) as folders:
         for rel, src in sorted(assets.items()):
-            write_file(root, "assets/" + rel, read_regular(src), folders)
+            write_file(root, urls.asset(rel), read_regular(src), folders)
 
 
 def settle(tree: Path, output: Path, keep: set[str], known: dict[str, Stamp],

@@ -16,7 +16,6 @@ import random
 import shutil
 import subprocess
 import sys
-import threading
 from pathlib import Path
 
 import pytest
@@ -302,24 +301,6 @@ def test_no_change_is_seen_without_listing_any_output_folder(tmp_path: Path, mon
     assert all(type(path) is int for path in scanned)  # folders the input walk opened
     assert [path for path in opened if path.startswith(str(out) + "/")] == []
     assert probe.stamps == cache.output_stamps(out)  # what a cached rebuild starts from
-
-
-def test_stamps_taken_in_two_threads_are_those_of_one(tmp_path: Path, monkeypatch) -> None:
-    """``_stamps`` splits a long list between two threads: the same stamps in the same order,
-    and a name that is gone still fails the whole look."""
-    site = _site(tmp_path)
-    out, store = tmp_path / "out", tmp_path / "cache"
-    _build(site.root, out, store)
-    one = cache.probe(store, site.root, out, BASE, False, TODAY)
-    monkeypatch.setattr(cache, "_THREADED", 2)
-    monkeypatch.setattr(cache, "_cores", lambda: 2)
-    threads = spy(monkeypatch, threading, "Thread")
-    two = cache.probe(store, site.root, out, BASE, False, TODAY)
-    assert threads and two.unchanged
-    assert (two.inputs, two.stamps) == (one.inputs, one.stamps)
-    assert list(two.stamps) == list(one.stamps)
-    (out / "daerah" / "kota-bandung" / "index.html").unlink()
-    assert not cache.probe(store, site.root, out, BASE, False, TODAY).trusted
 
 
 def _untouched_build_after(site, out: Path, store: Path, tmp_path: Path, change) -> None:  # noqa: ANN001
