@@ -82,9 +82,9 @@ _KEY_BYTES = 32
 # --- stamps ----------------------------------------------------------------------------------
 
 def _walk(top: str, rel: str, out: dict[str, Any], folders: bool,
-          stamp: Callable[[os.DirEntry[str]], Any], inputs: bool = True) -> None:
-    """The ``stamp`` of every file under ``top`` (of a symlink too: never followed), one scandir
-    per folder; scratch files are skipped among ``inputs`` (core/locations.is_scratch)."""
+          stamp: Callable[[os.DirEntry[str]], Any]) -> None:
+    """The ``stamp`` of every file under a tree the build wrote, ``top`` (of a symlink too:
+    never followed), one scandir per folder (the inputs: ``_walk_inputs``)."""
     stack = [(top, rel)]
     while stack:
         path, prefix = stack.pop()
@@ -95,20 +95,12 @@ def _walk(top: str, rel: str, out: dict[str, Any], folders: bool,
             continue
         with listing as entries:
             for e in entries:
-                if inputs and is_scratch(e.name):
-                    continue
                 if e.is_dir(follow_symlinks=False):
                     if folders:
                         out[prefix + e.name + "/"] = 0
                     stack.append((e.path, prefix + e.name + "/"))
                 else:
                     out[prefix + e.name] = stamp(e)
-
-
-def _input_stamp(e: os.DirEntry[str]) -> tuple[int, int, int]:
-    """An input file's stamp: size, mtime and ctime of its lstat."""
-    st = e.stat(follow_symlinks=False)
-    return st.st_size, st.st_mtime_ns, st.st_ctime_ns
 
 
 def _output_stamp(e: os.DirEntry[str]) -> Stamp:
@@ -142,7 +134,7 @@ _INPUT_STAMP = operator.attrgetter("st_size", "st_mtime_ns", "st_ctime_ns")
 
 
 def _walk_inputs(top: str, rel: str, out: dict[str, Any]) -> None:
-    """What ``_walk`` records of the inputs under ``top`` (a folder as 0, a file or link by
+    """What ``_walk`` would record of the inputs under ``top`` (a folder as 0, a file or link by
     ``_INPUT_STAMP``, scratch files skipped), each folder's files stamped by ``_stamps``: a
     site has thousands of files in one folder."""
     stack = [(top, rel)]
@@ -199,7 +191,7 @@ def output_stamps(output: Path) -> dict[str, Stamp]:
     place, and the cache can be saved before (pipeline._cached_build)."""
     found: dict[str, Any] = {}
     if output.is_dir() and not output.is_symlink():
-        _walk(str(output), "", found, False, _output_stamp, inputs=False)
+        _walk(str(output), "", found, False, _output_stamp)
     return found
 
 
@@ -243,7 +235,7 @@ def _folders(tree: Path, files: list[str]) -> tuple[list[str], list[FolderStamp]
     if found and all(st[3] == 2 + subfolders[rel] for rel, st in zip(folders, found[1])):
         return folders, found[1]
     walked: dict[str, Any] = {}
-    _walk(str(tree), "", walked, True, lambda e: None, inputs=False)
+    _walk(str(tree), "", walked, True, lambda e: None)
     folders = ["."] + sorted(rel[:-1] for rel in walked if rel.endswith("/"))
     found = _listed_stamps(tree, [], folders)
     return folders, found[1] if found else []
@@ -301,7 +293,7 @@ def tree_inodes(tree: Path) -> dict[str, int | None]:
     (writer._mirror)."""
     found: dict[str, int | None] = {}
     if tree.is_dir() and not tree.is_symlink():
-        _walk(str(tree), "", found, False, _inode, inputs=False)
+        _walk(str(tree), "", found, False, _inode)
     return found
 
 
@@ -651,21 +643,16 @@ def _blocks(seal: Seal, live: dict[str, Any], keys: Iterable[str],
     at = size = 0
     for k in keys:
         value = live[k]
-        if line is None and type(value) in (str, Span):  # kept as it is: no JSON string
-            data = value.data() if type(value) is Span else _encode(value)
-            entry = compact_json([k, at, at + len(data)])
-            texts.append(data)
-            at += len(data)
-            size += len(data)
-        elif line is None and type(value) is Texts:
+        if line is None and type(value) in (str, Span, Texts):  # texts kept as they are
+            raw = [value.data() if type(value) is Span else _encode(text)
+                   for text in (value.texts if type(value) is Texts else (value,))]
             spans: list[int] = []
-            for text in value.texts:
-                data = _encode(text)
+            for data in raw:
                 spans += (at, at + len(data))
-                texts.append(data)
                 at += len(data)
-                size += len(data)
-            entry = compact_json([k, value.value, spans])
+            texts += raw
+            size += spans[-1] - spans[0] if spans else 0
+            entry = compact_json([k, value.value, spans] if type(value) is Texts else [k, *spans])
         else:
             entry = line(k, value) if line else compact_json([k, value])
         index.append(entry)
@@ -747,7 +734,7 @@ def _text(raw: memoryview, start: Any, end: Any) -> str | None:
     if not _bounds(raw, start, end):
         return None
     try:
-        return str(raw[start:end], "utf-8", "surrogatepass")
+        return Span(raw, start, end).text()
     except UnicodeDecodeError:  # not the bounds of a text this store wrote
         return None
 
