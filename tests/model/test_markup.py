@@ -242,3 +242,39 @@ def test_a_repeated_reserved_heading_gets_the_next_number(reserved: Converter) -
 def test_a_template_id_written_in_html_is_dropped(reserved: Converter) -> None:
     html = reserved.to_html('<h2 id="konten-utama">A</h2>\n\n<h2 id="rincian">B</h2>')
     assert "konten-utama" not in html and 'id="rincian"' in html
+
+
+# --- heading ids without toc's unused table of contents (model/headingids.py) -------------------
+
+TOC_DOCUMENTS = [
+    "## Rincian\n\nTeks.\n\n### Rincian\n\n## Rincian",
+    "# Judul *miring* dan `kode`\n\n## A &amp; B\n\n## [Tautan](/daerah/)",
+    "[TOC]\n\n## Satu\n\n### Dua\n\n## Tiga",
+    "Teks\n\n> [TOC]\n\n## Di bawah kutipan",
+    "Sebut [TOC] di tengah kalimat.\n\n## Bagian",
+    "    [TOC]\n\n## Dalam kode\n\n```\n[TOC]\n```",
+    "* [TOC]\n* dua\n\n## Daftar",
+    "## [TOC]\n\nJudul yang berisi penanda.",
+    "<h2 id=\"ada\">Sudah</h2>\n\n## Sumber\n\n## Sumber",
+]
+
+
+@pytest.mark.parametrize("source", TOC_DOCUMENTS)
+def test_heading_ids_are_those_of_the_toc_extension(reserved: Converter, source: str,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """The same HTML as Python-Markdown's own toc extension, '[TOC]' marker and all."""
+    from markdown.extensions.toc import TocExtension
+
+    import kotacerdas.model.headingids as headingids
+
+    ours = reserved.to_html(source)
+    monkeypatch.setattr(headingids, "HeadingIds", TocExtension)
+    stock = Converter(Urls("https://contoh.github.io/kota-cerdas/").site_link,
+                      template_ids([REPO / "templates"]))
+    assert stock.to_html(source) == ours
+    assert stock._md.treeprocessors["toc"].__class__ is not reserved._md.treeprocessors["toc"].__class__
+
+
+def test_a_marker_still_becomes_the_list_of_sections(convert: Converter) -> None:
+    html = convert.to_html("[TOC]\n\n## Satu\n\n## Dua")
+    assert '<a href="#satu">Satu</a>' in html and "[TOC]" not in html

@@ -5,7 +5,9 @@ for importing Jinja2, Markdown, PyYAML, jsonschema, Babel or nh3 first. A subpro
 command line's build after a first cached build and lists ``sys.modules`` once it has decided.
 The same check runs on a copy of the package with an ``import jinja2`` planted on that path, to
 show it would notice one. A one-edit build that converts no Markdown (an announcement's title, a
-region's note: every body comes from the Markdown cache) must not import Python-Markdown or nh3.
+region's note: every body comes from the Markdown cache) must not import Python-Markdown or nh3;
+one that converts a body must not import importlib.metadata either (Python-Markdown lists every
+installed package's entry points when an extension is named by a string).
 """
 
 from __future__ import annotations
@@ -103,3 +105,10 @@ def test_a_region_note_edit_imports_no_markdown(site: FixtureSite) -> None:
                                "Dua sumber menyebut dua tahun yang berbeda.")
     assert "kotacerdas.model.site" in modules
     assert [m for m in heavy_in(modules) if m.split(".")[0] in ("markdown", "nh3")] == []
+
+
+def test_a_body_edit_converts_without_listing_installed_packages(site: FixtureSite) -> None:
+    modules = one_edit_modules(site, "content/news/2018-05-08-tahap-dua.md",
+                               "Teks.", "Teks yang diubah.")
+    assert "markdown" in modules and "nh3" in modules  # the body was converted again
+    assert "importlib.metadata" not in modules
