@@ -65,6 +65,7 @@ from kotacerdas.core.digest import digest_of
 from kotacerdas.core.jsontext import Texts, compact_json
 from kotacerdas.core.lazytext import MarkdownCache, Span
 from kotacerdas.core.locations import PACKAGE, config_file, input_folders, is_scratch
+from kotacerdas.core.parallel import side_by_side
 
 VERSION = 4
 FILE = "build-cache.json"
@@ -507,10 +508,10 @@ def probe(folder: Path, site: Path, output: Path, base_url: str | None, drafts: 
     """Compare the cache in ``folder`` with the inputs and output as they are now."""
     key = cache_key(site, output, base_url, drafts, today)
     state = read(folder)
-    inputs = input_digest(site)
     if state.key != key or not state.output:
-        return Probe(key, state, inputs)
-    listed = listed_output(folder, output)
+        return Probe(key, state, input_digest(site))
+    # two walks of system calls, one per core (n10000: 65 ms for the inputs, 95 for output/)
+    inputs, listed = side_by_side(lambda: input_digest(site), lambda: listed_output(folder, output))
     if listed is None or listed[1] != state.output or not listed[0]:
         return Probe(key, state, inputs)
     return Probe(key, state, inputs, listed[0], trusted=True)

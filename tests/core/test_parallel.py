@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import gc
+import os
+import threading
 
 import pytest
 
@@ -23,3 +25,65 @@ def test_workers_leave_the_parents_objects_out_of_their_collections() -> None:
     frozen = parallel.map_indexed(lambda i: gc.get_freeze_count(), parallel.MIN_ITEMS)
     assert min(frozen) > 0
     assert gc.get_freeze_count() == 0
+
+
+# --- side_by_side: two short jobs, one in a forked child ----------------------------------------
+
+needs_fork = pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
+
+
+def _no_child_left() -> bool:
+    """Whether this process has no child left to reap (none running, no zombie)."""
+    try:
+        os.waitpid(-1, os.WNOHANG)
+    except ChildProcessError:
+        return True
+    return False
+
+
+@needs_fork
+def test_side_by_side_makes_the_first_value_in_a_child() -> None:
+    parent = os.getpid()
+    (child, words), mine = parallel.side_by_side(lambda: (os.getpid(), ["a", ("b", 1)]),
+                                                 lambda: os.getpid())
+    assert mine == parent and child != parent and words == ["a", ("b", 1)]
+    assert _no_child_left()
+
+
+@needs_fork
+@pytest.mark.parametrize("failing", ["raises", "not marshal-able", "exits"])
+def test_side_by_side_makes_the_value_here_when_the_child_fails(failing: str) -> None:
+    parent = os.getpid()
+
+    def first() -> object:
+        if os.getpid() != parent:  # only in the child
+            if failing == "raises":
+                raise OSError("gone")
+            if failing == "exits":
+                os._exit(3)
+            return object()
+        return "made here"
+
+    assert parallel.side_by_side(first, lambda: 2) == ("made here", 2)
+    assert _no_child_left()
+
+
+@needs_fork
+def test_side_by_side_reaps_its_child_when_the_second_job_fails() -> None:
+    def second() -> None:
+        raise KeyError("x")
+
+    with pytest.raises(KeyError):
+        parallel.side_by_side(lambda: 1, second)
+    assert _no_child_left()
+
+
+def test_side_by_side_forks_nothing_while_other_threads_run() -> None:
+    go = threading.Event()
+    thread = threading.Thread(target=go.wait)
+    thread.start()
+    try:
+        assert parallel.side_by_side(os.getpid, os.getpid) == (os.getpid(), os.getpid())
+    finally:
+        go.set()
+        thread.join()
