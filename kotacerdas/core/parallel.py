@@ -2,9 +2,12 @@
 
 Forked workers inherit the parent's memory copy-on-write (the site model, the Markdown converter,
 compiled templates), so only chunk numbers go in and results come out: no worker re-parses what the
-parent already has. Small jobs stay in-process, where a pool would cost more than it saves, and
-do not import ``multiprocessing`` either (``_forking``). The parent's objects are out of the cycle
-collector's reach while the workers live (``_frozen``), so sharing them stays cheap.
+parent already has. The parent is one of the workers (one core each, one process fewer: a forked
+worker's copied pages are most of a big build's memory), and every worker, the parent too, takes
+the next chunk from one shared counter, so one slow chunk idles nobody. Small jobs stay
+in-process, where a pool would cost more than it saves, and do not import ``multiprocessing``
+either (``_forking``). The parent's objects are out of the cycle collector's reach while the
+workers live (``_frozen``), so sharing them stays cheap.
 """
 
 from __future__ import annotations
@@ -23,15 +26,30 @@ MIN_ITEMS = 150
 T = TypeVar("T")
 U = TypeVar("U")
 _task: Callable[[int], Any] | None = None
+_taken: Any = None
+"""The number of the next chunk to take, shared by the parent and its forked workers."""
 
 
-def _run(bounds: tuple[int, int]) -> list[Any]:
+def _drain(chunks: list[tuple[int, int]], taken: Any) -> list[tuple[int, list[Any]]]:
+    """Take chunks by the shared counter ``taken`` until none is left: (chunk number, results)."""
     assert _task is not None
-    return [_task(i) for i in range(*bounds)]
+    done = []
+    while True:
+        with taken.get_lock():
+            number = taken.value
+            taken.value = number + 1
+        if number >= len(chunks):
+            return done
+        done.append((number, [_task(i) for i in range(*chunks[number])]))
+
+
+def _drain_forked(chunks: list[tuple[int, int]]) -> list[tuple[int, list[Any]]]:
+    """``_drain`` in a forked worker, with the counter it inherited."""
+    return _drain(chunks, _taken)
 
 
 def workers() -> int:
-    """How many processes to use: one per core (the parent waits while they work)."""
+    """How many processes to use: one per core (the parent and ``workers() - 1`` forked ones)."""
     return max(1, min(os.cpu_count() or 1, 8))
 
 
@@ -47,20 +65,23 @@ def _forking() -> ForkContext | None:
 
 def map_indexed(task: Callable[[int], Any], count: int) -> list[Any]:
     """[task(0), …, task(count - 1)] in order, in parallel when the job is large enough."""
-    global _task
+    global _task, _taken
     n = workers()
     if n < 2 or count < MIN_ITEMS or (forking := _forking()) is None:
         return [task(i) for i in range(count)]
     # a few chunks per worker, so one slow chunk does not idle the rest
     size = max(1, -(-count // (n * 4)))
     chunks = [(start, min(start + size, count)) for start in range(0, count, size)]
-    _task = task
+    _task, _taken = task, forking.Value("l", 0)
     try:
-        with _frozen(), forking.Pool(n) as pool:
-            results = pool.map(_run, chunks, chunksize=1)
+        with _frozen(), forking.Pool(n - 1) as pool:
+            forked = pool.map_async(_drain_forked, [chunks] * (n - 1), chunksize=1)
+            done = _drain(chunks, _taken)
+            for part in forked.get():
+                done += part
     finally:
-        _task = None
-    return [item for chunk in results for item in chunk]
+        _task = _taken = None
+    return [item for _, results in sorted(done, key=lambda d: d[0]) for item in results]
 
 
 @contextlib.contextmanager

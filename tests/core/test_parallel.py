@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import os
 import threading
+import time
 
 import pytest
 
@@ -25,6 +26,23 @@ def test_workers_leave_the_parents_objects_out_of_their_collections() -> None:
     frozen = parallel.map_indexed(lambda i: gc.get_freeze_count(), parallel.MIN_ITEMS)
     assert min(frozen) > 0
     assert gc.get_freeze_count() == 0
+
+
+
+@pytest.mark.skipif(parallel.workers() < 2 or parallel._forking() is None,
+                    reason="needs two cores and fork")
+def test_the_parent_is_one_of_the_workers() -> None:
+    """One process per core, the parent among them: a job shared out forks one process fewer
+    than there are cores, and both kinds take chunks (each item waits a little, so a forked
+    worker starts before the parent could take every chunk)."""
+    def where(i: int) -> tuple[int, int]:
+        time.sleep(0.002)
+        return i, os.getpid()
+
+    done = parallel.map_indexed(where, parallel.MIN_ITEMS * 2)
+    assert [i for i, _ in done] == list(range(parallel.MIN_ITEMS * 2))
+    pids = {pid for _, pid in done}
+    assert os.getpid() in pids and 2 <= len(pids) <= parallel.workers()
 
 
 # --- side_by_side: two short jobs, one in a forked child ----------------------------------------
