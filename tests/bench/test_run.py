@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from bench.run import Corpus, counterpart, generate
+from bench.run import (WARM_EDIT, WARM_EDIT_AGAIN, WARM_SAME, Corpus, counterpart, generate,
+                       warm_rounds)
 from conftest import SHARED
 
 
@@ -28,3 +29,25 @@ def test_translations_make_a_two_edition_copy_and_leave_the_corpus_alone(tmp_pat
     edit = counterpart(corpus, corpus.edit_file)
     assert edit.read_bytes() == corpus.edit_file.read_bytes() and edit.is_relative_to(english)
 
+
+
+def test_warm_rounds_edit_twice_and_restore_the_file(tmp_path: Path) -> None:
+    """No change, one edit, then one more: the second is a build between two saves (the spare
+    tree the first made is there); the announcement is left as it was."""
+    edited = tmp_path / "news.md"
+    edited.write_bytes(b"---\ntitle: A\n---\n\nIsi.\n")
+    seen: list[tuple[bytes, bytes | None]] = []
+
+    class Builds:
+        def warm(self, site: Path, interval: float, round_: int, marker: bytes | None) -> str:
+            seen.append((edited.read_bytes(), marker))
+            return f"sample {len(seen)}"
+
+    results = warm_rounds(Builds(), tmp_path, edited, 0.1, 3)  # type: ignore[arg-type]
+    assert [scenario for scenario, _ in results] == [WARM_SAME, WARM_EDIT, WARM_EDIT_AGAIN]
+    assert seen[0] == (b"---\ntitle: A\n---\n\nIsi.\n", None)
+    first, second = seen[1][1], seen[2][1]
+    assert first and second and first != second
+    assert seen[1][0].endswith(first + b"\n") and seen[2][0].endswith(second + b"\n")
+    assert first not in seen[2][0]
+    assert edited.read_bytes() == b"---\ntitle: A\n---\n\nIsi.\n"
