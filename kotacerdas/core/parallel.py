@@ -33,7 +33,7 @@ _taken: Any = None
 def _drain(chunks: list[tuple[int, int]], taken: Any) -> list[tuple[int, list[Any]]]:
     """Take chunks by the shared counter ``taken`` until none is left: (chunk number, results)."""
     assert _task is not None
-    done = []
+    done: list[tuple[int, list[Any]]] = []
     while True:
         with taken.get_lock():
             number = taken.value
@@ -113,7 +113,7 @@ def side_by_side(elsewhere: Callable[[], T], here: Callable[[], U]) -> tuple[T, 
         try:
             os.close(read_end)
             with os.fdopen(write_end, "wb") as pipe:
-                pipe.write(marshal.dumps(elsewhere(), 2))
+                pipe.write(marshal.dumps(elsewhere(), 2))  # type: ignore[arg-type]
             status = 0
         finally:
             os._exit(status)

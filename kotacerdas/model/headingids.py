@@ -10,8 +10,12 @@ the marker, which gets toc's table as before.
 from __future__ import annotations
 
 import xml.etree.ElementTree as etree
+from typing import TYPE_CHECKING
 
 from markdown.extensions.toc import TocExtension, TocTreeprocessor
+
+if TYPE_CHECKING:
+    from markdown.extensions.toc import _TocToken  # the type stubs' name for a toc entry
 
 
 class _IdsFirst(TocTreeprocessor):
@@ -26,7 +30,7 @@ class _IdsFirst(TocTreeprocessor):
         self.marked = bool(marker) and any(marker in el.text for el in doc.iter() if el.text)
         super().run(doc)
 
-    def build_toc_div(self, toc_list: list) -> etree.Element:
+    def build_toc_div(self, toc_list: list[_TocToken]) -> etree.Element:
         """toc's table, or an empty one that nothing reads when there is no marker to replace."""
         return super().build_toc_div(toc_list) if self.marked else etree.Element("div")
 
