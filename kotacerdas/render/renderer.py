@@ -7,6 +7,8 @@ tree, ``check`` keeps them); which pages need rendering at all is the build's de
 Templates come from the site's own ``templates/`` first, then the built-in ones beside this
 package, so a site can override a single template. Autoescaping is on for every template, and
 undefined variables are errors, so a template mistake is reported instead of shipped.
+The chrome partials that are the same on every page of an edition (templates/partials/: theme
+links, banner, search form, footer) are rendered once per edition (``Renderer.once``).
 """
 
 from __future__ import annotations
