@@ -7,6 +7,8 @@ tree, ``check`` keeps them); which pages need rendering at all is the build's de
 Templates come from the site's own ``templates/`` first, then the built-in ones beside this
 package, so a site can override a single template. Autoescaping is on for every template, and
 undefined variables are errors, so a template mistake is reported instead of shipped.
+The chrome partials that are the same on every page of an edition (templates/partials/: theme
+links, banner, search form, footer) are rendered once per edition (``Renderer.once``).
 """
 
 from __future__ import annotations
@@ -101,6 +103,8 @@ class Renderer:
         self.env.globals["page_meta"] = lambda spec: metadata.page_meta(model, t, spec)
         self.url: Callable[[str], str] = model.urls.root.path
         self.model = model
+        self._once: dict[str, Markup] = {}
+        self.env.globals["once"] = self.once
 
     def asset_url(self, name: str) -> str:
         """URL of a theme file with a content hash, so browsers refetch it only when it changes."""
@@ -108,6 +112,17 @@ class Renderer:
         if version is None:
             raise KeyError(f"theme file templates/assets/{name} does not exist")
         return f"{self.url(routes.asset(name))}?v={version}"
+
+    def once(self, name: str) -> Markup:
+        """A partial that is the same on every page of the edition (banner, footer), rendered at
+        its first use and then reused, so pages do not pay for it again. It sees the globals and
+        never ``page``: a page-dependent bit in it is an error, not one page's markup on all.
+        It stands for the line that names it (that line gives its last newline)."""
+        found = self._once.get(name)
+        if found is None:
+            html = self.env.get_template(name).render()
+            found = self._once[name] = Markup(html[:-1] if html.endswith("\n") else html)
+        return found
 
     def lang_attr(self, language: str) -> Markup:
         """' lang="id"' on text in another language than the page's, else nothing (WCAG 3.1.2)."""
