@@ -117,11 +117,18 @@ def by_stamp_ahead(paths: Sequence[Path], key: Hashable, problems: Problems, mem
     forked workers (core/parallel), so reading, parsing and checking use every core, and handed
     to ``memo`` under the key the loop asks (the stamp seen before the file was read, as in
     by_stamp): the loop finds each at hand and reports its problems, in its own order, exactly
-    as if it had made them. A few files, or files changed too recently, are left to the loop."""
+    as if it had made them. A few files, or files changed too recently, are left to the loop;
+    so is every file when most of the first MIN_ITEMS are at hand (a cached build, which then
+    stats only those ahead of its loop)."""
     if memo is None:
         return
-    todo = [(path, stamp) for path in paths
-            if (stamp := settled_stamp(path)) is not None and not memo.has((key, stamp))]
+    todo: list[tuple[Path, tuple[object, ...]]] = []
+    for i, path in enumerate(paths):
+        if i == parallel.MIN_ITEMS and 2 * len(todo) < i:
+            return
+        stamp = settled_stamp(path)
+        if stamp is not None and not memo.has((key, stamp)):
+            todo.append((path, stamp))
     if not parallel.worth_sharing(len(todo)):
         return
     root = problems.root
