@@ -14,8 +14,8 @@ from kotacerdas.content import mdlimits, schemas, stored
 from kotacerdas.content.fields import check_updated, sources_of
 from kotacerdas.content.parsecache import ParseCache
 from kotacerdas.core.digest import digest_of
-from kotacerdas.content.read import (by_stamp, check, folder_files, read_text, reported,
-                                     site_entries, split_front_matter)
+from kotacerdas.content.read import (by_stamp, by_stamp_ahead, check, folder_files, read_text,
+                                     reported, site_entries, split_front_matter)
 from kotacerdas.content.types import NewsItem, Page, SiteConfig, Translation
 from kotacerdas.content.yamlsafe import line_of
 from kotacerdas.core.errors import Problems
@@ -61,10 +61,15 @@ def _markdown_files(paths: Sequence[Path], problems: Problems, schema: dict[str,
     file's outcome from an earlier build of the same file (read.by_stamp) or the same text (the
     fields must then be read, never changed)."""
     memo = Memo() if memo is None else memo
+
+    def make(path: Path, found: Problems) -> R | None:
+        """One file's outcome, read now."""
+        return _document(path, schema, parsed, memo, record, found)
+
+    by_stamp_ahead(paths, key, problems, memo, parsed, make)
     out: list[R] = []
     for path in paths:
-        made = by_stamp(path, key, problems, memo,
-                        lambda found: _document(path, schema, parsed, memo, record, found))
+        made = by_stamp(path, key, problems, memo, lambda found: make(path, found))
         if made is not None:
             out.append(made)
     return out

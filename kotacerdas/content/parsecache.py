@@ -17,11 +17,13 @@ from __future__ import annotations
 import datetime as dt
 import json
 import weakref
-from typing import Any
+from typing import Any, Callable, TypeVar
 
 from kotacerdas.content.yamlsafe import LineDict, LineList
 from kotacerdas.core.digest import digest_of
 from kotacerdas.core.jsontext import compact_json
+
+T = TypeVar("T")
 
 
 class Unstorable(Exception):
@@ -182,6 +184,20 @@ class ParseCache:
                  "v": []}
         self.used[key] = entry
         self._by_id[id(data)] = (_ref(data), entry)
+
+    def recorded(self, work: Callable[[], T]) -> tuple[T, dict[str, Any]]:
+        """What ``work`` gives, and the entries it made or used: a forked worker's are lost
+        with it unless it hands them back (``adopt``) for the next build to keep."""
+        kept, self.used = self.used, {}
+        try:
+            return work(), self.used
+        finally:
+            fresh, self.used = self.used, kept
+            kept.update(fresh)
+
+    def adopt(self, entries: dict[str, Any]) -> None:
+        """Keep for the next build entries that ``recorded`` gave in another process."""
+        self.used.update(entries)
 
     def validated(self, data: Any, schema: Any) -> bool:
         """Whether this very data object is restored data that already passed ``schema``."""

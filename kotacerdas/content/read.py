@@ -11,15 +11,16 @@ import stat
 import time
 from collections import defaultdict
 from pathlib import Path
-from typing import Any, Callable, Hashable, TypeVar
+from typing import Any, Callable, Hashable, Sequence, TypeVar
 
 from kotacerdas.content.parsecache import ParseCache
 from kotacerdas.content.validate import check as check_schema
 from kotacerdas.content.yamlsafe import find_invisible
 from kotacerdas.content.yamlsafe import load as load_yaml
-from kotacerdas.core.errors import Problems
+from kotacerdas.core import parallel
+from kotacerdas.core.errors import Problem, Problems
 from kotacerdas.core.locations import is_scratch
-from kotacerdas.core.memo import Memo
+from kotacerdas.core.memo import Memo, with_problems
 
 MAX_FILE_BYTES = 1_000_000
 MAX_YAML_VALUES = 200_000  # the reference list of 514 kabupaten/kota holds about 5,000
@@ -107,6 +108,45 @@ def by_stamp(path: Path, key: Hashable, problems: Problems, memo: Memo | None,
     if memo is None or stamp is None:
         return make(problems)
     return memo.checked((key, stamp), problems, make)
+
+
+def by_stamp_ahead(paths: Sequence[Path], key: Hashable, problems: Problems, memo: Memo | None,
+                   parsed: ParseCache | None, make: Callable[[Path, Problems], object]) -> None:
+    """Before a loop asking ``by_stamp(path, key, problems, memo, …)`` of each of ``paths`` with
+    ``make``: when many settled files have no outcome at hand (a cold build), theirs are made in
+    forked workers (core/parallel), so reading, parsing and checking use every core, and handed
+    to ``memo`` under the key the loop asks (the stamp seen before the file was read, as in
+    by_stamp): the loop finds each at hand and reports its problems, in its own order, exactly
+    as if it had made them. A few files, or files changed too recently, are left to the loop;
+    so is every file when most of the first MIN_ITEMS are at hand (a cached build, which then
+    stats only those ahead of its loop)."""
+    if memo is None:
+        return
+    todo: list[tuple[Path, tuple[object, ...]]] = []
+    for i, path in enumerate(paths):
+        if i == parallel.MIN_ITEMS and 2 * len(todo) < i:
+            return
+        stamp = settled_stamp(path)
+        if stamp is not None and not memo.has((key, stamp)):
+            todo.append((path, stamp))
+    if not parallel.worth_sharing(len(todo)):
+        return
+    root = problems.root
+
+    def outcome(i: int) -> tuple[tuple[object, tuple[Problem, ...]], dict[str, Any]]:
+        """The outcome of the i-th file and the parse cache entries it made or used."""
+        path = todo[i][0]
+
+        def work() -> tuple[object, tuple[Problem, ...]]:
+            """What by_stamp's collector would hold, with the value."""
+            return with_problems(lambda found: make(path, found), root)
+
+        return (work(), {}) if parsed is None else parsed.recorded(work)
+
+    for (_, stamp), (made, entries) in zip(todo, parallel.map_indexed(outcome, len(todo))):
+        memo.hand((key, stamp), made, root)
+        if parsed is not None:
+            parsed.adopt(entries)
 
 
 def settled_stamp(path: Path, folder: bool = False) -> tuple[object, ...] | None:

@@ -11,8 +11,8 @@ from kotacerdas.content import schemas, stored
 from kotacerdas.content.fields import check_updated, sources_of
 from kotacerdas.content.parsecache import ParseCache
 from kotacerdas.core.digest import digest_of
-from kotacerdas.content.read import (by_stamp, check, folder_files, read_text, read_yaml,
-                                     reported)
+from kotacerdas.content.read import (by_stamp, by_stamp_ahead, check, folder_files, read_text,
+                                     read_yaml, reported)
 from kotacerdas.content.types import CONFIRMED, Participation, Region
 from kotacerdas.content.yamlsafe import line_of
 from kotacerdas.core.errors import Problems
@@ -26,10 +26,17 @@ def load_regions(folder: Path, problems: Problems, today: dt.date, parsed: Parse
     keeps each file's outcome from an earlier build of the same file (read.by_stamp) or the same
     text on the same day."""
     memo = Memo() if memo is None else memo
+    paths = folder_files(folder, ".yaml", problems, memo=memo)
+
+    def make(path: Path, found: Problems) -> Region | None:
+        """One region file's outcome, read now."""
+        return _region_file(path, today, parsed, memo, found)
+
+    key = (stored.REGION, today)
+    by_stamp_ahead(paths, key, problems, memo, parsed, make)
     regions = []
-    for path in folder_files(folder, ".yaml", problems, memo=memo):
-        region = by_stamp(path, (stored.REGION, today), problems, memo,
-                          lambda found: _region_file(path, today, parsed, memo, found))
+    for path in paths:
+        region = by_stamp(path, key, problems, memo, lambda found: make(path, found))
         if region is not None:
             regions.append(region)
     return tuple(regions)

@@ -127,7 +127,7 @@ class StoredMemo(Memo):
         """As Memo.checked; an outcome of a STORED kind comes from ``stored`` when it is there
         (its problems reported as if the file had been read), else it is made and recorded."""
         name = stored_name(key)
-        if name is None or self.has(key):  # a long-lived session (the preview) decodes it once
+        if name is None or Memo.has(self, key):  # the preview decodes it once
             if name is not None and name in self.stored:
                 self.used[name] = self.stored[name]
             return super().checked(key, problems, make)
@@ -148,6 +148,12 @@ class StoredMemo(Memo):
             return made
         self.used[name] = Texts(entry, tuple(texts)) if texts else entry
         return made
+
+    def has(self, key: Hashable) -> bool:
+        """As Memo.has; an outcome the last build saved is at hand too (read.by_stamp_ahead
+        leaves its file to the serial loop, which restores it)."""
+        return Memo.has(self, key) or (name := stored_name(key)) is not None \
+            and name in self.stored
 
     def settle(self) -> None:
         """As Memo.settle; what was stored is in memory from now on, and ``used`` was saved

@@ -47,16 +47,28 @@ class Memo:
         """As ``get``, for a value whose making reports problems: ``make`` records them in a
         collector of its own, and they are added to ``problems`` each time the value is handed
         out, so a remembered file is reported exactly as a file read afresh."""
-        value, found = self.get(key, lambda: _with_problems(make, problems.root))
+        value, found = self.get(key, lambda: with_problems(make, problems.root))
         problems.items.extend(found)
         return value
+
+    def hand(self, key: Hashable, outcome: tuple[Any, tuple[Problem, ...]], root: Path) -> None:
+        """Take for ``key`` the outcome (value and problems, as ``with_problems`` gives) that
+        ``checked`` would make, made elsewhere (a forked worker): ``checked`` then hands it out
+        and replays its problems as if it had made it itself."""
+        value, found = outcome
+
+        def replay(problems: Problems) -> Any:
+            problems.items.extend(found)
+            return value
+
+        self.checked(key, Problems(root), replay)
 
     def settle(self) -> None:
         """After a successful build: keep only what it asked for."""
         self._kept, self._asked = self._asked, {}
 
 
-def _with_problems(make: Callable[[Problems], T], root: Path) -> tuple[T, tuple[Problem, ...]]:
+def with_problems(make: Callable[[Problems], T], root: Path) -> tuple[T, tuple[Problem, ...]]:
     """What ``make`` gives, and the problems it recorded."""
     problems = Problems(root)
     return make(problems), tuple(problems.items)

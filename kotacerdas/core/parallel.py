@@ -53,6 +53,12 @@ def workers() -> int:
     return max(1, min(os.cpu_count() or 1, 8))
 
 
+def worth_sharing(count: int) -> bool:
+    """Whether a job of ``count`` items is large enough for workers (map_indexed runs the rest
+    in-process), so a caller can skip preparing one that would not be shared."""
+    return workers() >= 2 and count >= MIN_ITEMS
+
+
 def _forking() -> ForkContext | None:
     """The fork start method, or None where processes cannot fork; the one place
     ``multiprocessing`` is imported, only for a job large enough to share out."""
@@ -67,7 +73,7 @@ def map_indexed(task: Callable[[int], Any], count: int) -> list[Any]:
     """[task(0), …, task(count - 1)] in order, in parallel when the job is large enough."""
     global _task, _taken
     n = workers()
-    if n < 2 or count < MIN_ITEMS or (forking := _forking()) is None:
+    if not worth_sharing(count) or (forking := _forking()) is None:
         return [task(i) for i in range(count)]
     # a few chunks per worker, so one slow chunk does not idle the rest
     size = max(1, -(-count // (n * 4)))

@@ -10,6 +10,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -797,3 +798,111 @@ def test_a_memo_keeps_no_file_text(site: FixtureSite, monkeypatch) -> None:
 
     kept = [s for key in memo._asked for s in strings(key)]
     assert kept and not texts.intersection(kept)
+
+
+
+# --- a cold load shares the files out to forked workers (content/read.by_stamp_ahead) --------
+
+def _crowded(site: FixtureSite) -> None:
+    """The fixture site with many more files of each kind, some of them broken: bad YAML, a
+    missing field, news naming a region that does not exist, file names that are no slugs,
+    empty front matter, text that is not UTF-8, a translation of a broken original."""
+    for i in range(12):
+        region = "kota-bandungg" if i % 3 == 2 else "kota-bandung"
+        site.write(f"content/news/2019-06-{i + 1:02d}-kabar-{i}.md",
+                   f'---\ntitle: "Kabar {i}"\ndate: 2019-06-{i + 1:02d}\nsummary: "Kabar."\n'
+                   f"regions: [{region}]\n---\n\nIsi {i}.\n")
+        site.write(f"content/news/2019-06-{i + 1:02d}-kabar-{i}.en.md",
+                   f'---\ntitle: "News {i}"\nsummary: "News."\n---\n\nText {i}.\n')
+        site.write(f"content/pages/halaman-{i}.md", f"---\ntitle: Halaman {i}\n---\n\nIsi.\n")
+        site.write(f"content/pages/halaman-{i}.en.md", f"---\ntitle: Page {i}\n---\n\nText.\n")
+        site.write(f"content/regions/kota-contoh-{i}.yaml",
+                   f'name: Kota Contoh {i}\ntype: kota\nprovince: Jawa Barat\ncode: "32.9{i}"\n'
+                   "cohort: 2017\n")
+    site.write("content/news/2019-07-01-rusak.md", '---\ntitle: "Rusak\ndate: [2019\n---\n\nX.\n')
+    site.write("content/news/2019-07-02-kosong.md", "---\n---\n\nIsi.\n")
+    site.write("content/news/2019-07-02-kosong.en.md", '---\ntitle: "Empty"\n---\n\nText.\n')
+    site.write("content/news/2019-07-03-Bukan_Slug.md", HEAD + "Isi.\n")
+    site.write("content/news/2019-07-04-biner.md", b"---\ntitle: \xff\xfe\n---\n")
+    site.write("content/pages/tanpa-judul.md", "---\nsummary: Tanpa judul.\n---\n\nIsi.\n")
+    site.write("content/regions/kota-rusak.yaml", "name: Kota Rusak\ntype: [kota\n")
+    site.write("content/regions/kota-tanpa-kode.yaml",
+               "name: Kota Tanpa Kode\ntype: kota\nprovince: Jawa Barat\ncohort: 2017\n")
+    site.write("content/regions/Kota_Salah.yaml", "name: Kota Salah\n")
+
+
+def _load(site: FixtureSite, monkeypatch: pytest.MonkeyPatch, cores: int, memo: Any,
+          parsed: Any) -> tuple[Any, list[str], list[Any]]:
+    """A load with ``cores`` workers (a job of two files or more is shared out): its content
+    (None when it failed), its problems in the order found, and the keys handed to ``memo``."""
+    from kotacerdas.core import parallel
+    from kotacerdas.core.memo import Memo
+
+    with monkeypatch.context() as patch:
+        patch.setattr(parallel, "workers", lambda: cores)
+        patch.setattr(parallel, "MIN_ITEMS", 2)
+        found = spy(patch, Problems, "raise_if_any",
+                    record=lambda self: [str(p) for p in self.items])
+        handed = spy(patch, Memo, "hand", record=lambda self, key, *rest: key)
+        try:
+            content = load_site(site.root, TODAY, parsed=parsed, memo=memo)
+        except ContentError:
+            content = None
+    return content, found[0], handed
+
+
+@pytest.mark.skipif(os.name != "posix", reason="forked workers need fork")
+@pytest.mark.parametrize("broken", [True, False])
+def test_a_cold_load_in_forked_workers_is_the_serial_load(site: FixtureSite, monkeypatch,
+                                                          broken: bool) -> None:
+    """The files are read, parsed and checked in forked workers, not in the parent, and the load
+    gives the same content, the same problems in the same order, and the same entries for the
+    next build's caches (the outcomes, the parse cache) as a load on one core; the next build
+    finds the announcements and regions in what it saved, and shares none out again."""
+    from kotacerdas.content import stored
+    from kotacerdas.content.parsecache import ParseCache
+    from kotacerdas.content.stored import StoredMemo
+
+    if broken:
+        _crowded(site)
+    else:
+        for i in range(12):
+            site.write(f"content/news/2019-06-{i + 1:02d}-kabar-{i}.md",
+                       f'---\ntitle: "Kabar {i}"\ndate: 2019-06-{i + 1:02d}\nsummary: "Kabar."\n'
+                       "regions: [kota-bandung]\n---\n\nIsi.\n")
+    _all_settled(monkeypatch)
+    serial_memo, serial_parsed = StoredMemo(), ParseCache()
+    serial = _load(site, monkeypatch, 1, serial_memo, serial_parsed)
+    shared_memo, shared_parsed = StoredMemo(), ParseCache()
+    reads = files_read(monkeypatch)
+    shared = _load(site, monkeypatch, 2, shared_memo, shared_parsed)
+    assert shared[:2] == serial[:2]
+    assert (serial[0] is None) == broken and len(serial[1]) >= 10 * broken
+    assert serial[2] == [] and {key[0] for key in shared[2]} >= {
+        (stored.NEWS, TODAY), (stored.REGION, TODAY)}
+    alone = set() if broken else {"2017-05-22-peluncuran.en.md"}  # one file: not shared out
+    assert not {name for name in reads if name.endswith((".md", ".yaml"))} - {
+        "site_config.yaml", *REFERENCE_FILES, *alone}, "no content file is read in the parent"
+    assert shared_memo.used == serial_memo.used and shared_memo.used
+    assert list(shared_parsed.used.items()) == list(serial_parsed.used.items())
+    again = _load(site, monkeypatch, 2, StoredMemo(dict(shared_memo.used)), ParseCache())
+    assert again[:2] == serial[:2]
+    assert not {key[0] for key in again[2]} & {(stored.NEWS, TODAY), (stored.REGION, TODAY)}
+
+
+def test_a_few_files_are_not_shared_out(site: FixtureSite, monkeypatch) -> None:
+    """The fixture's handful of files stays in-process: no worker, no multiprocessing import."""
+    from kotacerdas.core import parallel
+
+    _all_settled(monkeypatch)
+    monkeypatch.setattr(parallel, "workers", lambda: 2)
+    asked = spy(monkeypatch, parallel, "map_indexed")
+    load_site(site.root, TODAY)
+    assert asked == []
+    code = ("import datetime, sys; from kotacerdas.content import read; "
+            "read.SETTLED_NS = -10**18; from kotacerdas.content.load import load_site; "
+            f"load_site(__import__('pathlib').Path({str(site.root)!r}), datetime.date(2026, 11, 28)); "
+            "print('multiprocessing' in sys.modules)")
+    result = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True,
+                            text=True, timeout=120)
+    assert result.stdout.strip() == "False", result.stderr
