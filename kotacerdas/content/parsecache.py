@@ -186,14 +186,14 @@ class ParseCache:
         self._by_id[id(data)] = (_ref(data), entry)
 
     def recorded(self, work: Callable[[], T]) -> tuple[T, dict[str, Any]]:
-        """What ``work`` gives, and the entries it made or used: a forked worker's are lost
-        with it unless it hands them back (``adopt``) for the next build to keep."""
+        """What ``work`` gives, and the entries it made or used, which are kept only once handed
+        back (``adopt``): a forked worker's would be lost with it, and the parent (one of the
+        workers) adopts every file's in the files' order, whichever process made them."""
         kept, self.used = self.used, {}
         try:
             return work(), self.used
         finally:
-            fresh, self.used = self.used, kept
-            kept.update(fresh)
+            self.used = kept
 
     def adopt(self, entries: dict[str, Any]) -> None:
         """Keep for the next build entries that ``recorded`` gave in another process."""
