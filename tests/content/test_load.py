@@ -800,7 +800,6 @@ def test_a_memo_keeps_no_file_text(site: FixtureSite, monkeypatch) -> None:
     assert kept and not texts.intersection(kept)
 
 
-
 # --- a cold load shares the files out to forked workers (content/read.by_stamp_ahead) --------
 
 def _crowded(site: FixtureSite) -> None:
@@ -856,10 +855,10 @@ def _load(site: FixtureSite, monkeypatch: pytest.MonkeyPatch, cores: int, memo: 
 def test_a_cold_load_in_forked_workers_is_the_serial_load(site: FixtureSite, monkeypatch,
                                                           broken: bool) -> None:
     """The files are read, parsed and checked by the parent and a forked worker, each taking
-    chunks (core/parallel), every one handed to the memo; and the load
-    gives the same content, the same problems in the same order, and the same entries for the
-    next build's caches (the outcomes, the parse cache) as a load on one core; the next build
-    finds the announcements and regions in what it saved, and shares none out again."""
+    chunks (core/parallel), and every outcome is handed to the memo; the load gives the same
+    content, the same problems in the same order, and the same entries for the next build's
+    caches (the outcomes, the parse cache) as a load on one core; the next build finds the
+    announcements and regions in what it saved, and shares none out again."""
     from kotacerdas.content import stored
     from kotacerdas.content.parsecache import ParseCache
     from kotacerdas.content.stored import StoredMemo
