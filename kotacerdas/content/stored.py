@@ -57,8 +57,9 @@ def stored_name(key: Hashable) -> str | None:
     parts = what if type(what) is tuple else (what,)
     if not parts or parts[0] not in STORED or type(stamp) is not tuple:
         return None
-    words = [p if type(p) is str else _iso(p) if type(p) is dt.date else None for p in parts]
-    if None in words:  # (a list, not a generator: this runs for every file)
+    words = [p if type(p) is str else _iso(p) for p in parts
+             if type(p) is str or type(p) is dt.date]  # (a list: this runs for every file)
+    if len(words) != len(parts):
         return None
     return "\0".join(words) + ("\0%s" * len(stamp)) % stamp  # no path holds a NUL
 
@@ -124,7 +125,7 @@ def _decoded(data: Any, texts: tuple[str, ...]) -> Any:
     if plan is None or type(values) is not list or len(values) != len(plan[1]):
         raise ValueError("not an encoded value")
     cls, names = plan
-    made = object.__new__(cls)  # the fields __init__ would set, in its order, without its call
+    made: Any = object.__new__(cls)  # the fields __init__ would set, in its order, without its call
     own = made.__dict__
     for field, v in zip(names, values):
         own[field] = v if type(v) in _SCALARS else _decoded(v, texts)
@@ -177,7 +178,8 @@ class StoredMemo(Memo):
         restored = None if entry is None else _restore(entry)
         if restored is not None:
             self.used[name] = entry
-            return self.take(key, restored, problems)
+            kept: T = self.take(key, restored, problems)
+            return kept
         collector = Problems(problems.root)
         made = super().checked(key, collector, make)
         problems.items.extend(collector.items)
