@@ -51,17 +51,27 @@ class Unstorable(Exception):
 def stored_name(key: Hashable) -> str | None:
     """The entry name of a memo key whose outcome is kept (a by_stamp key of a STORED kind),
     else None."""
-    if type(key) is not tuple or len(key) != 2:
+    if type(key) is not tuple or len(key) != 2 or type(key[1]) is not tuple:
         return None
-    what, stamp = key
+    head = _head(key[0])
+    return None if head is None else _named(head, key[1])
+
+
+def _head(what: object) -> str | None:
+    """The start of the entry names of by_stamp's ``key`` ``what`` (its parts as text), or None
+    for a kind that is not kept."""
     parts = what if type(what) is tuple else (what,)
-    if not parts or parts[0] not in STORED or type(stamp) is not tuple:
+    if not parts or parts[0] not in STORED:
         return None
     words = [p if type(p) is str else _iso(p) for p in parts
              if type(p) is str or type(p) is dt.date]  # (a list: this runs for every file)
-    if len(words) != len(parts):
-        return None
-    return "\0".join(words) + ("\0%s" * len(stamp)) % stamp  # no path holds a NUL
+    return "\0".join(words) if len(words) == len(parts) else None
+
+
+def _named(head: str, stamp: tuple[object, ...]) -> str:
+    """An entry name: its head and the stamp's parts as text, joined by NUL (no path holds
+    one)."""
+    return head + ("\0%s" * len(stamp)) % stamp
 
 
 @functools.lru_cache(maxsize=64)
@@ -165,11 +175,25 @@ class StoredMemo(Memo):
         super().__init__()
         self.stored = stored or {}
         self.used: dict[str, Any] = {}
+        self._what: object = None
+        self._head: str | None = None
+
+    def _name(self, key: Hashable) -> str | None:
+        """stored_name, its head worked out again only for another ``what`` than the last: a
+        by_stamp loop asks with one key object for all its files, and the same object (kept
+        alive here) has the same head (one is only made of str and date parts in a tuple,
+        none of which can change)."""
+        if type(key) is not tuple or len(key) != 2 or type(key[1]) is not tuple:
+            return None
+        what, stamp = key
+        if what is not self._what:
+            self._what, self._head = what, _head(what)
+        return None if self._head is None else _named(self._head, stamp)
 
     def checked(self, key: Hashable, problems: Problems, make: Callable[[Problems], T]) -> T:
         """As Memo.checked; an outcome of a STORED kind comes from ``stored`` when it is there
         (its problems reported as if the file had been read), else it is made and recorded."""
-        name = stored_name(key)
+        name = self._name(key)
         if name is None or Memo.has(self, key):  # the preview decodes it once
             if name is not None and name in self.stored:
                 self.used[name] = self.stored[name]
@@ -194,7 +218,7 @@ class StoredMemo(Memo):
     def has(self, key: Hashable) -> bool:
         """As Memo.has; an outcome the last build saved is at hand too (read.by_stamp_ahead
         leaves its file to the serial loop, which restores it)."""
-        return Memo.has(self, key) or (name := stored_name(key)) is not None \
+        return Memo.has(self, key) or (name := self._name(key)) is not None \
             and name in self.stored
 
     def settle(self) -> None:

@@ -231,3 +231,17 @@ def test_an_entry_name_is_the_parts_and_the_stamp_joined(key: object) -> None:
     assert stored_name(key) == ("\0".join([*(p if type(p) is str else p.isoformat()
                                              for p in parts), *map(str, stamp)])
                                 if ok else None)
+
+
+def test_a_memo_names_each_entry_as_stored_name_does_whatever_kind_came_before(
+        tmp_path: Path) -> None:
+    """StoredMemo works an entry name's head out once per kind of key in a row: keys of several
+    kinds, each its own object or an equal one, in turn, are named as stored_name names them."""
+    memo = StoredMemo()
+    keys = [((stored.NEWS, DAY), STAMP), ((stored.REGION, DAY), STAMP), (("text", DAY), STAMP),
+            ((stored.NEWS, DAY), (*STAMP[:-1], 3)), (stored.SHAPES, STAMP), ("text", STAMP),
+            ((stored.NEWS, dt.date(2026, 11, 29)), STAMP), ((stored.NEWS, DAY), ("b", 1))]
+    for key in keys:
+        memo.checked(key, Problems(tmp_path), lambda found: 1)
+    assert memo.used == {stored_name(k): [1, []] for k in keys if stored_name(k) is not None}
+    assert len(memo.used) == 6
