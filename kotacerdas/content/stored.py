@@ -18,6 +18,7 @@ exactly what ``encode`` writes is a miss: the file is read.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable, Hashable
 from dataclasses import fields
 from typing import Any, TypeVar
@@ -37,7 +38,6 @@ STORED = (NEWS, REGION, SHAPES)
 of files each, or one that costs much to check (the map's boundaries)."""
 _CLASSES: dict[str, type] = {c.__name__: c for c in (NewsItem, Region, Participation, Source,
                                                      ProvinceShape, Problem)}
-_FIELDS = {name: len(fields(cls)) for name, cls in _CLASSES.items()}
 _SCALARS = frozenset((str, int, float, bool, type(None)))
 LONG_TEXT = 200
 """Strings this long or longer (an announcement's body and front matter) are stored apart
@@ -51,15 +51,33 @@ class Unstorable(Exception):
 def stored_name(key: Hashable) -> str | None:
     """The entry name of a memo key whose outcome is kept (a by_stamp key of a STORED kind),
     else None."""
-    if type(key) is not tuple or len(key) != 2:
+    if type(key) is not tuple or len(key) != 2 or type(key[1]) is not tuple:
         return None
-    what, stamp = key
+    head = _head(key[0])
+    return None if head is None else _named(head, key[1])
+
+
+def _head(what: object) -> str | None:
+    """The start of the entry names of by_stamp's ``key`` ``what`` (its parts as text), or None
+    for a kind that is not kept."""
     parts = what if type(what) is tuple else (what,)
-    if not parts or parts[0] not in STORED or type(stamp) is not tuple \
-            or not all(type(p) is str or type(p) is dt.date for p in parts):
+    if not parts or parts[0] not in STORED:
         return None
-    return "\0".join([*(p if type(p) is str else p.isoformat() for p in parts),
-                       *map(str, stamp)])  # no path holds a NUL
+    words = [p if type(p) is str else _iso(p) for p in parts
+             if type(p) is str or type(p) is dt.date]  # (a list: this runs for every file)
+    return "\0".join(words) if len(words) == len(parts) else None
+
+
+def _named(head: str, stamp: tuple[object, ...]) -> str:
+    """An entry name: its head and the stamp's parts as text, joined by NUL (no path holds
+    one)."""
+    return head + ("\0%s" * len(stamp)) % stamp
+
+
+@functools.lru_cache(maxsize=64)
+def _iso(day: dt.date) -> str:
+    """A day's ISO text, written once for the thousands of keys of one build's day."""
+    return day.isoformat()
 
 
 def encode(value: Any, texts: list[str] | None = None) -> Any:
@@ -89,28 +107,63 @@ def encode(value: Any, texts: list[str] | None = None) -> Any:
 def decode(data: Any, texts: tuple[str, ...] = ()) -> Any:
     """The inverse of ``encode`` (``texts`` being what it appended); raises ValueError (or
     TypeError, IndexError) for anything it cannot have written."""
-    t = type(data)
-    if t in _SCALARS:
-        return data
-    if t is not dict:
+    return data if type(data) in _SCALARS else _decoded(data, texts)
+
+
+def _decoded(data: Any, texts: tuple[str, ...]) -> Any:
+    """decode for all but a scalar: the dict's one key (or its two) says the one way it can have
+    been written, tested in the order of how often each comes (one call per dict, no more)."""
+    if type(data) is not dict:
         raise ValueError("not an encoded value")
-    if len(data) == 1 and type(data.get("s")) is int and 0 <= data["s"] < len(texts):
-        return texts[data["s"]]
-    if len(data) == 1 and type(data.get("d")) is str:
-        return dt.date.fromisoformat(data["d"])
-    if len(data) == 1 and type(data.get("u")) is list:
-        rows = data["u"]
-        if not all(type(r) is list and r and _SCALARS.issuperset(map(type, r)) for r in rows) \
-                or not rows:
-            raise ValueError("not encoded rows")
-        return tuple([tuple(r) for r in rows])
-    if len(data) == 1 and type(data.get("t")) is list:
-        return tuple([v if type(v) in _SCALARS else decode(v, texts) for v in data["t"]])
-    name = data.get("c") if len(data) == 2 else None
+    if len(data) == 1:
+        [(tag, inner)] = data.items()
+        if tag == "t" and type(inner) is list:
+            if _SCALARS.issuperset(map(type, inner)):
+                return tuple(inner)
+            return tuple([v if type(v) in _SCALARS else _decoded(v, texts) for v in inner])
+        if tag == "s" and type(inner) is int and 0 <= inner < len(texts):
+            return texts[inner]
+        if tag == "d" and type(inner) is str:
+            return _day(inner)
+        if tag == "u" and type(inner) is list and inner and all(
+                type(r) is list and r and _SCALARS.issuperset(map(type, r)) for r in inner):
+            return tuple([tuple(r) for r in inner])
+        raise ValueError("not an encoded value")
+    name = data.get("c")
+    plan = _PLANS.get(name) if len(data) == 2 and type(name) is str else None
     values = data.get("f")
-    if name not in _CLASSES or type(values) is not list or len(values) != _FIELDS[name]:
+    if plan is None or type(values) is not list or len(values) != len(plan[1]):
         raise ValueError("not an encoded value")
-    return _CLASSES[name](*[v if type(v) in _SCALARS else decode(v, texts) for v in values])
+    cls, names = plan
+    made: Any = object.__new__(cls)  # the fields __init__ would set, in its order, without its call
+    own = made.__dict__
+    for field, v in zip(names, values):
+        own[field] = v if type(v) in _SCALARS else _decoded(v, texts)
+    return made
+
+
+@functools.lru_cache(maxsize=4096)
+def _day(text: str) -> dt.date:
+    """The date of {"d": text}, exactly as isoformat writes it (fromisoformat takes other forms
+    too); the same few thousand days come back in every announcement, so each is parsed once."""
+    day = dt.date.fromisoformat(text)
+    if day.isoformat() != text:
+        raise ValueError("not an encoded date")
+    return day
+
+
+def _plan(cls: type) -> tuple[type, tuple[str, ...]]:
+    """The class and its fields in order, for a dataclass whose __init__ only sets its fields
+    (decode sets them itself: no __post_init__, no slots, no field outside __init__)."""
+    if hasattr(cls, "__post_init__") or "__slots__" in vars(cls) \
+            or not all(f.init for f in fields(cls)):
+        raise TypeError(f"{cls.__name__} cannot be restored field by field")
+    return cls, tuple(f.name for f in fields(cls))
+
+
+_PLANS = {name: _plan(cls) for name, cls in _CLASSES.items()}
+"""What decode makes of {"c": name, "f": values}: the class, and the fields the values are
+for, in order."""
 
 
 class StoredMemo(Memo):
@@ -122,21 +175,34 @@ class StoredMemo(Memo):
         super().__init__()
         self.stored = stored or {}
         self.used: dict[str, Any] = {}
+        self._what: object = None
+        self._head: str | None = None
+
+    def _name(self, key: Hashable) -> str | None:
+        """stored_name, its head worked out again only for another ``what`` than the last: a
+        by_stamp loop asks with one key object for all its files, and the same object (kept
+        alive here) has the same head (one is only made of str and date parts in a tuple,
+        none of which can change)."""
+        if type(key) is not tuple or len(key) != 2 or type(key[1]) is not tuple:
+            return None
+        what, stamp = key
+        if what is not self._what:
+            self._what, self._head = what, _head(what)
+        return None if self._head is None else _named(self._head, stamp)
 
     def checked(self, key: Hashable, problems: Problems, make: Callable[[Problems], T]) -> T:
         """As Memo.checked; an outcome of a STORED kind comes from ``stored`` when it is there
         (its problems reported as if the file had been read), else it is made and recorded."""
-        name = stored_name(key)
+        name = self._name(key)
         if name is None or Memo.has(self, key):  # the preview decodes it once
             if name is not None and name in self.stored:
                 self.used[name] = self.stored[name]
             return super().checked(key, problems, make)
-        restored = _restore(self.stored.get(name))
+        entry = self.stored.get(name)
+        restored = None if entry is None else _restore(entry)
         if restored is not None:
-            self.used[name] = self.stored[name]
-            value, found = restored
-            kept: T = super().checked(key, problems,
-                                      lambda collector: _replay(value, found, collector))
+            self.used[name] = entry
+            kept: T = self.take(key, restored, problems)
             return kept
         collector = Problems(problems.root)
         made = super().checked(key, collector, make)
@@ -152,7 +218,7 @@ class StoredMemo(Memo):
     def has(self, key: Hashable) -> bool:
         """As Memo.has; an outcome the last build saved is at hand too (read.by_stamp_ahead
         leaves its file to the serial loop, which restores it)."""
-        return Memo.has(self, key) or (name := stored_name(key)) is not None \
+        return Memo.has(self, key) or (name := self._name(key)) is not None \
             and name in self.stored
 
     def settle(self) -> None:
@@ -162,9 +228,9 @@ class StoredMemo(Memo):
         self.stored, self.used = {}, {}
 
 
-def _restore(entry: Any) -> tuple[Any, list[Problem]] | None:
-    """(value, problems) from a stored entry, or None when it is absent or not what
-    StoredMemo.checked writes."""
+def _restore(entry: Any) -> tuple[Any, tuple[Problem, ...]] | None:
+    """(value, problems) from a stored entry, or None when it is not what StoredMemo.checked
+    writes."""
     texts: tuple[str, ...] = ()
     if type(entry) is Texts:
         entry, texts = entry
@@ -172,15 +238,9 @@ def _restore(entry: Any) -> tuple[Any, list[Problem]] | None:
         return None
     try:
         value = decode(entry[0], texts)
-        found = [decode(p, texts) for p in entry[1]]
+        found = tuple([_decoded(p, texts) for p in entry[1]]) if entry[1] else ()
     except (ValueError, TypeError, KeyError, RecursionError):
         return None
-    if any(type(p) is not Problem for p in found):
+    if found and any(type(p) is not Problem for p in found):
         return None
     return value, found
-
-
-def _replay(value: T, found: list[Problem], problems: Problems) -> T:
-    """A restored outcome, its problems recorded as the file's own."""
-    problems.items.extend(found)
-    return value

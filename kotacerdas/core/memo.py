@@ -63,6 +63,14 @@ class Memo:
 
         self.checked(key, Problems(root), replay)
 
+    def take(self, key: Hashable, outcome: tuple[T, tuple[Problem, ...]], problems: Problems) -> T:
+        """Hand out for ``key``, which is not at hand, an outcome made without ``checked`` (value
+        and problems, as ``with_problems`` gives): kept as ``checked`` would keep it, and its
+        problems added to ``problems``, in one step."""
+        self._asked[key] = outcome
+        problems.items.extend(outcome[1])
+        return outcome[0]
+
     def settle(self) -> None:
         """After a successful build: keep only what it asked for."""
         self._kept, self._asked = self._asked, {}

@@ -3,6 +3,7 @@ all."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 from pathlib import Path
@@ -125,3 +126,122 @@ def test_long_texts_are_stored_apart_and_come_back_through_a_store(tmp_path: Pat
 def test_a_reference_to_a_text_that_is_not_there_does_not_decode(texts: tuple) -> None:
     with pytest.raises((ValueError, TypeError)):
         decode({"c": "Source", "f": [{"s": 1}, None, None, None, "id"]}, texts)
+
+
+def _twin_checks(back: object, read: object) -> None:
+    """``back`` cannot be told from ``read``: equal, same hash, repr, type, fields (in their
+    order) and a working dataclasses.replace, all the way down."""
+    assert type(back) is type(read) and back == read and hash(back) == hash(read)
+    assert repr(back) == repr(read)
+    if dataclasses.is_dataclass(read):
+        assert list(vars(back).items()) == list(vars(read).items())
+        assert dataclasses.replace(back) == read
+        for f in dataclasses.fields(read):
+            _twin_checks(getattr(back, f.name), getattr(read, f.name))
+    elif type(read) is tuple:
+        for b, r in zip(back, read):  # type: ignore[call-overload]
+            _twin_checks(b, r)
+
+
+@pytest.mark.parametrize("value", [ITEM, REGION, SHAPES[0][0], Problem("a.md", 3, "pesan"),
+                                   Source("t", "https://e.org", None, dt.date(2020, 1, 1))])
+def test_a_restored_record_is_the_read_one_in_every_way(value: object) -> None:
+    """Restored without its __init__ (stored.py sets the fields itself): nothing tells it from
+    the record made by reading the file, and it stays frozen."""
+    texts: list[str] = []
+    back = decode(json.loads(json.dumps(encode(value, texts))), tuple(texts))
+    _twin_checks(back, value)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        back.path = "x"  # type: ignore[attr-defined]
+
+
+def test_only_classes_whose_init_just_sets_their_fields_are_restored_field_by_field() -> None:
+    @dataclasses.dataclass(frozen=True)
+    class Checked:
+        a: int
+
+        def __post_init__(self) -> None:
+            pass
+
+    @dataclasses.dataclass(frozen=True, slots=True)
+    class Slotted:
+        a: int
+
+    @dataclasses.dataclass(frozen=True)
+    class Derived:
+        a: int
+        b: int = dataclasses.field(init=False, default=0)
+
+    for cls in (Checked, Slotted, Derived):
+        with pytest.raises(TypeError):
+            stored._plan(cls)
+
+
+_ITEM_FIELDS = encode(ITEM)["f"]
+
+
+@pytest.mark.parametrize("data", [
+    {}, {"x": 1}, {"s": 1}, {"s": -1}, {"s": True}, {"s": 0.0}, {"s": "0"}, {"d": "20210102"},
+    {"d": "2021-W01-1"}, {"d": "2021-1-2"}, {"d": None}, {"t": "ab"}, {"t": [[1]]},
+    {"t": [(1,)]}, {"t": [{"x": 1}]}, {"u": [[1], []]}, {"u": [[1], 2]}, {"u": "ab"},
+    {"t": [1], "d": "2021-01-02"}, {"c": 1, "f": []}, {"c": ["Source"], "f": ["t"] * 5},
+    {"c": "Source", "g": ["t"] * 5}, {"c": "Source", "f": ("t",) * 5},
+    {"c": "NewsItem", "f": _ITEM_FIELDS[:-1]}, {"c": "NewsItem", "f": [*_ITEM_FIELDS, None]},
+    {"c": "Source", "f": ["t", None, None, {"d": "x"}, None]},
+    {"c": "Source", "f": ["t", None, None, [2020], None]},
+    {"c": "Source", "f": ["t", None, None, dt.date(2020, 1, 1), None]}])
+def test_each_shape_encode_cannot_have_written_does_not_decode(data: object) -> None:
+    """Every way a stored value can be wrong, one by one (a date in another ISO form, a text
+    reference out of range or not an int, a class of too few or too many fields, a value that
+    is no JSON): none decodes."""
+    with pytest.raises((ValueError, TypeError)):
+        decode(data, ("a",))
+
+
+@pytest.mark.parametrize("entry", [
+    [{"t": [{"c": "Nope", "f": []}]}, []], [encode(REGION), [{"s": 0}]], [encode(REGION), {}],
+    [encode(REGION), [encode(Problem("a", 1, "m")), 1]], [encode(REGION), [], []],
+    Texts([encode(REGION), [{"s": 1}]], ("a",)), Texts([{"s": 1}, []], ("a",)),
+    [{"c": "Region", "f": [*encode(REGION)["f"][:-1], [1]]}, []]])
+def test_a_malformed_entry_of_each_shape_is_read_again(tmp_path: Path, entry: object) -> None:
+    key = ((stored.REGION, DAY), STAMP)
+    memo = StoredMemo({stored_name(key): entry})
+    problems = Problems(tmp_path)
+    assert memo.checked(key, problems, lambda found: REGION) == REGION
+    assert problems.items == []
+    assert memo.used == {stored_name(key): [encode(REGION), []]}, "the entry made now is kept"
+
+
+@pytest.mark.parametrize("key", [
+    ((stored.NEWS, DAY), STAMP), ((stored.REGION, DAY), STAMP), (stored.SHAPES, STAMP),
+    ((stored.NEWS, DAY, "x"), STAMP), ((stored.NEWS,), STAMP), ((stored.NEWS, DAY), ()),
+    ((stored.NEWS, DAY), ("a", 1.5, None, True)), ((), STAMP), ((stored.NEWS, 1), STAMP),
+    ((stored.NEWS, dt.datetime(2026, 1, 1)), STAMP), (("text", DAY), STAMP), (stored.NEWS,),
+    "news", ((stored.NEWS, DAY), [1])])
+def test_an_entry_name_is_the_parts_and_the_stamp_joined(key: object) -> None:
+    """The names the store keeps (written by earlier builds, read by the next) are as they were:
+    a STORED key's parts and stamp, as text, joined by NUL; any other key has none."""
+    if type(key) is not tuple or len(key) != 2:
+        assert stored_name(key) is None
+        return
+    what, stamp = key
+    parts = what if type(what) is tuple else (what,)
+    ok = bool(parts) and parts[0] in stored.STORED and type(stamp) is tuple \
+        and all(type(p) in (str, dt.date) for p in parts)
+    assert stored_name(key) == ("\0".join([*(p if type(p) is str else p.isoformat()
+                                             for p in parts), *map(str, stamp)])
+                                if ok else None)
+
+
+def test_a_memo_names_each_entry_as_stored_name_does_whatever_kind_came_before(
+        tmp_path: Path) -> None:
+    """StoredMemo works an entry name's head out once per kind of key in a row: keys of several
+    kinds, each its own object or an equal one, in turn, are named as stored_name names them."""
+    memo = StoredMemo()
+    keys = [((stored.NEWS, DAY), STAMP), ((stored.REGION, DAY), STAMP), (("text", DAY), STAMP),
+            ((stored.NEWS, DAY), (*STAMP[:-1], 3)), (stored.SHAPES, STAMP), ("text", STAMP),
+            ((stored.NEWS, dt.date(2026, 11, 29)), STAMP), ((stored.NEWS, DAY), ("b", 1))]
+    for key in keys:
+        memo.checked(key, Problems(tmp_path), lambda found: 1)
+    assert memo.used == {stored_name(k): [1, []] for k in keys if stored_name(k) is not None}
+    assert len(memo.used) == 6

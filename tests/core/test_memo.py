@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
+
+from kotacerdas.core.errors import Problem, Problems
 from kotacerdas.core.memo import Memo
 
 
@@ -52,3 +57,16 @@ def test_a_remembered_values_problems_are_reported_every_time() -> None:
         assert [str(p) for p in problems.items] == ["content/a.md:3: salah"]
         memo.settle()
     assert made == [1]
+
+
+def test_an_outcome_taken_is_handed_out_as_if_made_here(tmp_path: Path) -> None:
+    memo = Memo()
+    problems = Problems(tmp_path)
+    found = (Problem("a.md", 1, "pesan"),)
+    assert memo.take("k", ("value", found), problems) == "value"
+    assert problems.items == list(found)
+    again = Problems(tmp_path)
+    assert memo.checked("k", again, lambda collector: pytest.fail("made again")) == "value"
+    assert again.items == list(found), "its problems are reported each time it is handed out"
+    memo.settle()
+    assert memo.has("k"), "kept like any value a build asked for"
