@@ -58,7 +58,7 @@ import sys
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any, BinaryIO, Callable, Iterable, Iterator
 
 from kotacerdas.core import writeguard
 from kotacerdas.core.digest import digest_of
@@ -377,15 +377,16 @@ class Seal:
     def __init__(self, name: str, code: str = ""):
         self._base = hmac.new(_key_in(str(key_path())), f"{name}\0{code}\0".encode(), "sha256")
 
-    def mac(self, payload: bytes | memoryview) -> bytes:
-        """The signature of ``payload`` (hexadecimal)."""
+    def mac(self, *payload: bytes | memoryview) -> bytes:
+        """The signature of ``payload`` (hexadecimal; of its parts joined, when several)."""
         h = self._base.copy()
-        h.update(payload)
+        for part in payload:
+            h.update(part)
         return h.hexdigest()[:32].encode()
 
-    def verifies(self, mac: bytes, payload: bytes | memoryview) -> bool:
-        """Whether ``mac`` is this key's signature of ``payload``."""
-        return hmac.compare_digest(mac, self.mac(payload))
+    def verifies(self, mac: bytes, *payload: bytes | memoryview) -> bool:
+        """Whether ``mac`` is this key's signature of ``payload`` (its parts joined)."""
+        return hmac.compare_digest(mac, self.mac(*payload))
 
     def sign(self, text: str) -> str:
         """``text`` (one line, no newline) with its signature in front."""
@@ -678,66 +679,82 @@ def _block(seal: Seal, index: list[str], texts: list[bytes]) -> bytes:
     return seal.mac(signed) + b" " + signed + b"\n"
 
 
-def _read_blocks(data: bytes, pos: int, seal: Seal) -> tuple[dict[str, Any], int, bool]:
-    """(entries, how many, whether any block was torn or not signed) of the blocks in ``data``
-    from ``pos``: a block that does not verify is left out, and what follows a torn one too."""
+def _read_blocks(f: BinaryIO, left: int, seal: Seal) -> tuple[dict[str, Any], int, bool]:
+    """(entries, how many, whether any block was torn or not signed) of the blocks in the
+    ``left`` bytes that follow in ``f``: a block that does not verify is left out, and what
+    follows a torn one too. Each block is read on its own, then verified, parsed and decoded
+    while its bytes are in the processor's cache; one whose texts no entry keeps (a ``Span``)
+    is freed at once, and its memory is the next block's. (Reading n10000's files.jsonl, 70 MB,
+    in one buffer took 34-43 ms of CPU, most of it in fresh pages; block by block, 12.)"""
     items: dict[str, Any] = {}
-    count, spoiled, view = 0, False, memoryview(data)
-    while pos < len(data):
-        head = data.find(b"\n", pos, pos + 80)
+    count, spoiled = 0, False
+    while left:
+        head = f.readline(80)
         try:
-            mac, size, length = data[pos:head].split(b" ")
-            start = pos + len(mac) + 1
-            body = head + 1 + int(size)
-            end = body + int(length)
+            if not head.endswith(b"\n"):
+                raise ValueError("no block head")
+            mac, size, length = head[:-1].split(b" ")
+            body, text = int(size), int(length)
         except ValueError:
             return items, count, True
-        if head < 0 or not head < body <= end < len(data) or data[end] != 0x0A:
+        left -= len(head)
+        if body < 0 or text < 0 or body + text >= left:
             return items, count, True
-        pos = end + 1
-        if not seal.verifies(mac, view[start:end]):
+        block = f.read(body + text + 1)
+        left -= len(block)
+        if len(block) != body + text + 1 or block[-1] != 0x0A:
+            return items, count, True
+        view = memoryview(block)
+        if not seal.verifies(mac, memoryview(head)[len(mac) + 1:], view[:-1]):
             spoiled = True
             continue
-        count += _entries(json.loads(data[head + 1:body]), view[body:end], items)
+        count += _entries(json.loads(block[:body]), view[body:-1], items)
     return items, count, spoiled
 
 
 def _entries(index: Any, raw: memoryview, items: dict[str, Any]) -> int:
-    """Add the entries of one block's ``index`` to ``items``, their texts decoded from ``raw``
-    (the block's UTF-8 after its JSON); how many elements it had."""
+    """Add the entries of one block's ``index`` to ``items``, their texts found in ``raw`` (the
+    block's UTF-8 after its JSON): a text value as a ``Span``, decoded when a build asks for it;
+    a ``Texts`` value's texts decoded. An entry whose bounds are not those of whole characters
+    there is left out (a block that verified holds none: this code wrote it). How many elements
+    the index had. (The checks are inline: a big store has tens of thousands of texts.)"""
     if type(index) is not list:
         return 0
+    size = len(raw)
     for entry in index:
         if type(entry) is not list or not entry or type(entry[0]) is not str:
             continue
         if len(entry) == 2:
             items[entry[0]] = entry[1]
-        elif len(entry) == 3 and type(entry[1]) is int:
-            if _bounds(raw, entry[1], entry[2]):  # decoded when a build asks for it
-                items[entry[0]] = Span(raw, entry[1], entry[2])
-        elif len(entry) == 3 and type(entry[2]) is list and len(entry[2]) % 2 == 0:
-            spans = entry[2]
-            texts = tuple(_text(raw, spans[i], spans[i + 1]) for i in range(0, len(spans), 2))
-            if None not in texts:
-                items[entry[0]] = Texts(entry[1], texts)  # type: ignore[arg-type]
+        elif len(entry) == 3:
+            key, first, second = entry
+            if type(first) is int:
+                if type(second) is int and 0 <= first <= second <= size \
+                        and (first == size or raw[first] & 0xC0 != 0x80) \
+                        and (second == size or raw[second] & 0xC0 != 0x80):
+                    items[key] = Span(raw, first, second)
+            elif type(second) is list and len(second) % 2 == 0:
+                texts = _texts(raw, size, second)
+                if texts is not None:
+                    items[key] = Texts(first, texts)
     return len(index)
 
 
-def _bounds(raw: memoryview, start: Any, end: Any) -> bool:
-    """Whether bytes ``start`` to ``end`` of ``raw`` are a span of whole characters (the block
-    verified, so its UTF-8 is what this code wrote: such a span decodes)."""
-    return type(start) is int and type(end) is int and 0 <= start <= end <= len(raw) and \
-        all(i == len(raw) or raw[i] & 0xC0 != 0x80 for i in (start, end))
-
-
-def _text(raw: memoryview, start: Any, end: Any) -> str | None:
-    """Bytes ``start`` to ``end`` of ``raw`` as text, or None when they are not such a span."""
-    if not _bounds(raw, start, end):
-        return None
-    try:
-        return Span(raw, start, end).text()
-    except UnicodeDecodeError:  # not the bounds of a text this store wrote
-        return None
+def _texts(raw: memoryview, size: int, spans: list[Any]) -> tuple[str, ...] | None:
+    """Bytes start to end of ``raw`` as text for each pair of ``spans``, or None when one is not
+    the span of a text there."""
+    texts = []
+    for i in range(0, len(spans), 2):
+        start, end = spans[i], spans[i + 1]
+        if type(start) is not int or type(end) is not int or not 0 <= start <= end <= size \
+                or start < size and raw[start] & 0xC0 == 0x80 \
+                or end < size and raw[end] & 0xC0 == 0x80:
+            return None
+        try:
+            texts.append(str(raw[start:end], "utf-8", "surrogatepass"))
+        except UnicodeDecodeError:  # not the bounds of a text this store wrote
+            return None
+    return tuple(texts)
 
 
 def read_store(path: Path, code: str) -> Store:
@@ -746,11 +763,12 @@ def read_store(path: Path, code: str) -> Store:
     like a torn one."""
     store = Store(path, code)
     try:
-        data = path.read_bytes()
-        first = data.find(b"\n")
-        if first < 0 or json.loads(data[:first]) != json.loads(_store_header(code)):
-            return store
-        items, lines, spoiled = _read_blocks(data, first + 1, Seal(path.name, code))
+        with open(path, "rb") as f:
+            first = f.readline(4096)
+            if not first.endswith(b"\n") or json.loads(first) != json.loads(_store_header(code)):
+                return store
+            left = os.fstat(f.fileno()).st_size - len(first)
+            items, lines, spoiled = _read_blocks(f, left, Seal(path.name, code))
     except (OSError, ValueError):
         return store
     # A file with a torn or foreign block is rewritten on save (lines = 0), never appended to.

@@ -1054,6 +1054,43 @@ def test_a_truncated_store_keeps_only_its_whole_blocks(tmp_path: Path, cut: int)
     assert path.read_bytes() == whole
 
 
+@pytest.mark.parametrize("head", [b"%s 5 99999999999999999\n", b"%s -3 4\n", b"%s 4 -3\n",
+                                  b"%s 1 2 3\n", b"%s 12", b"%s x 1\n",
+                                  b"%s " + b"1" * 90 + b" 1\n"])
+def test_a_block_head_that_is_not_one_ends_the_store(tmp_path: Path, head: bytes) -> None:
+    """A block whose head claims more bytes than the file holds, negative sizes, another
+    shape, or no end of line (a torn append), read block by block: the whole blocks before it
+    are kept, nothing after it is read (never a read of what the head claims), and the store
+    is rewritten on save."""
+    path = _saved(tmp_path, STORE_ENTRIES)
+    whole = path.read_bytes()
+    with open(path, "ab") as f:
+        f.write(head.replace(b"%s", b"0" * 32) + b"[]"
+                + _block(cache.MARKDOWN_FILE, {"later": "x"}))
+    store = cache.read_store(path, cache.code_digest())
+    assert store.items == STORE_ENTRIES and store.lines == 0
+    store.save(STORE_ENTRIES)
+    assert path.read_bytes() == whole
+
+
+def test_a_store_keeps_each_blocks_texts_apart(tmp_path: Path, monkeypatch) -> None:
+    """Read a block at a time, the texts of every block stay their own: a text value kept as
+    bytes (a ``Span``) of an early block is still its text after the later blocks were read,
+    and decoding, saving and reading it again gives the same."""
+    monkeypatch.setattr(cache, "_BLOCK_SIZE", 50)
+    entries = {f"k{i:03}": f"<p>teks {i} \u00e9 {'x' * (i % 7)}</p>" for i in range(200)}
+    path = _saved(tmp_path, entries)
+    store = cache.read_store(path, cache.code_digest())
+    assert sum(1 for line in path.read_bytes().split(b"\n") if line[:1] == b"[") > 20
+    assert all(type(v) is lazytext.Span for v in store.items.values())
+    assert {k: lazytext.text_of(v) for k, v in store.items.items()} == entries
+    store.save({**store.items, "new": "baru"})
+    store.lines = 0  # a rewrite from the Spans
+    store.save(store.items)
+    again = cache.read_store(path, cache.code_digest()).items
+    assert {k: lazytext.text_of(v) for k, v in again.items()} == entries
+
+
 @pytest.mark.parametrize("foreign", ["another key", "another store", "another code", "unsigned"])
 def test_a_block_not_signed_for_this_store_is_a_miss(tmp_path: Path, monkeypatch,
                                                       foreign: str) -> None:
