@@ -150,7 +150,7 @@ def _kept(memo: Memo | None, key: Hashable, make: Callable[[], T]) -> T:
 
 
 def _latest(items: tuple[NewsItem, ...]) -> dt.date | None:
-    return max((n.last_updated for n in items), default=None)
+    return max([n.last_updated for n in items], default=None)  # a list: cheaper than a generator
 
 
 def home(m: SiteModel, t: Catalogue) -> PageSpec:
