@@ -252,8 +252,7 @@ def announcement_page(m: SiteModel, n: NewsItem, crumbs: Crumbs, edition: tuple[
     regions = tuple([m.region_by_slug[s] for s in n.regions])
     deps = (n.digest, *[r.digest for r in regions])
     make = functools.partial(_announcement_spec, m, n, crumbs, regions, deps, key)
-    return make() if memo is None else \
-        memo.get(("announcement-page", edition, deps, m.html.source(key), crumbs), make)
+    return _kept(memo, ("announcement-page", edition, deps, m.html.source(key), crumbs), make)
 
 
 def _announcement_spec(m: SiteModel, n: NewsItem, crumbs: Crumbs, regions: tuple[Region, ...],
