@@ -9,6 +9,7 @@ it, writer.new_tree). Rendering itself (render/renderer.py) only turns specs int
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -16,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from kotacerdas.content.read import read_file, settled_stamp
-from kotacerdas.core.digest import digest_of
+from kotacerdas.core.digest import digest_of, digest_of_values
 from kotacerdas.core.errors import Problems
 from kotacerdas.core.locations import in_scratch
 from kotacerdas.core.memo import Memo
@@ -56,13 +57,21 @@ def page_fingerprint(site_fingerprint: str, model: SiteModel, spec: PageSpec,
               spec.updated, spec.description, spec.lang, deps, scalars)
     if memo is None:
         return _fingerprint_of(inputs)
-    return memo.get(("page-fingerprint", inputs), lambda: _fingerprint_of(inputs))
+    return memo.get(("page-fingerprint", inputs), functools.partial(_fingerprint_of, inputs))
 
 
 def _fingerprint_of(inputs: tuple[Any, ...]) -> str:
-    """The digest of a page's inputs (its scalars by name, whatever the context's order)."""
-    *fields, scalars = inputs
-    return digest_of(repr((*fields, sorted((k, v) for k, _, v in scalars))))
+    """The digest of a page's inputs (its scalars by name, whatever the context's order; its
+    date by its ISO text, which digest_of_values takes as it is)."""
+    *fields, updated, description, lang, deps, scalars = inputs
+    return digest_of_values(
+        (*fields, None if updated is None else updated.isoformat(), description, lang, deps,
+         tuple(sorted([(k, v) for k, _, v in scalars], key=_name)) if scalars else ()))
+
+
+def _name(scalar: tuple[str, Any]) -> str:
+    """A context scalar's name, by which the scalars are put in order."""
+    return scalar[0]
 
 
 def data_fingerprint(site_fingerprint: str, spec: DataFile) -> str:

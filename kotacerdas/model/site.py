@@ -18,7 +18,7 @@ from kotacerdas.content.types import (Cohort, Content, Kabkota, NewsItem, Page, 
                                       SiteConfig)
 from kotacerdas.content.reference import ProvinceNames
 from kotacerdas.core.errors import ContentError, Problem
-from kotacerdas.core.digest import digest_of
+from kotacerdas.core.digest import digest_of, digest_of_values
 from kotacerdas.core.lazytext import MarkdownCache, Span, text_of
 from kotacerdas.core.memo import Memo
 from kotacerdas.model.markup import NO_IDS, ConversionFailed, Converter
@@ -149,9 +149,17 @@ class SiteModel:
 
 
 def _facts(n: NewsItem) -> str:
-    """The digest of what listings show of one announcement (SiteModel.news_facts)."""
-    return digest_of(repr((n.slug, n.title, n.date, n.updated, n.summary, n.tags, n.regions,
-                           n.sources, n.lang)))
+    """The digest of what listings show of one announcement (SiteModel.news_facts): its fields
+    as plain values, dates by their ISO text and each source field by field, which
+    digest_of_values takes as they are (a dataclass's or a date's repr costs far more)."""
+    return digest_of_values((n.slug, n.title, _iso(n.date), _iso(n.updated), n.summary, n.tags,
+                             n.regions, tuple([(s.title, s.url, s.publisher, _iso(s.date),
+                                                s.language) for s in n.sources]), n.lang))
+
+
+def _iso(day: dt.date | None) -> str | None:
+    """A date as its ISO text (None stays None)."""
+    return None if day is None else day.isoformat()
 
 
 TEXT_DIGESTS = "text"

@@ -16,7 +16,7 @@ from kotacerdas.outputs import feeds, opendata, search, sitemap
 from kotacerdas.core import urls
 from kotacerdas.content.types import NewsItem, Page, Province, Region
 from kotacerdas.model.i18n import Catalogue
-from kotacerdas.core.digest import digest_of
+from kotacerdas.core.digest import digest_of_values
 from kotacerdas.core.lines import one_line
 from kotacerdas.core.locations import BUILTIN_TEMPLATES
 from kotacerdas.core.memo import Memo
@@ -113,13 +113,20 @@ def crawler_files(m: SiteModel, pages: list[PageSpec | DataFile], memo: Memo | N
     (in the default edition) robots.txt naming every edition's sitemap; ``memo`` keeps the
     digest of the list it shows, which a save seldom changes."""
     listed = tuple([(p.route, p.updated) for p in pages if isinstance(p, PageSpec)])
-    shown = _kept(memo, ("sitemap-pages", listed), lambda: digest_of(repr(listed)))
+    shown = _kept(memo, ("sitemap-pages", listed), functools.partial(_listed_digest, listed))
     others = [u for _, u in m.editions]
     files = [DataFile(urls.SITEMAP, lambda: sitemap.sitemap_xml(m.urls, listed, m.editions),
                       (shown,))]
     if m.is_default:
         files.append(DataFile(urls.ROBOTS, lambda: sitemap.robots_txt(others)))
     return files
+
+
+def _listed_digest(listed: tuple[tuple[str, dt.date | None], ...]) -> str:
+    """The digest of the pages the sitemap lists, each by route and ISO date (a date's repr
+    costs far more, once per page of the site)."""
+    return digest_of_values(tuple([(route, None if day is None else day.isoformat())
+                                   for route, day in listed]))
 
 
 def _home(t: Catalogue) -> Crumbs:
@@ -143,7 +150,7 @@ def _kept(memo: Memo | None, key: Hashable, make: Callable[[], T]) -> T:
 
 
 def _latest(items: tuple[NewsItem, ...]) -> dt.date | None:
-    return max((n.last_updated for n in items), default=None)
+    return max([n.last_updated for n in items], default=None)  # a list: cheaper than a generator
 
 
 def home(m: SiteModel, t: Catalogue) -> PageSpec:
@@ -206,15 +213,21 @@ def cohort_page(m: SiteModel, t: Catalogue, c: CohortSummary) -> PageSpec:
 
 
 def news_list(m: SiteModel, t: Catalogue) -> Iterator[PageSpec]:
-    """The announcements, newest first, ``news_per_page`` to a page."""
+    """The announcements, newest first, ``news_per_page`` to a page; every list page links to
+    every other (``links``: each page's number and address, made once for all of them)."""
     size = m.config.news_per_page
     chunks = [m.news[i:i + size] for i in range(0, len(m.news), size)] or [()]
+    links = tuple([(number, m.urls.path(urls.news_page(number)))
+                   for number in range(1, len(chunks) + 1)])
+    home_crumbs = _home(t)
+    list_crumbs = (*home_crumbs, (t("news_title"), urls.NEWS))
+    description = t("news_description")
     for number, items in enumerate(chunks, start=1):
         title = t("news_title") if number == 1 else t("news_title_page", number=number)
-        crumbs = _home(t) if number == 1 else (*_home(t), (t("news_title"), urls.NEWS))
+        crumbs = home_crumbs if number == 1 else list_crumbs
         yield PageSpec(urls.news_page(number), "news_list.html", title, crumbs, _latest(items),
-                       t("news_description"),
-                       {"items": items, "number": number, "count": len(chunks),
+                       description,
+                       {"items": items, "number": number, "count": len(chunks), "links": links,
                         "previous": urls.news_page(number - 1) if number > 1 else None,
                         "next": urls.news_page(number + 1) if number < len(chunks) else None},
                        (str(len(chunks)), *_each(items)))
@@ -237,11 +250,17 @@ def announcement_page(m: SiteModel, n: NewsItem, crumbs: Crumbs, edition: tuple[
     originals' language, and so is a region of its digest."""
     key = f"news:{n.slug}"
     regions = tuple([m.region_by_slug[s] for s in n.regions])
-    deps = (n.digest, *_each(regions))
-    return _kept(memo, ("announcement-page", edition, deps, m.html.source(key), crumbs),
-                 lambda: PageSpec(urls.announcement(n.slug), "announcement.html", n.title, crumbs,
-                                  n.last_updated, n.summary, {"item": n, "regions": regions},
-                                  deps, n.lang, later=functools.partial(_body, m.html.lazy(key))))
+    deps = (n.digest, *[r.digest for r in regions])
+    make = functools.partial(_announcement_spec, m, n, crumbs, regions, deps, key)
+    return _kept(memo, ("announcement-page", edition, deps, m.html.source(key), crumbs), make)
+
+
+def _announcement_spec(m: SiteModel, n: NewsItem, crumbs: Crumbs, regions: tuple[Region, ...],
+                       deps: tuple[str, ...], key: str) -> PageSpec:
+    """An announcement's spec (announcement_page), its body made only when it is rendered."""
+    return PageSpec(urls.announcement(n.slug), "announcement.html", n.title, crumbs,
+                    n.last_updated, n.summary, {"item": n, "regions": regions}, deps, n.lang,
+                    later=functools.partial(_body, m.html.lazy(key)))
 
 
 def _body(html: Callable[[], str]) -> dict[str, Any]:

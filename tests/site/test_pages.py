@@ -276,6 +276,27 @@ def test_without_the_template_folders_every_static_page_may_show_anything(
     assert deps(None) == {"tentang/": 4, "data/": 4, "kontak/": 4}
 
 
+@pytest.mark.parametrize("language", ["id", "en"])
+def test_every_list_page_links_to_every_list_page_in_its_edition(
+        site: FixtureSite, language: str) -> None:
+    """The list pages' links are made once, through the edition's own addresses, and each list
+    page marks itself among them."""
+    import datetime as dt
+
+    from kotacerdas.content.load import load_site
+    from kotacerdas.model.site import build_model
+    from kotacerdas.site.pages import news_list
+    today = dt.date(2026, 11, 28)
+    model = build_model(load_site(site.root, today), today=today, language=language)
+    lists = list(news_list(model, Catalogue(model.language, strings(model.language))))
+    expected = tuple((i, f"{PREFIX}{model.urls.prefix}berita/" + ("" if i == 1 else
+                                                                   f"halaman/{i}/"))
+                     for i in range(1, len(lists) + 1))
+    assert len(lists) > 1 and all(spec.context["links"] is lists[0].context["links"]
+                                  for spec in lists)
+    assert lists[0].context["links"] == expected
+
+
 # --- what a save makes again (site_pages and the fingerprints keep the rest in the session's memo)
 
 ANNOUNCEMENT = "content/news/2018-05-08-tahap-dua.md"
