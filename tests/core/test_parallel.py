@@ -59,8 +59,21 @@ def _no_child_left() -> bool:
     return False
 
 
+def _alone(timeout: float = 30.0) -> None:
+    """Wait for threads that earlier tests left ending (side_by_side forks only when no other
+    thread runs, so under load one still finishing made it work here: a flaky test); name any
+    that never end."""
+    deadline = time.monotonic() + timeout
+    for thread in threading.enumerate():
+        if thread is not threading.current_thread():
+            thread.join(max(0.0, deadline - time.monotonic()))
+    left = [t.name for t in threading.enumerate() if t is not threading.current_thread()]
+    assert not left, f"threads still running, so side_by_side cannot fork: {left}"
+
+
 @needs_fork
 def test_side_by_side_makes_the_first_value_in_a_child() -> None:
+    _alone()
     parent = os.getpid()
     (child, words), mine = parallel.side_by_side(lambda: (os.getpid(), ["a", ("b", 1)]),
                                                  lambda: os.getpid())
