@@ -137,24 +137,34 @@ class SiteModel:
         """Every tag used by a published announcement, alphabetically."""
         return tuple(sorted(self.news_by_tag))
 
-    def news_facts(self, memo: Memo | None = None) -> str:
-        """A digest of everything about the published announcements except their text (title,
-        dates, summary, topics, regions, sources): what listings of all of them show. ``memo``
-        keeps each one's by its digest and edition (of which an announcement is a function:
-        site/pages.announcement_page), so a save hashes only the announcements it changed."""
+    def listed_facts(self, memo: Memo | None = None) -> dict[str, str]:
+        """Each published announcement's slug → the digest of everything about it except its
+        text (title, dates, summary, topics, regions, sources, translation state): what a
+        listing shows of it. ``memo`` keeps each one's by its digest and edition (of which an
+        announcement is a function: site/pages.announcement_page), so a save hashes only the
+        announcements it changed."""
         memo = Memo() if memo is None else memo
-        return digest_of(" ".join([
-            memo.get(("news-facts", self.language, self.data_language, n.digest),
-                     partial(_facts, n)) for n in self.news]))
+        return {n.slug: memo.get(("news-facts", self.language, self.data_language, n.digest),
+                                 partial(_facts, n)) for n in self.news}
+
+    def news_facts(self, memo: Memo | None = None) -> str:
+        """One digest of what listings of all the announcements show (``listed_facts``)."""
+        return facts_digest(self.listed_facts(memo))
+
+
+def facts_digest(facts: Mapping[str, str]) -> str:
+    """One digest of what listings of all the announcements show (SiteModel.listed_facts)."""
+    return digest_of(" ".join(facts.values()))
 
 
 def _facts(n: NewsItem) -> str:
-    """The digest of what listings show of one announcement (SiteModel.news_facts): its fields
+    """The digest of what listings show of one announcement (SiteModel.listed_facts): its fields
     as plain values, dates by their ISO text and each source field by field, which
     digest_of_values takes as they are (a dataclass's or a date's repr costs far more)."""
     return digest_of_values((n.slug, n.title, _iso(n.date), _iso(n.updated), n.summary, n.tags,
                              n.regions, tuple([(s.title, s.url, s.publisher, _iso(s.date),
-                                                s.language) for s in n.sources]), n.lang))
+                                                s.language) for s in n.sources]), n.lang,
+                             n.translation, _iso(n.original_updated)))
 
 
 def _iso(day: dt.date | None) -> str | None:

@@ -14,11 +14,10 @@ from typing import TYPE_CHECKING, Sequence
 
 from markupsafe import Markup, escape
 
-from kotacerdas.render import geo
-
 if TYPE_CHECKING:
     from kotacerdas.model.i18n import Catalogue
     from kotacerdas.model.site import SiteModel
+    from kotacerdas.render import geo
 
 WIDTH = 360          # viewBox width: at 320 px the 14-unit text is still about 11 px
 FONT = 14
@@ -157,5 +156,6 @@ class Figures:
         """The province map ('full' for its own page, 'small' for the home page), or None
         when the site has no provinces.geojson."""
         if size not in self._maps:
+            from kotacerdas.render import geo  # only a build that renders a map pays for it
             self._maps[size] = geo.build_map(self._m, geo.FULL if size == "full" else geo.SMALL)
         return self._maps[size]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable, Hashable, Iterable, Iterator, Mapping, TypeVar
 
@@ -20,7 +20,7 @@ from kotacerdas.core.digest import digest_of_values
 from kotacerdas.core.lines import one_line
 from kotacerdas.core.locations import BUILTIN_TEMPLATES
 from kotacerdas.core.memo import Memo
-from kotacerdas.model.site import CohortSummary, SiteModel
+from kotacerdas.model.site import CohortSummary, SiteModel, facts_digest
 
 Crumbs = tuple[tuple[str, str], ...]
 T = TypeVar("T")
@@ -78,23 +78,24 @@ def site_pages(m: SiteModel, t: Catalogue, memo: Memo | None = None,
     Every edition has the same pages under its own prefix (urls.py); the default edition also
     holds the files the whole site shares (hosting files, security.txt, the 404 page, robots.txt).
     ``memo`` keeps the downloads made from unchanged rows (core/memo.py); ``templates`` tells
-    which template renders each static page (without it, every one may show anything).
+    which template renders each page (without it, every page may show anything: as_read).
     """
     downloads = functools.cache(functools.partial(opendata.produce_all, m, t, memo))  # data page
-    listings = _listings(m, memo)
+    facts = m.listed_facts(memo)
+    listings = _listings(m, facts)
     pages: list[PageSpec | DataFile] = [
-        home(m, t),
+        home(m, t, facts),
         directory(m, t),
-        *(region_page(m, t, r) for r in (*m.regions, *m.withdrawn_only)),
+        *(region_page(m, t, r, facts) for r in (*m.regions, *m.withdrawn_only)),
         province_index(m, t),
         *(province_page(m, t, p) for p in m.provinces),
         cohort_index(m, t),
         *(cohort_page(m, t, c) for c in m.cohorts),
-        *news_list(m, t),
+        *news_list(m, t, facts),
         *announcements(m, t, memo),
         tag_index(m, t),
-        *(tag_page(m, t, tag) for tag in m.tags),
-        *(static_page(m, t, p, downloads, templates, memo) for p in m.pages),
+        *(tag_page(m, t, tag, facts) for tag in m.tags),
+        *(static_page(m, t, p, downloads, listings, memo) for p in m.pages),
         search_page(m, t),
         search_index(m, t, listings, memo),
         *(DataFile(route, produce, listings)
@@ -104,7 +105,42 @@ def site_pages(m: SiteModel, t: Catalogue, memo: Memo | None = None,
     ]
     shared: list[PageSpec | DataFile] = (
         [*hosting_files(m), *security_txt(m), not_found(m, t)] if m.is_default else [])
-    return [*pages, *shared, *crawler_files(m, pages, memo)]
+    return as_read([*pages, *shared, *crawler_files(m, pages, memo)], templates)
+
+
+SHARED = ("base.html", "macros.html", GENERIC_PAGE, "partials/")
+"""The templates (a name, or a folder ending in '/') that built-in templates extend, import or
+include (page-data.html extends page.html); tests/site/test_pages.py checks the list."""
+
+
+def as_read(pages: list[PageSpec | DataFile], templates: Templates | None
+            ) -> list[PageSpec | DataFile]:
+    """The pages with the dependencies their templates give them. A spec's ``deps`` name what
+    the built-in template that renders it shows; a site's own template may read the whole model
+    (the global ``site``), so a page it renders depends on everything (``deps`` None), and so
+    does every page when the site has its own version of a template the built-in ones share
+    (``SHARED``), or when ``templates`` is unknown."""
+    own = set() if templates is None else {
+        name for name, path in templates.items() if not path.is_relative_to(BUILTIN_TEMPLATES)}
+    if templates is not None and not own:
+        return pages
+    every = templates is None or any(is_shared(name) for name in own)
+
+    def wide(spec: PageSpec) -> bool:
+        return every or _rendered_by(spec.template, templates or {}) in own
+
+    return [replace(p, deps=None) if isinstance(p, PageSpec) and p.deps is not None and wide(p)
+            else p for p in pages]
+
+
+def is_shared(name: str) -> bool:
+    """Whether built-in templates extend, import or include a template (``SHARED``)."""
+    return any(name == s or s.endswith("/") and name.startswith(s) for s in SHARED)
+
+
+def _rendered_by(names: str, templates: Templates) -> str | None:
+    """Which of a spec's templates renders it ('page-data.html|page.html': the first there)."""
+    return next((n for n in names.split("|") if n in templates), None)
 
 
 def crawler_files(m: SiteModel, pages: list[PageSpec | DataFile], memo: Memo | None = None
@@ -143,6 +179,12 @@ def _each(items: Iterable[Region | NewsItem | Page]) -> tuple[str, ...]:
     return tuple([i.digest for i in items])
 
 
+def _shown(items: Iterable[NewsItem], facts: Mapping[str, str]) -> tuple[str, ...]:
+    """Dependency on what a listing shows of each of the given announcements (not their text:
+    SiteModel.listed_facts), so editing a body renders its own page and none of the lists."""
+    return tuple([facts[n.slug] for n in items])
+
+
 def _kept(memo: Memo | None, key: Hashable, make: Callable[[], T]) -> T:
     """What ``make`` makes from exactly what ``key`` names: kept in ``memo`` when there is one
     (the interface strings a key names are looked up before, so a missing one is reported)."""
@@ -153,11 +195,11 @@ def _latest(items: tuple[NewsItem, ...]) -> dt.date | None:
     return max([n.last_updated for n in items], default=None)  # a list: cheaper than a generator
 
 
-def home(m: SiteModel, t: Catalogue) -> PageSpec:
+def home(m: SiteModel, t: Catalogue, facts: Mapping[str, str]) -> PageSpec:
     """What the movement is, the headline numbers, the latest announcements, ways in."""
     return PageSpec(urls.HOME, "home.html", m.config.title, (), m.site_updated,
                     m.config.description, {"latest": m.news[:5]},
-                    _all(m, "regions", "reference") + _each(m.news[:5]))
+                    _all(m, "regions", "reference") + _shown(m.news[:5], facts))
 
 
 def directory(m: SiteModel, t: Catalogue) -> PageSpec:
@@ -167,7 +209,7 @@ def directory(m: SiteModel, t: Catalogue) -> PageSpec:
                     deps=_all(m, "regions", "reference"))
 
 
-def region_page(m: SiteModel, t: Catalogue, r: Region) -> PageSpec:
+def region_page(m: SiteModel, t: Catalogue, r: Region, facts: Mapping[str, str]) -> PageSpec:
     """One region file: every field, each round with its status, province, sources, announcements
     (a region whose every round was withdrawn has one too, saying it is not a participant)."""
     news = m.news_by_region.get(r.slug, ())
@@ -175,7 +217,7 @@ def region_page(m: SiteModel, t: Catalogue, r: Region) -> PageSpec:
                     (*_home(t), (t("directory_title"), urls.DIRECTORY)), r.updated,
                     r.summary or t("region_description", name=r.name, province=r.province),
                     {"region": r, "province": m.province_of[r.slug], "news": news},
-                    (r.digest, *_all(m, "reference"), *_each(news)))
+                    (r.digest, *_all(m, "reference"), *_shown(news, facts)))
 
 
 def province_index(m: SiteModel, t: Catalogue) -> PageSpec:
@@ -212,7 +254,7 @@ def cohort_page(m: SiteModel, t: Catalogue, c: CohortSummary) -> PageSpec:
                     _all(m, "reference") + _each(c.regions) + _each(c.withdrawn))
 
 
-def news_list(m: SiteModel, t: Catalogue) -> Iterator[PageSpec]:
+def news_list(m: SiteModel, t: Catalogue, facts: Mapping[str, str]) -> Iterator[PageSpec]:
     """The announcements, newest first, ``news_per_page`` to a page; every list page links to
     every other (``links``: each page's number and address, made once for all of them)."""
     size = m.config.news_per_page
@@ -230,7 +272,7 @@ def news_list(m: SiteModel, t: Catalogue) -> Iterator[PageSpec]:
                        {"items": items, "number": number, "count": len(chunks), "links": links,
                         "previous": urls.news_page(number - 1) if number > 1 else None,
                         "next": urls.news_page(number + 1) if number < len(chunks) else None},
-                       (str(len(chunks)), *_each(items)))
+                       (str(len(chunks)), *_shown(items, facts)))
 
 
 def announcements(m: SiteModel, t: Catalogue, memo: Memo | None = None) -> Iterator[PageSpec]:
@@ -276,13 +318,13 @@ def tag_index(m: SiteModel, t: Catalogue) -> PageSpec:
                     deps=(repr([(tag, len(m.news_by_tag[tag])) for tag in m.tags]),))
 
 
-def tag_page(m: SiteModel, t: Catalogue, tag: str) -> PageSpec:
+def tag_page(m: SiteModel, t: Catalogue, tag: str, facts: Mapping[str, str]) -> PageSpec:
     """The announcements with one topic."""
     items = m.news_by_tag[tag]
     return PageSpec(urls.tag(tag), "tag.html", t("tag_title", tag=tag),
                     (*_home(t), (t("news_title"), urls.NEWS), (t("tags_title"), urls.TAGS)),
                     _latest(items), t("tag_description", tag=tag), {"tag": tag, "items": items},
-                    _each(items))
+                    _shown(items, facts))
 
 
 def page_templates(slug: str) -> tuple[str, ...]:
@@ -291,25 +333,16 @@ def page_templates(slug: str) -> tuple[str, ...]:
     return (f"page-{slug}.html", GENERIC_PAGE)
 
 
-def shows_only_itself(names: tuple[str, ...], templates: Templates | None) -> bool:
-    """Whether the built-in generic page renders a page: it shows the page's own text and the
-    site chrome (build/fingerprints.global_fingerprint) alone. Any other template, a
-    page-<slug>.html or a site's own page.html, may read the whole model (the global ``site``)."""
-    chosen = next((templates[n] for n in names if n in templates), None) if templates else None
-    return chosen == BUILTIN_TEMPLATES / GENERIC_PAGE
-
-
 def static_page(m: SiteModel, t: Catalogue, p: Page, downloads: Callable[[], dict[str, bytes]],
-                templates: Templates | None = None, memo: Memo | None = None) -> PageSpec:
-    """A page from content/pages/; templates/page-<slug>.html may add computed parts
-    (``downloads``: the open-data files, for the data page)."""
+                listings: tuple[str, ...] = (), memo: Memo | None = None) -> PageSpec:
+    """A page from content/pages/; templates/page-<slug>.html may add computed parts (the data
+    page: ``downloads``, the open-data files, made from what ``listings`` names)."""
     names = page_templates(p.slug)
-    shown = () if shows_only_itself(names, templates) else _all(m, "regions", "reference", "news")
-    later = functools.partial(_data_page, m, t, downloads, memo) \
-        if urls.static_page(p.slug) == urls.DATA else None
+    data = urls.static_page(p.slug) == urls.DATA
+    later = functools.partial(_data_page, m, t, downloads, memo) if data else None
     return PageSpec(urls.static_page(p.slug), "|".join(names), p.title, _home(t), p.updated,
-                    p.summary, {"doc": p, "body": m.html[f"page:{p.slug}"]}, (p.digest, *shown),
-                    p.lang, later)
+                    p.summary, {"doc": p, "body": m.html[f"page:{p.slug}"]},
+                    (p.digest, *(listings if data else ())), p.lang, later)
 
 
 def search_page(m: SiteModel, t: Catalogue) -> PageSpec:
@@ -326,10 +359,10 @@ def search_index(m: SiteModel, t: Catalogue, listings: tuple[str, ...],
     return DataFile(urls.SEARCH_INDEX, lambda: search.index_json(m, t, memo), listings)
 
 
-def _listings(m: SiteModel, memo: Memo | None) -> tuple[str, ...]:
+def _listings(m: SiteModel, facts: Mapping[str, str]) -> tuple[str, ...]:
     """What the search index and the open data read: all regions, reference data and pages, and
-    the announcements without their text (so editing an announcement's body leaves them be)."""
-    return (*_all(m, "regions", "reference", "pages"), m.news_facts(memo))
+    the announcements without their text (``facts``: editing a body leaves them be)."""
+    return (*_all(m, "regions", "reference", "pages"), facts_digest(facts))
 
 
 def _data_page(m: SiteModel, t: Catalogue, downloads: Callable[[], dict[str, bytes]],

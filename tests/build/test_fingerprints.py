@@ -90,7 +90,8 @@ NEWS = NewsItem("tahap-dua", "Tahap dua", dt.date(2018, 5, 8), "Dimulai.", "Teks
 @pytest.mark.parametrize("change", [
     {"title": "Tahap baru"}, {"date": dt.date(2018, 5, 9)}, {"updated": dt.date(2019, 1, 1)},
     {"summary": "Mulai."}, {"tags": ("lain",)}, {"regions": ("kota-bogor",)}, {"lang": "en"},
-    {"slug": "tahap-tiga"}, {"sources": ()}])
+    {"slug": "tahap-tiga"}, {"sources": ()}, {"translation": "missing"},
+    {"original_updated": dt.date(2018, 6, 1)}])
 def test_news_facts_follow_what_listings_show(change: dict[str, Any]) -> None:
     assert _facts(dataclasses.replace(NEWS, **change)) != _facts(NEWS)
 

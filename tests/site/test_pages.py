@@ -254,9 +254,9 @@ def test_a_sites_own_page_html_follows_every_edit(site: FixtureSite, tmp_path: P
     assert title in (tmp_path / "out/kontak/index.html").read_text()
 
 
-def test_without_the_template_folders_every_static_page_may_show_anything(
-        site: FixtureSite) -> None:
-    """The site map called without ``templates`` (tests, tools) gives every page wide deps."""
+def test_without_the_template_folders_every_page_may_show_anything(site: FixtureSite) -> None:
+    """The site map called without ``templates`` (tests, tools) gives every page wide deps;
+    with the built-in templates a static page shows itself, the data page its downloads too."""
     import datetime as dt
 
     from kotacerdas.content.load import load_site
@@ -267,13 +267,111 @@ def test_without_the_template_folders_every_static_page_may_show_anything(
     model = build_model(load_site(site.root, today), today=today)
     catalogue = Catalogue(model.language, strings(model.language))
 
-    def deps(templates: object) -> dict[str, int]:
-        return {s.route: len(s.deps or ()) for s in site_pages(model, catalogue, None, templates)
+    def deps(templates: object) -> dict[str, int | None]:
+        return {s.route: None if s.deps is None else len(s.deps)
+                for s in site_pages(model, catalogue, None, templates)
                 if isinstance(s, PageSpec) and s.template.endswith("|page.html")}
 
     narrow = deps(template_files(template_dirs(site.root)))
-    assert narrow == {"tentang/": 1, "data/": 4, "kontak/": 1}
-    assert deps(None) == {"tentang/": 4, "data/": 4, "kontak/": 4}
+    assert narrow == {"tentang/": 1, "data/": 5, "kontak/": 1}  # data: regions, reference,
+    assert deps(None) == {"tentang/": None, "data/": None, "kontak/": None}  # pages, news facts
+    pages = [s for s in site_pages(model, catalogue) if isinstance(s, PageSpec)]
+    assert all(s.deps is None for s in pages) and len(pages) > 20
+
+
+LISTINGS = ("", "berita/", "topik/peluncuran/", "topik/angkatan-2018/", "daerah/kota-depok/",
+            "daerah/kabupaten-gunungkidul/")
+"""The pages that list 2018-05-08-tahap-dua: the home page's latest, the news list, its two
+topics and its two regions."""
+
+
+@pytest.mark.parametrize("cached", [False, True], ids=["preview", "cached build"])
+def test_a_body_edit_renders_the_announcement_alone_and_a_title_edit_every_list(
+        site: FixtureSite, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cached: bool) -> None:
+    """A list shows an announcement's title, date, summary and translation state, never its
+    text (SiteModel.listed_facts): a body edit renders its page in each edition and no list,
+    no topic, region, home or data page; a title edit renders every one of them; each time the
+    output is a full build's."""
+    import datetime as dt
+
+    from conftest import tree
+    from kotacerdas.build.pipeline import build
+    from kotacerdas.preview.incremental import Builder
+    today, out = dt.date(2026, 11, 28), tmp_path / "out"
+    builder = Builder(site.root, out, today=today)
+
+    def again() -> set[str]:
+        """Build incrementally; the pages rendered (the output is then a full build's)."""
+        rendered.clear()
+        if cached:
+            build(site.root, out, today=today, cache_dir=tmp_path / "cache")
+        else:
+            assert builder.rebuild().ok
+        made = set(rendered)
+        build(site.root, tmp_path / "full", today=today)
+        assert tree(out) == tree(tmp_path / "full")
+        return made
+
+    rendered = _rendering(monkeypatch)
+    again()
+    _edit(site, "content/news/2018-05-08-tahap-dua.md", "Teks.", "Teks yang baru.")
+    assert sorted(again()) == ["berita/tahap-dua/", "en/berita/tahap-dua/"]
+    assert "Teks yang baru." in (out / "berita/tahap-dua/index.html").read_text()
+    _edit(site, "content/news/2018-05-08-tahap-dua.md", 'title: "Tahap dua"',
+          'title: "Tahap baru"')
+    rendered = again()
+    for route in (*LISTINGS, *(f"en/{route}" for route in LISTINGS)):
+        assert route in rendered
+        assert "Tahap baru" in (out / route / "index.html").read_text(), route
+    assert {"data/", "en/data/"} <= set(rendered)  # its downloads list every announcement
+
+
+@pytest.mark.parametrize("template,old,new", [
+    ("macros.html", "<p{{ lang }}>{{ n.summary }}</p>",  # shared: every page may show anything
+     '<p{{ lang }}>{{ n.summary }}</p><div class="uji">{{ n.body }}</div>'),
+    ("region.html", "{% if news %}",  # one page template: the pages it renders
+     '{% for n in news %}<div class="uji">{{ n.body }}</div>{% endfor %}{% if news %}'),
+])
+def test_a_sites_own_template_that_shows_a_body_follows_a_body_edit(
+        site: FixtureSite, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, template: str,
+        old: str, new: str) -> None:
+    """What a page depends on is known for the built-in templates only: a site's own template
+    may read the whole model, so the pages it renders (all pages, for one that others import,
+    extend or include) follow every edit, as a full build has them."""
+    import datetime as dt
+
+    from conftest import tree
+    from kotacerdas.build.pipeline import build
+    from kotacerdas.preview.incremental import Builder
+    today, out = dt.date(2026, 11, 28), tmp_path / "out"
+    _own_copy(site, template, old, new)
+    builder = Builder(site.root, out, today=today)
+    assert builder.rebuild().ok
+    rendered = _rendering(monkeypatch)
+    _edit(site, "content/news/2018-05-08-tahap-dua.md", "Teks.", "Teks yang baru.")
+    assert builder.rebuild().ok
+    assert "daerah/kota-depok/" in rendered
+    assert "Teks yang baru." in (out / "daerah/kota-depok/index.html").read_text()
+    assert ("kontak/" in rendered) == (template == "macros.html")
+    build(site.root, tmp_path / "full", today=today)
+    assert tree(out) == tree(tmp_path / "full")
+
+
+def test_the_templates_built_in_templates_share_are_listed() -> None:
+    """as_read gives every page wide deps when a site has its own version of a template that
+    built-in ones extend, import or include: each such reference must be in pages.SHARED."""
+    import jinja2
+    import jinja2.meta
+
+    from kotacerdas.core.locations import BUILTIN_TEMPLATES
+    from kotacerdas.site.pages import is_shared
+    env = jinja2.Environment()
+    referenced = {name for path in BUILTIN_TEMPLATES.rglob("*.html")
+                  for name in jinja2.meta.find_referenced_templates(env.parse(path.read_text()))}
+    assert None not in referenced  # a computed name could be any template
+    assert {"base.html", "macros.html", "page.html", "partials/meta.html"} <= referenced
+    assert all(is_shared(name) for name in referenced), referenced
+    assert not is_shared("region.html") and not is_shared("page-data.html")
 
 
 @pytest.mark.parametrize("language", ["id", "en"])
@@ -288,7 +386,8 @@ def test_every_list_page_links_to_every_list_page_in_its_edition(
     from kotacerdas.site.pages import news_list
     today = dt.date(2026, 11, 28)
     model = build_model(load_site(site.root, today), today=today, language=language)
-    lists = list(news_list(model, Catalogue(model.language, strings(model.language))))
+    lists = list(news_list(model, Catalogue(model.language, strings(model.language)),
+                           model.listed_facts()))
     expected = tuple((i, f"{PREFIX}{model.urls.prefix}berita/" + ("" if i == 1 else
                                                                    f"halaman/{i}/"))
                      for i in range(1, len(lists) + 1))
