@@ -73,6 +73,7 @@ PAGES_FILE = "pages.json"
 MARKDOWN_FILE = "markdown.jsonl"
 PARSED_FILE = "parsed.jsonl"
 FILES_FILE = "files.jsonl"
+FORMATS_FILE = "formats.jsonl"
 OUTPUT_FILE = "output.list"
 Stamp = tuple[int, int, int]  # inputs: (size, mtime ns, ctime ns); output: (size, mtime ns, inode)
 KEY_ENV = "KOTACERDAS_CACHE_KEY"
@@ -629,6 +630,13 @@ class Store:
             return
         writeguard.write_bytes(root, rel, itertools.chain(
             [_encode(_store_header(self.code) + "\n")], _blocks(seal, live, sorted(live), line)))
+
+
+def json_line(key: str, value: Any) -> str:
+    """One entry of a store as JSON, a text value too (``Store.save`` keeps a text apart
+    otherwise, as bytes to decode when asked for: right for long HTML, not for a short text
+    every entry of the store is read for)."""
+    return compact_json([key, value])
 
 
 def _store_header(code: str) -> str:

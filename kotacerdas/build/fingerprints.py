@@ -151,6 +151,7 @@ def render_edition(renderer: Renderer, site_fingerprint: str, pages: list[PageSp
     for (target, _), page in zip(todo, render_pages(renderer, todo, sink)):
         renderer.problems.items.extend(page.problems)
         renderer.catalogue.missing.update(page.missing)
+        renderer.catalogue.formats.adopt(page.formatted)
         if page.failed:
             del fingerprints[target]
             fresh.discard(target)

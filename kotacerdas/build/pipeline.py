@@ -18,6 +18,7 @@ from kotacerdas.core.clock import today_in_jakarta
 from kotacerdas.model.editions import Gap, completeness
 from kotacerdas.content.parsecache import entry_line
 from kotacerdas.content.stored import StoredMemo
+from kotacerdas.model.i18n import Formats
 from kotacerdas.core.writeguard import reporting
 from kotacerdas.build.writer import check_output_dir, locked
 from kotacerdas.render.compiled import PREFIX, StoredTemplates, stored_name
@@ -104,6 +105,13 @@ class Stored:
     """Each settled file's outcome by its stamp (content/stored.py), which ``memo`` holds."""
     memo: StoredMemo
     templates: StoredTemplates
+    formats: cache.Store
+    """The dates and numbers earlier builds formatted (model/i18n.Formats)."""
+
+    def warm(self) -> Warm:
+        """What a session starts from: the compiled templates, the stored outcomes, the
+        formats."""
+        return Warm(templates=self.templates, memo=self.memo, formats=Formats(self.formats.items))
 
 
 def stored(cache_dir: Path) -> Stored:
@@ -115,7 +123,8 @@ def stored(cache_dir: Path) -> Stored:
     files = cache.read_store(cache_dir / cache.FILES_FILE, code)
     return Stored(code, md_store, converted, cache.read_store(cache_dir / cache.PARSED_FILE, code),
                   files, StoredMemo(files.items),
-                  StoredTemplates(cache.read_signed(cache_dir, stored_name(), code)))
+                  StoredTemplates(cache.read_signed(cache_dir, stored_name(), code)),
+                  cache.read_store(cache_dir / cache.FORMATS_FILE, code))
 
 
 def _cached_build(site: Path, output: Path, base_url: str | None, drafts: bool, today: dt.date,
@@ -130,8 +139,7 @@ def _cached_build(site: Path, output: Path, base_url: str | None, drafts: bool, 
     session = Session(site, base_url, drafts, today,
                       fingerprints=cache.read_pages(cache_dir, probe.key) if probe.trusted else {},
                       stamps=probe.stamps if probe.trusted else {},
-                      markdown=start.converted, parsed=start.parsed.items,
-                      warm=Warm(templates=start.templates, memo=start.memo))
+                      markdown=start.converted, parsed=start.parsed.items, warm=start.warm())
 
     def save(built: Built) -> None:
         """Save the cache of this build, before its tree takes output/'s place."""
@@ -141,6 +149,8 @@ def _cached_build(site: Path, output: Path, base_url: str | None, drafts: bool, 
             cache.save_markdown(start.markdown, built.markdown or {})
             start.parsed.save(built.parsed or {}, entry_line)
             start.files.save(start.memo.used)
+            start.formats.save(session.warm.formats.live(everything=not probe.trusted),
+                               cache.json_line)
             compiled = start.templates.stored()
             if compiled is not None:
                 cache.write_signed(cache_dir, stored_name(), start.code, compiled, PREFIX)

@@ -32,7 +32,7 @@ from kotacerdas.core.lazytext import MarkdownCache
 from kotacerdas.core.locations import template_dirs, template_files
 from kotacerdas.core.memo import Memo
 from kotacerdas.core.writeguard import read_regular
-from kotacerdas.model.i18n import Catalogue
+from kotacerdas.model.i18n import Catalogue, Formats
 from kotacerdas.model.markup import template_ids
 from kotacerdas.model.site import build_model, markdown_in_use
 from kotacerdas.render.compiled import CompiledTemplates
@@ -79,7 +79,7 @@ def render_site(site: Path, base_url: str | None = None, drafts: bool = False,
                             reserved_ids=reserved_ids)
         default = renderers[0] if renderers else None
         catalogue = Catalogue(language, strings[language],
-                              default.catalogue.strings if default else None)
+                              default.catalogue.strings if default else None, warm.formats)
         renderers.append(Renderer(site, model, catalogue, problems, default, warm.templates))
         site_fingerprints.append(global_fingerprint(templates, model))
     problems.raise_if_any()
@@ -115,6 +115,8 @@ class Warm:
 
     templates: CompiledTemplates = field(default_factory=CompiledTemplates)
     memo: Memo = field(default_factory=Memo)
+    formats: Formats = field(default_factory=Formats)
+    """The dates and numbers formatted so far (``build`` keeps them in .build-cache/ too)."""
 
 
 @dataclass(frozen=True)

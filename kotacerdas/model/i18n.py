@@ -16,13 +16,16 @@ is text an editor may override, not code). The files are read and every string i
 content stage (``content/strings.py``), so a mistake is reported at its line in the strings file
 before any model is built; this module only looks strings up and formats them. Babel is imported
 with the first date, number or plural category asked for (``_babel``), so a build that renders
-nothing does not pay for it.
+nothing does not pay for it; and what earlier builds formatted comes back from the build cache
+(``Formats``), so a build that renders only pages whose dates and numbers were shown before,
+an edited announcement's, does not import Babel or load a locale's data at all.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import functools
+from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from kotacerdas.content.strings import PLACEHOLDER, Text
@@ -41,16 +44,56 @@ def _babel() -> ModuleType:
     return babel
 
 
+class Formats:
+    """Dates, numbers and plural categories as CLDR formats them, by what was formatted (a name
+    holding the kind, language, pattern and value: ``Catalogue``), kept from one build to the
+    next (build/cache.py signs them with the code digest, which names Babel's version; each is
+    a pure function of its name). ``known`` is what earlier builds made; ``used`` what this
+    build asked for, in the order it first did (``fresh``: how a forked worker hands back its
+    own, render/renderer.render_page)."""
+
+    def __init__(self, known: Mapping[str, Any] | None = None) -> None:
+        self.known = {k: v for k, v in (known or {}).items() if type(v) is str}
+        self.used: dict[str, str] = {}
+        self.fresh: list[tuple[str, str]] = []
+
+    def get(self, name: str, make: Callable[[], str]) -> str:
+        """The text ``name`` stands for: this build's, an earlier build's, else ``make()``."""
+        text = self.used.get(name)
+        if text is None:
+            text = self.known.get(name)
+            if text is None:
+                text = make()
+            self.used[name] = text
+            self.fresh.append((name, text))
+        return text
+
+    def adopt(self, made: Iterable[tuple[str, str]]) -> None:
+        """What another process asked for while it worked for this one (``fresh`` there)."""
+        for name, text in made:
+            if name not in self.used:
+                self.used[name] = text
+                self.fresh.append((name, text))
+
+    def live(self, everything: bool) -> dict[str, str]:
+        """What to keep for the next build: what this one asked for, when it made ``everything``
+        (every page and file asked for its own), else the earlier builds' too."""
+        return dict(self.used) if everything else {**self.known, **self.used}
+
+
 class Catalogue:
     """Interface strings of one language, with ``{name}`` placeholders."""
 
     def __init__(self, language: str, strings: dict[str, Text],
-                 fallback: dict[str, Text] | None = None):
+                 fallback: dict[str, Text] | None = None, formats: Formats | None = None):
         self.language = language
         self.strings = strings
         self.fallback = fallback or {}
         """The default language's strings, shown where a translation lacks a key (see check)."""
         self.missing: set[str] = set()
+        self.formats = formats if formats is not None else Formats()
+        self._made: dict[tuple[Any, ...], str] = {}
+        """Each format asked for, by its value's own key: a lookup is all a repeat costs."""
 
     def __call__(self, key: str, **values: Any) -> str:
         """The string for ``key`` with placeholders filled; a missing key is recorded, not fatal."""
@@ -67,22 +110,27 @@ class Catalogue:
     def plural(self, count: Any) -> str:
         """The CLDR plural category ('one', 'other', …) of a count, given as a number or as text
         this catalogue's ``number`` wrote."""
-        babel = _babel()
-        if isinstance(count, str):
-            try:
-                count = babel.numbers.parse_decimal(count, locale=self.language)
-            except babel.numbers.NumberFormatError:
-                return "other"
-        category: str = _locale(self.language).plural_form(count)
-        return category
+        return self._format(("p", type(count), count), f"p\0{type(count).__name__}\0{count!r}",
+                            lambda: _plural(count, self.language))
 
     def date(self, value: dt.date, form: str = "long") -> str:
         """'31 Desember 2021' (long) or '31 Des 2021' (medium)."""
-        return _date(value, DATE_PATTERNS[form], self.language)
+        pattern = DATE_PATTERNS[form]
+        return self._format(("d", value, pattern), f"d\0{pattern}\0{value.isoformat()}",
+                            lambda: _date(value, pattern, self.language))
 
     def number(self, value: float) -> str:
         """'1.234' in Indonesian, '1,234' in English."""
-        return _number(value, self.language)
+        return self._format(("n", type(value), value), f"n\0{type(value).__name__}\0{value!r}",
+                            lambda: _number(value, self.language))
+
+    def _format(self, key: tuple[Any, ...], name: str, make: Callable[[], str]) -> str:
+        """A format by ``key`` (its value with its type: 1 and 1.0 and True differ), kept in
+        ``formats`` by ``name`` (with the language) from one build to the next."""
+        text = self._made.get(key)
+        if text is None:
+            text = self._made[key] = self.formats.get(f"{self.language}\0{name}", make)
+        return text
 
 
 DATE_PATTERNS = {"long": "d MMMM y", "medium": "d MMM y", "month": "MMMM y"}
@@ -95,6 +143,17 @@ DATE_PATTERNS = {"long": "d MMMM y", "medium": "d MMM y", "month": "MMMM y"}
 @functools.lru_cache(maxsize=32)
 def _locale(language: str) -> Any:
     return _babel().Locale.parse(language)
+
+
+def _plural(count: Any, language: str) -> str:
+    babel = _babel()
+    if isinstance(count, str):
+        try:
+            count = babel.numbers.parse_decimal(count, locale=language)
+        except babel.numbers.NumberFormatError:
+            return "other"
+    category: str = _locale(language).plural_form(count)
+    return category
 
 
 @functools.lru_cache(maxsize=16384, typed=True)

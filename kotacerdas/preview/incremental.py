@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kotacerdas.build.pipeline import stored
-from kotacerdas.build.session import Session, Warm
+from kotacerdas.build.session import Session
 from kotacerdas.build.writer import locked
 from kotacerdas.core.errors import ContentError, Problem
 
@@ -56,7 +56,7 @@ class Builder:
         start = stored(self.cache_dir)
         self.session = Session(self.site, self.base_url, self.drafts, self.today,
                                markdown=dict(start.converted), parsed=dict(start.parsed.items),
-                               warm=Warm(templates=start.templates, memo=start.memo))
+                               warm=start.warm())
 
     def rebuild(self, first: Collection[str] | None = None) -> Outcome:
         """Build once; on failure keep the previous output and report why. With ``first``

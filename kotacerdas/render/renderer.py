@@ -178,6 +178,8 @@ class RenderedPage:
     problems: tuple[Problem, ...]
     missing: frozenset[str]
     """Interface strings the page asked for that the catalogue lacks."""
+    formatted: tuple[tuple[str, str], ...] = ()
+    """The dates and numbers this page was the first to ask for (model/i18n.Formats.fresh)."""
 
 
 def render_pages(renderer: Renderer, pages: Sequence[tuple[str, PageSpec]], sink: Sink
@@ -203,14 +205,17 @@ def render_page(renderer: Renderer, spec: PageSpec, target: str, sink: Sink) -> 
     leaving it on the renderer (it may run in a worker, whose records the parent never sees)."""
     known = len(renderer.problems.items)
     missing = set(renderer.catalogue.missing)
+    fresh = renderer.catalogue.formats.fresh
+    formats = len(fresh)
     html = renderer.render(spec)
     problems = tuple(renderer.problems.items[known:])
     added = frozenset(renderer.catalogue.missing - missing)
     del renderer.problems.items[known:]
     renderer.catalogue.missing.difference_update(added)
+    formatted = tuple(fresh[formats:])
     if html is None:
-        return RenderedPage(True, None, problems, added)
-    return RenderedPage(False, sink(target, html.encode("utf-8")), problems, added)
+        return RenderedPage(True, None, problems, added, formatted)
+    return RenderedPage(False, sink(target, html.encode("utf-8")), problems, added, formatted)
 
 
 def context_of(spec: PageSpec) -> dict[str, Any]:

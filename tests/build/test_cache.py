@@ -894,6 +894,66 @@ def test_a_build_in_forked_workers_keeps_the_templates_they_ran(tmp_path: Path, 
     _assert_same_as_full_build(site, out, tmp_path)
 
 
+def _each_in_a_forked_child(task, count: int) -> list[object]:  # noqa: ANN001
+    """map_indexed's contract, every task run in a child forked for it: whatever it leaves in
+    memory the parent never sees, only what it returns."""
+    import pickle
+
+    results = []
+    for i in range(count):
+        read_end, write_end = os.pipe()
+        pid = os.fork()
+        if pid == 0:
+            try:
+                os.close(read_end)
+                with os.fdopen(write_end, "wb") as pipe:
+                    pickle.dump(task(i), pipe)
+            finally:
+                os._exit(0)
+        os.close(write_end)
+        with os.fdopen(read_end, "rb") as pipe:
+            results.append(pickle.load(pipe))
+        os.waitpid(pid, 0)
+    return results
+
+
+def test_a_build_in_forked_workers_keeps_the_dates_they_formatted(tmp_path: Path,
+                                                                  monkeypatch) -> None:  # noqa: ANN001
+    """Workers hand back the formats they were the first to ask for (render_page), so the
+    cache holds every date and number the pages showed, as a build in one process has them:
+    the next build, which renders every announcement again, asks Babel for none, and its
+    output is a full build's."""
+    from kotacerdas.model import i18n
+    from kotacerdas.render import renderer
+
+    site = _site(tmp_path)
+    depok = site.root / "content/regions/kota-depok.yaml"
+    depok.write_text(depok.read_text().replace(  # a date only its page shows
+        "sources: [https://example.org/depok]",
+        "sources: [{url: https://example.org/depok, publisher: Pemkot, date: 2011-11-11}]"))
+    out, store = tmp_path / "out", tmp_path / "cache"
+    _build(site.root, tmp_path / "alone", tmp_path / "alone-cache")
+    with monkeypatch.context() as patch:
+        patch.setattr(renderer, "map_indexed", _each_in_a_forked_child)
+        _build(site.root, out, store)
+
+    def formats(folder: Path) -> dict[str, object]:
+        return cache.read_store(folder / cache.FORMATS_FILE, cache.code_digest()).items
+
+    assert formats(store) == formats(tmp_path / "alone-cache")
+    assert "id\x00d\x00d MMMM y\x002011-11-11" in formats(store)
+    for news in _originals(site):
+        news.write_text(news.read_text() + "\nKalimat baru.\n")
+    with monkeypatch.context() as patch:
+        asked: list[object] = []
+        patch.setattr(i18n, "_babel", lambda: asked.append(1) or pytest.fail("Babel was asked"))
+        for module_cache in (i18n._date, i18n._number, i18n._locale):
+            module_cache.cache_clear()
+        _build(site.root, out, store)
+        assert asked == []
+    _assert_same_as_full_build(site, out, tmp_path)
+
+
 def _forged(store: Path, code: bytes) -> str:
     """The stored templates' text with announcement.html's entry holding ``code`` instead."""
     import base64

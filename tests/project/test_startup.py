@@ -7,7 +7,8 @@ The same check runs on a copy of the package with an ``import jinja2`` planted o
 show it would notice one. A one-edit build that converts no Markdown (an announcement's title, a
 region's note: every body comes from the Markdown cache) must not import Python-Markdown or nh3;
 one that converts a body must not import importlib.metadata either (Python-Markdown lists every
-installed package's entry points when an extension is named by a string).
+installed package's entry points when an extension is named by a string), nor Babel: the dates
+its page shows were formatted by the first build (model/i18n.Formats, kept in the cache).
 """
 
 from __future__ import annotations
@@ -112,3 +113,5 @@ def test_a_body_edit_converts_without_listing_installed_packages(site: FixtureSi
                                "Teks.", "Teks yang diubah.")
     assert "markdown" in modules and "nh3" in modules  # the body was converted again
     assert "importlib.metadata" not in modules
+    assert "kotacerdas.render.renderer" in modules  # its page was rendered again,
+    assert [m for m in heavy_in(modules) if m.split(".")[0] == "babel"] == []  # its dates known
