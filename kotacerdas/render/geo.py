@@ -67,12 +67,7 @@ def simplify(ring: Sequence[Point], tolerance: float) -> list[Point]:
         stack = [(lo, hi)]
         while stack:
             a, b = stack.pop()
-            end = pts[b % len(pts)]
-            best, best_d = -1, tolerance * tolerance
-            for i in range(a + 1, b):
-                d = _seg_dist2(pts[i], pts[a], end)
-                if d > best_d:
-                    best, best_d = i, d
+            best = _farthest(pts, a, b, tolerance * tolerance)
             if best >= 0:
                 keep.add(best)
                 stack += [(a, best), (best, b)]
@@ -83,14 +78,37 @@ def _dist2(p: Point, q: Point) -> float:
     return (p[0] - q[0]) ** 2 + (p[1] - q[1]) ** 2
 
 
-def _seg_dist2(p: Point, a: Point, b: Point) -> float:
-    """Squared distance from p to the segment a–b."""
-    dx, dy = b[0] - a[0], b[1] - a[1]
+def _farthest(pts: list[Point], a: int, b: int, least: float) -> int:
+    """The first of the points between ``a`` and ``b`` farthest from the segment a–b (point
+    ``b`` taken modulo the ring), when its squared distance is over ``least``, else -1.
+
+    The squared distance from p to the segment is written out in the loop (t, the projection of
+    p on a–b clamped to [0, 1], then the distance to a + t·(b − a)): it runs for every point of
+    every coast at every level of the recursion, and a function call per point cost two thirds
+    of a cold build's map (tests/render/test_geo.py compares it with the plain formula)."""
+    ax, ay = pts[a]
+    bx, by = pts[b % len(pts)]
+    dx, dy = bx - ax, by - ay
     length2 = dx * dx + dy * dy
-    if length2 == 0:
-        return _dist2(p, a)
-    t = max(0.0, min(1.0, ((p[0] - a[0]) * dx + (p[1] - a[1]) * dy) / length2))
-    return _dist2(p, (a[0] + t * dx, a[1] + t * dy))
+    best, best_d = -1, least
+    if length2 == 0:  # a and b are one point: the distance to it
+        for i in range(a + 1, b):
+            px, py = pts[i]
+            d = (px - ax) ** 2 + (py - ay) ** 2
+            if d > best_d:
+                best, best_d = i, d
+        return best
+    for i in range(a + 1, b):
+        px, py = pts[i]
+        t = ((px - ax) * dx + (py - ay) * dy) / length2
+        if t <= 0.0:  # max(0.0, min(1.0, t)) for every float t, -0.0 included
+            t = 0.0
+        elif t > 1.0:
+            t = 1.0
+        d = (px - (ax + t * dx)) ** 2 + (py - (ay + t * dy)) ** 2
+        if d > best_d:
+            best, best_d = i, d
+    return best
 
 
 def area(ring: Sequence[Point]) -> float:

@@ -71,6 +71,52 @@ def test_simplify_drops_points_within_tolerance_and_keeps_corners() -> None:
     assert geo.simplify(square, 0.5) == geo.simplify(square, 0.5)
 
 
+def _plain_simplify(ring: list[tuple[float, float]], tolerance: float) -> list[tuple[float, float]]:
+    """Douglas–Peucker as geo.simplify states it, each distance by its own plain function."""
+    def dist2(p: tuple[float, float], q: tuple[float, float]) -> float:
+        return (p[0] - q[0]) ** 2 + (p[1] - q[1]) ** 2
+
+    def seg_dist2(p: tuple[float, float], a: tuple[float, float], b: tuple[float, float]
+                  ) -> float:
+        dx, dy = b[0] - a[0], b[1] - a[1]
+        if dx * dx + dy * dy == 0:
+            return dist2(p, a)
+        t = max(0.0, min(1.0, ((p[0] - a[0]) * dx + (p[1] - a[1]) * dy) / (dx * dx + dy * dy)))
+        return dist2(p, (a[0] + t * dx, a[1] + t * dy))
+
+    pts = ring[:-1] if ring[0] == ring[-1] else ring
+    far = max(range(len(pts)), key=lambda i: (dist2(pts[0], pts[i]), -i))
+    keep = {0, far}
+
+    def split(a: int, b: int) -> None:
+        ds = [(seg_dist2(pts[i], pts[a], pts[b % len(pts)]), -i) for i in range(a + 1, b)]
+        d, i = max(ds, default=(0.0, 0))
+        if d > tolerance * tolerance:
+            keep.add(-i)
+            split(a, -i)
+            split(-i, b)
+
+    split(0, far)
+    split(far, len(pts))
+    return [pts[i] for i in sorted(keep)]
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_simplify_keeps_the_points_the_plain_algorithm_keeps(seed: int) -> None:
+    """simplify's distance loop is written out for speed (geo._farthest): on random coasts
+    (repeated points and straight runs included) it keeps exactly the points the plain
+    recursion keeps, with its ties going to the first point."""
+    import random
+
+    rng = random.Random(seed)
+    ring = [(round(rng.uniform(0, 50), rng.choice((1, 3))), round(rng.uniform(0, 50), 1))
+            for _ in range(rng.randint(3, 400))]
+    ring += [ring[3 % len(ring)]] * 3 + [(ring[0][0] + k, ring[0][1]) for k in range(5)]
+    ring.append(ring[0])
+    for tolerance in (0.0, 0.3, 1.6, 7.0):
+        assert geo.simplify(ring, tolerance) == _plain_simplify(ring, tolerance), tolerance
+
+
 def test_path_data_is_exact_after_rounding() -> None:
     """Relative steps are differences of rounded tenths: summing them gives the rounded points."""
     ring = [(12.34, 5.06), (12.36, 5.04), (100.0, -3.35), (0.05, 0.0)]
