@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from functools import partial
 
 from kotacerdas.content.placenames import place_key
-from kotacerdas.content.types import (Cohort, Content, Kabkota, NewsItem, Page, Province, Region,
-                                      SiteConfig)
+from kotacerdas.content.types import (CONFIRMED, Cohort, Content, Kabkota, NewsItem, Page,
+                                      Province, Region, SiteConfig)
 from kotacerdas.content.reference import ProvinceNames
 from kotacerdas.core.errors import ContentError, Problem
 from kotacerdas.core.digest import digest_of, digest_of_values
@@ -147,6 +147,17 @@ class SiteModel:
         return {n.slug: memo.get(("news-facts", self.language, self.data_language, n.digest),
                                  partial(_facts, n)) for n in self.news}
 
+    def listed_regions(self, memo: Memo | None = None) -> dict[str, str]:
+        """Each region's slug (withdrawn-only ones too) → the digest of what a list, a count or
+        the map shows of it: name, type, province, code, coordinates, every round's year and
+        status, and the notes of the rounds lists explain (not yet verified, or withdrawn: the
+        macros ``why`` and ``withdrawn_list``); not a confirmed round's note or any sources,
+        nor its general notes, website, aliases, summary, masterplan or quick wins, which its
+        own page alone shows. ``memo`` keeps each by its digest."""
+        memo = Memo() if memo is None else memo
+        return {r.slug: memo.get(("region-facts", r.digest), partial(_region_facts, r))
+                for r in (*self.regions, *self.withdrawn_only)}
+
     def news_facts(self, memo: Memo | None = None) -> str:
         """One digest of what listings of all the announcements show (``listed_facts``)."""
         return facts_digest(self.listed_facts(memo))
@@ -165,6 +176,13 @@ def _facts(n: NewsItem) -> str:
                              n.regions, tuple([(s.title, s.url, s.publisher, _iso(s.date),
                                                 s.language) for s in n.sources]), n.lang,
                              n.translation, _iso(n.original_updated)))
+
+
+def _region_facts(r: Region) -> str:
+    """The digest of what lists show of one region (SiteModel.listed_regions), as plain values."""
+    return digest_of_values((r.slug, r.name, r.type, r.province, r.code, r.coordinates,
+                             tuple([(p.year, p.status) if p.status == CONFIRMED else
+                                    (p.year, p.status, p.note, p.note_en) for p in r.rounds])))
 
 
 def _iso(day: dt.date | None) -> str | None:

@@ -81,18 +81,18 @@ def site_pages(m: SiteModel, t: Catalogue, memo: Memo | None = None,
     which template renders each page (without it, every page may show anything: as_read).
     """
     downloads = functools.cache(functools.partial(opendata.produce_all, m, t, memo))  # data page
-    facts = m.listed_facts(memo)
+    facts, places = m.listed_facts(memo), m.listed_regions(memo)
     listings = _listings(m, facts)
     pages: list[PageSpec | DataFile] = [
-        home(m, t, facts),
-        directory(m, t),
+        home(m, t, facts, places),
+        directory(m, t, places),
         *(region_page(m, t, r, facts) for r in (*m.regions, *m.withdrawn_only)),
-        province_index(m, t),
-        *(province_page(m, t, p) for p in m.provinces),
-        cohort_index(m, t),
-        *(cohort_page(m, t, c) for c in m.cohorts),
+        province_index(m, t, places),
+        *(province_page(m, t, p, places) for p in m.provinces),
+        cohort_index(m, t, places),
+        *(cohort_page(m, t, c, places) for c in m.cohorts),
         *news_list(m, t, facts),
-        *announcements(m, t, memo),
+        *announcements(m, t, places, memo),
         tag_index(m, t),
         *(tag_page(m, t, tag, facts) for tag in m.tags),
         *(static_page(m, t, p, downloads, listings, memo) for p in m.pages),
@@ -100,7 +100,7 @@ def site_pages(m: SiteModel, t: Catalogue, memo: Memo | None = None,
         search_index(m, t, listings, memo),
         *(DataFile(route, produce, listings)
           for route, produce in opendata.producers(downloads).items()),
-        *([map_page(m, t)] if m.content.province_shapes else []),
+        *([map_page(m, t, places)] if m.content.province_shapes else []),
         *(DataFile(route, produce, deps) for route, produce, deps in feeds.feed_files(m, t, memo)),
     ]
     shared: list[PageSpec | DataFile] = (
@@ -179,6 +179,16 @@ def _each(items: Iterable[Region | NewsItem | Page]) -> tuple[str, ...]:
     return tuple([i.digest for i in items])
 
 
+def _places(places: Mapping[str, str], regions: Iterable[Region] | None = None
+            ) -> tuple[str, ...]:
+    """Dependency on what lists, counts and the map show of the given regions, or of all of them
+    (SiteModel.listed_regions: not what a region's own page alone shows, so editing a region's
+    sources or general note renders its page and none of the lists)."""
+    if regions is None:
+        return (facts_digest(places),)
+    return tuple([places[r.slug] for r in regions])
+
+
 def _shown(items: Iterable[NewsItem], facts: Mapping[str, str]) -> tuple[str, ...]:
     """Dependency on what a listing shows of each of the given announcements (not their text:
     SiteModel.listed_facts), so editing a body renders its own page and none of the lists."""
@@ -195,18 +205,19 @@ def _latest(items: tuple[NewsItem, ...]) -> dt.date | None:
     return max([n.last_updated for n in items], default=None)  # a list: cheaper than a generator
 
 
-def home(m: SiteModel, t: Catalogue, facts: Mapping[str, str]) -> PageSpec:
+def home(m: SiteModel, t: Catalogue, facts: Mapping[str, str], places: Mapping[str, str]
+         ) -> PageSpec:
     """What the movement is, the headline numbers, the latest announcements, ways in."""
     return PageSpec(urls.HOME, "home.html", m.config.title, (), m.site_updated,
                     m.config.description, {"latest": m.news[:5]},
-                    _all(m, "regions", "reference") + _shown(m.news[:5], facts))
+                    _places(places) + _all(m, "reference") + _shown(m.news[:5], facts))
 
 
-def directory(m: SiteModel, t: Catalogue) -> PageSpec:
+def directory(m: SiteModel, t: Catalogue, places: Mapping[str, str]) -> PageSpec:
     """All participants, grouped by province."""
     return PageSpec(urls.DIRECTORY, "directory.html", t("directory_title"), _home(t),
                     m.site_updated, t("directory_description"),
-                    deps=_all(m, "regions", "reference"))
+                    deps=_places(places) + _all(m, "reference"))
 
 
 def region_page(m: SiteModel, t: Catalogue, r: Region, facts: Mapping[str, str]) -> PageSpec:
@@ -220,14 +231,15 @@ def region_page(m: SiteModel, t: Catalogue, r: Region, facts: Mapping[str, str])
                     (r.digest, *_all(m, "reference"), *_shown(news, facts)))
 
 
-def province_index(m: SiteModel, t: Catalogue) -> PageSpec:
+def province_index(m: SiteModel, t: Catalogue, places: Mapping[str, str]) -> PageSpec:
     """The 38 provinces with their number of participants."""
     return PageSpec(urls.PROVINCES, "provinces.html", t("provinces_title"), _home(t),
                     m.site_updated, t("provinces_description"),
-                    deps=_all(m, "regions", "reference"))
+                    deps=_places(places) + _all(m, "reference"))
 
 
-def province_page(m: SiteModel, t: Catalogue, p: Province) -> PageSpec:
+def province_page(m: SiteModel, t: Catalogue, p: Province, places: Mapping[str, str]
+                  ) -> PageSpec:
     """The participants of one province."""
     regions = m.regions_in_province.get(p.slug, ())
     named = tuple(r for r in m.withdrawn_only if m.province_of[r.slug] == p)
@@ -236,22 +248,24 @@ def province_page(m: SiteModel, t: Catalogue, p: Province) -> PageSpec:
                     t("province_description", name=p.name, count=len(regions)),
                     {"province": p, "regions": regions, "named": named,
                      "kabkota": m.kabkota_in_province.get(p.code, ())},
-                    _all(m, "reference") + _each(regions) + _each(named))
+                    _all(m, "reference") + _places(places, regions) + _places(places, named))
 
 
-def cohort_index(m: SiteModel, t: Catalogue) -> PageSpec:
+def cohort_index(m: SiteModel, t: Catalogue, places: Mapping[str, str]) -> PageSpec:
     """Every yearly round with its completeness."""
     return PageSpec(urls.COHORTS, "cohorts.html", t("cohorts_title"), _home(t), m.site_updated,
-                    t("cohorts_description"), deps=_all(m, "regions", "reference"))
+                    t("cohorts_description"), deps=_places(places) + _all(m, "reference"))
 
 
-def cohort_page(m: SiteModel, t: Catalogue, c: CohortSummary) -> PageSpec:
+def cohort_page(m: SiteModel, t: Catalogue, c: CohortSummary, places: Mapping[str, str]
+                ) -> PageSpec:
     """One round: its participants and how complete our list is against the announced size."""
     return PageSpec(urls.cohort(c.cohort.year), "cohort.html",
                     t("cohort_title", year=c.cohort.year),
                     (*_home(t), (t("cohorts_title"), urls.COHORTS)), m.site_updated,
                     t("cohort_description", year=c.cohort.year), {"summary": c},
-                    _all(m, "reference") + _each(c.regions) + _each(c.withdrawn))
+                    _all(m, "reference") + _places(places, c.regions)
+                    + _places(places, c.withdrawn))
 
 
 def news_list(m: SiteModel, t: Catalogue, facts: Mapping[str, str]) -> Iterator[PageSpec]:
@@ -275,16 +289,18 @@ def news_list(m: SiteModel, t: Catalogue, facts: Mapping[str, str]) -> Iterator[
                        (str(len(chunks)), *_shown(items, facts)))
 
 
-def announcements(m: SiteModel, t: Catalogue, memo: Memo | None = None) -> Iterator[PageSpec]:
+def announcements(m: SiteModel, t: Catalogue, places: Mapping[str, str],
+                  memo: Memo | None = None) -> Iterator[PageSpec]:
     """Each announcement's page, all under the same breadcrumbs (looked up once)."""
     crumbs = (*_home(t), (t("news_title"), urls.NEWS))
     edition = (m.language, m.data_language)
-    return (announcement_page(m, n, crumbs, edition, memo) for n in m.news)
+    return (announcement_page(m, n, crumbs, edition, places, memo) for n in m.news)
 
 
 def announcement_page(m: SiteModel, n: NewsItem, crumbs: Crumbs, edition: tuple[str, str],
-                      memo: Memo | None = None) -> PageSpec:
-    """One announcement with its sources and the regions it names.
+                      places: Mapping[str, str], memo: Memo | None = None) -> PageSpec:
+    """One announcement with its sources and the regions it names (by name: it depends on
+    what lists show of them, ``places``, not on their sources or notes).
 
     ``memo`` keeps its spec by what it is made of, so a save makes only the specs it changed:
     an item is a function of its digest (its file's name and text, documents._news_item; with
@@ -292,9 +308,10 @@ def announcement_page(m: SiteModel, n: NewsItem, crumbs: Crumbs, edition: tuple[
     originals' language, and so is a region of its digest."""
     key = f"news:{n.slug}"
     regions = tuple([m.region_by_slug[s] for s in n.regions])
-    deps = (n.digest, *[r.digest for r in regions])
+    deps = (n.digest, *_places(places, regions))
     make = functools.partial(_announcement_spec, m, n, crumbs, regions, deps, key)
-    return _kept(memo, ("announcement-page", edition, deps, m.html.source(key), crumbs), make)
+    return _kept(memo, ("announcement-page", edition, n.digest, *[r.digest for r in regions],
+                        m.html.source(key), crumbs), make)
 
 
 def _announcement_spec(m: SiteModel, n: NewsItem, crumbs: Crumbs, regions: tuple[Region, ...],
@@ -401,10 +418,10 @@ def custom_domain(origin: str, base_path: str) -> str | None:
     return host
 
 
-def map_page(m: SiteModel, t: Catalogue) -> PageSpec:
+def map_page(m: SiteModel, t: Catalogue, places: Mapping[str, str]) -> PageSpec:
     """The province map, large, with the same provinces as a list (only with provinces.geojson)."""
     return PageSpec(urls.MAP, "map.html", t("map_title"), _home(t), m.site_updated,
-                    t("map_description"), deps=_all(m, "regions", "reference"))
+                    t("map_description"), deps=_places(places) + _all(m, "reference"))
 
 
 def security_contacts(m: SiteModel) -> list[str]:

@@ -12,10 +12,10 @@ import pytest
 from markupsafe import Markup
 
 from kotacerdas.build.fingerprints import page_fingerprint
-from kotacerdas.content.types import NewsItem, Source
+from kotacerdas.content.types import NewsItem, Participation, Region, Source
 from kotacerdas.core.digest import digest_of_values
 from kotacerdas.core.memo import Memo
-from kotacerdas.model.site import SiteModel, _facts
+from kotacerdas.model.site import SiteModel, _facts, _region_facts
 from kotacerdas.site.pages import PageSpec
 
 MODEL = cast(SiteModel, SimpleNamespace(fingerprints={"site": "all-of-it"}))
@@ -108,3 +108,44 @@ def test_news_facts_follow_each_field_of_a_source(change: dict[str, Any]) -> Non
 def test_news_facts_leave_out_the_text() -> None:
     """Editing an announcement's body leaves what listings show (search index, open data) be."""
     assert _facts(dataclasses.replace(NEWS, body="Teks baru.", digest="e")) == _facts(NEWS)
+
+
+REGION = Region("kota-depok", "Kota Depok", "kota", "Jawa Barat", "32.76",
+                (Participation(2017, note="Terpilih.", note_en="Chosen."),
+                 Participation(2018, "uncertain", "Dua sumber.", "Two sources.")),
+                "r.yaml", (Source(None, "https://a.example/depok"),), "Catatan umum.",
+                "A general note.", ("Depok",), "https://depok.go.id", (-6.4, 106.8), "Ringkas.",
+                "selesai", ("Satu",), dt.date(2026, 1, 1), "d")
+"""A region with a confirmed and a not yet verified round, and every field of its own page."""
+
+
+def _rounds(*rounds: Participation) -> dict[str, Any]:
+    return {"rounds": rounds}
+
+
+@pytest.mark.parametrize("change", [
+    {"name": "Kota Depok Raya"}, {"type": "kabupaten"}, {"province": "Banten"},
+    {"code": "32.77"}, {"coordinates": (-6.5, 106.8)}, {"coordinates": None}, {"slug": "depok"},
+    _rounds(REGION.rounds[0]),  # a round gone
+    _rounds(dataclasses.replace(REGION.rounds[0], year=2016), REGION.rounds[1]),
+    _rounds(REGION.rounds[0], dataclasses.replace(REGION.rounds[1], status="inferred")),
+    _rounds(REGION.rounds[0], dataclasses.replace(REGION.rounds[1], note="Satu sumber.")),
+    _rounds(REGION.rounds[0], dataclasses.replace(REGION.rounds[1], note_en="One source."))])
+def test_region_facts_follow_what_lists_show(change: dict[str, Any]) -> None:
+    """Lists, counts and the map show a region's name, type, province, code, place, rounds and
+    the notes of the rounds they explain (not yet verified or withdrawn)."""
+    assert _region_facts(dataclasses.replace(REGION, **change)) != _region_facts(REGION)
+
+
+@pytest.mark.parametrize("change", [
+    {"note": "Lain."}, {"note_en": "Other."}, {"sources": ()}, {"aliases": ()},
+    {"website": None}, {"summary": ""}, {"masterplan_status": ""}, {"quick_wins": ()},
+    {"digest": "e"}, {"path": "s.yaml"},
+    _rounds(dataclasses.replace(REGION.rounds[0], note="Lain.", note_en="Other."),
+            REGION.rounds[1]),
+    _rounds(dataclasses.replace(REGION.rounds[0], sources=(Source(None, "https://b.example"),)),
+            dataclasses.replace(REGION.rounds[1], research_note="RISET"))])
+def test_region_facts_leave_out_what_its_own_page_alone_shows(change: dict[str, Any]) -> None:
+    """Its general notes and sources, a confirmed round's note, any round's sources: only the
+    region's page shows them, so editing them renders that page and none of the lists."""
+    assert _region_facts(dataclasses.replace(REGION, **change)) == _region_facts(REGION)

@@ -326,6 +326,54 @@ def test_a_body_edit_renders_the_announcement_alone_and_a_title_edit_every_list(
     assert {"data/", "en/data/"} <= set(rendered)  # its downloads list every announcement
 
 
+REGION_LISTS = ("", "daerah/", "provinsi/", "provinsi/jawa-barat/", "angkatan/",
+                "angkatan/2018/")
+"""The pages that list kota-depok and explain its round of 2018, which is not yet verified."""
+
+
+@pytest.mark.parametrize("cached", [False, True], ids=["preview", "cached build"])
+def test_a_regions_sources_edit_renders_its_page_alone_and_a_round_note_edit_every_list(
+        site: FixtureSite, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cached: bool) -> None:
+    """Lists, counts and the map show what SiteModel.listed_regions names of a region: editing
+    its sources renders its own page (and the data page, whose downloads list them) in each
+    edition and no list; editing the note of a round the lists explain renders every one of
+    them; each time the output is a full build's."""
+    import datetime as dt
+
+    from conftest import tree
+    from kotacerdas.build.pipeline import build
+    from kotacerdas.preview.incremental import Builder
+    today, out = dt.date(2026, 11, 28), tmp_path / "out"
+    builder = Builder(site.root, out, today=today)
+
+    def again() -> set[str]:
+        """Build incrementally; the pages rendered (the output is then a full build's)."""
+        rendered.clear()
+        if cached:
+            build(site.root, out, today=today, cache_dir=tmp_path / "cache")
+        else:
+            assert builder.rebuild().ok
+        made = set(rendered)
+        build(site.root, tmp_path / "full", today=today)
+        assert tree(out) == tree(tmp_path / "full")
+        return made
+
+    rendered = _rendering(monkeypatch)
+    again()
+    _edit(site, "content/regions/kota-depok.yaml", "sources: [https://example.org/depok]",
+          "sources: [https://example.org/depok, https://example.org/depok-baru]")
+    assert sorted(again()) == ["daerah/kota-depok/", "data/", "en/daerah/kota-depok/",
+                               "en/data/"]
+    assert "depok-baru" in (out / "daerah/kota-depok/index.html").read_text()
+    _edit(site, "content/regions/kota-depok.yaml", "Dua sumber menyebut tahun yang berbeda.",
+          "Dua sumber menyebut dua tahun yang berbeda.")
+    made = again()
+    for route in (*REGION_LISTS, *(f"en/{route}" for route in REGION_LISTS)):
+        assert route in made, route
+    for route in ("daerah/", "provinsi/jawa-barat/", "angkatan/2018/"):
+        assert "dua tahun yang berbeda" in (out / route / "index.html").read_text(), route
+
+
 @pytest.mark.parametrize("template,old,new", [
     ("macros.html", "<p{{ lang }}>{{ n.summary }}</p>",  # shared: every page may show anything
      '<p{{ lang }}>{{ n.summary }}</p><div class="uji">{{ n.body }}</div>'),
