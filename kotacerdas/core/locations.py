@@ -52,6 +52,22 @@ def template_files(dirs: list[Path]) -> dict[str, Path]:
     return found
 
 
+def own_templates(files: dict[str, Path]) -> set[str]:
+    """The templates of ``files`` (``template_files``) that are the site's own: not the
+    built-in file, nor a byte-for-byte copy of it (a copy renders exactly what it would)."""
+    own = set()
+    for name, path in files.items():
+        if not path.is_relative_to(BUILTIN_TEMPLATES):
+            builtin = BUILTIN_TEMPLATES / name
+            try:
+                same = builtin.is_file() and builtin.read_bytes() == path.read_bytes()
+            except OSError:  # unreadable: the renderer reports it; here it counts as the site's
+                same = False
+            if not same:
+                own.add(name)
+    return own
+
+
 def input_folders(site: Path) -> list[tuple[str, Path]]:
     """The folders a build reads, by the name the input stamps record them under."""
     return [("content/", site / "content"), ("templates/", site / "templates"),

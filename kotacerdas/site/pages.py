@@ -18,7 +18,7 @@ from kotacerdas.content.types import NewsItem, Page, Province, Region
 from kotacerdas.model.i18n import Catalogue
 from kotacerdas.core.digest import digest_of_values
 from kotacerdas.core.lines import one_line
-from kotacerdas.core.locations import BUILTIN_TEMPLATES
+from kotacerdas.core.locations import own_templates
 from kotacerdas.core.memo import Memo
 from kotacerdas.model.site import CohortSummary, SiteModel, facts_digest
 
@@ -116,12 +116,12 @@ include (page-data.html extends page.html); tests/site/test_pages.py checks the 
 def as_read(pages: list[PageSpec | DataFile], templates: Templates | None
             ) -> list[PageSpec | DataFile]:
     """The pages with the dependencies their templates give them. A spec's ``deps`` name what
-    the built-in template that renders it shows; a site's own template may read the whole model
-    (the global ``site``), so a page it renders depends on everything (``deps`` None), and so
-    does every page when the site has its own version of a template the built-in ones share
-    (``SHARED``), or when ``templates`` is unknown."""
-    own = set() if templates is None else {
-        name for name, path in templates.items() if not path.is_relative_to(BUILTIN_TEMPLATES)}
+    the built-in template that renders it shows; a site's own template (core/locations.
+    own_templates: a copy of a built-in one is not) may read the whole model (the global
+    ``site``), so a page it renders depends on everything (``deps`` None), and so does every
+    page when the site has its own version of a template the built-in ones share (``SHARED``),
+    or when ``templates`` is unknown."""
+    own = set() if templates is None else own_templates(dict(templates))
     if templates is not None and not own:
         return pages
     every = templates is None or any(is_shared(name) for name in own)

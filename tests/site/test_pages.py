@@ -405,6 +405,31 @@ def test_a_sites_own_template_that_shows_a_body_follows_a_body_edit(
     assert tree(out) == tree(tmp_path / "full")
 
 
+def test_a_copy_of_the_built_in_templates_is_not_the_sites_own(
+        site: FixtureSite, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A site that copied every built-in template into its templates/ renders what the built-in
+    ones would (core/locations.own_templates compares the bytes): a body edit still renders the
+    announcement's page alone, and one changed byte in a shared template makes every page
+    follow every edit."""
+    import datetime as dt
+    import shutil
+
+    from kotacerdas.preview.incremental import Builder
+    shutil.copytree(REPO / "templates", site.root / "templates", dirs_exist_ok=True)
+    builder = Builder(site.root, tmp_path / "out", today=dt.date(2026, 11, 28))
+    assert builder.rebuild().ok
+    rendered = _rendering(monkeypatch)
+    _edit(site, "content/news/2018-05-08-tahap-dua.md", "Teks.", "Teks yang baru.")
+    assert builder.rebuild().ok
+    assert sorted(set(rendered)) == ["berita/tahap-dua/", "en/berita/tahap-dua/"]
+    _edit(site, "templates/macros.html", "{# Shared fragments.", "{# Shared fragments, ours.")
+    assert builder.rebuild().ok
+    rendered.clear()
+    _edit(site, "content/news/2018-05-08-tahap-dua.md", "Teks yang baru.", "Teks lagi.")
+    assert builder.rebuild().ok
+    assert {"kontak/", "daerah/kota-depok/", "en/berita/"} <= set(rendered)
+
+
 def test_the_templates_built_in_templates_share_are_listed() -> None:
     """as_read gives every page wide deps when a site has its own version of a template that
     built-in ones extend, import or include: each such reference must be in pages.SHARED."""
