@@ -158,13 +158,10 @@ class SiteModel:
         return {r.slug: memo.get(("region-facts", r.digest), partial(_region_facts, r))
                 for r in (*self.regions, *self.withdrawn_only)}
 
-    def news_facts(self, memo: Memo | None = None) -> str:
-        """One digest of what listings of all the announcements show (``listed_facts``)."""
-        return facts_digest(self.listed_facts(memo))
-
 
 def facts_digest(facts: Mapping[str, str]) -> str:
-    """One digest of what listings of all the announcements show (SiteModel.listed_facts)."""
+    """One digest of what lists show of all the announcements, or of all the regions
+    (SiteModel.listed_facts, listed_regions)."""
     return digest_of(" ".join(facts.values()))
 
 

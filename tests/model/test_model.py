@@ -13,7 +13,7 @@ from conftest import STATUS_REGIONS, FixtureSite
 from kotacerdas.content.types import Participation, Region, note_in
 from kotacerdas.core.errors import ContentError
 from kotacerdas.content.load import load_site
-from kotacerdas.model.site import SiteModel, build_model
+from kotacerdas.model.site import SiteModel, build_model, facts_digest
 
 
 def model_of(site: FixtureSite, language: str = "id") -> SiteModel:
@@ -106,11 +106,12 @@ def test_news_facts_follow_what_listings_show_and_not_the_text(site: FixtureSite
     with a title, not with a body; kept per announcement in a memo, it is the same digest."""
     from kotacerdas.core.memo import Memo
     memo = Memo()
-    before = model_of(site).news_facts(memo)
+    before = facts_digest(model_of(site).listed_facts(memo))
     path = site.root / "content/news/2018-05-08-tahap-dua.md"
     path.write_text(path.read_text() + "\nKalimat baru.\n")
-    assert model_of(site).news_facts(memo) == before
+    assert facts_digest(model_of(site).listed_facts(memo)) == before
     path.write_text(path.read_text().replace('title: "Tahap dua"', 'title: "Tahap baru"'))
     after = model_of(site)
-    assert after.news_facts(memo) == after.news_facts() != before
-    assert model_of(site, "en").news_facts(memo) != after.news_facts(memo)  # another edition's
+    assert facts_digest(after.listed_facts(memo)) == facts_digest(after.listed_facts()) != before
+    assert facts_digest(model_of(site, "en").listed_facts(memo)) != facts_digest(
+        after.listed_facts(memo))  # another edition's

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -279,6 +280,34 @@ def test_without_the_template_folders_every_page_may_show_anything(site: Fixture
     assert all(s.deps is None for s in pages) and len(pages) > 20
 
 
+def _incremental(site: FixtureSite, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                 cached: bool) -> tuple[Callable[[], set[str]], Path]:
+    """(build, output): each call builds ``site`` incrementally into the output, as the preview
+    or as a cached build does, checks that the output is then a full build's, and gives the
+    pages it rendered."""
+    import datetime as dt
+
+    from conftest import tree
+    from kotacerdas.build.pipeline import build
+    from kotacerdas.preview.incremental import Builder
+    today, out = dt.date(2026, 11, 28), tmp_path / "out"
+    builder = Builder(site.root, out, today=today)
+    rendered = _rendering(monkeypatch)
+
+    def again() -> set[str]:
+        rendered.clear()
+        if cached:
+            build(site.root, out, today=today, cache_dir=tmp_path / "cache")
+        else:
+            assert builder.rebuild().ok
+        made = set(rendered)
+        build(site.root, tmp_path / "full", today=today)
+        assert tree(out) == tree(tmp_path / "full")
+        return made
+
+    return again, out
+
+
 LISTINGS = ("", "berita/", "topik/peluncuran/", "topik/angkatan-2018/", "daerah/kota-depok/",
             "daerah/kabupaten-gunungkidul/")
 """The pages that list 2018-05-08-tahap-dua: the home page's latest, the news list, its two
@@ -292,27 +321,7 @@ def test_a_body_edit_renders_the_announcement_alone_and_a_title_edit_every_list(
     text (SiteModel.listed_facts): a body edit renders its page in each edition and no list,
     no topic, region, home or data page; a title edit renders every one of them; each time the
     output is a full build's."""
-    import datetime as dt
-
-    from conftest import tree
-    from kotacerdas.build.pipeline import build
-    from kotacerdas.preview.incremental import Builder
-    today, out = dt.date(2026, 11, 28), tmp_path / "out"
-    builder = Builder(site.root, out, today=today)
-
-    def again() -> set[str]:
-        """Build incrementally; the pages rendered (the output is then a full build's)."""
-        rendered.clear()
-        if cached:
-            build(site.root, out, today=today, cache_dir=tmp_path / "cache")
-        else:
-            assert builder.rebuild().ok
-        made = set(rendered)
-        build(site.root, tmp_path / "full", today=today)
-        assert tree(out) == tree(tmp_path / "full")
-        return made
-
-    rendered = _rendering(monkeypatch)
+    again, out = _incremental(site, tmp_path, monkeypatch, cached)
     again()
     _edit(site, "content/news/2018-05-08-tahap-dua.md", "Teks.", "Teks yang baru.")
     assert sorted(again()) == ["berita/tahap-dua/", "en/berita/tahap-dua/"]
@@ -338,27 +347,7 @@ def test_a_regions_sources_edit_renders_its_page_alone_and_a_round_note_edit_eve
     its sources renders its own page (and the data page, whose downloads list them) in each
     edition and no list; editing the note of a round the lists explain renders every one of
     them; each time the output is a full build's."""
-    import datetime as dt
-
-    from conftest import tree
-    from kotacerdas.build.pipeline import build
-    from kotacerdas.preview.incremental import Builder
-    today, out = dt.date(2026, 11, 28), tmp_path / "out"
-    builder = Builder(site.root, out, today=today)
-
-    def again() -> set[str]:
-        """Build incrementally; the pages rendered (the output is then a full build's)."""
-        rendered.clear()
-        if cached:
-            build(site.root, out, today=today, cache_dir=tmp_path / "cache")
-        else:
-            assert builder.rebuild().ok
-        made = set(rendered)
-        build(site.root, tmp_path / "full", today=today)
-        assert tree(out) == tree(tmp_path / "full")
-        return made
-
-    rendered = _rendering(monkeypatch)
+    again, out = _incremental(site, tmp_path, monkeypatch, cached)
     again()
     _edit(site, "content/regions/kota-depok.yaml", "sources: [https://example.org/depok]",
           "sources: [https://example.org/depok, https://example.org/depok-baru]")
@@ -546,7 +535,7 @@ def test_an_edit_of_what_an_announcement_shows_renders_it_again(
 def test_an_unrelated_edit_leaves_an_announcement_and_the_listings_be(
         site: FixtureSite, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Another announcement's text, a region it does not name: its page, the search index and
-    the sitemap are not made again (their inputs are kept: announcement_page, news_facts)."""
+    the sitemap are not made again (their inputs are kept: announcement_page, listed_facts)."""
     import datetime as dt
 
     from kotacerdas.outputs import search, sitemap
