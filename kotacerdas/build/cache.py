@@ -56,7 +56,6 @@ import re
 import stat
 import sys
 import tempfile
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO, Callable, Iterable, Iterator
 
@@ -66,6 +65,7 @@ from kotacerdas.core.jsontext import Texts, compact_json
 from kotacerdas.core.lazytext import MarkdownCache, Span
 from kotacerdas.core.locations import PACKAGE, config_file, input_folders, is_scratch
 from kotacerdas.core.parallel import side_by_side
+from kotacerdas.core.records import field, record
 
 VERSION = 4
 FILE = "build-cache.json"
@@ -477,7 +477,7 @@ def cache_key(site: Path, output: Path, base_url: str | None, drafts: bool, toda
 
 # --- the main file and the first look ----------------------------------------------------------
 
-@dataclass
+@record(frozen=False)
 class CacheState:
     """The small main file: what the last successful build saw and left."""
 
@@ -489,7 +489,7 @@ class CacheState:
     announcements: int = 0
 
 
-@dataclass
+@record(frozen=False)
 class Probe:
     """The first look at a cache: is there anything to do, and can output/ be patched in place?"""
 
@@ -605,7 +605,7 @@ another layout reads as empty."""
 _BLOCK_SIZE = 1 << 20
 
 
-@dataclass
+@record(frozen=False)
 class Store:
     """A log of key → value (JSON data, a text, or ``Texts``) in signed blocks (``_block``): read
     whole, saved by appending one block of what is new."""

@@ -12,7 +12,6 @@ from __future__ import annotations
 import functools
 import hashlib
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +20,7 @@ from kotacerdas.core.digest import digest_of, digest_of_values
 from kotacerdas.core.errors import Problems
 from kotacerdas.core.locations import in_scratch
 from kotacerdas.core.memo import Memo
+from kotacerdas.core.records import record
 from kotacerdas.model.site import SiteModel
 from kotacerdas.render.renderer import Renderer, Sink, render_pages
 from kotacerdas.site.pages import DataFile, PageSpec
@@ -31,7 +31,7 @@ file, whose digest is in deps): left out of the fingerprint, which would otherwi
 announcement's whole text on every build."""
 
 
-@dataclass(frozen=True)
+@record
 class Rendered:
     """Every output file of one edition or site, in site-map order."""
 

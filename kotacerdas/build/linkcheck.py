@@ -22,12 +22,12 @@ import difflib
 import html
 import re
 from collections import defaultdict
-from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from typing import TYPE_CHECKING, Iterable, Mapping
 from urllib.parse import unquote, urljoin, urlsplit
 
 from kotacerdas.core.errors import Problem
+from kotacerdas.core.records import field, record
 from kotacerdas.core.urls import is_safe_link
 
 if TYPE_CHECKING:
@@ -39,7 +39,7 @@ SKIPPED_SCHEMES = ("mailto", "tel")
 _XML_LINK = re.compile(r'<loc>\s*([^<\s]+)\s*</loc>|<link\b[^>]*?\bhref="([^"]+)"')
 
 
-@dataclass(frozen=True)
+@record
 class Source:
     """The editor's file an output page was made from: where to point a problem."""
 
@@ -52,7 +52,7 @@ class Source:
     """The language edition's prefix of the page ('en/'), which the build added to its links."""
 
 
-@dataclass
+@record(frozen=False)
 class LinkReport:
     """What the link check found."""
 
@@ -63,7 +63,7 @@ class LinkReport:
     """Internal links checked."""
 
 
-@dataclass
+@record(frozen=False)
 class _Page:
     links: list[tuple[str, int]] = field(default_factory=list)
     ids: set[str] = field(default_factory=set)

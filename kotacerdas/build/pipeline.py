@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import gc
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 
@@ -21,9 +20,10 @@ from kotacerdas.content.stored import StoredMemo
 from kotacerdas.model.i18n import Formats
 from kotacerdas.core.writeguard import reporting
 from kotacerdas.build.writer import check_output_dir, locked
+from kotacerdas.core.records import field, record
 from kotacerdas.render.compiled import PREFIX, StoredTemplates, stored_name
 
-@dataclass(frozen=True)
+@record
 class BuildResult:
     """What a build produced, for the command line to report."""
 
@@ -91,7 +91,7 @@ def _without_gc() -> Iterator[None]:
             gc.enable()
 
 
-@dataclass(frozen=True)
+@record
 class Stored:
     """What earlier builds left in a cache folder for a session to start from."""
 

@@ -14,13 +14,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Collection
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from kotacerdas.build.cache import Stamp
 from kotacerdas.build.fingerprints import (Rendered, global_fingerprint, render_edition,
                                            templates_digest)
+from kotacerdas.core.records import field, record
 from kotacerdas.build.writer import MARKER, TreeSink, copy_assets, new_tree, publish, settle
 from kotacerdas.content.load import load_site
 from kotacerdas.content.parsecache import ParseCache
@@ -107,7 +107,7 @@ def render_site(site: Path, base_url: str | None = None, drafts: bool = False,
     return Rendered(fingerprints, frozenset(fresh), kept, frozenset(waiting)), renderers
 
 
-@dataclass
+@record(frozen=False)
 class Warm:
     """What a session that lives through many builds (the preview) keeps in memory, beyond the
     state a build saves: it only saves work, and a fresh one gives the same bytes. Every language
@@ -119,7 +119,7 @@ class Warm:
     """The dates and numbers formatted so far (``build`` keeps them in .build-cache/ too)."""
 
 
-@dataclass(frozen=True)
+@record
 class Built:
     """One finished build, before its tree takes the output's place: what it made, and the
     state the session holds once it has."""
@@ -145,7 +145,7 @@ class Built:
         return {path: fp for path, fp in self.rendered.fingerprints.items() if fp}
 
 
-@dataclass
+@record(frozen=False)
 class Session:
     """What the last build of a site into one output left, for the next build to reuse."""
 

@@ -36,7 +36,6 @@ import os
 import shutil
 import stat
 import tempfile
-from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable, Iterator
@@ -44,6 +43,7 @@ from typing import Any, Callable, Iterator
 from kotacerdas.build.cache import Stamp, output_stamp, output_stamps, tree_inodes
 from kotacerdas.core import urls
 from kotacerdas.core.errors import UsageError
+from kotacerdas.core.records import field, record
 from kotacerdas.core.writeguard import (Folders, UnsafeWrite, link, read_regular, remove, split,
                                        target, write_new)
 
@@ -241,7 +241,7 @@ def write_file(root: Path, rel: str, data: bytes, folders: Folders | None = None
     _in_tree(root, rel, lambda: write_new(root, rel, data, folders), folders)
 
 
-@dataclass(frozen=True)
+@record
 class TreeSink:
     """Where every build puts its rendered files (render.renderer.Sink): written straight into
     the new tree by the process that rendered them (a forked worker holds its own copy of this

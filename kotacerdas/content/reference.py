@@ -7,7 +7,6 @@ import difflib
 import json
 import os
 from collections import Counter, defaultdict
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -17,6 +16,7 @@ from kotacerdas.content.parsecache import ParseCache
 from kotacerdas.core.digest import digest_of
 from kotacerdas.content.read import (by_stamp, check, folder_files, read_text, read_yaml,
                                      reported, settled_stamp, site_entries)
+from kotacerdas.core.records import record
 from kotacerdas.content.types import Cohort, Kabkota, Province, ProvinceShape, Region
 from kotacerdas.core.errors import Problems
 from kotacerdas.core.memo import Memo
@@ -33,7 +33,7 @@ def load_reference(folder: Path, problems: Problems
     return reference_from(reference_files(folder, problems), folder, problems)
 
 
-@dataclass(frozen=True)
+@record
 class ReferenceData:
     """What content/reference/ gives a build, checked across its files."""
 
@@ -142,7 +142,7 @@ def reference_from(loaded: dict[str, list[Any]], folder: Path, problems: Problem
     return provinces, kabkota, tuple(sorted(cohorts, key=lambda c: c.year)), True
 
 
-@dataclass(frozen=True)
+@record
 class ProvinceNames:
     """The provinces by name or alias, in any case: the one rule for reading a region's
     'province' field (the loader's checks and the model both look it up here)."""

@@ -6,7 +6,7 @@ each time; a ``StoredMemo`` also finds those outcomes in what the last successfu
 (build/cache.py keeps them, signed, in ``.build-cache/``), so an unchanged settled file is
 stat'ed, not read. Only some kinds are kept (announcements, regions, the map's boundaries:
 ``STORED``), as JSON
-(never pickle): the plain dataclasses of types.py field by field, dates, tuples, and nothing else.
+(never pickle): the plain records of types.py field by field, dates, tuples, and nothing else.
 
 A stamp names the file's path, device, inode, size and both times, and only a settled one is
 ever a key (read.SETTLED_NS, git's rule for "racy" files): a file changed since, within the same
@@ -20,13 +20,13 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from collections.abc import Callable, Hashable
-from dataclasses import fields
 from typing import Any, TypeVar
 
 from kotacerdas.content.types import NewsItem, Participation, ProvinceShape, Region, Source
 from kotacerdas.core.errors import Problem, Problems
 from kotacerdas.core.jsontext import Texts
 from kotacerdas.core.memo import Memo
+from kotacerdas.core.records import fields
 
 T = TypeVar("T")
 
@@ -83,7 +83,7 @@ def _iso(day: dt.date) -> str:
 def encode(value: Any, texts: list[str] | None = None) -> Any:
     """An outcome as plain JSON data; raises Unstorable for anything decode cannot restore
     exactly. A date becomes {"d": ISO date}, a tuple {"t": [items]} (one of non-empty tuples of
-    scalars {"u": [rows]}), a dataclass of types.py {"c": class name, "f": [its fields in
+    scalars {"u": [rows]}), a record of types.py {"c": class name, "f": [its fields in
     order]}; with ``texts``, a string of LONG_TEXT characters or more is appended there and
     becomes {"s": its position}."""
     t = type(value)
@@ -153,10 +153,10 @@ def _day(text: str) -> dt.date:
 
 
 def _plan(cls: type) -> tuple[type, tuple[str, ...]]:
-    """The class and its fields in order, for a dataclass whose __init__ only sets its fields
-    (decode sets them itself: no __post_init__, no slots, no field outside __init__)."""
-    if hasattr(cls, "__post_init__") or "__slots__" in vars(cls) \
-            or not all(f.init for f in fields(cls)):
+    """The class and its fields in order, for a record whose __init__ only sets its fields
+    (decode sets them itself: no __post_init__, no field outside __init__; a record has no
+    slots, so its __dict__ takes them)."""
+    if hasattr(cls, "__post_init__") or not all(f.init for f in fields(cls)):
         raise TypeError(f"{cls.__name__} cannot be restored field by field")
     return cls, tuple(f.name for f in fields(cls))
 

@@ -1,4 +1,4 @@
-"""Plain dataclasses for loaded, validated content. No behaviour beyond small derived facts.
+"""Plain records (core/records.py) of loaded, validated content: no behaviour but derived facts.
 
 ``digest`` fields hold a hash of the source file's text: they let later stages tell what changed
 between two builds without comparing whole objects.
@@ -7,12 +7,12 @@ between two builds without comparing whole objects.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from kotacerdas.core.records import field, record
 from functools import cached_property
 from typing import Any
 
 
-@dataclass(frozen=True)
+@record
 class Source:
     """Where a fact comes from: a web address, or a citation (title, publisher, date, language);
     ``title`` is empty when the headline is unknown, never invented."""
@@ -30,7 +30,7 @@ class Source:
         return self.title if self.title and self.title != self.url else ""
 
 
-@dataclass(frozen=True)
+@record
 class Province:
     """One of Indonesia's provinces (Kemendagri two-digit code)."""
 
@@ -47,7 +47,7 @@ Ring = tuple[Point, ...]
 Polygon = tuple[Ring, ...]  # outer ring first, then holes
 
 
-@dataclass(frozen=True)
+@record
 class ProvinceShape:
     """A province's boundary from ``content/reference/provinces.geojson``: [lon, lat] rings."""
 
@@ -56,7 +56,7 @@ class ProvinceShape:
     polygons: tuple[Polygon, ...]
 
 
-@dataclass(frozen=True)
+@record
 class Kabkota:
     """One kabupaten or kota from the Kemendagri reference list, participant or not."""
 
@@ -69,7 +69,7 @@ class Kabkota:
     lon: float | None = None
 
 
-@dataclass(frozen=True)
+@record
 class Cohort:
     """A yearly round of the movement and the number of regions announced for it."""
 
@@ -89,7 +89,7 @@ STATUSES = (CONFIRMED, UNCERTAIN, INFERRED, WITHDRAWN)
 stated; deduced (from a group count, an event); named for the round but did not take part."""
 
 
-@dataclass(frozen=True)
+@record
 class Participation:
     """A region in one yearly round: its status, its notes and the sources that say so."""
 
@@ -126,7 +126,7 @@ def note_in(item: Participation | Region | Cohort, language: str) -> tuple[str, 
     return "", ""
 
 
-@dataclass(frozen=True)
+@record
 class Region:
     """A participating kabupaten/kota, from ``content/regions/<slug>.yaml``."""
 
@@ -196,7 +196,7 @@ class Region:
         return tuple(seen.values())
 
 
-@dataclass(frozen=True)
+@record
 class NewsItem:
     """An announcement, from ``content/news/YYYY-MM-DD-<slug>.md``."""
 
@@ -228,7 +228,7 @@ class NewsItem:
         return self.updated or self.date
 
 
-@dataclass(frozen=True)
+@record
 class Page:
     """A static page, from ``content/pages/<slug>.md``."""
 
@@ -247,7 +247,7 @@ class Page:
     original_updated: dt.date | None = None
 
 
-@dataclass(frozen=True)
+@record
 class Translation:
     """An announcement or page in another language: ``<name>.<lang>.md`` beside its original.
 
@@ -270,7 +270,7 @@ class Translation:
     link check finds a link's line in the file without reading content/ again."""
 
 
-@dataclass(frozen=True)
+@record
 class SiteConfig:
     """``site_config.yaml`` with defaults filled in."""
 
@@ -293,7 +293,7 @@ class SiteConfig:
         return (self.language, *sorted(self.translations))
 
 
-@dataclass(frozen=True)
+@record
 class Content:
     """Everything loaded from a site folder, validated and cross-checked."""
 

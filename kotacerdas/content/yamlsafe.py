@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from kotacerdas.core.records import record
 from functools import cache
 from typing import TYPE_CHECKING, Any, Iterable
 
@@ -61,7 +61,7 @@ class LineList(list[Any]):
         self.lines: list[int] = []
 
 
-@dataclass(frozen=True)
+@record
 class YamlProblem:
     """A YAML-level problem (syntax error or duplicate key) at a 1-based line."""
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import functools
 import os
-from dataclasses import dataclass, field
+from kotacerdas.core.records import field, record
 from pathlib import Path
 
 
-@dataclass(frozen=True, order=True)
+@record(order=True)
 class Problem:
     """One thing wrong with the content, located in a file (and a line when known)."""
 
@@ -33,7 +33,7 @@ class UsageError(Exception):
     """Raised for a wrong command line (exit status 2)."""
 
 
-@dataclass
+@record(frozen=False)
 class Problems:
     """Collector that stages append to; paths are shown relative to the site folder."""
 

@@ -24,7 +24,6 @@ import stat
 import tempfile
 import unicodedata
 from collections import defaultdict
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +37,7 @@ from kotacerdas.content.validate import check as check_schema
 from kotacerdas.core.writeguard import UnsafeWrite, target, write_bytes
 from kotacerdas.editors.regionfiles import RegionFile, normal_code, region_files
 from kotacerdas.content.yamlsafe import dump
+from kotacerdas.core.records import field, record
 
 UNVERIFIED_MARK = re.compile(r"\b(UNCERTAIN|INFERRED)\b")
 PROVINCE_ALIASES = {"31": ["DKI Jakarta", "Daerah Khusus Jakarta"],
@@ -60,7 +60,7 @@ SAVE_AS_UTF8 = ("open it and save it again as UTF-8: in Excel, File → Save As 
 
 # --- reading spreadsheets -----------------------------------------------------------------
 
-@dataclass(frozen=True)
+@record
 class Column:
     """One column an importer reads; only ``multiline`` columns may hold line breaks."""
 
@@ -69,7 +69,7 @@ class Column:
     multiline: bool = False
 
 
-@dataclass(frozen=True)
+@record
 class Row:
     """One record of a spreadsheet: the line it starts on and its cells (stripped) by column."""
 
@@ -543,7 +543,7 @@ CITATION_COLUMNS = (Column("url", True), Column("title"), Column("publisher"), C
                     Column("language"), Column("verified"))
 
 
-@dataclass
+@record(frozen=False)
 class ImportReport:
     """What an import did, for the editor to read."""
 
@@ -563,7 +563,7 @@ class ImportReport:
         return "\n".join(self.lines())
 
 
-@dataclass
+@record(frozen=False)
 class _Participation:
     """The rows of the spreadsheet that belong to one Kemendagri code."""
 

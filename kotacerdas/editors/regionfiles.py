@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -17,9 +16,10 @@ from kotacerdas.content.read import read_yaml
 from kotacerdas.content.yamlsafe import line_of
 from kotacerdas.core.errors import Problems
 from kotacerdas.core.locations import is_scratch
+from kotacerdas.core.records import record
 
 
-@dataclass(frozen=True)
+@record
 class RegionFile:
     """An existing region file, with its code normalised from whatever form the YAML gives."""
 

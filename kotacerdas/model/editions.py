@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
 from typing import TypeVar
 
 from kotacerdas.content.types import Content, NewsItem, Page, SiteConfig, Translation
 from kotacerdas.core.digest import digest_of
+from kotacerdas.core.records import record, replace
 
 CURRENT, OUTDATED, MISSING = "current", "outdated", "missing"
 Item = TypeVar("Item", NewsItem, Page)
@@ -79,7 +79,7 @@ def _localized(item: Item, translation: Translation | None, default_language: st
                    digest=digest_of(item.digest + translation.digest))
 
 
-@dataclass(frozen=True)
+@record
 class Gap:
     """One thing an edition lacks: a missing or outdated translation, or an interface string."""
 

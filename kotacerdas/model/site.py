@@ -10,12 +10,12 @@ import datetime as dt
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
 from functools import partial
 
 from kotacerdas.content.placenames import place_key
 from kotacerdas.content.types import (CONFIRMED, Cohort, Content, Kabkota, NewsItem, Page,
                                       Province, Region, SiteConfig)
+from kotacerdas.core.records import field, record
 from kotacerdas.content.reference import ProvinceNames
 from kotacerdas.core.errors import ContentError, Problem
 from kotacerdas.core.digest import digest_of, digest_of_values
@@ -57,7 +57,7 @@ class Html(Mapping[str, str]):
         return partial(text_of, self._cache[self._sources[key]])
 
 
-@dataclass(frozen=True)
+@record
 class CohortSummary:
     """A round with the participants we know of and how that compares with the announced size."""
 
@@ -81,7 +81,7 @@ class CohortSummary:
         return max(self.cohort.announced - self.known, 0)
 
 
-@dataclass(frozen=True)
+@record
 class SiteModel:
     """Everything the page list and templates read; immutable once built."""
 
@@ -168,7 +168,7 @@ def facts_digest(facts: Mapping[str, str]) -> str:
 def _facts(n: NewsItem) -> str:
     """The digest of what listings show of one announcement (SiteModel.listed_facts): its fields
     as plain values, dates by their ISO text and each source field by field, which
-    digest_of_values takes as they are (a dataclass's or a date's repr costs far more)."""
+    digest_of_values takes as they are (a record's or a date's repr costs far more)."""
     return digest_of_values((n.slug, n.title, _iso(n.date), _iso(n.updated), n.summary, n.tags,
                              n.regions, tuple([(s.title, s.url, s.publisher, _iso(s.date),
                                                 s.language) for s in n.sources]), n.lang,

@@ -22,7 +22,6 @@ import csv
 import functools
 import hashlib
 import io
-from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping, Sequence
 
 from kotacerdas.core import urls
@@ -31,6 +30,7 @@ from kotacerdas.core.memo import Memo
 from kotacerdas.core.slugs import SLUG_RE
 from kotacerdas.content.types import (CONFIRMED, INFERRED, UNCERTAIN, WITHDRAWN, NewsItem,
                                       Participation, Region, Source)
+from kotacerdas.core.records import field, record
 from kotacerdas.model.i18n import Catalogue
 from kotacerdas.model.site import SiteModel
 
@@ -55,7 +55,7 @@ LABELS = {"csv": "CSV", "json": "JSON", "geojson": "GeoJSON"}
 # --- table definitions ----------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@record
 class Column:
     """One field of a table, as the Table Schema and the data page describe it.
 
@@ -79,7 +79,7 @@ class Column:
         return t(f"data_field_{self.key or self.name}")
 
 
-@dataclass(frozen=True)
+@record
 class Table:
     """A table published as one or more files (CSV, JSON, GeoJSON) under data/."""
 
@@ -520,7 +520,7 @@ def produce_all(m: SiteModel, t: Catalogue, memo: Memo | None = None) -> dict[st
     return files
 
 
-@dataclass(frozen=True)
+@record
 class Download:
     """One file link on the data page."""
 
@@ -531,7 +531,7 @@ class Download:
     size: int
 
 
-@dataclass(frozen=True)
+@record
 class FieldDoc:
     """One row of a dataset's field table on the data page."""
 
@@ -541,7 +541,7 @@ class FieldDoc:
     unit: str
 
 
-@dataclass(frozen=True)
+@record
 class Dataset:
     """A documented dataset on the data page: files, fields, licence, sources, completeness."""
 

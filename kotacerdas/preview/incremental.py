@@ -11,16 +11,16 @@ from __future__ import annotations
 import datetime as dt
 import traceback
 from collections.abc import Collection
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from kotacerdas.build.pipeline import stored
 from kotacerdas.build.session import Session
 from kotacerdas.build.writer import locked
 from kotacerdas.core.errors import ContentError, Problem
+from kotacerdas.core.records import field, record
 
 
-@dataclass(frozen=True)
+@record
 class Outcome:
     """What one rebuild did."""
 
@@ -34,7 +34,7 @@ class Outcome:
     """Files this rebuild left as they were, unchecked, for the next one (``first``)."""
 
 
-@dataclass
+@record(frozen=False)
 class Builder:
     """Builds a site into a folder again and again, reusing what did not change."""
 

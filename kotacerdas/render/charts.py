@@ -9,7 +9,7 @@ templates reach through the global ``figures`` (``renderer.Renderer``).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from kotacerdas.core.records import field, record
 from typing import TYPE_CHECKING, Sequence
 
 from markupsafe import Markup, escape
@@ -28,7 +28,7 @@ KNOWN = "#0b4f8a"    # recorded participants, solid: 8.7:1 on white
 ANNOUNCED = "#ffffff"  # announced size: an outlined bar, so the two series differ by more than hue
 
 
-@dataclass(frozen=True)
+@record
 class Bar:
     """One bar: its value (None when unknown), the text written after it, its look."""
 
@@ -38,7 +38,7 @@ class Bar:
     stroke: str | None = None
 
 
-@dataclass(frozen=True)
+@record
 class Row:
     """A label written above one or more bars."""
 
@@ -46,7 +46,7 @@ class Row:
     bars: tuple[Bar, ...]
 
 
-@dataclass(frozen=True)
+@record
 class ChartData:
     """What a chart shows, kept beside the SVG so tests can compare it with the table."""
 

@@ -12,11 +12,11 @@ output is byte-identical across builds.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, ClassVar, Iterable, Sequence
 
 from kotacerdas.content.types import Point, ProvinceShape
+from kotacerdas.core.records import record
 
 if TYPE_CHECKING:
     from kotacerdas.model.site import SiteModel
@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
 # --- projecting and simplifying -----------------------------------------------------------
 
-@dataclass(frozen=True)
+@record
 class Projection:
     """Equirectangular, x scaled by cos(mid-latitude): near the equator it is as good as Mercator,
     and straight lines of latitude keep the map easy to read."""
@@ -116,7 +116,7 @@ def area(ring: Sequence[Point]) -> float:
     return abs(sum(p[0] * q[1] - q[0] * p[1] for p, q in zip(ring, [*ring[1:], ring[0]]))) / 2
 
 
-@dataclass(frozen=True)
+@record
 class Detail:
     """How much of the geometry a map size needs: tolerance and smallest islet, in viewBox units."""
 
@@ -173,7 +173,7 @@ def path_data(rings: Iterable[list[tuple[int, int]]]) -> str:
     return "".join(parts)
 
 
-@dataclass(frozen=True)
+@record
 class ProjectedShape:
     """One province ready for SVG: its path data."""
 
@@ -181,7 +181,7 @@ class ProjectedShape:
     path: str
 
 
-@dataclass(frozen=True)
+@record
 class ProjectedMap:
     """All provinces projected at one level of detail, plus the projection for placing points."""
 
@@ -243,7 +243,7 @@ def level_of(count: int) -> int:
     return len(LEVELS) - 1
 
 
-@dataclass(frozen=True)
+@record
 class MapArea:
     """One province on the map."""
 
@@ -255,7 +255,7 @@ class MapArea:
     path: str
 
 
-@dataclass(frozen=True)
+@record
 class MapPoint:
     """One participant at its coordinates."""
 
@@ -267,7 +267,7 @@ class MapPoint:
     """True when one of its rounds is not yet verified: drawn as a white circle."""
 
 
-@dataclass(frozen=True)
+@record
 class LegendEntry:
     """One shade of the legend: the range of counts it stands for."""
 
@@ -277,7 +277,7 @@ class LegendEntry:
     provinces: int
 
 
-@dataclass(frozen=True)
+@record
 class MapView:
     """Everything a template needs to draw the province map."""
 

@@ -9,7 +9,6 @@ front matter can end the <script> element it sits in.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from typing import Any
 
 from markupsafe import Markup
@@ -17,6 +16,7 @@ from markupsafe import Markup
 from kotacerdas.outputs import feeds
 from kotacerdas.core import urls
 from kotacerdas.content.types import NewsItem, Province, Region, Source
+from kotacerdas.core.records import record
 from kotacerdas.model.i18n import Catalogue
 from kotacerdas.model.site import SiteModel
 from kotacerdas.site.pages import PageSpec
@@ -28,7 +28,7 @@ KEMENDAGRI = "Kode wilayah Kemendagri"
 JsonLd = dict[str, Any]
 
 
-@dataclass(frozen=True)
+@record
 class FeedLink:
     """A <link rel="alternate"> to a feed."""
 
@@ -37,7 +37,7 @@ class FeedLink:
     route: str
 
 
-@dataclass(frozen=True)
+@record
 class PageMeta:
     """Everything base.html puts in <head> besides title, description and canonical."""
 

@@ -15,8 +15,6 @@ from __future__ import annotations
 
 import hashlib
 import sys
-import traceback
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Sequence
 from urllib.parse import urlsplit
@@ -34,6 +32,7 @@ from kotacerdas.model.i18n import Catalogue
 from kotacerdas.content.read import read_file
 from kotacerdas.core.locations import in_scratch, template_dirs
 from kotacerdas.core.parallel import map_indexed
+from kotacerdas.core.records import record
 from kotacerdas.model.site import SiteModel
 from kotacerdas.site.pages import PageSpec
 
@@ -155,6 +154,7 @@ def host_name(url: str) -> str:
 
 def _template_frame(exc: BaseException) -> tuple[str | None, int | None]:
     """The innermost traceback frame that is a template file (Jinja2 rewrites frames to them)."""
+    import traceback  # only a failing template pays for importing it
     found: tuple[str | None, int | None] = (None, None)
     for frame in traceback.extract_tb(sys.exc_info()[2] or exc.__traceback__):
         if frame.filename.endswith((".html", ".xml", ".txt", ".json")):
@@ -168,7 +168,7 @@ Sink = Callable[[str, bytes], bytes | None]
 the bytes and returns None, or returns them to be kept in memory."""
 
 
-@dataclass(frozen=True)
+@record
 class RenderedPage:
     """What rendering one page gave, as it comes back from the process that rendered it."""
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable, Hashable, Iterable, Iterator, Mapping, TypeVar
 
@@ -20,13 +19,14 @@ from kotacerdas.core.digest import digest_of_values
 from kotacerdas.core.lines import one_line
 from kotacerdas.core.locations import own_templates
 from kotacerdas.core.memo import Memo
+from kotacerdas.core.records import field, record, replace
 from kotacerdas.model.site import CohortSummary, SiteModel, facts_digest
 
 Crumbs = tuple[tuple[str, str], ...]
 T = TypeVar("T")
 
 
-@dataclass(frozen=True)
+@record
 class PageSpec:
     """One output page: where it lives and what its template receives."""
 
@@ -51,7 +51,7 @@ class PageSpec:
         return {**self.context, **self.later()} if self.later else self.context
 
 
-@dataclass(frozen=True)
+@record
 class DataFile:
     """One output file that is not an HTML page (feed, sitemap, download): bytes from a function.
 

@@ -3,7 +3,7 @@ each input a page's bytes depend on and with nothing else, whichever objects car
 
 from __future__ import annotations
 
-import dataclasses
+from kotacerdas.core import records
 import datetime as dt
 from types import SimpleNamespace
 from typing import Any, cast
@@ -47,7 +47,7 @@ def fingerprint(spec: PageSpec, memo: Memo | None = None, site: str = "site") ->
 
 def test_a_page_fingerprint_changes_with_each_input() -> None:
     """Each thing the page's bytes depend on gives it a fingerprint of its own."""
-    found = {what: fingerprint(dataclasses.replace(SPEC, **change))
+    found = {what: fingerprint(records.replace(SPEC, **change))
              for what, change in CHANGES.items()}
     assert len(set(found.values()) | {fingerprint(SPEC), fingerprint(SPEC, site="other")}) \
         == len(CHANGES) + 2
@@ -58,7 +58,7 @@ def test_a_page_fingerprint_ignores_what_its_deps_name_and_the_contexts_order() 
     """The body (its file's digest is in deps), values that are not scalars and the order of the
     context leave the fingerprint as it is."""
     context = {"next": None, "body": "<p>Teks</p>", "items": ("another",), "number": 2}
-    assert fingerprint(dataclasses.replace(SPEC, context=context)) == fingerprint(SPEC)
+    assert fingerprint(records.replace(SPEC, context=context)) == fingerprint(SPEC)
 
 
 def test_equal_values_have_one_digest_whatever_objects_carry_them() -> None:
@@ -93,7 +93,7 @@ NEWS = NewsItem("tahap-dua", "Tahap dua", dt.date(2018, 5, 8), "Dimulai.", "Teks
     {"slug": "tahap-tiga"}, {"sources": ()}, {"translation": "missing"},
     {"original_updated": dt.date(2018, 6, 1)}])
 def test_news_facts_follow_what_listings_show(change: dict[str, Any]) -> None:
-    assert _facts(dataclasses.replace(NEWS, **change)) != _facts(NEWS)
+    assert _facts(records.replace(NEWS, **change)) != _facts(NEWS)
 
 
 @pytest.mark.parametrize("change", [{"title": "Berita lain"}, {"url": None},
@@ -101,13 +101,13 @@ def test_news_facts_follow_what_listings_show(change: dict[str, Any]) -> None:
                                     {"date": dt.date(2018, 5, 10)}, {"language": "en"}])
 def test_news_facts_follow_each_field_of_a_source(change: dict[str, Any]) -> None:
     """A source is digested field by field (not by its repr): each field still counts."""
-    source = dataclasses.replace(NEWS.sources[0], **change)
-    assert _facts(dataclasses.replace(NEWS, sources=(source,))) != _facts(NEWS)
+    source = records.replace(NEWS.sources[0], **change)
+    assert _facts(records.replace(NEWS, sources=(source,))) != _facts(NEWS)
 
 
 def test_news_facts_leave_out_the_text() -> None:
     """Editing an announcement's body leaves what listings show (search index, open data) be."""
-    assert _facts(dataclasses.replace(NEWS, body="Teks baru.", digest="e")) == _facts(NEWS)
+    assert _facts(records.replace(NEWS, body="Teks baru.", digest="e")) == _facts(NEWS)
 
 
 REGION = Region("kota-depok", "Kota Depok", "kota", "Jawa Barat", "32.76",
@@ -127,25 +127,25 @@ def _rounds(*rounds: Participation) -> dict[str, Any]:
     {"name": "Kota Depok Raya"}, {"type": "kabupaten"}, {"province": "Banten"},
     {"code": "32.77"}, {"coordinates": (-6.5, 106.8)}, {"coordinates": None}, {"slug": "depok"},
     _rounds(REGION.rounds[0]),  # a round gone
-    _rounds(dataclasses.replace(REGION.rounds[0], year=2016), REGION.rounds[1]),
-    _rounds(REGION.rounds[0], dataclasses.replace(REGION.rounds[1], status="inferred")),
-    _rounds(REGION.rounds[0], dataclasses.replace(REGION.rounds[1], note="Satu sumber.")),
-    _rounds(REGION.rounds[0], dataclasses.replace(REGION.rounds[1], note_en="One source."))])
+    _rounds(records.replace(REGION.rounds[0], year=2016), REGION.rounds[1]),
+    _rounds(REGION.rounds[0], records.replace(REGION.rounds[1], status="inferred")),
+    _rounds(REGION.rounds[0], records.replace(REGION.rounds[1], note="Satu sumber.")),
+    _rounds(REGION.rounds[0], records.replace(REGION.rounds[1], note_en="One source."))])
 def test_region_facts_follow_what_lists_show(change: dict[str, Any]) -> None:
     """Lists, counts and the map show a region's name, type, province, code, place, rounds and
     the notes of the rounds they explain (not yet verified or withdrawn)."""
-    assert _region_facts(dataclasses.replace(REGION, **change)) != _region_facts(REGION)
+    assert _region_facts(records.replace(REGION, **change)) != _region_facts(REGION)
 
 
 @pytest.mark.parametrize("change", [
     {"note": "Lain."}, {"note_en": "Other."}, {"sources": ()}, {"aliases": ()},
     {"website": None}, {"summary": ""}, {"masterplan_status": ""}, {"quick_wins": ()},
     {"digest": "e"}, {"path": "s.yaml"},
-    _rounds(dataclasses.replace(REGION.rounds[0], note="Lain.", note_en="Other."),
+    _rounds(records.replace(REGION.rounds[0], note="Lain.", note_en="Other."),
             REGION.rounds[1]),
-    _rounds(dataclasses.replace(REGION.rounds[0], sources=(Source(None, "https://b.example"),)),
-            dataclasses.replace(REGION.rounds[1], research_note="RISET"))])
+    _rounds(records.replace(REGION.rounds[0], sources=(Source(None, "https://b.example"),)),
+            records.replace(REGION.rounds[1], research_note="RISET"))])
 def test_region_facts_leave_out_what_its_own_page_alone_shows(change: dict[str, Any]) -> None:
     """Its general notes and sources, a confirmed round's note, any round's sources: only the
     region's page shows them, so editing them renders that page and none of the lists."""
-    assert _region_facts(dataclasses.replace(REGION, **change)) == _region_facts(REGION)
+    assert _region_facts(records.replace(REGION, **change)) == _region_facts(REGION)

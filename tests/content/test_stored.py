@@ -3,7 +3,6 @@ all."""
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import json
 from pathlib import Path
@@ -13,6 +12,7 @@ import pytest
 from kotacerdas.content import stored
 from kotacerdas.content.stored import StoredMemo, decode, encode, stored_name
 from kotacerdas.content.types import NewsItem, Participation, ProvinceShape, Region, Source
+from kotacerdas.core import records
 from kotacerdas.core.errors import Problem, Problems
 from kotacerdas.core.jsontext import Texts
 
@@ -130,13 +130,13 @@ def test_a_reference_to_a_text_that_is_not_there_does_not_decode(texts: tuple) -
 
 def _twin_checks(back: object, read: object) -> None:
     """``back`` cannot be told from ``read``: equal, same hash, repr, type, fields (in their
-    order) and a working dataclasses.replace, all the way down."""
+    order) and a working records.replace, all the way down."""
     assert type(back) is type(read) and back == read and hash(back) == hash(read)
     assert repr(back) == repr(read)
-    if dataclasses.is_dataclass(read):
+    if records.is_record(read):
         assert list(vars(back).items()) == list(vars(read).items())
-        assert dataclasses.replace(back) == read
-        for f in dataclasses.fields(read):
+        assert records.replace(back) == read
+        for f in records.fields(read):
             _twin_checks(getattr(back, f.name), getattr(read, f.name))
     elif type(read) is tuple:
         for b, r in zip(back, read):  # type: ignore[call-overload]
@@ -151,28 +151,24 @@ def test_a_restored_record_is_the_read_one_in_every_way(value: object) -> None:
     texts: list[str] = []
     back = decode(json.loads(json.dumps(encode(value, texts))), tuple(texts))
     _twin_checks(back, value)
-    with pytest.raises(dataclasses.FrozenInstanceError):
+    with pytest.raises(records.FrozenError):
         back.path = "x"  # type: ignore[attr-defined]
 
 
 def test_only_classes_whose_init_just_sets_their_fields_are_restored_field_by_field() -> None:
-    @dataclasses.dataclass(frozen=True)
+    @records.record
     class Checked:
         a: int
 
         def __post_init__(self) -> None:
             pass
 
-    @dataclasses.dataclass(frozen=True, slots=True)
-    class Slotted:
-        a: int
-
-    @dataclasses.dataclass(frozen=True)
+    @records.record
     class Derived:
         a: int
-        b: int = dataclasses.field(init=False, default=0)
+        b: int = records.field(init=False, default=0)
 
-    for cls in (Checked, Slotted, Derived):
+    for cls in (Checked, Derived):
         with pytest.raises(TypeError):
             stored._plan(cls)
 

@@ -3,7 +3,7 @@ document the converter cannot handle reported as a content error naming its file
 
 from __future__ import annotations
 
-import dataclasses
+from kotacerdas.core import records
 import datetime as dt
 
 import pytest
@@ -73,10 +73,10 @@ def test_all_sources_lists_each_address_once_rounds_first() -> None:
 def test_a_failed_conversion_names_the_file(site: FixtureSite, language: str) -> None:
     """mdlimits refuses what is known to recurse; anything it misses still names its file."""
     content = load_site(site.root, dt.date(2026, 12, 1))
-    news = tuple(dataclasses.replace(n, body="* " * 10000 + "a\n") if n.slug == "tahap-tiga" else n
+    news = tuple(records.replace(n, body="* " * 10000 + "a\n") if n.slug == "tahap-tiga" else n
                  for n in content.news)
     with pytest.raises(ContentError) as caught:
-        build_model(dataclasses.replace(content, news=news), language=language)
+        build_model(records.replace(content, news=news), language=language)
     [problem] = caught.value.problems
     assert problem.path == "content/news/2019-05-15-tahap-tiga.md"
     assert "nests lists, quotes, links or emphasis too deeply" in problem.message

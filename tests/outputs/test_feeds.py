@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import email.utils
 import json
 import re
 import xml.etree.ElementTree as ET
@@ -15,7 +16,7 @@ from bs4 import BeautifulSoup
 
 from conftest import CONFIG, FixtureSite
 from htmlcheck import pages, soup
-from kotacerdas.outputs.feeds import absolute_links, rss_text
+from kotacerdas.outputs.feeds import absolute_links, jakarta_time, rfc822, rss_text
 
 BASE = "https://contoh.github.io/kota-cerdas/"
 REAL_BASE = "https://kominfo.github.io/kota-cerdas/"
@@ -317,3 +318,12 @@ def test_real_site_feeds(real_site: Path) -> None:
             for entry in parse(folder / "atom.xml").entries:
                 assert tag in [t.term for t in entry.tags]
             json_feed(folder / "feed.json")
+
+
+def test_rss_dates_are_what_the_email_library_writes() -> None:
+    """rfc822 writes RSS dates itself (importing ``email`` costs a one-edit build 7 ms): every
+    day of 1999-2032 (leap days, each weekday and month) and the first and last dates Python has
+    come out as ``email.utils.format_datetime`` writes them."""
+    days = [dt.date(1999, 1, 1) + dt.timedelta(days=n) for n in range(34 * 366)]
+    for day in [*days, dt.date(1, 1, 1), dt.date(9999, 12, 30)]:
+        assert rfc822(day) == email.utils.format_datetime(jakarta_time(day)), day

@@ -78,6 +78,7 @@ def test_the_no_change_build_imports_nothing_heavy(site: FixtureSite) -> None:
     modules = no_change_modules(REPO, site)
     assert "kotacerdas.build.cache" in modules  # the driver did take the probe path
     assert heavy_in(modules) == []
+    assert not {"dataclasses", "inspect"} & modules  # records (core/records.py) need neither
 
 
 def test_a_heavy_import_on_that_path_would_be_noticed(site: FixtureSite, tmp_path: Path) -> None:
@@ -115,3 +116,5 @@ def test_a_body_edit_converts_without_listing_installed_packages(site: FixtureSi
     assert "importlib.metadata" not in modules
     assert "kotacerdas.render.renderer" in modules  # its page was rendered again,
     assert [m for m in heavy_in(modules) if m.split(".")[0] == "babel"] == []  # its dates known
+    assert "kotacerdas.outputs.feeds" in modules and "email" not in modules  # RSS dates (rfc822)
+    assert "dataclasses" not in modules  # no class of the package is made by it
