@@ -93,8 +93,12 @@ def is_safe_link(href: str) -> bool:
     feed readers do): U+3000 followed by ``javascript:`` is a harmless relative link to a browser,
     but not to such a reader, so it is refused too.
     """
+    if scheme(href) not in _ALLOWED:
+        return False
+    if href.isascii() and href.isprintable() and " " not in href:
+        return True  # printable ASCII but the space: nothing in it is invisible, nothing dropped
     lenient = "".join(c for c in href if unicodedata.category(c) not in _INVISIBLE)
-    return scheme(href) in _ALLOWED and scheme(lenient) in _ALLOWED
+    return scheme(lenient) in _ALLOWED
 
 
 def output_file(route: str) -> str:
