@@ -303,6 +303,31 @@ def test_no_change_is_seen_without_listing_any_output_folder(tmp_path: Path, mon
     assert probe.stamps == cache.output_stamps(out)  # what a cached rebuild starts from
 
 
+def test_a_file_changed_in_place_is_seen_in_either_share_of_the_stamps(tmp_path: Path) -> None:
+    """The first look shares output/'s lstats between two processes (the forked child stamps
+    the inputs and the first files of the listing, this one the rest and every folder): a file
+    rewritten in place, same size and inode, is seen whichever process stamps it, and its old
+    stamp back makes output/ trusted again."""
+    site = _site(tmp_path)
+    out, store = tmp_path / "out", tmp_path / "cache"
+    _build(site.root, out, store)
+    listed = cache.output_listing(store)
+    assert listed is not None
+    _, files, folders = listed
+    cut = cache._childs_share(len(files), len(folders), cache.read(store))
+    assert 0 < cut < len(files)
+    for rel in (files[0], files[cut - 1], files[cut], files[-1]):
+        page = out / rel
+        data, st = page.read_bytes(), page.stat()
+        page.write_bytes(data.swapcase() if data.swapcase() != data else data[::-1])
+        os.utime(page, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000))
+        assert page.stat().st_size == st.st_size and page.stat().st_ino == st.st_ino
+        assert not cache.probe(store, site.root, out, BASE, False, TODAY).trusted, rel
+        page.write_bytes(data)
+        os.utime(page, ns=(st.st_atime_ns, st.st_mtime_ns))
+        assert cache.probe(store, site.root, out, BASE, False, TODAY).unchanged, rel
+
+
 def _untouched_build_after(site, out: Path, store: Path, tmp_path: Path, change) -> None:  # noqa: ANN001
     """``change`` made to output/ after a build is seen (the next build is no no-change one),
     and that build puts the output right."""
