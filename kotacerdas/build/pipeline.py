@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import gc
 from pathlib import Path
-from typing import Iterator
 
 from kotacerdas.core.errors import ContentError
 from kotacerdas.core.lazytext import MarkdownCache
@@ -14,6 +12,7 @@ from kotacerdas.build import cache
 from kotacerdas.build.session import Built, Session, Warm, render_site
 from kotacerdas.core import urls
 from kotacerdas.core.clock import today_in_jakarta
+from kotacerdas.core.process import collector_paused
 from kotacerdas.model.editions import Gap, completeness
 from kotacerdas.content.parsecache import entry_line
 from kotacerdas.content.stored import StoredMemo
@@ -66,7 +65,9 @@ def build(site: Path, output: Path, base_url: str | None = None, drafts: bool = 
         if probe.unchanged:
             return BuildResult(pages=state.pages, files=0, participants=state.participants,
                                announcements=state.announcements, unchanged=True)
-        with _without_gc() if probe.trusted else contextlib.nullcontext():
+        # a cached rebuild allocates millions of small objects and frees them by reference
+        # counting: the collector's passes were a sixth of it (a full build keeps them)
+        with collector_paused() if probe.trusted else contextlib.nullcontext():
             return _cached_build(site, output, base_url, drafts, today, cache_dir, probe)
 
 
@@ -74,21 +75,6 @@ def _writing(folder: Path, output: Path | None = None) -> contextlib.AbstractCon
     """System errors while writing ``folder`` become one sentence (writeguard.WriteFailed) that
     says the output folder was left as it was."""
     return reporting(f"the folder {folder}", f"{output or folder} was left as it was")
-
-
-@contextlib.contextmanager
-def _without_gc() -> Iterator[None]:
-    """Python's cycle collector off for a cached rebuild: it allocates millions of small objects
-    (cached YAML and Markdown, page specs) and frees them by reference counting; the collector's
-    passes over them cost about a sixth of the rebuild and free little. (Full builds keep it:
-    there it would cost memory.)"""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 @record

@@ -13,6 +13,7 @@ from kotacerdas.cli import report
 from kotacerdas.core import locations
 from kotacerdas.core.clock import today_in_jakarta
 from kotacerdas.core.errors import Problems, UsageError
+from kotacerdas.core.process import collector_paused
 
 
 def _site(args: argparse.Namespace) -> Path:
@@ -44,7 +45,8 @@ def build(args: argparse.Namespace) -> int:
             tidy(output)
             report.unchanged(output)
             return 0
-    from kotacerdas.build import pipeline
+    with collector_paused():  # importing the pipeline makes ~50 passes that free nothing
+        from kotacerdas.build import pipeline
     result = pipeline.build(site, output, base_url=args.base_url, drafts=args.drafts,
                             today=today, cache_dir=cache_dir, probe=probe)
     if result.unchanged:
