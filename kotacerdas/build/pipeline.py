@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 from pathlib import Path
+from typing import Callable
 
 from kotacerdas.core.errors import ContentError
 from kotacerdas.core.lazytext import MarkdownCache
@@ -12,13 +13,14 @@ from kotacerdas.build import cache
 from kotacerdas.build.session import Built, Session, Warm, render_site
 from kotacerdas.core import urls
 from kotacerdas.core.clock import today_in_jakarta
+from kotacerdas.core.parallel import meanwhile
 from kotacerdas.core.process import collector_paused
 from kotacerdas.model.editions import Gap, completeness
 from kotacerdas.content.parsecache import entry_line
 from kotacerdas.content.stored import StoredMemo
 from kotacerdas.model.i18n import Formats
 from kotacerdas.core.writeguard import reporting
-from kotacerdas.build.writer import check_output_dir, locked
+from kotacerdas.build.writer import check_output_dir, locked, spare_inodes
 from kotacerdas.core.records import field, record
 from kotacerdas.render.compiled import PREFIX, StoredTemplates, stored_name
 
@@ -121,11 +123,20 @@ def _cached_build(site: Path, output: Path, base_url: str | None, drafts: bool, 
     forgotten first, written last, recording the new tree's stamps). A failure leaves output/ and
     a consistent cache; a kill before the exchange leaves a main file that does not match
     output/, so the next build is a full one."""
-    start = stored(cache_dir)
-    session = Session(site, base_url, drafts, today,
-                      fingerprints=cache.read_pages(cache_dir, probe.key) if probe.trusted else {},
-                      stamps=probe.stamps if probe.trusted else {},
-                      markdown=start.converted, parsed=start.parsed.items, warm=start.warm())
+    with meanwhile(lambda: spare_inodes(output)) if probe.trusted else \
+            contextlib.nullcontext(None) as spare:  # the spare's walk on the other core
+        start = stored(cache_dir)
+        session = Session(site, base_url, drafts, today,
+                          fingerprints=cache.read_pages(cache_dir, probe.key) if probe.trusted
+                          else {}, stamps=probe.stamps if probe.trusted else {},
+                          markdown=start.converted, parsed=start.parsed.items, warm=start.warm())
+        return _result(session.build(output, _saver(cache_dir, output, probe, start, session),
+                                     spare=spare))
+
+
+def _saver(cache_dir: Path, output: Path, probe: cache.Probe, start: Stored,
+           session: Session) -> Callable[[Built], None]:
+    """The ``finish`` of a cached build (Session.build), over what it started from."""
 
     def save(built: Built) -> None:
         """Save the cache of this build, before its tree takes output/'s place."""
@@ -148,7 +159,7 @@ def _cached_build(site: Path, output: Path, base_url: str | None, drafts: bool, 
                 pages=result.pages, participants=result.participants,
                 announcements=result.announcements))
 
-    return _result(session.build(output, save))
+    return save
 
 
 def _result(built: Built) -> BuildResult:

@@ -165,7 +165,8 @@ class Session:
     warm: Warm = field(default_factory=Warm)
 
     def build(self, output: Path, finish: Callable[[Built], None] | None = None,
-              first: Collection[str] | None = None) -> Built:
+              first: Collection[str] | None = None,
+              spare: Callable[[], dict[str, int | None]] | None = None) -> Built:
         """Build the site into ``output`` (hold writer.locked(output) around it), reusing what
         the state allows; ``finish`` runs after every file is written and before the new tree
         takes the output's place (the cache is saved there). On failure the output and the
@@ -174,7 +175,8 @@ class Session:
         ``first`` (output files, e.g. the pages the preview's tabs show; never with ``finish``)
         makes only those now, and the files the output does not hold yet: every other file
         stays as it is, unchecked, ``waiting`` in the result, and the state keeps its previous
-        fingerprint, so the next build checks it."""
+        fingerprint, so the next build checks it. ``spare`` gives writer.spare_inodes(output),
+        taken meanwhile (writer.new_tree)."""
         known = self.stamps
         previous = self.fingerprints if known else {}
         parsed = None if self.parsed is None else ParseCache(self.parsed)
@@ -182,16 +184,17 @@ class Session:
             assert finish is None, "a first pass writes no cache"
             built = self._first_pass(output, known, previous, parsed, frozenset(first))
         else:
-            built = self._whole(output, known, previous, parsed, finish)
+            built = self._whole(output, known, previous, parsed, finish, spare)
             self.warm.memo.settle()  # a first pass asks for little: what it did not, the rest will
         self.fingerprints, self.stamps = built.fingerprints, built.stamps
         self.markdown, self.parsed = built.markdown, built.parsed
         return built
 
     def _whole(self, output: Path, known: dict[str, Stamp], previous: dict[str, str],
-               parsed: ParseCache | None, finish: Callable[[Built], None] | None) -> Built:
+               parsed: ParseCache | None, finish: Callable[[Built], None] | None,
+               spare: Callable[[], dict[str, int | None]] | None) -> Built:
         """Every file, in a new tree that takes the output's place whole (writer.new_tree)."""
-        with new_tree(output, known if previous else None) as tree:
+        with new_tree(output, known if previous else None, spare) as tree:
             rendered, renderers = render_site(self.site, self.base_url, self.drafts, self.today,
                                               previous, self.markdown, parsed, TreeSink(tree),
                                               self.warm)

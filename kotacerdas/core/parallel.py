@@ -106,31 +106,54 @@ def _frozen() -> Iterator[None]:
 def side_by_side(elsewhere: Callable[[], T], here: Callable[[], U]) -> tuple[T, U]:
     """(elsewhere(), here()), the first made in a forked child while this process makes the
     second: for two short jobs of system calls (a no-change build's two stamp walks), where a
-    pool would cost more than the work. ``elsewhere``'s value must be marshal-able. Without
-    fork, with other threads running (a forked child would hold their locks), or when the child
-    fails, it is made here."""
+    pool would cost more than the work. ``elsewhere``'s value must be marshal-able (``meanwhile``
+    says what happens when no child can make it)."""
+    with meanwhile(elsewhere) as theirs:
+        mine = here()
+        return theirs(), mine
+
+
+@contextlib.contextmanager
+def meanwhile(job: Callable[[], T]) -> Iterator[Callable[[], T]]:
+    """``job`` made in a forked child while the block runs; the block calls what this yields to
+    wait for its value (a marshal-able one). Without fork, with other threads running (a forked
+    child would hold their locks), or when the child fails, the value is made here when asked
+    for. The child is waited for when the block ends, whether or not the value was asked for."""
     threading = sys.modules.get("threading")
     if not hasattr(os, "fork") or threading is not None and threading.active_count() > 1:
-        return elsewhere(), here()
+        yield job
+        return
     read_end, write_end = os.pipe()
     pid = os.fork()
     if pid == 0:  # the child: hand the value back, then leave without any cleanup of the parent's
         status = 1
         try:
             os.close(read_end)
-            with os.fdopen(write_end, "wb") as pipe:
-                pipe.write(marshal.dumps(elsewhere(), 2))  # type: ignore[arg-type]
+            with os.fdopen(write_end, "wb") as out:
+                out.write(marshal.dumps(job(), 2))  # type: ignore[arg-type]
             status = 0
         finally:
             os._exit(status)
     os.close(write_end)
-    try:
-        mine = here()
-        with os.fdopen(read_end, "rb") as pipe:
+    pipe = os.fdopen(read_end, "rb")
+    made: list[T] = []
+    waited = False
+
+    def value() -> T:
+        nonlocal waited
+        if not made:
             data = pipe.read()
+            status = os.waitpid(pid, 0)[1]
+            waited = True
+            if status == 0:
+                with contextlib.suppress(ValueError, EOFError, TypeError):
+                    made.append(marshal.loads(data))
+            if not made:
+                made.append(job())
+        return made[0]
+    try:
+        yield value
     finally:
-        _, status = os.waitpid(pid, 0)
-    if status == 0:
-        with contextlib.suppress(ValueError, EOFError, TypeError):
-            return marshal.loads(data), mine
-    return elsewhere(), mine
+        pipe.close()  # a child still writing gets EPIPE and leaves: never blocked on a full pipe
+        if not waited:
+            os.waitpid(pid, 0)

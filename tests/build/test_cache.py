@@ -328,6 +328,40 @@ def test_a_file_changed_in_place_is_seen_in_either_share_of_the_stamps(tmp_path:
         assert cache.probe(store, site.root, out, BASE, False, TODAY).unchanged, rel
 
 
+def test_a_cached_build_walks_the_spare_in_a_child_and_still_sets_it_right(
+        tmp_path: Path, monkeypatch) -> None:  # noqa: ANN001
+    """A cached rebuild walks the spare in a forked child while it reads its stores
+    (writer.spare_inodes, parallel.meanwhile): what a stray file, a link and a changed file
+    left in the spare still never reaches output/, which equals a full build."""
+    site = _site(tmp_path)
+    out, store = tmp_path / "out", tmp_path / "cache"
+    news = _originals(site)[0]
+    _build(site.root, out, store)
+    news.write_text(news.read_text() + "\nSatu.\n")
+    _build(site.root, out, store)  # the first tree is the spare now
+    spare = tmp_path / ".out.spare"
+    (spare / "tambahan.html").write_text("x")
+    page = spare / "daerah" / "kota-bandung" / "index.html"
+    page.unlink()
+    os.symlink(out / "index.html", page)
+    (spare / "index.html").unlink()
+    (spare / "index.html").write_text("lama")
+    walkers = tmp_path / "walkers"
+    real = writer.tree_inodes
+
+    def walk(tree: Path) -> dict:
+        with walkers.open("a") as f:
+            f.write(f"{os.getpid()}\n")
+        return real(tree)
+    monkeypatch.setattr(writer, "tree_inodes", walk)
+    news.write_text(news.read_text() + "\nDua.\n")
+    assert not _build(site.root, out, store).unchanged
+    assert [int(pid) for pid in walkers.read_text().split()] != [os.getpid()]
+    assert len(walkers.read_text().split()) == 1  # walked once, by the child
+    assert not (out / "tambahan.html").exists() and not (out / "daerah/kota-bandung/index.html").is_symlink()
+    _assert_same_as_full_build(site, out, tmp_path)
+
+
 def _untouched_build_after(site, out: Path, store: Path, tmp_path: Path, change) -> None:  # noqa: ANN001
     """``change`` made to output/ after a build is seen (the next build is no no-change one),
     and that build puts the output right."""

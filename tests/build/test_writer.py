@@ -306,7 +306,7 @@ def test_the_mirror_replaces_every_name_that_is_not_outputs_own_file(tmp_path: P
     """The spare is checked by inode, one scandir per folder: a copy with output/'s bytes, size
     and mtime but another inode, a link to output/'s very file, a folder at a file's name and a
     stray file are all set right; afterwards every name is output/'s own file."""
-    from kotacerdas.build.cache import output_stamps
+    from kotacerdas.build.cache import output_stamps, tree_inodes
     output, spare = tmp_path / "out", tmp_path / "spare"
     files = {"copy.html": b"c", "linked.html": b"l", "dir.html": b"d", "kept/index.html": b"k"}
     for rel, data in files.items():
@@ -319,7 +319,7 @@ def test_the_mirror_replaces_every_name_that_is_not_outputs_own_file(tmp_path: P
     (spare / "dir.html").mkdir()
     (spare / "stray").mkdir()
     (spare / "stray" / "old.html").write_bytes(b"old")
-    writer._mirror(spare, output, output_stamps(output))
+    writer._mirror(spare, output, output_stamps(output), tree_inodes(spare))
     assert tree(spare) == files and not (spare / "stray").exists()
     for rel in files:
         assert not (spare / rel).is_symlink()

@@ -118,3 +118,42 @@ def test_side_by_side_forks_nothing_while_other_threads_run() -> None:
     finally:
         go.set()
         thread.join()
+
+
+# --- meanwhile: a value made in a forked child while this process goes on ----------------------
+
+@needs_fork
+def test_meanwhile_makes_the_value_in_a_child_while_the_block_runs() -> None:
+    _alone()
+    parent = os.getpid()
+    with parallel.meanwhile(lambda: (os.getpid(), {"a/index.html": 7, "b": None})) as value:
+        here = os.getpid()
+        child, inodes = value()
+        assert value() == (child, inodes)  # asked twice: the same value, the child reaped once
+    assert here == parent and child != parent and inodes == {"a/index.html": 7, "b": None}
+    assert _no_child_left()
+
+
+@needs_fork
+@pytest.mark.parametrize("size", [10, 1_000_000])
+def test_meanwhile_reaps_a_child_whose_value_nobody_asked_for(size: int) -> None:
+    """The block fails before asking: the child is reaped, even one whose value is larger than
+    a pipe holds (it would block writing it: the pipe is closed first)."""
+    _alone()
+    with pytest.raises(KeyError), parallel.meanwhile(lambda: "x" * size):
+        raise KeyError("x")
+    assert _no_child_left()
+
+
+@needs_fork
+def test_meanwhile_makes_the_value_here_when_the_child_fails() -> None:
+    parent = os.getpid()
+
+    def job() -> str:
+        if os.getpid() != parent:
+            raise OSError("gone")
+        return "made here"
+
+    with parallel.meanwhile(job) as value:
+        assert value() == "made here"
+    assert _no_child_left()
