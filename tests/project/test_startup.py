@@ -6,7 +6,8 @@ command line's build after a first cached build and lists ``sys.modules`` once i
 The same check runs on a copy of the package with an ``import jinja2`` planted on that path, to
 show it would notice one. A one-edit build that converts no Markdown (an announcement's title, a
 region's note: every body comes from the Markdown cache) must not import Python-Markdown or nh3;
-one that converts a body must not import importlib.metadata either (Python-Markdown lists every
+neither may import jsonschema when the edited file is valid (content/conforms.py); one that
+converts a body must not import importlib.metadata either (Python-Markdown lists every
 installed package's entry points when an extension is named by a string), nor Babel: the dates
 its page shows were formatted by the first build (model/i18n.Formats, kept in the cache).
 """
@@ -99,6 +100,7 @@ def test_a_title_edit_imports_no_markdown(site: FixtureSite) -> None:
     assert "kotacerdas.model.site" in modules  # the model was built again
     assert [m for m in heavy_in(modules) if m.split(".")[0] in ("markdown", "nh3")] == []
     assert "kotacerdas.build.linkcheck" not in modules  # only ``check`` reads the links
+    assert "yaml" in modules and "jsonschema" not in modules  # parsed, valid (content/conforms)
 
 
 def test_a_region_note_edit_imports_no_markdown(site: FixtureSite) -> None:
@@ -107,6 +109,7 @@ def test_a_region_note_edit_imports_no_markdown(site: FixtureSite) -> None:
                                "Dua sumber menyebut dua tahun yang berbeda.")
     assert "kotacerdas.model.site" in modules
     assert [m for m in heavy_in(modules) if m.split(".")[0] in ("markdown", "nh3")] == []
+    assert "yaml" in modules and "jsonschema" not in modules
 
 
 def test_a_body_edit_converts_without_listing_installed_packages(site: FixtureSite) -> None:
