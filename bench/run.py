@@ -7,7 +7,8 @@
 One command: generates the corpora with ../shared/bench/make_corpus.py, installs the peers into a
 throwaway virtualenv (once), then per corpus runs rounds of
     us cold → Hugo cold → Pelican cold → us warm, nothing changed → us warm, one announcement
-    edited → us warm, that announcement edited once more (the spare tree exists by then)
+    edited → us warm, that announcement edited once more (the spare tree exists by then) → us
+    warm, its title changed
 and prints medians, paired ratios vs Hugo, peak memory and ms/page (method: ../shared/bench/
 BASELINES.md). With --translations each round also builds a two-edition copy of the corpus
 (English edition, every announcement translated: english.py), cold, unchanged and after one edit,
@@ -48,6 +49,9 @@ WARM_EDIT_AGAIN = "warm, 1 more edit"
 """A second edit right after the first: the first cached build after a cold one also makes the
 spare tree (writer.new_tree), which every later build reuses; this one shows a build between two
 saves."""
+WARM_TITLE = "warm, 1 title edit"
+"""The same announcement's title changed (front matter, as editors most often change it): its
+front matter is parsed and validated again, and every list that shows it is rendered again."""
 
 
 @dataclass
@@ -353,7 +357,7 @@ def one_round(corpus: Corpus, us: Us, peers: list[Peer], args: argparse.Namespac
 def warm_rounds(us: Us, site: Path, edit_file: Path | None, interval: float, round_: int
                 ) -> list[tuple[str, Sample]]:
     """us warm with nothing changed, then after one announcement got a line, then after it got
-    another (restored after)."""
+    another, then after its title changed too (restored after)."""
     results = [(WARM_SAME, us.warm(site, interval, round_, None))]
     if edit_file is not None:
         original = edit_file.read_bytes()
@@ -362,6 +366,12 @@ def warm_rounds(us: Us, site: Path, edit_file: Path | None, interval: float, rou
                 marker = f"Pembaruan uji kinerja putaran {round_}.{step}.".encode()
                 edit_file.write_bytes(original.rstrip(b"\n") + b"\n\n" + marker + b"\n")
                 results.append((scenario, us.warm(site, interval, round_, marker)))
+            marker = f"Judul uji {round_}".encode()
+            titled, found = re.subn(rb"^title: *\"?", lambda m: m.group(0) + marker + b" ",
+                                    edit_file.read_bytes(), count=1, flags=re.M)
+            if found:
+                edit_file.write_bytes(titled)
+                results.append((WARM_TITLE, us.warm(site, interval, round_, marker)))
         finally:
             edit_file.write_bytes(original)
     return results
@@ -422,7 +432,7 @@ def goals(corpora: list[Corpus]) -> list[str]:
             if tool not in (US, US_EN, "hugo") and scen == COLD:
                 lines.append(f"{c.name}: {tool} cold / us cold = "
                              f"{fmt(paired(samples, cold), '.2f')} (goal ≥ 2)")
-        for scenario in (WARM_EDIT, WARM_EDIT_AGAIN):
+        for scenario in (WARM_EDIT, WARM_EDIT_AGAIN, WARM_TITLE):
             edit = c.samples.get((US, scenario))
             if edit and hugo:
                 r = paired(edit, hugo)

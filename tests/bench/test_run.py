@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from bench.run import (WARM_EDIT, WARM_EDIT_AGAIN, WARM_SAME, Corpus, counterpart, generate,
-                       warm_rounds)
+from bench.run import (WARM_EDIT, WARM_EDIT_AGAIN, WARM_SAME, WARM_TITLE, Corpus, counterpart,
+                       generate, warm_rounds)
 from conftest import SHARED
 
 
@@ -31,9 +31,9 @@ def test_translations_make_a_two_edition_copy_and_leave_the_corpus_alone(tmp_pat
 
 
 
-def test_warm_rounds_edit_twice_and_restore_the_file(tmp_path: Path) -> None:
+def test_warm_rounds_edit_twice_then_the_title_and_restore_the_file(tmp_path: Path) -> None:
     """No change, one edit, then one more: the second is a build between two saves (the spare
-    tree the first made is there); the announcement is left as it was."""
+    tree the first made is there); then the title; the announcement is left as it was."""
     edited = tmp_path / "news.md"
     edited.write_bytes(b"---\ntitle: A\n---\n\nIsi.\n")
     seen: list[tuple[bytes, bytes | None]] = []
@@ -44,10 +44,14 @@ def test_warm_rounds_edit_twice_and_restore_the_file(tmp_path: Path) -> None:
             return f"sample {len(seen)}"
 
     results = warm_rounds(Builds(), tmp_path, edited, 0.1, 3)  # type: ignore[arg-type]
-    assert [scenario for scenario, _ in results] == [WARM_SAME, WARM_EDIT, WARM_EDIT_AGAIN]
+    assert [scenario for scenario, _ in results] == [WARM_SAME, WARM_EDIT, WARM_EDIT_AGAIN,
+                                                     WARM_TITLE]
     assert seen[0] == (b"---\ntitle: A\n---\n\nIsi.\n", None)
     first, second = seen[1][1], seen[2][1]
     assert first and second and first != second
     assert seen[1][0].endswith(first + b"\n") and seen[2][0].endswith(second + b"\n")
     assert first not in seen[2][0]
+    titled, third = seen[3]
+    assert third and titled.startswith(b"---\ntitle: " + third + b" A\n")
+    assert titled.endswith(second + b"\n")  # the body edits stay: only the title changed
     assert edited.read_bytes() == b"---\ntitle: A\n---\n\nIsi.\n"
