@@ -83,7 +83,9 @@ def _iso(day: dt.date) -> str:
 def encode(value: Any, texts: list[str] | None = None) -> Any:
     """An outcome as plain JSON data; raises Unstorable for anything decode cannot restore
     exactly. A date becomes {"d": ISO date}, a tuple {"t": [items]} (one of non-empty tuples of
-    scalars {"u": [rows]}), a record of types.py {"c": class name, "f": [its fields in
+    scalars {"w": [their length, the rows' items one after another]} when all are as long, which
+    JSON reads as one flat list and zip cuts into rows: the map's 18,000 points in 9 ms, not 18;
+    else {"u": [rows]}), a record of types.py {"c": class name, "f": [its fields in
     order]}; with ``texts``, a string of LONG_TEXT characters or more is appended there and
     becomes {"s": its position}."""
     t = type(value)
@@ -95,8 +97,11 @@ def encode(value: Any, texts: list[str] | None = None) -> Any:
     if t is dt.date:
         return {"d": value.isoformat()}
     if t is tuple and value and all(type(v) is tuple and v and _SCALARS.issuperset(map(type, v))
-                                    for v in value):
-        return {"u": [list(v) for v in value]}  # rows of scalars (a ring of the map's points)
+                                    for v in value):  # rows of scalars (a ring of the map's points)
+        width = len(value[0])
+        if all(len(v) == width for v in value):
+            return {"w": [width, *[x for v in value for x in v]]}
+        return {"u": [list(v) for v in value]}
     if t is tuple:
         return {"t": [encode(v, texts) for v in value]}
     if _CLASSES.get(t.__name__) is t:
@@ -125,6 +130,12 @@ def _decoded(data: Any, texts: tuple[str, ...]) -> Any:
             return texts[inner]
         if tag == "d" and type(inner) is str:
             return _day(inner)
+        if tag == "w" and type(inner) is list and len(inner) > 1 and type(inner[0]) is int \
+                and inner[0] > 0 and (len(inner) - 1) % inner[0] == 0 \
+                and _SCALARS.issuperset(map(type, inner)):
+            items = iter(inner)
+            next(items)  # the rows' length
+            return tuple(zip(*[items] * inner[0]))
         if tag == "u" and type(inner) is list and inner and all(
                 type(r) is list and r and _SCALARS.issuperset(map(type, r)) for r in inner):
             return tuple([tuple(r) for r in inner])
