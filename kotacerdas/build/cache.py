@@ -18,7 +18,8 @@ one runs nothing. It records:
 - ``parsed.jsonl``: parsed and validated YAML by content digest (see ``parsecache.py``);
 - ``files.jsonl``: the outcome (record and problems) of each settled announcement, region and
   boundaries file by the file's stamp (content/stored.py), so an unchanged file is stat'ed, not
-  read;
+  read, and the texts derived through ``Memo.text`` by their keys (search entries, download
+  rows);
 - ``templates-jinja2-<version>-<python>.json``: Jinja2's compiled templates, by Jinja2's key and
   the template's source digest (render/compiled.py). This one file holds code that builds run;
   it is trusted no more than the others (below), and README.md ("build") says why restoring it

@@ -7,6 +7,9 @@ each time; a ``StoredMemo`` also finds those outcomes in what the last successfu
 stat'ed, not read. Only some kinds are kept (announcements, regions, the map's boundaries:
 ``STORED``), as JSON
 (never pickle): the plain records of types.py field by field, dates, tuples, and nothing else.
+So are the texts a build derives through ``Memo.text`` (an announcement's search entry, its
+row of berita.json, the digest of what lists show of it), by their key, which names all they
+are made from: a title edit makes the search index and berita.json from one new entry each.
 
 A stamp names the file's path, device, inode, size and both times, and only a settled one is
 ever a key (read.SETTLED_NS, git's rule for "racy" files): a file changed since, within the same
@@ -25,6 +28,7 @@ from typing import Any, TypeVar
 from kotacerdas.content.types import NewsItem, Participation, ProvinceShape, Region, Source
 from kotacerdas.core.errors import Problem, Problems
 from kotacerdas.core.jsontext import Texts
+from kotacerdas.core.lazytext import Span, text_of
 from kotacerdas.core.memo import Memo
 from kotacerdas.core.records import fields
 
@@ -66,6 +70,14 @@ def _head(what: object) -> str | None:
     words = [p if type(p) is str else _iso(p) for p in parts
              if type(p) is str or type(p) is dt.date]  # (a list: this runs for every file)
     return "\0".join(words) if len(words) == len(parts) else None
+
+
+def text_name(key: object) -> str | None:
+    """The entry name of a ``Memo.text`` key (texts only; '=' first, which no by_stamp entry's
+    name starts with), else None."""
+    if type(key) is not tuple or len(key) < 2 or not all(type(part) is str for part in key):
+        return None
+    return "=" + "\0".join(key)
 
 
 def _named(head: str, stamp: tuple[object, ...]) -> str:
@@ -225,6 +237,21 @@ class StoredMemo(Memo):
             return made
         self.used[name] = Texts(entry, tuple(texts)) if texts else entry
         return made
+
+    def text(self, key: tuple[str, ...], make: Callable[[], str]) -> str:
+        """As Memo.text; the text comes from ``stored`` when the last build kept it, and is
+        recorded in ``used`` either way (a text of this build is kept for the next)."""
+        name = text_name(key)
+        if name is None:
+            return super().text(key, make)
+        entry = self.stored.get(name)
+        kept: str | Span | None = entry if type(entry) in (str, Span) else None
+        if kept is not None and not Memo.has(self, key):
+            value = super().text(key, lambda: text_of(kept))
+        else:
+            value = super().text(key, make)
+        self.used.setdefault(name, value if kept is None else kept)  # a Span: saved as its bytes
+        return value
 
     def has(self, key: Hashable) -> bool:
         """As Memo.has; an outcome the last build saved is at hand too (read.by_stamp_ahead

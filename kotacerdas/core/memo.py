@@ -39,6 +39,12 @@ class Memo:
             value = self._asked[key] = make()
         return value
 
+    def text(self, key: tuple[str, ...], make: Callable[[], str]) -> str:
+        """As ``get``, for a text made from exactly what ``key``'s texts name (a file's digest,
+        an edition's address and language; a kind first): a memo that outlives the process
+        (content/stored.StoredMemo) also finds the text the last build made."""
+        return self.get(key, make)
+
     def has(self, key: Hashable) -> bool:
         """Whether ``key``'s value is at hand (asked this build, or kept from the last)."""
         return key in self._asked or key in self._kept

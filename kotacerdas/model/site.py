@@ -144,7 +144,7 @@ class SiteModel:
         announcement is a function: site/pages.announcement_page), so a save hashes only the
         announcements it changed."""
         memo = Memo() if memo is None else memo
-        return {n.slug: memo.get(("news-facts", self.language, self.data_language, n.digest),
+        return {n.slug: memo.text(("news-facts", self.language, self.data_language, n.digest),
                                  partial(_facts, n)) for n in self.news}
 
     def listed_regions(self, memo: Memo | None = None) -> dict[str, str]:
@@ -155,7 +155,7 @@ class SiteModel:
         nor its general notes, website, aliases, summary, masterplan or quick wins, which its
         own page alone shows. ``memo`` keeps each by its digest."""
         memo = Memo() if memo is None else memo
-        return {r.slug: memo.get(("region-facts", r.digest), partial(_region_facts, r))
+        return {r.slug: memo.text(("region-facts", r.digest), partial(_region_facts, r))
                 for r in (*self.regions, *self.withdrawn_only)}
 
 

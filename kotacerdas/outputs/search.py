@@ -132,7 +132,7 @@ def entries(m: SiteModel, t: Catalogue, memo: Memo | None = None) -> Iterable[st
         if k.code not in taking_part and k.province_code in by_code:
             yield compact_json(non_participant(m, t, k, by_code[k.province_code]))
     yield from (compact_json(province(m, t, p)) for p in m.provinces)
-    yield from (memo.get(("search-entry", n.digest, m.urls.base_path, m.urls.prefix, t.language),
+    yield from (memo.text(("search-entry", n.digest, m.urls.base_path, m.urls.prefix, t.language),
                          functools.partial(_announcement_text, m, t, n)) for n in m.news)
     yield from (compact_json(cohort(m, t, c)) for c in m.cohorts)
     yield from (compact_json(static_page(m, t, p)) for p in m.pages)

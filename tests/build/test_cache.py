@@ -28,6 +28,8 @@ from kotacerdas.core.digest import digest_of
 from kotacerdas.core.jsontext import Texts, compact_json
 from kotacerdas.core.errors import ContentError, Problems
 from kotacerdas.build.pipeline import build
+from kotacerdas.model import site as site_model
+from kotacerdas.outputs import opendata, search
 from kotacerdas.content.yamlsafe import LineDict, LineList
 from kotacerdas.content.yamlsafe import load as load_yaml
 from test_incremental import BASE, TODAY, Editor, _site
@@ -575,6 +577,31 @@ def test_a_cached_build_decodes_only_the_html_of_the_pages_it_renders(tmp_path: 
               .items.values() if "<" in text(v)]
     pages = 2 * len(list((site.root / "content/pages").glob("*.md")))  # both editions
     assert 1 <= len(bodies) <= pages + 4 < len(cached), (len(bodies), pages, len(cached))
+    _assert_same_as_full_build(site, out, tmp_path)
+
+
+def test_a_title_edit_makes_only_its_own_search_entry_and_download_row(tmp_path: Path,
+                                                                      monkeypatch) -> None:
+    """What each announcement adds to the search index and to berita.json, and the digest of
+    what lists show of it, are texts kept in the build cache by what they are made from
+    (Memo.text): the next build, a new session, makes them for the edited announcement alone
+    (in each edition), and its output is still a full build's."""
+    monkeypatch.setattr(read, "SETTLED_NS", -10**18)  # every file known by its stamp
+    site = _site(tmp_path)
+    editor = Editor(site, random.Random(5))
+    for _ in range(6):
+        editor.add_news()
+    out, store = tmp_path / "out", tmp_path / "cache"
+    _build(site.root, out, store)
+    edited = _originals(site)[0]
+    edited.write_text(edited.read_text().replace('title: "', 'title: "Diubah ', 1))
+    entries = spy(monkeypatch, search, "_announcement_text", record=lambda m, t, n: n.slug)
+    rows = spy(monkeypatch, opendata, "_announcement_row", record=lambda m, n: n.slug)
+    facts = spy(monkeypatch, site_model, "_facts", record=lambda n: n.slug)
+    _build(site.root, out, store)
+    slug = edited.stem[len("2021-01-01-"):]
+    assert set(entries) == set(rows) == set(facts) == {slug}, (entries, rows, facts)
+    assert "Diubah" in (out / "data" / "berita.json").read_text(encoding="utf-8")
     _assert_same_as_full_build(site, out, tmp_path)
 
 

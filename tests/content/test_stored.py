@@ -12,7 +12,8 @@ import pytest
 from kotacerdas.content import stored
 from kotacerdas.content.stored import StoredMemo, decode, encode, stored_name
 from kotacerdas.content.types import NewsItem, Participation, ProvinceShape, Region, Source
-from kotacerdas.core import records
+from kotacerdas.build import cache
+from kotacerdas.core import lazytext, records
 from kotacerdas.core.errors import Problem, Problems
 from kotacerdas.core.jsontext import Texts
 
@@ -48,6 +49,27 @@ def test_rows_of_one_length_are_kept_as_one_flat_list() -> None:
     assert encode(((1.5, 2.5), (3.5, 4.5))) == {"w": [2, 1.5, 2.5, 3.5, 4.5]}
     assert encode(((1, 2), (3,))) == {"u": [[1, 2], [3]]}
     assert json.dumps(encode(SHAPES)).count('"w"') == 1 and '"u"' not in json.dumps(encode(SHAPES))
+
+
+def test_a_derived_text_is_kept_by_its_key_for_the_next_build(tmp_path: Path) -> None:
+    """Memo.text: what one build makes is in ``used`` under a name no by_stamp entry has; a
+    StoredMemo of the next build (read back through a store, so as a Span) hands it out without
+    making it, and keeps it for the build after; a key that is not all texts is not kept."""
+    key = ("search-entry", "digest", "/", "", "id")
+    first = StoredMemo()
+    assert first.text(key, lambda: '{"t":"Judul – é"}') == '{"t":"Judul – é"}'
+    assert first.text(("search-entry", 1), lambda: "x") == "x"
+    [name] = first.used
+    assert name == stored.text_name(key) and name.startswith("=")
+    assert stored.stored_name(((stored.NEWS, DAY), STAMP)) != name
+    store = cache.Store(tmp_path / "files.jsonl", "code")
+    store.save(first.used)
+    back = cache.read_store(tmp_path / "files.jsonl", "code").items
+    assert type(back[name]) is lazytext.Span
+    second = StoredMemo(back)
+    assert second.text(key, lambda: pytest.fail("made again")) == '{"t":"Judul – é"}'
+    assert second.used == {name: back[name]}
+    assert second.text(("search-entry", "other", "/", "", "id"), lambda: "new") == "new"
 
 
 @pytest.mark.parametrize("value", [[1], {"a": 1}, dt.datetime(2021, 1, 1), Path("x")])
