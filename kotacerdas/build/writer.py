@@ -36,7 +36,7 @@ import os
 import shutil
 import stat
 import tempfile
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
@@ -193,7 +193,7 @@ def new_tree(output: Path, known: dict[str, Stamp] | None = None,
         os.mkdir(spare)
     try:
         if known:
-            have = {} if made else inodes() if inodes is not None else tree_inodes(spare)
+            have = {} if made else (inodes or partial(spare_inodes, output))()
             _mirror(spare, output, known, have)
         write_file(spare, MARKER, MARKER_BYTES)
         os.chmod(spare, 0o755)  # before the body: the cache records the tree as it is published

@@ -262,8 +262,13 @@ def announcement_rows(m: SiteModel, memo: Memo | None = None) -> list[dict[str, 
     address (``_announcement_key``): the table that grows with the site and changes with every
     news edit makes one row again for a title edit."""
     memo = Memo() if memo is None else memo
-    return [memo.get(("berita-row", *_announcement_key(m, n)),
-                     functools.partial(_announcement_row, m, n)) for n in m.news]
+    return [_kept_row(m, n, memo) for n in m.news]
+
+
+def _kept_row(m: SiteModel, n: NewsItem, memo: Memo) -> dict[str, Any]:
+    """One announcement's row, kept in ``memo`` under ``_announcement_key``."""
+    return memo.get(("berita-row", *_announcement_key(m, n)),
+                    functools.partial(_announcement_row, m, n))
 
 
 def _announcement_key(m: SiteModel, n: NewsItem) -> tuple[str, ...]:
@@ -329,14 +334,14 @@ def _announcements_json(m: SiteModel, memo: Memo) -> bytes:
     """berita.json, from each announcement's row text kept in ``memo`` under what its row is
     made from (``announcement_rows``): a title edit makes and encodes one row again, and a build
     that finds the other texts saved (content/stored.StoredMemo) makes no other row."""
-    return _json_table([memo.text(("berita-json", *key), functools.partial(
-        _row_text, m, n, key, memo)) for n in m.news for key in (_announcement_key(m, n),)])
+    return _json_table([memo.text(("berita-json", *_announcement_key(m, n)),
+                                  functools.partial(_row_text, m, n, memo)) for n in m.news])
 
 
-def _row_text(m: SiteModel, n: NewsItem, key: tuple[str, ...], memo: Memo) -> str:
-    """One announcement's row text (``_json_row``) from its row, kept as ``announcement_rows``
+def _row_text(m: SiteModel, n: NewsItem, memo: Memo) -> str:
+    """One announcement's row text (``_json_row``), from its row as ``announcement_rows``
     keeps it."""
-    return _json_row(memo.get(("berita-row", *key), functools.partial(_announcement_row, m, n)))
+    return _json_row(_kept_row(m, n, memo))
 
 
 def _csv_cell(column: Column, value: Any) -> str:

@@ -550,6 +550,21 @@ def test_a_settled_unchanged_file_is_not_read_by_the_next_build(tmp_path: Path,
     _assert_same_as_full_build(site, out, tmp_path)
 
 
+def _built_with_news(tmp_path: Path, seed: int, config: str = ""):  # noqa: ANN202
+    """The fixture site with six more announcements (and ``config`` added to its
+    site_config.yaml), built once with a cache: (site, output, cache folder)."""
+    site = _site(tmp_path)
+    if config:
+        path = site.root / "site_config.yaml"
+        path.write_text(path.read_text() + config)
+    editor = Editor(site, random.Random(seed))
+    for _ in range(6):
+        editor.add_news()
+    out, store = tmp_path / "out", tmp_path / "cache"
+    _build(site.root, out, store)
+    return site, out, store
+
+
 def test_a_cached_build_decodes_only_the_html_of_the_pages_it_renders(tmp_path: Path,
                                                                      monkeypatch) -> None:
     """Converted HTML comes back from the cache as bytes (core/lazytext.Span) and is decoded
@@ -558,14 +573,7 @@ def test_a_cached_build_decodes_only_the_html_of_the_pages_it_renders(tmp_path: 
     the newest one's are decoded (in each edition), besides the few static pages' (whose specs
     hold their body), never every body; the output is still a full build's."""
     monkeypatch.setattr(read, "SETTLED_NS", -10**18)  # every file known by its stamp
-    site = _site(tmp_path)
-    config = site.root / "site_config.yaml"
-    config.write_text(config.read_text() + "feed_items: 1\n")
-    editor = Editor(site, random.Random(3))
-    for _ in range(6):
-        editor.add_news()
-    out, store = tmp_path / "out", tmp_path / "cache"
-    _build(site.root, out, store)
+    site, out, store = _built_with_news(tmp_path, 3, "feed_items: 1\n")
     oldest = _originals(site)[0]
     oldest.write_text(oldest.read_text().replace('summary: "', 'summary: "Diubah. ', 1))
     decoded: list[str] = []
@@ -587,12 +595,7 @@ def test_a_title_edit_makes_only_its_own_search_entry_and_download_row(tmp_path:
     (Memo.text): the next build, a new session, makes them for the edited announcement alone
     (in each edition), and its output is still a full build's."""
     monkeypatch.setattr(read, "SETTLED_NS", -10**18)  # every file known by its stamp
-    site = _site(tmp_path)
-    editor = Editor(site, random.Random(5))
-    for _ in range(6):
-        editor.add_news()
-    out, store = tmp_path / "out", tmp_path / "cache"
-    _build(site.root, out, store)
+    site, out, store = _built_with_news(tmp_path, 5)
     edited = _originals(site)[0]
     edited.write_text(edited.read_text().replace('title: "', 'title: "Diubah ', 1))
     entries = spy(monkeypatch, search, "_announcement_text", record=lambda m, t, n: n.slug)
