@@ -20,8 +20,10 @@ exactly what ``encode`` writes is a miss: the file is read.
 
 from __future__ import annotations
 
+import binascii
 import datetime as dt
 import functools
+import struct
 from collections.abc import Callable, Hashable
 from typing import Any, TypeVar
 
@@ -97,9 +99,10 @@ def encode(value: Any, texts: list[str] | None = None) -> Any:
     exactly. A date becomes {"d": ISO date}, a tuple {"t": [items]} (one of non-empty tuples of
     scalars {"w": [their length, the rows' items one after another]} when all are as long, which
     JSON reads as one flat list and zip cuts into rows: the map's 18,000 points in 9 ms, not 18;
-    else {"u": [rows]}), a record of types.py {"c": class name, "f": [its fields in
-    order]}; with ``texts``, a string of LONG_TEXT characters or more is appended there and
-    becomes {"s": its position}."""
+    {"p": [their length, the items packed]} when every item is a float, see ``_packed``; else
+    {"u": [rows]}), a record of types.py {"c": class name, "f": [its fields in order]}; with
+    ``texts``, a string of LONG_TEXT characters or more is appended there and becomes
+    {"s": its position}."""
     t = type(value)
     if t is str and texts is not None and len(value) >= LONG_TEXT:
         texts.append(value)
@@ -112,13 +115,34 @@ def encode(value: Any, texts: list[str] | None = None) -> Any:
                                     for v in value):  # rows of scalars (a ring of the map's points)
         width = len(value[0])
         if all(len(v) == width for v in value):
-            return {"w": [width, *[x for v in value for x in v]]}
+            flat = [x for v in value for x in v]
+            if all(type(x) is float for x in flat):
+                return {"p": [width, encode(_packed(flat), texts)]}
+            return {"w": [width, *flat]}
         return {"u": [list(v) for v in value]}
     if t is tuple:
         return {"t": [encode(v, texts) for v in value]}
     if _CLASSES.get(t.__name__) is t:
         return {"c": t.__name__, "f": [encode(getattr(value, f.name), texts) for f in fields(t)]}
     raise Unstorable(t.__name__)
+
+
+def _packed(floats: list[float]) -> str:
+    """Floats as the base64 of their IEEE 754 doubles, little-endian: the map's points come back
+    from it bit for bit, -0.0 and NaN too, and several times faster than JSON parses their
+    digits (the real site's 36,000 coordinates: 7 ms of every cached build as JSON, 3 ms so,
+    rows made)."""
+    return binascii.b2a_base64(struct.pack("<%dd" % len(floats), *floats),
+                               newline=False).decode("ascii")
+
+
+def _unpacked(text: str, width: int) -> tuple[tuple[float, ...], ...]:
+    """The rows of ``width`` floats of ``_packed``'s text; raises ValueError for a text it cannot
+    have written."""
+    data = binascii.a2b_base64(text, strict_mode=True)
+    if not data or len(data) % (8 * width):
+        raise ValueError("not packed rows")
+    return tuple(struct.iter_unpack("<%dd" % width, data))
 
 
 def decode(data: Any, texts: tuple[str, ...] = ()) -> Any:
@@ -148,6 +172,11 @@ def _decoded(data: Any, texts: tuple[str, ...]) -> Any:
             items = iter(inner)
             next(items)  # the rows' length
             return tuple(zip(*[items] * inner[0]))
+        if tag == "p" and type(inner) is list and len(inner) == 2 and type(inner[0]) is int \
+                and inner[0] > 0:
+            packed = decode(inner[1], texts)
+            if type(packed) is str:
+                return _unpacked(packed, inner[0])
         if tag == "u" and type(inner) is list and inner and all(
                 type(r) is list and r and _SCALARS.issuperset(map(type, r)) for r in inner):
             return tuple([tuple(r) for r in inner])

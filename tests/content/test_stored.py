@@ -44,11 +44,34 @@ def test_an_outcome_comes_back_equal_and_of_the_same_types(value: object) -> Non
 
 
 def test_rows_of_one_length_are_kept_as_one_flat_list() -> None:
-    """The map's rings (every point a pair) are one JSON list each, which reads fastest; rows of
-    several lengths keep their own lists."""
-    assert encode(((1.5, 2.5), (3.5, 4.5))) == {"w": [2, 1.5, 2.5, 3.5, 4.5]}
+    """The map's rings (every point a pair of floats) are one packed text each, which reads
+    fastest; rows of one length that are not all floats are one JSON list; rows of several
+    lengths keep their own lists."""
+    assert encode(((1.5, 2.5), (3.5, 4.5))) == {"p": [2, stored._packed([1.5, 2.5, 3.5, 4.5])]}
+    assert encode(((1, 2.5), (3.5, 4.5))) == {"w": [2, 1, 2.5, 3.5, 4.5]}
+    assert encode(((True, 2.5),)) == {"w": [2, True, 2.5]}
     assert encode(((1, 2), (3,))) == {"u": [[1, 2], [3]]}
-    assert json.dumps(encode(SHAPES)).count('"w"') == 1 and '"u"' not in json.dumps(encode(SHAPES))
+    text = json.dumps(encode(SHAPES))
+    assert text.count('"p"') == 1 and '"w"' not in text and '"u"' not in text
+
+
+@pytest.mark.parametrize("rows", [((1.5, -0.0), (float("inf"), -float("inf"))),
+                                  ((5e-324, 1.7976931348623157e308, 0.1),),
+                                  tuple((i / 7, -i / 3) for i in range(400))])
+def test_packed_floats_come_back_bit_for_bit(rows: tuple[tuple[float, ...], ...]) -> None:
+    """Through a store's JSON, long packed texts kept apart: the same doubles, -0.0 and the
+    extremes included (and NaN, whose bits compare where its value does not)."""
+    import struct
+
+    for value in (rows, ((float("nan"), 1.0),)):
+        texts: list[str] = []
+        back = decode(json.loads(json.dumps(encode(value, texts))), tuple(texts))
+        assert [struct.pack("<d", x) for row in back for x in row] == \
+            [struct.pack("<d", x) for row in value for x in row]
+        assert [len(row) for row in back] == [len(row) for row in value]
+    texts = []
+    encode(rows, texts)
+    assert bool(texts) == (len(rows) == 400)  # a long packed text is stored apart
 
 
 def test_a_derived_text_is_kept_by_its_key_for_the_next_build(tmp_path: Path) -> None:
@@ -82,6 +105,14 @@ def test_what_cannot_come_back_exactly_is_not_stored(value: object) -> None:
                                   {"u": []}, {"u": [[]]}, {"u": [[1, [2]]]}, {"u": [1]},
                                   {"w": [2]}, {"w": [2, 1, 2, 3]}, {"w": [0]}, {"w": [1, [2]]},
                                   {"w": [True, 1]}, {"w": [1.0, 1]}, {"w": [-1, 1]}, {"w": 2},
+                                  {"p": [2]}, {"p": [2, 5]}, {"p": [0, "AAAAAAAA8D8="]},
+                                  {"p": [True, "AAAAAAAA8D8="]}, {"p": [1.0, "AAAAAAAA8D8="]},
+                                  {"p": [-1, "AAAAAAAA8D8="]}, {"p": [2, "AAAAAAAA8D8="]},
+                                  {"p": [1, "AAAAAAAA8D"]}, {"p": [1, "AAAAAAAA8D8"]},
+                                  {"p": [1, "AAAA"]}, {"p": [1, ""]}, {"p": [1, "AAAAAAAA8D8=="]},
+                                  {"p": [1, "AAAAAAAA 8D8="]}, {"p": [1, "ÄAAAAAAA8D8="]},
+                                  {"p": [1, {"t": []}]}, {"p": [1, {"s": 0}]},
+                                  {"p": "AAAAAAAA8D8="}, {"p": [1, "AAAAAAAA8D8=", 1]},
                                   {"c": "Source", "f": ["t"], "x": 1}, {"d": 5}])
 def test_what_encode_cannot_have_written_does_not_decode(data: object) -> None:
     with pytest.raises((ValueError, TypeError)):

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import xml.etree.ElementTree as ET
 from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import EDITIONS, FixtureSite
 from htmlcheck import pages
@@ -108,3 +112,79 @@ def test_robots_txt_keeps_each_address_on_its_line() -> None:
         lines = robots_txt([base, base.edition("en/")]).decode("utf-8").splitlines()
         assert [line.split(":")[0] for line in lines] == ["User-agent", "Allow", "", "Sitemap", "Sitemap"]
         assert not any(line.startswith("Disallow") for line in lines), breaker
+
+
+def _element_tree_sitemap(site_urls, pages, editions=()) -> bytes:
+    """The sitemap as ElementTree writes it, indented: what sitemap_xml's text must equal."""
+    from kotacerdas.core import urls
+    from kotacerdas.outputs.sitemap import SITEMAP_NS, XHTML_NS
+
+    editions = list(editions)
+    attributes = {"xmlns": SITEMAP_NS}
+    if len(editions) > 1:
+        attributes["xmlns:xhtml"] = XHTML_NS
+    root = ET.Element("urlset", attributes)
+    for route, updated in sorted(pages, key=lambda pair: pair[0]):
+        if route == urls.NOT_FOUND:
+            continue
+        entry = ET.SubElement(root, "url")
+        ET.SubElement(entry, "loc").text = site_urls.absolute(route)
+        if updated is not None:
+            ET.SubElement(entry, "lastmod").text = updated.isoformat()
+        if len(editions) > 1:
+            for language, twin in [*editions, ("x-default", editions[0][1])]:
+                ET.SubElement(entry, "xhtml:link", {"rel": "alternate", "hreflang": language,
+                                                    "href": twin.absolute(route)})
+    ET.indent(root)
+    return b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(root, encoding="utf-8") + b"\n"
+
+
+_ROUTE_TEXT = "abz/-_.~%&<>\"'\t\r\n é丁🙂"
+
+
+@settings(max_examples=300, deadline=None)
+@given(routes=st.lists(st.tuples(st.text(_ROUTE_TEXT, max_size=12),
+                                 st.none() | st.dates(dt.date(2000, 1, 1), dt.date(2099, 12, 31))),
+                       max_size=6),
+       base=st.sampled_from(["https://contoh.go.id/", "https://x.github.io/a&b<c>/",
+                             'https://x.github.io/"q"/é/', "http://h:8000"]),
+       languages=st.lists(st.sampled_from(["id", "en", "x&\"<"]), max_size=3, unique=True),
+       with_404=st.booleans())
+def test_the_sitemap_text_is_what_element_tree_writes(routes, base, languages, with_404) -> None:
+    """sitemap_xml writes its text directly; for any routes (characters XML escapes, white
+    space, non-ASCII, none at all, the 404 page left out), base URLs and editions it is byte for
+    byte ElementTree's indented document, and it parses back to the same addresses (a CR in
+    character data read as a line end, as XML reads it)."""
+    from kotacerdas.core import urls
+    from kotacerdas.core.urls import Urls
+    from kotacerdas.outputs.sitemap import sitemap_xml
+
+    site_urls = Urls(base)
+    pages = dict(routes)
+    if with_404:
+        pages[urls.NOT_FOUND] = None
+    editions = [(language, site_urls.edition("" if i == 0 else f"{language}/"))
+                for i, language in enumerate(languages)]
+    written = sitemap_xml(site_urls, pages.items(), editions)
+    assert written == _element_tree_sitemap(site_urls, pages.items(), editions)
+    locs = [loc.text for loc in ET.fromstring(written).findall("s:url/s:loc", NS)]
+    assert locs == [site_urls.absolute(r).replace("\r\n", "\n").replace("\r", "\n")
+                    for r in sorted(pages) if r != urls.NOT_FOUND]  # XML's line ends
+
+
+def test_the_real_sitemaps_are_what_element_tree_writes(real_site: Path) -> None:
+    """Both editions of the real site: the pages each lists (read back from it) written by
+    ElementTree are its bytes."""
+    from kotacerdas.core.urls import Urls
+
+    base = "https://kominfo.github.io/kota-cerdas/"
+    editions = [(language, Urls(base, prefix)) for prefix, language in EDITIONS]
+    for prefix, _ in EDITIONS:
+        data = (real_site / prefix / "sitemap.xml").read_bytes()
+        listed = []
+        for url in ET.fromstring(data).findall("s:url", NS):
+            lastmod = url.find("s:lastmod", NS)
+            listed.append((url.find("s:loc", NS).text[len(base + prefix) - 1:],
+                           None if lastmod is None else dt.date.fromisoformat(lastmod.text)))
+        assert len(listed) > 300
+        assert data == _element_tree_sitemap(Urls(base, prefix), listed, editions)
