@@ -5,8 +5,9 @@ made absolute (feed readers have no base path), dates at midnight in Asia/Jakart
 are the announcement's absolute URL so they never change. A feed's own date is its newest item's,
 never the build time, so two builds of the same content give the same bytes.
 
-XML is written with ``xml.etree`` (which escapes text and attributes); characters XML 1.0 cannot
-carry at all are dropped first, so no title or body can make a feed ill-formed.
+XML is written as text in ElementTree's layout (core/xmltext.py, which escapes text and
+attributes); characters XML 1.0 cannot carry at all are dropped first, so no title or body can
+make a feed ill-formed.
 
 Text is declared for what it is: Atom's title, subtitle and summary are text constructs of type
 text, JSON Feed's title and summary are plain text, and bodies are HTML (Atom type="html",
@@ -24,11 +25,10 @@ from __future__ import annotations
 import datetime as dt
 import html
 import re
-import xml.etree.ElementTree as ET
-from typing import Callable
+from typing import Callable, Sequence
 from urllib.parse import urljoin, urlsplit
 
-from kotacerdas.core import urls
+from kotacerdas.core import urls, xmltext
 from kotacerdas.core.jsontext import pretty_json
 from kotacerdas.core.urls import is_safe_link
 from kotacerdas.content.types import NewsItem
@@ -174,75 +174,67 @@ def _clean(text: str) -> str:
     return _NOT_XML.sub("", text)
 
 
-def _add(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
-    element = ET.SubElement(parent, tag, {k.rstrip("_"): _clean(v) for k, v in attrs.items()})
-    if text is not None:
-        element.text = _clean(text)
-    return element
-
-
-def _xml(root: ET.Element) -> bytes:
-    ET.indent(root)
-    body: bytes = ET.tostring(root, encoding="utf-8", xml_declaration=False)  # typeshed says Any
-    return b'<?xml version="1.0" encoding="utf-8"?>\n' + body + b"\n"
+def _element(depth: int, tag: str, attributes: Sequence[tuple[str, str]] = (),
+             text: str | None = None, children: Sequence[str] = ()) -> str:
+    """xmltext.element, every value and text ``_clean``ed first."""
+    return xmltext.element(depth, tag, [(name, _clean(value)) for name, value in attributes],
+                           None if text is None else _clean(text), children)
 
 
 # --- the three formats --------------------------------------------------------------------------
 
 def atom(m: SiteModel, feed: Feed, memo: Memo | None = None) -> bytes:
     """Atom 1.0 (RFC 4287)."""
-    root = ET.Element("feed", {"xmlns": ATOM_NS, "xml:lang": m.config.language})
-    _add(root, "title", feed.title)
-    _add(root, "subtitle", feed.description)
-    _add(root, "id", m.urls.absolute(feed.route(urls.FEED_ATOM)))
-    _add(root, "link", rel="self", type="application/atom+xml",
-         href=m.urls.absolute(feed.route(urls.FEED_ATOM)))
-    _add(root, "link", rel="alternate", type="text/html", href=m.urls.absolute(feed.page_route))
-    _add(root, "updated", rfc3339(feed_updated(m, feed)))
+    e = _element
+    self_url = m.urls.absolute(feed.route(urls.FEED_ATOM))
     name, uri = publisher(m)
-    author = _add(root, "author")
-    _add(author, "name", name)
-    _add(author, "uri", uri)
+    head = [e(1, "title", text=feed.title), e(1, "subtitle", text=feed.description),
+            e(1, "id", text=self_url),
+            e(1, "link", [("rel", "self"), ("type", "application/atom+xml"), ("href", self_url)]),
+            e(1, "link", [("rel", "alternate"), ("type", "text/html"),
+                          ("href", m.urls.absolute(feed.page_route))]),
+            e(1, "updated", text=rfc3339(feed_updated(m, feed))),
+            e(1, "author", children=[e(2, "name", text=name), e(2, "uri", text=uri)])]
+    entries = []
     for item in feed.items:
         url = m.urls.absolute(urls.announcement(item.slug))
-        entry = _add(root, "entry")
-        if item.lang != m.config.language:  # not translated yet: the original's language
-            entry.set("xml:lang", item.lang)
-        _add(entry, "title", item.title)
-        _add(entry, "id", url)
-        _add(entry, "link", rel="alternate", type="text/html", href=url)
-        _add(entry, "published", rfc3339(item.date))
-        _add(entry, "updated", rfc3339(item.last_updated))
-        for tag in item.tags:
-            _add(entry, "category", term=tag, label=tag, scheme=m.urls.absolute(urls.TAGS))
-        _add(entry, "summary", item.summary)
-        _add(entry, "content", entry_html(m, item, memo), type="html")
-    return _xml(root)
+        own = [("xml:lang", item.lang)] if item.lang != m.config.language else []  # not yet
+        entries.append(e(1, "entry", own, children=[  # translated: the original's language
+            e(2, "title", text=item.title), e(2, "id", text=url),
+            e(2, "link", [("rel", "alternate"), ("type", "text/html"), ("href", url)]),
+            e(2, "published", text=rfc3339(item.date)),
+            e(2, "updated", text=rfc3339(item.last_updated)),
+            *[e(2, "category", [("term", tag), ("label", tag),
+                                ("scheme", m.urls.absolute(urls.TAGS))]) for tag in item.tags],
+            e(2, "summary", text=item.summary),
+            e(2, "content", [("type", "html")], text=entry_html(m, item, memo))]))
+    return xmltext.document(e(0, "feed", [("xmlns", ATOM_NS), ("xml:lang", m.config.language)],
+                              children=[*head, *entries]))
 
 
 def rss(m: SiteModel, feed: Feed, memo: Memo | None = None) -> bytes:
     """RSS 2.0 with content:encoded for the full body and atom:link rel=self."""
-    root = ET.Element("rss", {"version": "2.0", "xmlns:atom": ATOM_NS, "xmlns:content": CONTENT_NS})
-    channel = _add(root, "channel")
-    _add(channel, "title", rss_text(feed.title))
-    _add(channel, "link", m.urls.absolute(feed.page_route))
-    _add(channel, "description", rss_text(feed.description))
-    _add(channel, "language", m.config.language)
-    _add(channel, "lastBuildDate", rfc822(feed_updated(m, feed)))
-    _add(channel, "atom:link", rel="self", type="application/rss+xml",
-         href=m.urls.absolute(feed.route(urls.FEED_RSS)))
+    e = _element
+    channel = [e(2, "title", text=rss_text(feed.title)),
+               e(2, "link", text=m.urls.absolute(feed.page_route)),
+               e(2, "description", text=rss_text(feed.description)),
+               e(2, "language", text=m.config.language),
+               e(2, "lastBuildDate", text=rfc822(feed_updated(m, feed))),
+               e(2, "atom:link", [("rel", "self"), ("type", "application/rss+xml"),
+                                  ("href", m.urls.absolute(feed.route(urls.FEED_RSS)))])]
     for item in feed.items:
         url = m.urls.absolute(urls.announcement(item.slug))
-        entry = _add(channel, "item")
-        _add(entry, "title", rss_text(item.title))
-        _add(entry, "link", url)
-        _add(entry, "guid", url, isPermaLink="true")
-        _add(entry, "pubDate", rfc822(item.date))
-        for tag in item.tags:
-            _add(entry, "category", rss_text(tag), domain=m.urls.absolute(urls.TAGS))
-        _add(entry, "description", rss_text(item.summary))
-        _add(entry, "content:encoded", entry_html(m, item, memo))
-    return _xml(root)
+        channel.append(e(2, "item", children=[
+            e(3, "title", text=rss_text(item.title)), e(3, "link", text=url),
+            e(3, "guid", [("isPermaLink", "true")], text=url),
+            e(3, "pubDate", text=rfc822(item.date)),
+            *[e(3, "category", [("domain", m.urls.absolute(urls.TAGS))], text=rss_text(tag))
+              for tag in item.tags],
+            e(3, "description", text=rss_text(item.summary)),
+            e(3, "content:encoded", text=entry_html(m, item, memo))]))
+    return xmltext.document(e(0, "rss", [("version", "2.0"), ("xmlns:atom", ATOM_NS),
+                                         ("xmlns:content", CONTENT_NS)],
+                              children=[e(1, "channel", children=channel)]))
 
 
 def json_feed(m: SiteModel, feed: Feed, memo: Memo | None = None) -> bytes:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Iterable
 
-from kotacerdas.core import urls
+from kotacerdas.core import urls, xmltext
 from kotacerdas.core.lines import one_line
 from kotacerdas.core.urls import Urls
 
@@ -24,38 +24,23 @@ XHTML_NS = "http://www.w3.org/1999/xhtml"
 def sitemap_xml(site_urls: Urls, pages: Iterable[tuple[str, dt.date | None]],
                 editions: Iterable[tuple[str, Urls]] = ()) -> bytes:
     """The sitemaps.org 0.9 document for (route, content date) pairs, sorted by URL, with each
-    page's twins in the given (language, URLs) editions when there is more than one.
-
-    Written as text, in the layout ElementTree writes once indented (tests compare the two):
-    the same bytes in a fifth of the time, for a file a date edit writes again."""
+    page's twins in the given (language, URLs) editions when there is more than one."""
     editions = list(editions)
     twins = [*editions, ("x-default", editions[0][1])] if len(editions) > 1 else []
-    head = f'<urlset xmlns="{SITEMAP_NS}"' + (f' xmlns:xhtml="{XHTML_NS}"' if twins else "")
+    element = xmltext.element
     entries = []
     for route, updated in sorted(pages, key=lambda pair: pair[0]):
         if route == urls.NOT_FOUND:
             continue
-        lines = [f"  <url>\n    <loc>{_text(site_urls.absolute(route))}</loc>\n"]
+        parts = [element(2, "loc", text=site_urls.absolute(route))]
         if updated is not None:
-            lines.append(f"    <lastmod>{updated.isoformat()}</lastmod>\n")
-        lines += [f'    <xhtml:link rel="alternate" hreflang="{_attribute(language)}" '
-                  f'href="{_attribute(twin.absolute(route))}" />\n' for language, twin in twins]
-        lines.append("  </url>\n")
-        entries.append("".join(lines))
-    body = f"{head}>\n{''.join(entries)}</urlset>" if entries else f"{head} />"
-    return f'<?xml version="1.0" encoding="utf-8"?>\n{body}\n'.encode("utf-8")
-
-
-def _text(value: str) -> str:
-    """Character data as XML (and ElementTree) escape it."""
-    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-def _attribute(value: str) -> str:
-    """An attribute value in double quotes as ElementTree escapes it: white space other than a
-    space as character references, so that a parser reads it back unchanged."""
-    return _text(value).replace('"', "&quot;").replace("\r", "&#13;").replace(
-        "\n", "&#10;").replace("\t", "&#09;")
+            parts.append(element(2, "lastmod", text=updated.isoformat()))
+        parts += [element(2, "xhtml:link", [("rel", "alternate"), ("hreflang", language),
+                                            ("href", twin.absolute(route))])
+                  for language, twin in twins]
+        entries.append(element(1, "url", children=parts))
+    namespaces = [("xmlns", SITEMAP_NS), *([("xmlns:xhtml", XHTML_NS)] if twins else [])]
+    return xmltext.document(element(0, "urlset", namespaces, children=entries))
 
 
 def robots_txt(editions: Iterable[Urls]) -> bytes:

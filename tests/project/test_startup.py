@@ -9,7 +9,9 @@ region's note: every body comes from the Markdown cache) must not import Python-
 neither may import jsonschema when the edited file is valid (content/conforms.py); one that
 converts a body must not import importlib.metadata either (Python-Markdown lists every
 installed package's entry points when an extension is named by a string), nor Babel: the dates
-its page shows were formatted by the first build (model/i18n.Formats, kept in the cache).
+its page shows were formatted by the first build (model/i18n.Formats, kept in the cache). The
+feeds and the sitemap are written as text (core/xmltext.py): only Python-Markdown imports
+``xml.etree``.
 """
 
 from __future__ import annotations
@@ -101,6 +103,8 @@ def test_a_title_edit_imports_no_markdown(site: FixtureSite) -> None:
     assert [m for m in heavy_in(modules) if m.split(".")[0] in ("markdown", "nh3")] == []
     assert "kotacerdas.build.linkcheck" not in modules  # only ``check`` reads the links
     assert "yaml" in modules and "jsonschema" not in modules  # parsed, valid (content/conforms)
+    assert "kotacerdas.outputs.feeds" in modules and "xml.etree.ElementTree" not in modules  # its
+    # feeds written again as text (core/xmltext)
 
 
 def test_a_region_note_edit_imports_no_markdown(site: FixtureSite) -> None:
