@@ -15,6 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from kotacerdas.build.sitedate import Reuse
 from kotacerdas.content.read import read_file, settled_stamp
 from kotacerdas.core.digest import digest_of, digest_of_values
 from kotacerdas.core.errors import Problems
@@ -100,25 +101,31 @@ def _content_digest(path: Path, problems: Problems) -> bytes:
 
 
 def global_fingerprint(templates: str, model: SiteModel) -> str:
-    """What every page shows or is shaped by: templates, strings, assets (``templates``, from
-    templates_digest), config, site chrome."""
+    """What every page shows or is shaped by (the frame): templates, strings, assets
+    (``templates``, from templates_digest), config, the footer's links; not the site's date,
+    which pages show only in their chrome (build/sitedate.py: ``date_fingerprint``, the second
+    part of every page's fingerprint)."""
     h = hashlib.blake2b(digest_size=16)
     h.update(templates.encode())
     h.update(repr((model.fingerprints["config"], model.urls.origin, model.urls.base_path,
-                   model.urls.prefix, [lang for lang, _ in model.editions], model.site_updated,
+                   model.urls.prefix, [lang for lang, _ in model.editions],
                    [(p.slug, p.title, p.lang) for p in model.pages])).encode())
     return h.hexdigest()
 
 
 def render_edition(renderer: Renderer, site_fingerprint: str, pages: list[PageSpec | DataFile],
                    previous: dict[str, str], sink: Sink, memo: Memo | None = None,
-                   wait: Callable[[str], bool] | None = None) -> Rendered:
+                   wait: Callable[[str], bool] | None = None, chrome: str = "",
+                   reuse: Reuse | None = None) -> Rendered:
     """Produce every file of one edition whose fingerprint differs from ``previous`` (the
     fingerprints of the files the sink's tree already holds), handing the bytes to ``sink``;
     failures and missing interface strings are added to the renderer's problems and catalogue.
 
-    A page whose fingerprint is unchanged is not rendered again, nor a non-HTML file that
-    declares its inputs (``DataFile.deps``); the other data files are always produced.
+    A page's fingerprint is its own and the frame's (``site_fingerprint``), then ``chrome``
+    (build/sitedate.py), after a dot; a data file's covers both. A page whose fingerprint is
+    unchanged is not rendered again, nor a non-HTML file that declares its inputs
+    (``DataFile.deps``); the other data files are always produced. A changed page that
+    ``reuse`` can take from the previous one is not rendered either.
     ``memo`` keeps the fingerprints of unchanged pages (page_fingerprint). A file that ``wait``
     names (one the sink's tree holds) keeps its previous bytes and fingerprint this time,
     unchecked: it is ``waiting``, and the next build without ``wait`` checks it.
@@ -138,14 +145,18 @@ def render_edition(renderer: Renderer, site_fingerprint: str, pages: list[PageSp
             fingerprints[target] = previous.get(target, "")
             waiting.add(target)
             continue
-        fp = page_fingerprint(site_fingerprint, renderer.model, spec, memo) \
-            if isinstance(spec, PageSpec) else data_fingerprint(site_fingerprint, spec)
+        fp = page_fingerprint(site_fingerprint, renderer.model, spec, memo) + "." + chrome \
+            if isinstance(spec, PageSpec) else data_fingerprint(f"{site_fingerprint}.{chrome}",
+                                                                spec)
         fingerprints[target] = fp
         if fp and previous.get(target) == fp:
             continue
         fresh.add(target)
         if isinstance(spec, DataFile):
             made[target] = sink(target, spec.produce())
+        elif reuse is not None and (data := reuse(target, previous.get(target, ""), fp)) \
+                is not None:
+            made[target] = sink(target, data)
         else:
             todo.append((target, spec))
     for (target, _), page in zip(todo, render_pages(renderer, todo, sink)):

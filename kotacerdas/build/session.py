@@ -17,6 +17,7 @@ from collections.abc import Callable, Collection
 from pathlib import Path
 from typing import Any
 
+from kotacerdas.build import sitedate
 from kotacerdas.build.cache import Stamp
 from kotacerdas.build.fingerprints import (Rendered, global_fingerprint, render_edition,
                                            templates_digest)
@@ -48,7 +49,9 @@ def render_site(site: Path, base_url: str | None = None, drafts: bool = False,
                 today: dt.date | None = None, previous: dict[str, str] | None = None,
                 markdown_cache: MarkdownCache | None = None, parsed: ParseCache | None = None,
                 sink: Sink = keep, warm: Warm | None = None,
-                wait: Callable[[str], bool] | None = None) -> tuple[Rendered, list[Renderer]]:
+                wait: Callable[[str], bool] | None = None,
+                previous_page: Callable[[str], bytes | None] | None = None
+                ) -> tuple[Rendered, list[Renderer]]:
     """Load, model and render every language edition of a site, handing each file to ``sink``;
     raise ContentError listing every problem. The renderers come back default edition first.
 
@@ -57,7 +60,8 @@ def render_site(site: Path, base_url: str | None = None, drafts: bool = False,
     one: only changed files are parsed, only changed Markdown converted, only pages whose
     inputs changed rendered. ``warm`` is what a long-lived session keeps in memory besides;
     ``wait`` names files that stay as ``previous`` made them this time, unchecked
-    (fingerprints.render_edition).
+    (fingerprints.render_edition). ``previous_page`` reads the files ``previous`` names, so a
+    page whose only change is the site's date is taken from its previous bytes (build/sitedate.py).
     """
     today = today or today_in_jakarta()
     warm = warm or Warm()
@@ -73,6 +77,8 @@ def render_site(site: Path, base_url: str | None = None, drafts: bool = False,
     walked = (templates, tuple(dirs))  # the digest names every file of these very folders
     reserved_ids = warm.memo.get(("template-ids", *walked), lambda: template_ids(dirs))
     page_templates = warm.memo.get(("template-files", *walked), lambda: template_files(dirs))
+    dated = warm.memo.get(("dated-partials", *walked),
+                          lambda: sitedate.dated_partials(page_templates))
     for language in content.config.languages:
         model = build_model(content, base_url=base_url, drafts=drafts, today=today,
                             markdown_cache=markdown_cache, language=language,
@@ -88,10 +94,13 @@ def render_site(site: Path, base_url: str | None = None, drafts: bool = False,
     waiting: set[str] = set()
     kept: dict[str, bytes] = {}
     for renderer, site_fingerprint in zip(renderers, site_fingerprints):
+        date = sitedate.date_fingerprint(renderer.model)
+        reuse = sitedate.reuse(renderer, warm.memo, site_fingerprint, date, dated,
+                             previous_page if previous else None)
         edition = render_edition(renderer, site_fingerprint,
                                  site_pages(renderer.model, renderer.catalogue, warm.memo,
                                             page_templates),
-                                 previous or {}, sink, warm.memo, wait)
+                                 previous or {}, sink, warm.memo, wait, date, reuse)
         for path in sorted(fingerprints.keys() & edition.fingerprints.keys()):
             problems.add("content", None, f"{path} would be written by two language editions; "
                                           f"rename the page or folder that is called "
@@ -197,7 +206,7 @@ class Session:
         with new_tree(output, known if previous else None, spare) as tree:
             rendered, renderers = render_site(self.site, self.base_url, self.drafts, self.today,
                                               previous, self.markdown, parsed, TreeSink(tree),
-                                              self.warm)
+                                              self.warm, previous_page=sitedate.previous_in(tree))
             copy_assets(renderers[0].assets, tree)
             assets = {urls.asset(n) for n in renderers[0].assets}
             files = set(rendered.fingerprints) | assets
@@ -215,7 +224,8 @@ class Session:
         nothing. What the site no longer has is removed by the next whole build."""
         rendered, renderers = render_site(self.site, self.base_url, self.drafts, self.today,
                                           previous, self.markdown, parsed, keep, self.warm,
-                                          lambda rel: rel in known and rel not in first)
+                                          lambda rel: rel in known and rel not in first,
+                                          sitedate.previous_in(output))
         files = dict(rendered.kept)
         files.update({urls.asset(n): read_regular(path)
                       for n, path in renderers[0].assets.items()})

@@ -282,6 +282,15 @@ class StoredMemo(Memo):
         self.used.setdefault(name, value if kept is None else kept)  # a Span: saved as its bytes
         return value
 
+    def known_text(self, key: tuple[str, ...]) -> str | None:
+        """As Memo.known_text; also a text the last build kept (not kept for the next by this)."""
+        found = super().known_text(key)
+        if found is not None:
+            return found
+        name = text_name(key)
+        entry = self.stored.get(name) if name is not None else None
+        return text_of(entry) if isinstance(entry, (str, Span)) else None
+
     def has(self, key: Hashable) -> bool:
         """As Memo.has; an outcome the last build saved is at hand too (read.by_stamp_ahead
         leaves its file to the serial loop, which restores it)."""

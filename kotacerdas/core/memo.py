@@ -45,6 +45,13 @@ class Memo:
         (content/stored.StoredMemo) also finds the text the last build made."""
         return self.get(key, make)
 
+    def known_text(self, key: tuple[str, ...]) -> str | None:
+        """The text ``text`` would hand out for ``key`` without making it (one this build or the
+        last made, or one a memo that outlives the process finds), else None; asking does not
+        keep it for the next build."""
+        value = self._asked[key] if key in self._asked else self._kept.get(key)
+        return value if type(value) is str else None
+
     def has(self, key: Hashable) -> bool:
         """Whether ``key``'s value is at hand (asked this build, or kept from the last)."""
         return key in self._asked or key in self._kept

@@ -93,6 +93,9 @@ def test_a_derived_text_is_kept_by_its_key_for_the_next_build(tmp_path: Path) ->
     assert second.text(key, lambda: pytest.fail("made again")) == '{"t":"Judul – é"}'
     assert second.used == {name: back[name]}
     assert second.text(("search-entry", "other", "/", "", "id"), lambda: "new") == "new"
+    third = StoredMemo(back)
+    assert third.known_text(key) == '{"t":"Judul – é"}' and third.used == {}  # found, not kept
+    assert third.known_text(("search-entry", "none", "/", "", "id")) is None
 
 
 @pytest.mark.parametrize("value", [[1], {"a": 1}, dt.datetime(2021, 1, 1), Path("x")])

@@ -70,3 +70,18 @@ def test_an_outcome_taken_is_handed_out_as_if_made_here(tmp_path: Path) -> None:
     assert again.items == list(found), "its problems are reported each time it is handed out"
     memo.settle()
     assert memo.has("k"), "kept like any value a build asked for"
+
+
+def test_a_known_text_is_found_without_being_made_or_kept() -> None:
+    """known_text finds what text made this build or the last, never makes one, and asking does
+    not keep it for the build after."""
+    memo = Memo()
+    assert memo.known_text(("k", "a")) is None
+    assert memo.text(("k", "a"), lambda: "teks") == "teks"
+    assert memo.known_text(("k", "a")) == "teks"
+    memo.settle()
+    assert memo.known_text(("k", "a")) == "teks", "the last build's"
+    memo.get(("k", "b"), lambda: 1)
+    assert memo.known_text(("k", "b")) is None, "not a text"
+    memo.settle()
+    assert memo.known_text(("k", "a")) is None, "not asked by the build before: dropped"
