@@ -64,7 +64,10 @@ def reuse(renderer: Renderer, memo: Memo, frame: str, chrome: str, partials: str
     if partials is None:
         return None
     names = partials.split("\n") if partials else []
-    new = {name: str(renderer.once(name)) for name in names}
+    try:
+        new = {name: str(renderer.once(name)) for name in names}
+    except Exception:  # noqa: BLE001 (the pages that include it render it, and report why)
+        return None
     for name, html in new.items():  # what the next build replaces
         memo.text(("chrome-html", frame, chrome, name), functools.partial(str, html))
     if previous_page is None:

@@ -163,3 +163,23 @@ def test_a_page_is_taken_only_when_its_old_footer_is_found_exactly_once() -> Non
     assert take("a.html", "", "page.new") is None
     assert memo.known_text(("chrome-html", "frame", "new", FOOTER)) == new  # for the next build
     assert sitedate.reuse(_Chrome({}), memo, "frame", "new", None, pages.get) is None
+
+
+def test_a_footer_that_fails_is_reported_by_the_pages_not_raised(tmp_path: Path) -> None:
+    """A site's own footer that cannot render: the build reports it at its file and line, as a
+    page that includes it does, and takes no page."""
+    import pytest
+
+    from kotacerdas.core.errors import ContentError
+
+    site = _site(tmp_path)
+    own = site.root / "templates" / FOOTER
+    own.parent.mkdir(parents=True, exist_ok=True)
+    own.write_text((REPO / "templates" / FOOTER).read_text(encoding="utf-8").replace(
+        "{{ site.site_updated | date }}", "{{ site.site_updated | date }}{{ 1 // 0 }}", 1),
+        encoding="utf-8")
+    out, store = tmp_path / "out", tmp_path / "cache"
+    with pytest.raises(ContentError) as failed:
+        _build(site.root, out, store)
+    assert any(p.path.endswith("footer.html") and "ZeroDivisionError" in p.message
+               for p in failed.value.problems), [str(p) for p in failed.value.problems]
