@@ -73,19 +73,33 @@ def reuse(renderer: Renderer, memo: Memo, frame: str, chrome: str, partials: str
     if previous_page is None:
         return None
     read = previous_page
+    after = {name: html.encode("utf-8") for name, html in new.items()}
+    before: dict[str, dict[str, bytes] | None] = {}  # by earlier date, looked up once for all
+
+    def old_partials(old_chrome: str) -> dict[str, bytes] | None:
+        """The dated partials' HTML the build of ``old_chrome`` kept, or None when one is not."""
+        if old_chrome not in before:
+            found = {name: memo.known_text(("chrome-html", frame, old_chrome, name))
+                     for name in names}
+            before[old_chrome] = None if None in found.values() else \
+                {name: (html or "").encode("utf-8") for name, html in found.items()}
+        return before[old_chrome]
 
     def taken(target: str, previous: str, fingerprint: str) -> bytes | None:
         """The previous page with its dated partials' new HTML, when that is all it lacks."""
         content, _, old_chrome = previous.rpartition(".")
         if not content or old_chrome == chrome or content != fingerprint.rpartition(".")[0]:
             return None
-        old = {name: memo.known_text(("chrome-html", frame, old_chrome, name)) for name in names}
-        data = read(target) if all(html is not None for html in old.values()) else None
+        old = old_partials(old_chrome)
+        data = None if old is None else read(target)
+        if old is None or data is None:
+            return None
         for name in names:
-            before, after = (old[name] or "").encode("utf-8"), new[name].encode("utf-8")
-            if data is None or before == after:
+            if old[name] == after[name]:
                 continue
-            data = data.replace(before, after) if data.count(before) == 1 else None
+            if data.count(old[name]) != 1:
+                return None
+            data = data.replace(old[name], after[name])
         return data
 
     return taken

@@ -162,6 +162,14 @@ def test_a_page_is_taken_only_when_its_old_footer_is_found_exactly_once() -> Non
     assert take("z.html", "page.old", "page.new") is None  # no previous file
     assert take("a.html", "", "page.new") is None
     assert memo.known_text(("chrome-html", "frame", "new", FOOTER)) == new  # for the next build
+    asked: list[object] = []
+    looked_up = memo.known_text
+    memo.known_text = lambda key: asked.append(key) or looked_up(key)  # type: ignore[method-assign]
+    again = sitedate.reuse(_Chrome({FOOTER: new}), memo, "frame", "new", FOOTER, pages.get)
+    assert again is not None
+    assert [again(page, "page.old", "page.new") for page in ("a.html", "b.html", "a.html")] == \
+        [f"<main>A</main>{new}".encode(), None, f"<main>A</main>{new}".encode()]
+    assert asked == [("chrome-html", "frame", "old", FOOTER)], "one look-up for every page"
     assert sitedate.reuse(_Chrome({}), memo, "frame", "new", None, pages.get) is None
 
 
