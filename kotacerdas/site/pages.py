@@ -205,6 +205,12 @@ def _latest(items: tuple[NewsItem, ...]) -> dt.date | None:
     return max([n.last_updated for n in items], default=None)  # a list: cheaper than a generator
 
 
+def _newest(regions: Iterable[Region]) -> dt.date | None:
+    """The newest ``updated`` of the regions a page lists: the page's own "last updated" (the
+    site's newest date is the footer's, and would date a province nothing changed in today)."""
+    return max([r.updated for r in regions if r.updated], default=None)
+
+
 def home(m: SiteModel, t: Catalogue, facts: Mapping[str, str], places: Mapping[str, str]
          ) -> PageSpec:
     """What the movement is, the headline numbers, the latest announcements, ways in."""
@@ -244,7 +250,8 @@ def province_page(m: SiteModel, t: Catalogue, p: Province, places: Mapping[str, 
     regions = m.regions_in_province.get(p.slug, ())
     named = tuple(r for r in m.withdrawn_only if m.province_of[r.slug] == p)
     return PageSpec(urls.province(p.slug), "province.html", t("province_title", name=p.name),
-                    (*_home(t), (t("provinces_title"), urls.PROVINCES)), m.site_updated,
+                    (*_home(t), (t("provinces_title"), urls.PROVINCES)),
+                    _newest((*regions, *named)),
                     t("province_description", name=p.name, count=len(regions)),
                     {"province": p, "regions": regions, "named": named,
                      "kabkota": m.kabkota_in_province.get(p.code, ())},
@@ -262,7 +269,8 @@ def cohort_page(m: SiteModel, t: Catalogue, c: CohortSummary, places: Mapping[st
     """One round: its participants and how complete our list is against the announced size."""
     return PageSpec(urls.cohort(c.cohort.year), "cohort.html",
                     t("cohort_title", year=c.cohort.year),
-                    (*_home(t), (t("cohorts_title"), urls.COHORTS)), m.site_updated,
+                    (*_home(t), (t("cohorts_title"), urls.COHORTS)),
+                    _newest((*c.regions, *c.withdrawn)),
                     t("cohort_description", year=c.cohort.year), {"summary": c},
                     _all(m, "reference") + _places(places, c.regions)
                     + _places(places, c.withdrawn))

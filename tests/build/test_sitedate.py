@@ -37,8 +37,9 @@ def _rendered(monkeypatch) -> list[str]:  # noqa: ANN001
 def test_a_new_newest_day_renders_only_the_pages_that_show_it(tmp_path: Path, monkeypatch) -> None:
     """Two date bumps after a cached build: each output equals a build without cache, every page
     shows the new date in its footer, and the announcements' and static pages (whose own content
-    did not change) were taken from the previous ones, not rendered; the region's own page was,
-    and so were the pages that show the site's date as their own (home, provinces, rounds)."""
+    did not change) were taken from the previous ones, not rendered, and so were the province and
+    the round Kota Bandung is not in (dated by their own regions); the region's own page was, and
+    so were its province's and its round's, and home (which shows the site's date as its own)."""
     site = _site(tmp_path)
     out, store = tmp_path / "out", tmp_path / "cache"
     _build(site.root, out, store)
@@ -54,7 +55,13 @@ def test_a_new_newest_day_renders_only_the_pages_that_show_it(tmp_path: Path, mo
         assert f'<time datetime="{day}">{shown}</time>' in page.split('<footer class="site-footer">')[1]
         assert "berita/peluncuran/index.html" not in rendered
         assert "en/berita/peluncuran/index.html" not in rendered
-        assert "daerah/kota-bandung/index.html" in rendered
+        for prefix in ("", "en/"):
+            assert f"{prefix}daerah/kota-bandung/index.html" in rendered
+            assert f"{prefix}provinsi/jawa-barat/index.html" in rendered
+            assert f"{prefix}angkatan/2017/index.html" in rendered
+            assert f"{prefix}index.html" in rendered
+            assert f"{prefix}provinsi/daerah-istimewa-yogyakarta/index.html" not in rendered
+            assert f"{prefix}angkatan/2018/index.html" not in rendered
         assert not [rel for rel in rendered if rel.startswith(("berita/", "en/berita/",
                                                                   "tentang/", "en/tentang/"))]
         pages = [rel for rel in tree(out) if rel.endswith(".html")]

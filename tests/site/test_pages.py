@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import EDITIONS, REPO, FixtureSite, spy, strings
+from conftest import EDITIONS, REPO, STATUS_REGIONS, FixtureSite, spy, strings
 from htmlcheck import soup
 
 from kotacerdas.model.i18n import Catalogue
@@ -174,6 +174,39 @@ def test_data_page_explains_the_four_statuses(output: Path, prefix: str, languag
     sources = {li.a.text: [a["href"] for a in li.select("a")[1:]]
                for li in doc.select("#sumber-angkatan + ul li")}
     assert sources == {"2017": ["https://example.org/2017"], "2018": ["https://example.org/2018"]}
+
+
+@pytest.mark.parametrize("prefix", ["", "en/"])
+def test_a_province_and_a_round_are_dated_by_the_regions_they_list(site: FixtureSite,
+                                                                 prefix: str) -> None:
+    """A province's or a round's "last updated" is the newest ``updated`` of the regions it
+    names, a withdrawn one included; one that names no dated region shows none (and the sitemap
+    gives it no lastmod). The footer still gives the site's newest date on every page."""
+    site.write("content/regions/kabupaten-bandung.yaml",
+               STATUS_REGIONS["kabupaten-bandung"] + "updated: 2026-11-12\n")
+    bandung = site.root / "content/regions/kota-bandung.yaml"
+    bandung.write_text(bandung.read_text() + "updated: 2026-11-10\n")
+    assert site.run("build").returncode == 0
+    out = site.output
+
+    def own_date(route: str) -> str | None:
+        found = page(out, prefix, route).select_one(".page-updated time")
+        return found["datetime"] if found else None
+
+    assert own_date("provinsi/jawa-barat") == "2026-11-12"  # Kabupaten Bandung, withdrawn-only
+    assert own_date("provinsi/daerah-istimewa-yogyakarta") is None  # Gunungkidul has no date
+    assert own_date("angkatan/2017") == "2026-11-10"
+    assert own_date("angkatan/2018") == "2026-11-12"
+    newest = own_date("")
+    assert newest is not None and newest >= "2026-11-12"
+    for route in ("provinsi/jawa-barat", "provinsi/daerah-istimewa-yogyakarta", "angkatan/2017"):
+        footer = page(out, prefix, route).select_one("footer.site-footer time")
+        assert footer["datetime"] == newest, route
+    sitemap = (out / prefix / "sitemap.xml").read_text(encoding="utf-8")
+    lastmod = dict(re.findall(r"<loc>[^<]*/(provinsi/[^<]*)/</loc>\s*(?:<lastmod>([^<]*))?",
+                              sitemap))
+    assert lastmod == {"provinsi/jawa-barat": "2026-11-12",
+                       "provinsi/daerah-istimewa-yogyakarta": ""}
 
 
 def test_a_site_without_status_regions_shows_no_withdrawn_section(built: FixtureSite) -> None:
