@@ -86,7 +86,8 @@ def render_site(site: Path, base_url: str | None = None, drafts: bool = False,
         default = renderers[0] if renderers else None
         catalogue = Catalogue(language, strings[language],
                               default.catalogue.strings if default else None, warm.formats)
-        renderers.append(Renderer(site, model, catalogue, problems, default, warm.templates))
+        renderers.append(Renderer(site, model, catalogue, problems, default, warm.templates,
+                                  warm.memo))
         site_fingerprints.append(global_fingerprint(templates, model))
     problems.raise_if_any()
     fingerprints: dict[str, str] = {}

@@ -88,4 +88,5 @@ def load_site(site: Path, today: dt.date, parsed: ParseCache | None = None,
                    regions=regions, news=news, pages=pages, has_reference=has_reference,
                    reference_digest=digest_of(repr((provinces, reference.kabkota_digest,
                                                     cohorts, shapes_digest))),
-                   province_shapes=shapes, translations=translations)
+                   province_shapes=shapes, shapes_digest=shapes_digest,
+                   translations=translations)

@@ -307,4 +307,7 @@ class Content:
     has_reference: bool = False
     reference_digest: str = ""
     province_shapes: tuple[ProvinceShape, ...] = ()
+    shapes_digest: str = ""
+    """The digest of the boundaries file's text, which names ``province_shapes`` (empty without
+    one): what the map's projection is kept under (render/geo.projected)."""
     translations: tuple[Translation, ...] = ()

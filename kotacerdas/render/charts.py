@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Sequence
 from markupsafe import Markup, escape
 
 if TYPE_CHECKING:
+    from kotacerdas.core.memo import Memo
     from kotacerdas.model.i18n import Catalogue
     from kotacerdas.model.site import SiteModel
     from kotacerdas.render import geo
@@ -103,8 +104,9 @@ def bar_chart(rows: Sequence[Row], uid: str, title: str, desc: str, width: int =
 class Figures:
     """Charts and the province map of one site model, for templates (the global ``figures``)."""
 
-    def __init__(self, m: SiteModel):
+    def __init__(self, m: SiteModel, memo: Memo | None = None):
         self._m = m
+        self._memo = memo
         self._maps: dict[str, geo.MapView | None] = {}
 
     # --- data, also used by tests to compare with tables --------------------------------
@@ -157,5 +159,6 @@ class Figures:
         when the site has no provinces.geojson."""
         if size not in self._maps:
             from kotacerdas.render import geo  # only a build that renders a map pays for it
-            self._maps[size] = geo.build_map(self._m, geo.FULL if size == "full" else geo.SMALL)
+            self._maps[size] = geo.build_map(self._m, geo.FULL if size == "full" else geo.SMALL,
+                                             self._memo)
         return self._maps[size]

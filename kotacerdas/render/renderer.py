@@ -31,6 +31,7 @@ from kotacerdas.core.errors import Problem, Problems
 from kotacerdas.model.i18n import Catalogue
 from kotacerdas.content.read import read_file
 from kotacerdas.core.locations import in_scratch, template_dirs
+from kotacerdas.core.memo import Memo
 from kotacerdas.core.parallel import map_indexed
 from kotacerdas.core.records import record
 from kotacerdas.model.site import SiteModel
@@ -65,10 +66,12 @@ class Renderer:
     """A configured Jinja2 environment for one site and model."""
 
     def __init__(self, site: Path, model: SiteModel, catalogue: Catalogue, problems: Problems,
-                 default: Renderer | None = None, compiled: jinja2.BytecodeCache | None = None):
+                 default: Renderer | None = None, compiled: jinja2.BytecodeCache | None = None,
+                 memo: Memo | None = None):
         """``catalogue`` holds the edition's interface strings (read by content/strings.py);
         ``default`` is the default-language edition's renderer, when this one is another's;
-        ``compiled`` keeps templates compiled across environments (render/compiled.py)."""
+        ``compiled`` keeps templates compiled across environments (render/compiled.py);
+        ``memo`` keeps what figures derive from unchanged input (the map's projection)."""
         dirs = template_dirs(site)
         self.problems = problems
         self.dirs = dirs
@@ -85,7 +88,7 @@ class Renderer:
         self.catalogues: dict[str, Catalogue] = {model.language: t}
         """Each language's catalogue for this renderer's pages (the templates' ``catalogues``)."""
         self.env.globals.update(
-            t=t, site=model, figures=Figures(model), config=model.config, routes=routes,
+            t=t, site=model, figures=Figures(model, memo), config=model.config, routes=routes,
             url=model.urls.path,
             abs_url=model.urls.absolute, root_url=model.urls.root.path, asset=self.asset_url,
             static_pages=static, footer_pages=[static[s] for s in FOOTER_PAGES if s in static],

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, SHARED, FixtureSite
+from conftest import REPO, SHARED, FixtureSite, spy
 from htmlcheck import broken_links, soup
 from kotacerdas.content import geojson
 from kotacerdas.render import geo
@@ -147,6 +147,80 @@ def test_projection_keeps_every_point_inside_the_view_box() -> None:
                 x, y = proj(lon, lat)
                 assert 0 <= x <= proj.width and 0 <= y <= proj.height
     assert proj.width == 1000
+
+
+@pytest.mark.parametrize("detail", [geo.FULL, geo.SMALL])
+def test_a_kept_projection_is_the_projection(detail: geo.Detail, monkeypatch) -> None:
+    """Indonesia's boundaries: the projection written as text reads back equal, field for field
+    and of the same types; a memo that holds the text hands it out without projecting again."""
+    from kotacerdas.core.memo import Memo
+
+    text = (REPO / "content/reference/provinces.geojson").read_text(encoding="utf-8")
+    shapes, errors = geojson.parse_geojson(json.loads(text))
+    assert not errors
+    made = geo.project(shapes, detail)
+    back = geo.map_of_text(geo.map_text(made))
+    assert back == made
+    assert [type(v) for v in vars(back.projection).values()] == \
+        [type(v) for v in vars(made.projection).values()]
+    memo = Memo()
+    assert geo.projected(shapes, "digest", detail, memo) == made
+    calls = spy(monkeypatch, geo, "project")
+    again = Memo()
+    key = next(k for k in memo._asked if k[0] == geo.KIND)  # what a stored memo would hand on
+    again.text(key, lambda: memo._asked[key])
+    assert geo.projected(shapes, "digest", detail, again) == made
+    assert not calls
+
+
+@pytest.mark.parametrize("text", [
+    "", "[]", "null", '{"shapes": []}', '{"projection": [1, 2, 3, 4, 5, 6], "shapes": []}',
+    '{"projection": [1, 2, 3, 4, 5, 6, true], "shapes": []}',
+    '{"projection": [1, 2, 3, 4, 5, 6, "7"], "shapes": []}',
+    '{"projection": [1, 2, 3, 4, 5, 6, 7], "shapes": [[32, "M0 0z"]]}',
+    '{"projection": [1, 2, 3, 4, 5, 6, 7], "shapes": [["32", "M0 0z", ""]]}',
+    '{"projection": [1, 2, 3, 4, 5, 6, 7], "shapes": {"32": "M0 0z"}}',
+    '{"projection": [1, 2, 3, 4, 5, 6, 7], "shapes": [["32"]]}',
+])
+def test_any_other_text_is_not_a_projection(text: str) -> None:
+    assert geo.map_of_text(text) is None
+
+
+def test_a_new_process_reads_the_kept_projection(site: FixtureSite, tmp_path: Path,
+                                                  monkeypatch) -> None:
+    """A cached build after a region edit that the map shows: the map is not projected again
+    (the last build kept it under the boundaries file's digest) and the output equals a build
+    without cache; an edited boundaries file is projected anew."""
+    import datetime as dt
+
+    from conftest import tree
+    from kotacerdas.build.pipeline import build
+
+    BASE, TODAY = "http://127.0.0.1:8000/kota-cerdas/", dt.date(2026, 11, 28)
+    for name in ("provinces.yaml", "kabupaten-kota.yaml", "provinces.geojson"):
+        site.write(f"content/reference/{name}",
+                   (REPO / "content/reference" / name).read_text(encoding="utf-8"))
+    out, store = tmp_path / "out", tmp_path / "cache"
+    build(site.root, out, base_url=BASE, today=TODAY, cache_dir=store)
+    bandung = site.root / "content/regions/kota-bandung.yaml"
+    bandung.write_text(bandung.read_text() + "coordinates: [-6.91, 107.61]\n")
+    geo.project.cache_clear()  # as a new process starts
+    calls = spy(monkeypatch, geo, "project")
+    build(site.root, out, base_url=BASE, today=TODAY, cache_dir=store)
+    assert not calls
+    assert b"<circle" in (out / "peta/index.html").read_bytes()
+    full = tmp_path / "full"
+    build(site.root, full, base_url=BASE, today=TODAY)
+    assert tree(out) == tree(full)
+    shapes = site.root / "content/reference/provinces.geojson"
+    data = json.loads(shapes.read_text(encoding="utf-8"))
+    ring = data["features"][0]["geometry"]["coordinates"][0][0]
+    ring[1] = [ring[1][0] + 0.01, ring[1][1]]
+    shapes.write_text(json.dumps(data), encoding="utf-8")
+    build(site.root, out, base_url=BASE, today=TODAY, cache_dir=store)
+    assert {c.args[1] for c in calls} == {geo.FULL, geo.SMALL}
+    build(site.root, tmp_path / "full2", base_url=BASE, today=TODAY)
+    assert tree(out) == tree(tmp_path / "full2")
 
 
 def test_tiny_islets_are_dropped_but_a_province_never_disappears() -> None:
