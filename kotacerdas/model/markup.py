@@ -72,6 +72,7 @@ class Converter:
         from markdown.extensions.toc import slugify
 
         from kotacerdas.model.headingids import HeadingIds
+        from kotacerdas.model.needles import Needles
 
         def heading_id(value: str, separator: str) -> str:
             """toc's id for a heading, moved past the ids the templates use."""
@@ -80,7 +81,8 @@ class Converter:
         # Instances, not names: a name makes Python-Markdown list every installed package's entry
         # points (importlib.metadata) to look for a plug-in of that name, about 35 ms a converter.
         return markdown.Markdown(extensions=[TableExtension(), SaneListExtension(),
-                                             HeadingIds(permalink=False, slugify=heading_id)],
+                                             HeadingIds(permalink=False, slugify=heading_id),
+                                             Needles()],
                                  output_format="html")
 
     def _free_id(self, slug: str) -> str:
