@@ -4,8 +4,10 @@ a file's stamp says (``freeze_times``, ``stamp_times``)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import os
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -258,6 +260,20 @@ def write_site(root: Path, reference: bool = True) -> FixtureSite:
         site.write(f"content/pages/{slug}.md", text)
     for rel, text in TRANSLATIONS.items():
         site.write(f"content/{rel}", text)
+    return site
+
+
+LOCAL_BASE = "http://127.0.0.1:8000/kota-cerdas/"
+"""The base URL the tests that call the build in process build under (the preview's)."""
+FIXTURE_TODAY = dt.date(2026, 11, 28)
+"""A build day on or after every date of the fixture site."""
+
+
+def with_repository_reference(site: FixtureSite) -> FixtureSite:
+    """The fixture site with the repository's own reference data in place of its small one:
+    every province and kab/kota, the rounds and the map's boundaries."""
+    shutil.rmtree(site.root / "content" / "reference")
+    shutil.copytree(REPO / "content" / "reference", site.root / "content" / "reference")
     return site
 
 

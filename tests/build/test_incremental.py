@@ -11,13 +11,14 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, FixtureSite, spy, tree, write_site
+from conftest import (FIXTURE_TODAY, LOCAL_BASE, REPO, FixtureSite, spy, tree,
+                      with_repository_reference, write_site)
 from kotacerdas.core.errors import ContentError
 from kotacerdas.preview.incremental import Builder
 from kotacerdas.build.pipeline import build
 
-TODAY = dt.date(2026, 11, 28)
-BASE = "http://127.0.0.1:8000/kota-cerdas/"
+TODAY = FIXTURE_TODAY
+BASE = LOCAL_BASE
 TAGS = ["peluncuran", "evaluasi", "masterplan", "penghargaan"]
 EXTRA_REGIONS = [("kota-bogor", "Kota Bogor", "kota", "Jawa Barat", "32.71"),
                  ("kabupaten-sleman", "Kabupaten Sleman", "kabupaten", "Daerah Istimewa Yogyakarta", "34.04"),
@@ -26,10 +27,7 @@ EXTRA_REGIONS = [("kota-bogor", "Kota Bogor", "kota", "Jawa Barat", "32.71"),
 
 
 def _site(tmp_path: Path) -> FixtureSite:
-    site = write_site(tmp_path / "site")
-    shutil.rmtree(site.root / "content" / "reference")
-    shutil.copytree(REPO / "content" / "reference", site.root / "content" / "reference")
-    return site
+    return with_repository_reference(write_site(tmp_path / "site"))
 
 
 class Editor:

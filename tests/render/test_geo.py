@@ -191,15 +191,11 @@ def test_a_new_process_reads_the_kept_projection(site: FixtureSite, tmp_path: Pa
     """A cached build after a region edit that the map shows: the map is not projected again
     (the last build kept it under the boundaries file's digest) and the output equals a build
     without cache; an edited boundaries file is projected anew."""
-    import datetime as dt
-
-    from conftest import tree
+    from conftest import FIXTURE_TODAY as TODAY, LOCAL_BASE as BASE, tree
+    from conftest import with_repository_reference
     from kotacerdas.build.pipeline import build
 
-    BASE, TODAY = "http://127.0.0.1:8000/kota-cerdas/", dt.date(2026, 11, 28)
-    for name in ("provinces.yaml", "kabupaten-kota.yaml", "provinces.geojson"):
-        site.write(f"content/reference/{name}",
-                   (REPO / "content/reference" / name).read_text(encoding="utf-8"))
+    with_repository_reference(site)
     out, store = tmp_path / "out", tmp_path / "cache"
     build(site.root, out, base_url=BASE, today=TODAY, cache_dir=store)
     bandung = site.root / "content/regions/kota-bandung.yaml"
